@@ -1,0 +1,34 @@
+# Run `make help` for the list of targets.
+GO      ?= go
+BIN     := bin/sandbox
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BUSYBOX := examples/rootfs/busybox
+
+.PHONY: help build run test rootfs-busybox fmt lint clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+build: ## build bin/sandbox
+	$(GO) build -o $(BIN) ./cmd/sandbox
+
+run: build ## build and run examples/hello.hcl (needs root)
+	$(SUDO) $(BIN) up examples/hello.hcl
+
+test: ## run every test; as root the privileged ones run for real
+	$(GO) test -count=1 ./...
+
+rootfs-busybox: $(BUSYBOX)/bin/busybox ## build the busybox rootfs of examples/busybox.hcl
+
+$(BUSYBOX)/bin/busybox: scripts/rootfs-busybox.sh
+	$(SUDO) scripts/rootfs-busybox.sh $(BUSYBOX)
+
+fmt: ## format the Go code
+	gofmt -w .
+
+lint: ## gofmt and go vet
+	@test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }
+	$(GO) vet ./...
+
+clean: ## remove built binaries and root filesystems
+	rm -rf bin examples/rootfs

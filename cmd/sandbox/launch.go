@@ -1,0 +1,116 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+
+	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher"
+)
+
+// forwarded are the signals the launcher passes on to running sandboxes.
+var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP,
+	syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH}
+
+// checkHost fails with exit code 125 unless sandboxes can be started here.
+func checkHost(h *launcher.Host) error {
+	if h.EUID != 0 {
+		return exitf(exitSetup, "starting a sandbox needs root (try sudo); validate and plan work without it")
+	}
+	return nil
+}
+
+// preflight prints the host problems of every sandbox at once; any error
+// fails with exit code 125.
+func (e *env) preflight(cfg *config.Config, sbs []*config.Sandbox) error {
+	failed := false
+	for _, s := range sbs {
+		if d := launcher.Preflight(s); d.HasErrors() {
+			e.printDiags(d, cfg.Files)
+			failed = true
+		}
+	}
+	if failed {
+		return exitCode(exitSetup)
+	}
+	return nil
+}
+
+// running tracks started sandboxes so that signals reach all of them.
+type running struct {
+	mu    sync.Mutex
+	procs map[*launcher.Process]bool
+}
+
+func (r *running) add(p *launcher.Process) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.procs == nil {
+		r.procs = map[*launcher.Process]bool{}
+	}
+	r.procs[p] = true
+}
+
+func (r *running) remove(p *launcher.Process) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.procs, p)
+}
+
+func (r *running) signal(sig os.Signal) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for p := range r.procs {
+		p.Signal(sig)
+	}
+}
+
+// forwardSignals passes the launcher's signals on to every running sandbox
+// until stop is called. A second SIGINT kills them at once. With skipTTY,
+// SIGINT and SIGQUIT are not forwarded: a sandbox that shares the caller's
+// terminal already received them from it.
+func forwardSignals(r *running, skipTTY bool) (stop func()) {
+	ch := make(chan os.Signal, 8)
+	signal.Notify(ch, forwarded...)
+	done := make(chan struct{})
+	go func() {
+		interrupts := 0
+		for {
+			select {
+			case <-done:
+				return
+			case sig := <-ch:
+				if sig == syscall.SIGINT {
+					interrupts++
+				}
+				switch {
+				case interrupts > 1:
+					r.signal(syscall.SIGKILL)
+				case skipTTY && (sig == syscall.SIGINT || sig == syscall.SIGQUIT):
+				default:
+					r.signal(sig)
+				}
+			}
+		}
+	}()
+	return func() { signal.Stop(ch); close(done) }
+}
+
+// launch starts one sandbox and waits for it.
+func (e *env) launch(r *running, plan *launcher.Plan, stdio launcher.Stdio) *launcher.Result {
+	proc, res, err := launcher.Start(plan, stdio)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sandbox: %s: %v\n", plan.Name, err)
+		return &launcher.Result{Name: plan.Name, ExitCode: exitSetup}
+	}
+	if res != nil {
+		fmt.Fprintf(e.stderr, "sandbox: %s: %s\n", plan.Name, res.SetupError)
+		return res
+	}
+	r.add(proc)
+	defer r.remove(proc)
+	return proc.Wait()
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hclsandbox/sandbox/config"
+)
+
+// splitArgs separates configuration paths from sandbox names: a word that
+// names an existing file or directory is a path; any other word is a name.
+func splitArgs(args []string) (paths, names []string) {
+	for _, a := range args {
+		if _, err := os.Stat(a); err == nil {
+			paths = append(paths, a)
+		} else {
+			names = append(names, a)
+		}
+	}
+	return paths, names
+}
+
+// loadConfig loads paths (./*.hcl when there are none), printing every
+// diagnostic. It fails with exit code 1 on any error.
+func (e *env) loadConfig(paths []string) (*config.Config, error) {
+	if len(paths) == 0 {
+		paths, _ = filepath.Glob("*.hcl")
+		sort.Strings(paths)
+		if len(paths) == 0 {
+			return nil, exitf(exitInvalidConfig, "no configuration: give a file or directory, or run where *.hcl files are")
+		}
+	}
+	cfg, diags := config.Load(paths)
+	if len(diags) > 0 {
+		e.printDiags(diags, cfg.Files)
+	}
+	if diags.HasErrors() {
+		return nil, exitCode(exitInvalidConfig)
+	}
+	return cfg, nil
+}
+
+func (e *env) printDiags(diags hcl.Diagnostics, files map[string]*hcl.File) {
+	config.WriteDiagnostics(e.stderr, diags, files, config.RenderOptions{Color: e.color})
+}
+
+// selectSandboxes returns the named sandboxes in the given order, or all of
+// them when no name is given. An unknown name is an error with a suggestion.
+func selectSandboxes(cfg *config.Config, names []string) ([]*config.Sandbox, error) {
+	if len(names) == 0 {
+		return cfg.Sandboxes, nil
+	}
+	var out []*config.Sandbox
+	for _, n := range names {
+		s := cfg.Lookup(n)
+		if s == nil {
+			return nil, unknownName(n, cfg.Names())
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func unknownName(n string, known []string) error {
+	msg := "no sandbox named \"" + n + "\" and no such file or directory"
+	if best := config.Suggest(n, known); best != "" {
+		msg += "; did you mean \"" + best + "\"?"
+	} else if len(known) > 0 {
+		msg += " (sandboxes: " + strings.Join(known, ", ") + ")"
+	}
+	return exitf(exitInvalidConfig, "%s", msg)
+}

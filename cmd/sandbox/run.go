@@ -1,0 +1,63 @@
+package main
+
+import (
+	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/spf13/cobra"
+)
+
+func newRunCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "run FILE NAME [-- ARGS...]",
+		Short: "Run one sandbox attached to the terminal",
+		Long: `Run one sandbox with the caller's standard input, output and error, and exit
+with its exit code. ARGS, when given, replace the sandbox's command.
+
+` + exitCodesHelp,
+		Example: `  sandbox run examples/busybox.hcl busybox
+  sandbox run examples/busybox.hcl busybox -- /bin/sh`,
+		Args: cobra.MinimumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var extra []string
+			if n := cmd.ArgsLenAtDash(); n >= 0 {
+				if n != 2 {
+					return exitf(exitUsage, "run takes FILE NAME before --, got %d words", n)
+				}
+				extra = args[2:]
+			} else if len(args) != 2 {
+				return exitf(exitUsage, "run takes FILE NAME; put the command after --")
+			}
+			return e.run(args[0], args[1], extra)
+		},
+	}
+}
+
+func (e *env) run(file, name string, args []string) error {
+	cfg, err := e.loadConfig([]string{file})
+	if err != nil {
+		return err
+	}
+	sbs, err := selectSandboxes(cfg, []string{name})
+	if err != nil {
+		return err
+	}
+	host := launcher.ProbeHost()
+	if err := checkHost(host); err != nil {
+		return err
+	}
+	if err := e.preflight(cfg, []*config.Sandbox{sbs[0]}); err != nil {
+		return err
+	}
+	plan := launcher.NewPlan(sbs[0], host)
+	if len(args) > 0 {
+		plan = plan.WithArgs(args)
+	}
+	r := &running{}
+	stop := forwardSignals(r, true)
+	defer stop()
+	res := e.launch(r, plan, launcher.Stdio{Stdin: e.stdin, Stdout: e.stdout, Stderr: e.stderr, Interactive: true})
+	if res.ExitCode != 0 {
+		return exitCode(res.ExitCode)
+	}
+	return nil
+}

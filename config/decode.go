@@ -1,0 +1,107 @@
+package config
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// validName is what a sandbox name may look like: it becomes part of cgroup
+// paths, state directories and log prefixes.
+var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$`)
+
+// decodeFile decodes the top level of one parsed file.
+func decodeFile(filename string, body hcl.Body) ([]*Sandbox, hcl.Diagnostics) {
+	content, diags := body.Content(fileSchema)
+	dir, err := filepath.Abs(filepath.Dir(filename))
+	if err != nil {
+		dir = filepath.Dir(filename)
+	}
+	var out []*Sandbox
+	for _, block := range content.Blocks {
+		s, d := decodeSandbox(block, filename, dir, nil)
+		diags = append(diags, d...)
+		if s != nil {
+			out = append(out, s)
+		}
+	}
+	return out, diags
+}
+
+// decodeSandbox decodes one sandbox block. It returns nil only when the block
+// is too broken to name.
+func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext) (*Sandbox, hcl.Diagnostics) {
+	s := &Sandbox{
+		Name:       block.Labels[0],
+		File:       filename,
+		Dir:        dir,
+		DeclRange:  block.DefRange,
+		Ranges:     map[string]hcl.Range{},
+		Namespaces: append([]string(nil), Namespaces...),
+	}
+	var diags hcl.Diagnostics
+	if !validName.MatchString(s.Name) {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid sandbox name",
+			Detail: fmt.Sprintf("%q is not a valid sandbox name: use 1 to 63 letters, digits, '_', '.' or '-', starting with a letter or digit.",
+				s.Name),
+			Subject: block.LabelRanges[0].Ptr(),
+		})
+	}
+	content, d := block.Body.Content(sandboxSchema)
+	diags = append(diags, d...)
+	for name, attr := range content.Attributes {
+		s.Ranges[name] = attr.Expr.Range()
+	}
+	diags = append(diags, decodeAttrs(s, content.Attributes, ctx)...)
+	return s, diags
+}
+
+// decodeAttrs fills s from the attributes of its block and validates each.
+func decodeAttrs(s *Sandbox, attrs hcl.Attributes, ctx *hcl.EvalContext) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	if a, ok := attrs["command"]; ok {
+		v, d := stringList(a, ctx)
+		diags = append(diags, append(d, checkCommand(v, a)...)...)
+		s.Command = v
+	}
+	if a, ok := attrs["env"]; ok {
+		v, d := stringMap(a, ctx)
+		diags = append(diags, append(d, checkEnv(v, a)...)...)
+		s.Env = v
+	}
+	if a, ok := attrs["workdir"]; ok {
+		v, d := stringValue(a, ctx)
+		diags = append(diags, append(d, checkWorkdir(v, a)...)...)
+		s.Workdir = v
+	}
+	if a, ok := attrs["hostname"]; ok {
+		v, d := stringValue(a, ctx)
+		diags = append(diags, append(d, checkHostname(v, a)...)...)
+		s.Hostname = v
+	}
+	if a, ok := attrs["rootfs"]; ok {
+		v, d := stringValue(a, ctx)
+		diags = append(diags, append(d, checkNotEmpty(v, a)...)...)
+		s.Rootfs = resolvePath(s.Dir, v)
+	}
+	if a, ok := attrs["namespaces"]; ok {
+		v, d := stringList(a, ctx)
+		diags = append(diags, append(d, checkNamespaces(v, a)...)...)
+		if !d.HasErrors() {
+			s.Namespaces = v
+		}
+	}
+	return diags
+}
+
+// resolvePath makes p absolute against dir; "" stays "".
+func resolvePath(dir, p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(dir, p)
+}

@@ -1,0 +1,84 @@
+package config
+
+import "github.com/hashicorp/hcl/v2"
+
+// Namespaces lists the namespace kinds a sandbox may isolate, in the order
+// the default uses.
+var Namespaces = []string{"uts", "pid", "mount", "ipc", "net", "cgroup"}
+
+// Sandbox is one declared sandbox, fully evaluated. Paths are absolute.
+type Sandbox struct {
+	// Name is the label of the sandbox block.
+	Name string
+	// File is the path of the HCL file that declares it, as given to Load.
+	File string
+	// Dir is the absolute directory of File; relative paths resolve against it.
+	Dir string
+
+	// Command is the argv to run; never empty.
+	Command []string
+	// Env is the environment given to Command, on top of the launcher's defaults.
+	Env map[string]string
+	// Workdir is the working directory inside the sandbox; "" means "/".
+	Workdir string
+	// Hostname is the UTS hostname; "" means the sandbox name.
+	Hostname string
+	// Rootfs is the absolute path of the root filesystem directory; "" means a
+	// read-only view of the host's system.
+	Rootfs string
+	// Namespaces are the namespace kinds to create; the rest are shared with the host.
+	Namespaces []string
+
+	// DeclRange is the range of the block header, for diagnostics about the
+	// sandbox as a whole.
+	DeclRange hcl.Range
+	// Ranges holds the source range of every attribute that was set, by name,
+	// so that later stages can point at the line that caused a problem.
+	Ranges map[string]hcl.Range
+}
+
+// Range returns the source range of the named attribute, or of the block
+// header when the attribute was not set.
+func (s *Sandbox) Range(attr string) hcl.Range {
+	if r, ok := s.Ranges[attr]; ok {
+		return r
+	}
+	return s.DeclRange
+}
+
+// HasNamespace reports whether the sandbox creates a namespace of the given kind.
+func (s *Sandbox) HasNamespace(kind string) bool {
+	for _, n := range s.Namespaces {
+		if n == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// Config is the result of loading one or more files.
+type Config struct {
+	// Sandboxes in declaration order: files in the order given, blocks in file order.
+	Sandboxes []*Sandbox
+	// Files maps each loaded filename to its parsed form, for rendering snippets.
+	Files map[string]*hcl.File
+}
+
+// Lookup returns the sandbox with the given name, or nil.
+func (c *Config) Lookup(name string) *Sandbox {
+	for _, s := range c.Sandboxes {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// Names returns the names of all sandboxes in declaration order.
+func (c *Config) Names() []string {
+	names := make([]string, len(c.Sandboxes))
+	for i, s := range c.Sandboxes {
+		names[i] = s.Name
+	}
+	return names
+}

@@ -1,0 +1,106 @@
+package config
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+var (
+	envName        = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	hostnameSyntax = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$`)
+)
+
+// invalid builds an error diagnostic pointing at an attribute's value.
+func invalid(a *hcl.Attribute, summary, format string, args ...any) hcl.Diagnostics {
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  summary,
+		Detail:   fmt.Sprintf(format, args...),
+		Subject:  a.Expr.Range().Ptr(),
+	}}
+}
+
+func checkCommand(argv []string, a *hcl.Attribute) hcl.Diagnostics {
+	if argv == nil {
+		return nil // a type error was already reported
+	}
+	if len(argv) == 0 || argv[0] == "" {
+		return invalid(a, "Empty command", "The command needs at least a program name, as in [\"/bin/sh\", \"-c\", \"echo hi\"].")
+	}
+	for _, s := range argv {
+		if strings.ContainsRune(s, 0) {
+			return invalid(a, "Invalid command", "An argument of the command contains a NUL byte.")
+		}
+	}
+	return nil
+}
+
+func checkEnv(env map[string]string, a *hcl.Attribute) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for k, v := range env {
+		if !envName.MatchString(k) {
+			diags = append(diags, invalid(a, "Invalid environment variable name",
+				"%q is not a valid environment variable name: use letters, digits and '_', not starting with a digit.", k)...)
+		}
+		if strings.ContainsRune(v, 0) {
+			diags = append(diags, invalid(a, "Invalid environment value", "The value of %s contains a NUL byte.", k)...)
+		}
+	}
+	return diags
+}
+
+func checkWorkdir(dir string, a *hcl.Attribute) hcl.Diagnostics {
+	if dir == "" || path.IsAbs(dir) {
+		return nil
+	}
+	return invalid(a, "Relative working directory",
+		"The workdir %q must be an absolute path inside the sandbox, such as \"/app\".", dir)
+}
+
+func checkHostname(name string, a *hcl.Attribute) hcl.Diagnostics {
+	if name == "" || (len(name) <= 64 && hostnameSyntax.MatchString(name)) {
+		return nil
+	}
+	return invalid(a, "Invalid hostname",
+		"%q is not a valid hostname: use at most 64 letters, digits, '-' and '.', with no '-' at either end of a label.", name)
+}
+
+func checkNotEmpty(v string, a *hcl.Attribute) hcl.Diagnostics {
+	if v != "" {
+		return nil
+	}
+	return invalid(a, "Empty value", "The value of %q may not be empty; leave the attribute out instead.", a.Name)
+}
+
+func checkNamespaces(kinds []string, a *hcl.Attribute) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	seen := map[string]bool{}
+	for _, k := range kinds {
+		switch {
+		case !contains(Namespaces, k):
+			diags = append(diags, invalid(a, "Unknown namespace",
+				"%q is not a namespace kind.%s Valid kinds: %s.", k, didYouMean(k, Namespaces), strings.Join(Namespaces, ", "))...)
+		case seen[k]:
+			diags = append(diags, invalid(a, "Duplicate namespace", "The namespace %q is listed twice.", k)...)
+		}
+		seen[k] = true
+	}
+	if kinds != nil && !seen["mount"] {
+		diags = append(diags, invalid(a, "Mount namespace required",
+			"The list must include \"mount\": the sandbox's root filesystem, /proc and /dev live in its own mount namespace.")...)
+	}
+	return diags
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,118 @@
+package isolation
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"runtime"
+
+	"golang.org/x/sys/unix"
+)
+
+// ChildArg is the hidden first argument with which the launcher re-executes
+// its own binary as the child. The child reads its Spec from fd SpecFD and
+// reports a failed step on fd StatusFD, which closes when the target is
+// executed.
+const (
+	ChildArg = "__sandbox_child__"
+	SpecFD   = 3
+	StatusFD = 4
+)
+
+// IsChild reports whether this process was started as a sandbox child.
+func IsChild() bool {
+	return len(os.Args) > 1 && os.Args[1] == ChildArg
+}
+
+// ChildMain performs the Spec read from SpecFD and executes the target. It
+// returns only by exiting the process: on success the target has replaced it,
+// on failure the failed step has been written to StatusFD.
+func ChildMain() {
+	// Credentials, capabilities and seccomp are per thread until execve.
+	runtime.LockOSThread()
+	status := os.NewFile(StatusFD, "status")
+	err := childRun()
+	report(status, err)
+	os.Exit(err.ExitCode())
+}
+
+// childRun carries out the spec; it returns only on failure.
+func childRun() *StepError {
+	if _, _, e := unix.Syscall(unix.SYS_FCNTL, StatusFD, unix.F_SETFD, unix.FD_CLOEXEC); e != 0 {
+		return stepErr("mark status fd close-on-exec", e)
+	}
+	// Nothing the launcher inherited may reach the target (CVE-2024-21626).
+	if err := unix.CloseRange(StatusFD+1, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
+		return stepErr("mark inherited fds close-on-exec", err)
+	}
+	spec, err := readSpec()
+	if err != nil {
+		return err
+	}
+	if err := Setup(spec); err != nil {
+		return err
+	}
+	return execTarget(spec)
+}
+
+// readSpec decodes the Spec from SpecFD and closes it.
+func readSpec() (*Spec, *StepError) {
+	f := os.NewFile(SpecFD, "spec")
+	defer f.Close()
+	var s Spec
+	if err := json.NewDecoder(f).Decode(&s); err != nil {
+		return nil, &StepError{Step: "read plan", Msg: err.Error()}
+	}
+	return &s, nil
+}
+
+// report writes a failed step to the status pipe for the parent.
+func report(status *os.File, e *StepError) {
+	b, err := json.Marshal(e)
+	if err == nil {
+		_, err = status.Write(b)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "sandbox: %v\n", e)
+	}
+}
+
+// Setup performs every filesystem and identity step of the spec in the
+// current process, which must already be in its new namespaces.
+func Setup(s *Spec) *StepError {
+	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
+		return stepErr("make / private", err)
+	}
+	if err := enterBase(); err != nil {
+		return err
+	}
+	if err := buildRoot(s); err != nil {
+		return err
+	}
+	if err := pivotInto(newRootDir, s.Root.Readonly); err != nil {
+		return err
+	}
+	if s.Hostname != "" {
+		if err := unix.Sethostname([]byte(s.Hostname)); err != nil {
+			return stepErr("set hostname "+s.Hostname, err)
+		}
+	}
+	return enterWorkdir(s.Cwd)
+}
+
+// enterWorkdir changes to dir and checks that the result is really dir, so a
+// working directory cannot point outside the sandbox through an inherited
+// handle.
+func enterWorkdir(dir string) *StepError {
+	if dir == "" {
+		dir = "/"
+	}
+	if err := unix.Chdir(dir); err != nil {
+		return stepErr("chdir to workdir "+dir, err)
+	}
+	got, err := os.Getwd()
+	if err != nil || got != dir {
+		return &StepError{Step: "chdir to workdir " + dir, Msg: fmt.Sprintf("working directory is %q", got)}
+	}
+	return nil
+}

@@ -1,0 +1,61 @@
+package isolation
+
+// Spec is the ordered list of steps the child performs before executing the
+// target. It is plain data, sent to the child as JSON; `sandbox plan` prints it.
+type Spec struct {
+	// Root is the filesystem that becomes "/".
+	Root Root `json:"root"`
+	// Mounts are performed in order, inside the new root, before pivot_root.
+	Mounts []Mount `json:"mounts"`
+	// Hostname is set when the sandbox has its own UTS namespace.
+	Hostname string `json:"hostname,omitempty"`
+	// Cwd is the working directory of the target, inside the new root.
+	Cwd string `json:"cwd"`
+	// Args is the target's argv; Args[0] is looked up in the PATH of Env
+	// inside the new root when it has no slash.
+	Args []string `json:"args"`
+	// Env is the target's complete environment, as KEY=VALUE.
+	Env []string `json:"env"`
+}
+
+// Root describes the filesystem that becomes the sandbox's "/".
+type Root struct {
+	// Source is the host directory bound as the root, or "" for a fresh tmpfs
+	// that the mounts populate (the host view).
+	Source string `json:"source,omitempty"`
+	// Readonly makes "/" read-only once every mount is in place.
+	Readonly bool `json:"readonly"`
+}
+
+// Mount kinds.
+const (
+	KindBind    = "bind"    // bind Source (a host path) onto Target, recursively
+	KindFS      = "fs"      // mount a fresh filesystem of type FSType
+	KindSymlink = "symlink" // create Target as a symlink to Source
+)
+
+// Mount is one filesystem step. Targets are absolute paths inside the new
+// root and are resolved without following any symlink out of it.
+type Mount struct {
+	Kind   string `json:"kind"`
+	Source string `json:"source,omitempty"`
+	Target string `json:"target"`
+	// FSType is the filesystem type of a KindFS mount: proc, tmpfs, sysfs, devpts, mqueue.
+	FSType string `json:"fstype,omitempty"`
+	// Flags are mount flag names: ro, nosuid, nodev, noexec.
+	Flags []string `json:"flags,omitempty"`
+	// Data is the filesystem-specific option string, as for mount(8) -o.
+	Data string `json:"data,omitempty"`
+	// Optional skips a bind whose source does not exist instead of failing.
+	Optional bool `json:"optional,omitempty"`
+}
+
+// HasFlag reports whether the mount carries the named flag.
+func (m Mount) HasFlag(name string) bool {
+	for _, f := range m.Flags {
+		if f == name {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,82 @@
+package launcher
+
+import (
+	"io/fs"
+
+	"github.com/hclsandbox/sandbox/isolation"
+)
+
+// hostSystemDirs are the host directories a host-view sandbox sees, read-only.
+var hostSystemDirs = []string{"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"}
+
+// hostEtc is the allowlist of /etc that a host-view sandbox sees: enough to
+// resolve users, names and certificates, and nothing secret.
+var hostEtc = []string{
+	"/etc/passwd", "/etc/group", "/etc/hosts", "/etc/resolv.conf", "/etc/nsswitch.conf",
+	"/etc/ld.so.cache", "/etc/ssl", "/etc/ca-certificates", "/etc/alternatives",
+}
+
+// devNodes are the device nodes bound from the host into a fresh /dev.
+var devNodes = []string{"null", "zero", "full", "random", "urandom", "tty"}
+
+// hostView lays out a read-only view of the host's system on an empty root:
+// system directories (or the symlinks that stand for them on merged-/usr
+// hosts) and the /etc allowlist. Missing host paths are left out.
+func hostView(hfs HostFS) []isolation.Mount {
+	var out []isolation.Mount
+	for _, dir := range hostSystemDirs {
+		info, err := hfs.Lstat(dir)
+		if err != nil {
+			continue
+		}
+		if info.Mode()&fs.ModeSymlink != 0 {
+			if target, err := hfs.Readlink(dir); err == nil {
+				out = append(out, isolation.Mount{Kind: isolation.KindSymlink, Source: target, Target: dir})
+			}
+			continue
+		}
+		out = append(out, roBind(dir, false))
+	}
+	for _, p := range hostEtc {
+		out = append(out, roBind(p, true))
+	}
+	return out
+}
+
+func roBind(p string, optional bool) isolation.Mount {
+	return isolation.Mount{Kind: isolation.KindBind, Source: p, Target: p,
+		Flags: []string{"ro", "nosuid", "nodev"}, Optional: optional}
+}
+
+// systemMounts are /proc, /dev, /tmp and /sys, the same for every root.
+func systemMounts(privateNet bool) []isolation.Mount {
+	out := []isolation.Mount{
+		fsMount("proc", "/proc", "", "nosuid", "nodev", "noexec"),
+		fsMount("tmpfs", "/dev", "mode=0755,size=64k", "nosuid", "noexec"),
+	}
+	for _, n := range devNodes {
+		out = append(out, isolation.Mount{Kind: isolation.KindBind, Source: "/dev/" + n, Target: "/dev/" + n})
+	}
+	for _, l := range [][2]string{
+		{"/proc/self/fd", "/dev/fd"}, {"/proc/self/fd/0", "/dev/stdin"},
+		{"/proc/self/fd/1", "/dev/stdout"}, {"/proc/self/fd/2", "/dev/stderr"},
+		{"pts/ptmx", "/dev/ptmx"},
+	} {
+		out = append(out, isolation.Mount{Kind: isolation.KindSymlink, Source: l[0], Target: l[1]})
+	}
+	out = append(out,
+		fsMount("devpts", "/dev/pts", "newinstance,ptmxmode=0666,mode=0620", "nosuid", "noexec"),
+		fsMount("tmpfs", "/dev/shm", "mode=1777", "nosuid", "nodev", "noexec"),
+		fsMount("tmpfs", "/tmp", "mode=1777", "nosuid", "nodev"),
+	)
+	if privateNet {
+		return append(out, fsMount("sysfs", "/sys", "", "ro", "nosuid", "nodev", "noexec"))
+	}
+	// sysfs can only be mounted by the owner of the net namespace: show the host's, read-only.
+	return append(out, isolation.Mount{Kind: isolation.KindBind, Source: "/sys", Target: "/sys",
+		Flags: []string{"ro", "nosuid", "nodev", "noexec"}})
+}
+
+func fsMount(fstype, target, data string, flags ...string) isolation.Mount {
+	return isolation.Mount{Kind: isolation.KindFS, FSType: fstype, Target: target, Data: data, Flags: flags}
+}

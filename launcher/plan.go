@@ -1,0 +1,101 @@
+package launcher
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/isolation"
+)
+
+// Plan is everything needed to run one sandbox, as plain data.
+type Plan struct {
+	// Name is the sandbox's name.
+	Name string `json:"name"`
+	// File is the configuration file that declares it.
+	File string `json:"file"`
+	// Namespaces are the namespace kinds created for it, in a fixed order.
+	Namespaces []string `json:"namespaces"`
+	// Spec is what the child performs, in order, before executing the target.
+	Spec isolation.Spec `json:"spec"`
+}
+
+// JSON returns the plan as indented JSON, the form `sandbox plan --json` prints.
+func (p *Plan) JSON() ([]byte, error) {
+	return json.MarshalIndent(p, "", "  ")
+}
+
+// defaultPath is the PATH a sandbox gets unless its env sets one.
+const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+// NewPlan computes the plan of one sandbox on a host. It performs no
+// syscalls of its own; host facts come from h.
+func NewPlan(s *config.Sandbox, h *Host) *Plan {
+	p := &Plan{Name: s.Name, File: s.File, Namespaces: orderedNamespaces(s)}
+	p.Spec.Root = isolation.Root{Source: s.Rootfs}
+	if s.Rootfs == "" {
+		p.Spec.Root.Readonly = true
+		p.Spec.Mounts = hostView(h.FS)
+	}
+	p.Spec.Mounts = append(p.Spec.Mounts, systemMounts(s.HasNamespace("net"))...)
+	if s.HasNamespace("uts") {
+		p.Spec.Hostname = hostname(s)
+	}
+	p.Spec.Cwd = s.Workdir
+	if p.Spec.Cwd == "" {
+		p.Spec.Cwd = "/"
+	}
+	p.Spec.Args = append([]string(nil), s.Command...)
+	p.Spec.Env = environment(s.Env, h.Term)
+	return p
+}
+
+// WithArgs returns a copy of p whose command is args, as `sandbox run -- ARGS` asks.
+func (p *Plan) WithArgs(args []string) *Plan {
+	q := *p
+	q.Spec.Args = append([]string(nil), args...)
+	return &q
+}
+
+func orderedNamespaces(s *config.Sandbox) []string {
+	var out []string
+	for _, kind := range config.Namespaces {
+		if s.HasNamespace(kind) {
+			out = append(out, kind)
+		}
+	}
+	return out
+}
+
+// hostname is the configured hostname or one made from the sandbox name.
+func hostname(s *config.Sandbox) string {
+	if s.Hostname != "" {
+		return s.Hostname
+	}
+	h := strings.Map(func(r rune) rune {
+		if r == '_' || r == '.' {
+			return '-'
+		}
+		return r
+	}, s.Name)
+	return strings.Trim(h, "-")
+}
+
+// environment builds the target's sorted environment: defaults, then the
+// sandbox's own variables on top.
+func environment(env map[string]string, term string) []string {
+	vars := map[string]string{"PATH": defaultPath, "HOME": "/root"}
+	if term != "" {
+		vars["TERM"] = term
+	}
+	for k, v := range env {
+		vars[k] = v
+	}
+	out := make([]string, 0, len(vars))
+	for k, v := range vars {
+		out = append(out, k+"="+v)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,36 @@
+package launcher
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hclsandbox/sandbox/config"
+)
+
+// Preflight checks what a sandbox needs from the host before anything is
+// started: its root filesystem exists and is a directory. Problems come back
+// as diagnostics that point at the configuration.
+func Preflight(s *config.Sandbox) hcl.Diagnostics {
+	if s.Rootfs == "" {
+		return nil
+	}
+	info, err := os.Stat(s.Rootfs)
+	detail := ""
+	switch {
+	case os.IsNotExist(err):
+		detail = fmt.Sprintf("The root filesystem %s does not exist.", s.Rootfs)
+	case err != nil:
+		detail = fmt.Sprintf("The root filesystem %s cannot be read: %v.", s.Rootfs, err)
+	case !info.IsDir():
+		detail = fmt.Sprintf("The root filesystem %s is not a directory.", s.Rootfs)
+	default:
+		return nil
+	}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Missing root filesystem",
+		Detail:   detail,
+		Subject:  s.Range("rootfs").Ptr(),
+	}}
+}

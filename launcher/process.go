@@ -1,0 +1,66 @@
+package launcher
+
+import (
+	"fmt"
+	"io"
+	"syscall"
+	"time"
+
+	"github.com/hclsandbox/sandbox/isolation"
+)
+
+// Stdio is what a sandbox's standard streams are connected to. A nil
+// reader or writer means /dev/null.
+type Stdio struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Interactive keeps the sandbox in the caller's session, so that it can
+	// use the caller's terminal; otherwise it gets a session of its own.
+	Interactive bool
+}
+
+// Result is how a sandbox ended.
+type Result struct {
+	// Name is the sandbox's name.
+	Name string `json:"name"`
+	// ExitCode is the launcher's exit code for this sandbox: the command's
+	// own, 128+N when killed by signal N, 125/126/127 when it never ran.
+	ExitCode int `json:"exit_code"`
+	// Signal is the signal that killed the command, or 0.
+	Signal syscall.Signal `json:"signal,omitempty"`
+	// SetupError is the failed step when the command never ran.
+	SetupError *isolation.StepError `json:"setup_error,omitempty"`
+	// Duration is the wall time from start to end.
+	Duration time.Duration `json:"duration_ns"`
+}
+
+// Describe is a short human account of the result: "exited 0",
+// "killed by SIGKILL", or the failed step.
+func (r *Result) Describe() string {
+	switch {
+	case r.SetupError != nil:
+		return r.SetupError.Error()
+	case r.Signal != 0:
+		return fmt.Sprintf("killed by %s", signalName(r.Signal))
+	}
+	return fmt.Sprintf("exited %d", r.ExitCode)
+}
+
+// signalName is "SIGKILL" for syscall.SIGKILL, or "signal N".
+func signalName(s syscall.Signal) string {
+	for name, sig := range signalsByName {
+		if sig == s {
+			return name
+		}
+	}
+	return fmt.Sprintf("signal %d", int(s))
+}
+
+var signalsByName = map[string]syscall.Signal{
+	"SIGHUP": syscall.SIGHUP, "SIGINT": syscall.SIGINT, "SIGQUIT": syscall.SIGQUIT,
+	"SIGILL": syscall.SIGILL, "SIGABRT": syscall.SIGABRT, "SIGFPE": syscall.SIGFPE,
+	"SIGKILL": syscall.SIGKILL, "SIGSEGV": syscall.SIGSEGV, "SIGPIPE": syscall.SIGPIPE,
+	"SIGALRM": syscall.SIGALRM, "SIGTERM": syscall.SIGTERM, "SIGUSR1": syscall.SIGUSR1,
+	"SIGUSR2": syscall.SIGUSR2, "SIGBUS": syscall.SIGBUS, "SIGXCPU": syscall.SIGXCPU,
+	"SIGXFSZ": syscall.SIGXFSZ, "SIGSYS": syscall.SIGSYS, "SIGTRAP": syscall.SIGTRAP,
+}

@@ -1,0 +1,150 @@
+package launcher
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"syscall"
+	"time"
+
+	"github.com/hclsandbox/sandbox/isolation"
+	"golang.org/x/sys/unix"
+)
+
+// cloneFlags maps namespace kinds to the flags that create them.
+var cloneFlags = map[string]uintptr{
+	"uts": unix.CLONE_NEWUTS, "pid": unix.CLONE_NEWPID, "mount": unix.CLONE_NEWNS,
+	"ipc": unix.CLONE_NEWIPC, "net": unix.CLONE_NEWNET, "cgroup": unix.CLONE_NEWCGROUP,
+}
+
+// Process is a started sandbox whose target is running.
+type Process struct {
+	plan    *Plan
+	cmd     *exec.Cmd
+	started time.Time
+}
+
+// Start launches the sandbox and returns once its target has been executed.
+// When a setup step fails, it returns a Result that names the step and a nil
+// Process; err is reserved for failures of the launcher itself.
+func Start(p *Plan, stdio Stdio) (*Process, *Result, error) {
+	specR, specW, err := os.Pipe()
+	if err != nil {
+		return nil, nil, fmt.Errorf("create plan pipe: %w", err)
+	}
+	statusR, statusW, err := os.Pipe()
+	if err != nil {
+		specR.Close()
+		specW.Close()
+		return nil, nil, fmt.Errorf("create status pipe: %w", err)
+	}
+	defer statusR.Close()
+	cmd := childCommand(p, stdio, specR, statusW)
+	start := time.Now()
+	err = cmd.Start()
+	specR.Close()
+	statusW.Close()
+	if err != nil {
+		specW.Close()
+		return nil, nil, fmt.Errorf("start sandbox child: %w", err)
+	}
+	proc := &Process{plan: p, cmd: cmd, started: start}
+	if err := sendSpec(specW, &p.Spec); err != nil {
+		proc.kill()
+		return nil, nil, err
+	}
+	if stepErr := readStatus(statusR); stepErr != nil {
+		cmd.Wait()
+		return nil, &Result{Name: p.Name, ExitCode: stepErr.ExitCode(), SetupError: stepErr, Duration: time.Since(start)}, nil
+	}
+	return proc, nil, nil
+}
+
+// childCommand prepares the re-execution of this binary as the sandbox child.
+func childCommand(p *Plan, stdio Stdio, specR, statusW *os.File) *exec.Cmd {
+	cmd := &exec.Cmd{
+		Path:       "/proc/self/exe",
+		Args:       []string{"sandbox", isolation.ChildArg},
+		Env:        []string{},
+		Stdin:      stdio.Stdin,
+		Stdout:     stdio.Stdout,
+		Stderr:     stdio.Stderr,
+		ExtraFiles: []*os.File{specR, statusW}, // fds 3 and 4: isolation.SpecFD, StatusFD
+		SysProcAttr: &syscall.SysProcAttr{
+			Pdeathsig: syscall.SIGKILL,
+			Setsid:    !stdio.Interactive,
+		},
+	}
+	for _, ns := range p.Namespaces {
+		cmd.SysProcAttr.Cloneflags |= cloneFlags[ns]
+	}
+	return cmd
+}
+
+func sendSpec(w *os.File, s *isolation.Spec) error {
+	err := json.NewEncoder(w).Encode(s)
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("send plan to sandbox child: %w", err)
+	}
+	return nil
+}
+
+// readStatus waits until the child closes the status pipe. EOF with no data
+// means the target was executed; otherwise the child names its failed step.
+func readStatus(r io.Reader) *isolation.StepError {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return &isolation.StepError{Step: "read child status", Msg: err.Error()}
+	}
+	if len(b) == 0 {
+		return nil
+	}
+	var e isolation.StepError
+	if err := json.Unmarshal(b, &e); err != nil {
+		return &isolation.StepError{Step: "read child status", Msg: fmt.Sprintf("malformed status %q", b)}
+	}
+	return &e
+}
+
+// Pid is the host pid of the sandbox's first process.
+func (p *Process) Pid() int { return p.cmd.Process.Pid }
+
+// Signal sends sig to the sandbox's first process.
+func (p *Process) Signal(sig os.Signal) error {
+	err := p.cmd.Process.Signal(sig)
+	if errors.Is(err, os.ErrProcessDone) {
+		return nil
+	}
+	return err
+}
+
+func (p *Process) kill() {
+	p.cmd.Process.Kill()
+	p.cmd.Wait()
+}
+
+// Wait waits for the sandbox to end and reports how.
+func (p *Process) Wait() *Result {
+	err := p.cmd.Wait()
+	r := &Result{Name: p.plan.Name, Duration: time.Since(p.started)}
+	var exitErr *exec.ExitError
+	if err != nil && !errors.As(err, &exitErr) {
+		r.ExitCode = 125
+		r.SetupError = &isolation.StepError{Step: "wait", Msg: err.Error()}
+		return r
+	}
+	ws := p.cmd.ProcessState.Sys().(syscall.WaitStatus)
+	if ws.Signaled() {
+		r.Signal = ws.Signal()
+		r.ExitCode = 128 + int(r.Signal)
+	} else {
+		r.ExitCode = ws.ExitStatus()
+	}
+	return r
+}

@@ -1,0 +1,25 @@
+//go:build !linux
+
+package launcher
+
+import (
+	"errors"
+	"os"
+)
+
+// Process is a started sandbox; sandboxes run only on Linux.
+type Process struct{}
+
+// Start fails: sandboxes run only on Linux.
+func Start(p *Plan, stdio Stdio) (*Process, *Result, error) {
+	return nil, nil, errors.ErrUnsupported
+}
+
+// Pid is always 0 off Linux.
+func (p *Process) Pid() int { return 0 }
+
+// Signal fails off Linux.
+func (p *Process) Signal(os.Signal) error { return errors.ErrUnsupported }
+
+// Wait reports a launcher failure off Linux.
+func (p *Process) Wait() *Result { return &Result{ExitCode: 125} }
