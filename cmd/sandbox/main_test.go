@@ -1,0 +1,44 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/hclsandbox/sandbox/internal/testenv"
+	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	// The launcher re-executes this test binary as the sandbox child.
+	if isolation.IsChild() {
+		isolation.ChildMain()
+	}
+	testscript.Main(m, map[string]func(){
+		"sandbox": func() { os.Exit(Main(os.Args[1:])) },
+	})
+}
+
+// TestScripts runs the CLI scripts in testdata/script. Scripts that start
+// sandboxes begin with "[!root] skip"; each gets a busybox root filesystem
+// in $WORK/rootfs.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: filepath.Join("testdata", "script"),
+		Setup: func(e *testscript.Env) error {
+			e.Setenv("NO_COLOR", "1")
+			return testenv.MakeRootfs(filepath.Join(e.WorkDir, "rootfs"), "")
+		},
+		Condition: func(cond string) (bool, error) {
+			switch cond {
+			case "root":
+				return os.Geteuid() == 0, nil
+			case "busybox":
+				_, err := os.Stat("/bin/busybox")
+				return err == nil, nil
+			}
+			return false, nil
+		},
+	})
+}

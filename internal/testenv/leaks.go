@@ -1,0 +1,67 @@
+package testenv
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// snapshot is the host state that a test run must leave as it found it.
+type snapshot struct {
+	mounts string
+}
+
+func takeSnapshot() snapshot {
+	return snapshot{mounts: mountPoints()}
+}
+
+// leaks describes what differs from the snapshot now, or "" when nothing does.
+func (s snapshot) leaks() string {
+	var out []string
+	if now := mountPoints(); now != s.mounts {
+		out = append(out, fmt.Sprintf("host mounts changed:\nbefore:\n%s\nafter:\n%s", s.mounts, now))
+	}
+	if kids := children(os.Getpid()); len(kids) > 0 {
+		out = append(out, fmt.Sprintf("processes left behind: %v", kids))
+	}
+	return strings.Join(out, "\n")
+}
+
+// mountPoints lists the mount points of this process's mount namespace.
+func mountPoints() string {
+	b, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		return err.Error()
+	}
+	var out []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) > 4 {
+			out = append(out, f[4])
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// children lists the pids whose parent is pid.
+func children(pid int) []int {
+	var out []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		n, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// The fields after the command name, which is in parentheses.
+		s := string(b)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(f) > 1 && f[1] == strconv.Itoa(pid) {
+			out = append(out, n)
+		}
+	}
+	return out
+}

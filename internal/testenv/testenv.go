@@ -1,0 +1,158 @@
+// Package testenv holds what the privileged tests share: the child dispatch
+// for test binaries, the root check, the static probe binary and throwaway
+// root filesystems.
+package testenv
+
+import (
+	"debug/elf"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/hclsandbox/sandbox/isolation"
+)
+
+var (
+	buildOnce sync.Once
+	buildDir  string
+	probePath string
+	buildErr  error
+)
+
+// Main runs a test binary's tests and fails the run if they left a mount or
+// a child process behind. When the launcher re-executes the test binary as a
+// sandbox child, it acts as the child instead.
+func Main(m *testing.M) {
+	if isolation.IsChild() {
+		isolation.ChildMain()
+	}
+	before := takeSnapshot()
+	code := m.Run()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
+	if leaks := before.leaks(); leaks != "" {
+		fmt.Fprintf(os.Stderr, "FAIL: the tests left state behind on the host:\n%s\n", leaks)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// RequireRoot skips the test unless it runs as root on Linux.
+func RequireRoot(t testing.TB) {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("sandboxes run only on Linux")
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to create namespaces and mounts; CI runs it as root")
+	}
+}
+
+// Probe returns the path of the static probe binary, built once per test binary.
+func Probe(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "sandbox-probe-")
+		if buildErr != nil {
+			return
+		}
+		probePath = filepath.Join(buildDir, "probe")
+		cmd := exec.Command(goTool(), "build", "-o", probePath, "github.com/hclsandbox/sandbox/internal/probe")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = &buildError{err: err, out: string(out)}
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("build probe: %v", buildErr)
+	}
+	return probePath
+}
+
+type buildError struct {
+	err error
+	out string
+}
+
+func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
+
+func goTool() string {
+	if p, err := exec.LookPath("go"); err == nil {
+		return p
+	}
+	return filepath.Join(runtime.GOROOT(), "bin", "go")
+}
+
+// Rootfs makes a throwaway root filesystem in a temp dir holding /probe and,
+// when the host has a static busybox, /bin/busybox with /bin/sh.
+func Rootfs(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := MakeRootfs(dir, Probe(t)); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// MakeRootfs fills dir with a minimal root filesystem: the probe at /probe
+// (when probe is not ""), /bin, /etc, /tmp and, when the host has a static
+// busybox, /bin/busybox with a few applets linked to it.
+func MakeRootfs(dir, probe string) error {
+	for _, d := range []string{"bin", "etc", "tmp"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			return err
+		}
+	}
+	if probe != "" {
+		if err := copyFile(probe, filepath.Join(dir, "probe"), 0o755); err != nil {
+			return err
+		}
+	}
+	bb, err := exec.LookPath("busybox")
+	if err != nil || !isStatic(bb) {
+		return nil
+	}
+	if err := copyFile(bb, filepath.Join(dir, "bin", "busybox"), 0o755); err != nil {
+		return err
+	}
+	for _, applet := range []string{"sh", "ls", "cat", "echo", "sleep", "kill", "true", "hostname", "ps"} {
+		if err := os.Symlink("busybox", filepath.Join(dir, "bin", applet)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// HasBusybox reports whether rootfs got a busybox shell.
+func HasBusybox(rootfs string) bool {
+	_, err := os.Stat(filepath.Join(rootfs, "bin", "busybox"))
+	return err == nil
+}
+
+func copyFile(src, dst string, mode os.FileMode) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, b, mode)
+}
+
+// isStatic reports whether the ELF file at p has no program interpreter.
+func isStatic(p string) bool {
+	f, err := elf.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	for _, prog := range f.Progs {
+		if prog.Type == elf.PT_INTERP {
+			return false
+		}
+	}
+	return true
+}
