@@ -1,0 +1,113 @@
+package launcher
+
+import (
+	"io/fs"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/isolation"
+)
+
+// fakeFS is a host whose /bin and /lib are merged-/usr symlinks.
+type fakeFS map[string]string // path -> symlink target, or "" for a directory
+
+func (f fakeFS) Lstat(name string) (fs.FileInfo, error) {
+	target, ok := f[name]
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	return fakeInfo{name: name, link: target != ""}, nil
+}
+
+func (f fakeFS) Readlink(name string) (string, error) {
+	if t := f[name]; t != "" {
+		return t, nil
+	}
+	return "", fs.ErrInvalid
+}
+
+type fakeInfo struct {
+	name string
+	link bool
+}
+
+func (i fakeInfo) Name() string { return i.name }
+func (i fakeInfo) Size() int64  { return 0 }
+func (i fakeInfo) Mode() fs.FileMode {
+	if i.link {
+		return fs.ModeSymlink | 0o777
+	}
+	return fs.ModeDir | 0o755
+}
+func (i fakeInfo) ModTime() time.Time { return time.Time{} }
+func (i fakeInfo) IsDir() bool        { return !i.link }
+func (i fakeInfo) Sys() any           { return nil }
+
+var testHost = &Host{EUID: 0, Term: "xterm", FS: fakeFS{"/usr": "", "/bin": "usr/bin", "/lib": "usr/lib", "/sbin": "usr/sbin"}}
+
+func TestNewPlanHostView(t *testing.T) {
+	s := &config.Sandbox{Name: "web_1", Command: []string{"app"}, Namespaces: config.Namespaces}
+	p := NewPlan(s, testHost)
+	if p.Spec.Root.Source != "" || !p.Spec.Root.Readonly {
+		t.Errorf("root = %+v, want a read-only tmpfs root", p.Spec.Root)
+	}
+	var got []string
+	for _, m := range p.Spec.Mounts {
+		got = append(got, m.Kind+" "+m.Source+" "+m.Target)
+	}
+	for _, want := range []string{
+		"bind /usr /usr", "symlink usr/bin /bin", "symlink usr/lib /lib", "bind /etc/passwd /etc/passwd",
+		"fs  /proc", "fs  /dev", "bind /dev/null /dev/null", "symlink pts/ptmx /dev/ptmx", "fs  /tmp", "fs  /sys",
+	} {
+		if !slices.Contains(got, want) {
+			t.Errorf("mounts lack %q; got %v", want, got)
+		}
+	}
+	for _, secret := range []string{"/root", "/home", "/etc/shadow", "/lib64"} {
+		for _, m := range got {
+			if strings.HasSuffix(m, " "+secret) {
+				t.Errorf("host view mounts %s: %q", secret, m)
+			}
+		}
+	}
+	if p.Spec.Hostname != "web-1" {
+		t.Errorf("hostname = %q, want web-1 (made from the name)", p.Spec.Hostname)
+	}
+}
+
+func TestNewPlanRootfsAndEnv(t *testing.T) {
+	s := &config.Sandbox{Name: "box", Command: []string{"/bin/sh"}, Rootfs: "/srv/rootfs",
+		Env: map[string]string{"PATH": "/opt/bin", "A": "1"}, Workdir: "/app",
+		Namespaces: []string{"mount", "pid"}}
+	p := NewPlan(s, testHost)
+	if p.Spec.Root != (isolation.Root{Source: "/srv/rootfs"}) {
+		t.Errorf("root = %+v, want a bind of /srv/rootfs", p.Spec.Root)
+	}
+	if p.Spec.Mounts[0].Target != "/proc" {
+		t.Errorf("first mount = %+v, want /proc (no host view with a rootfs)", p.Spec.Mounts[0])
+	}
+	if want := []string{"A=1", "HOME=/root", "PATH=/opt/bin", "TERM=xterm"}; !slices.Equal(p.Spec.Env, want) {
+		t.Errorf("env = %v, want %v", p.Spec.Env, want)
+	}
+	if p.Spec.Hostname != "" {
+		t.Errorf("hostname = %q without a UTS namespace, want none", p.Spec.Hostname)
+	}
+	if p.Spec.Cwd != "/app" || !slices.Equal(p.Namespaces, []string{"pid", "mount"}) {
+		t.Errorf("cwd %q namespaces %v, want /app [pid mount]", p.Spec.Cwd, p.Namespaces)
+	}
+	last := p.Spec.Mounts[len(p.Spec.Mounts)-1]
+	if last.Kind != isolation.KindBind || last.Target != "/sys" || !last.HasFlag("ro") {
+		t.Errorf("/sys without a net namespace = %+v, want a read-only bind", last)
+	}
+}
+
+func TestPlanWithArgs(t *testing.T) {
+	p := NewPlan(&config.Sandbox{Name: "a", Command: []string{"x"}, Namespaces: config.Namespaces}, testHost)
+	q := p.WithArgs([]string{"y", "z"})
+	if !slices.Equal(q.Spec.Args, []string{"y", "z"}) || !slices.Equal(p.Spec.Args, []string{"x"}) {
+		t.Errorf("WithArgs: got %v, original now %v", q.Spec.Args, p.Spec.Args)
+	}
+}
