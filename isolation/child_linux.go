@@ -49,6 +49,10 @@ func childRun() *StepError {
 	if err != nil {
 		return err
 	}
+	// Nothing inside the sandbox may ptrace this process or read its memory.
+	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
+		return stepErr("make child non-dumpable", err)
+	}
 	if err := Setup(spec); err != nil {
 		return err
 	}
@@ -92,12 +96,21 @@ func Setup(s *Spec) *StepError {
 	if err := pivotInto(newRootDir, s.Root.Readonly); err != nil {
 		return err
 	}
+	if err := maskPaths(s.MaskedPaths); err != nil {
+		return err
+	}
+	if err := readonlyPaths(s.ReadonlyPaths); err != nil {
+		return err
+	}
 	if s.Hostname != "" {
 		if err := unix.Sethostname([]byte(s.Hostname)); err != nil {
 			return stepErr("set hostname "+s.Hostname, err)
 		}
 	}
-	return enterWorkdir(s.Cwd)
+	if err := enterWorkdir(s.Cwd); err != nil {
+		return err
+	}
+	return dropPrivileges(s.Capabilities, s.NoNewPrivs)
 }
 
 // enterWorkdir changes to dir and checks that the result is really dir, so a

@@ -7,8 +7,19 @@ type Spec struct {
 	Root Root `json:"root"`
 	// Mounts are performed in order, inside the new root, before pivot_root.
 	Mounts []Mount `json:"mounts"`
+	// MaskedPaths are hidden after pivot_root: directories under an empty
+	// read-only tmpfs, files under /dev/null.
+	MaskedPaths []string `json:"masked_paths,omitempty"`
+	// ReadonlyPaths are made read-only after pivot_root.
+	ReadonlyPaths []string `json:"readonly_paths,omitempty"`
 	// Hostname is set when the sandbox has its own UTS namespace.
 	Hostname string `json:"hostname,omitempty"`
+	// Capabilities are the only capabilities the target keeps (bounding,
+	// permitted, effective); inheritable and ambient are always empty.
+	Capabilities []string `json:"capabilities"`
+	// NoNewPrivs sets PR_SET_NO_NEW_PRIVS, so setuid binaries and file
+	// capabilities grant nothing.
+	NoNewPrivs bool `json:"no_new_privs"`
 	// Cwd is the working directory of the target, inside the new root.
 	Cwd string `json:"cwd"`
 	// Args is the target's argv; Args[0] is looked up in the PATH of Env

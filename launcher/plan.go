@@ -46,6 +46,7 @@ func NewPlan(s *config.Sandbox, h *Host) *Plan {
 	if p.Spec.Cwd == "" {
 		p.Spec.Cwd = "/"
 	}
+	applySecurity(&p.Spec)
 	p.Spec.Args = append([]string(nil), s.Command...)
 	p.Spec.Env = environment(s.Env, h.Term)
 	return p

@@ -26,6 +26,10 @@ type probeReport struct {
 	Dev        []string          `json:"dev"`
 	Mounts     []string          `json:"mounts"`
 	RootWrite  string            `json:"root_write"`
+	Status     map[string]string `json:"status"`
+	OpenWrite  map[string]string `json:"open_write"`
+	Masked     map[string]int    `json:"masked"`
+	Exists     map[string]bool   `json:"exists"`
 }
 
 // sandboxFor declares a sandbox on rootfs running the probe with args.

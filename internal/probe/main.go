@@ -29,7 +29,23 @@ type Report struct {
 	Dev        []string          `json:"dev"`
 	Mounts     []string          `json:"mounts"`
 	RootWrite  string            `json:"root_write"`
+	Status     map[string]string `json:"status"`
+	OpenWrite  map[string]string `json:"open_write"`
+	Masked     map[string]int    `json:"masked"`
+	Exists     map[string]bool   `json:"exists"`
 }
+
+// writeTargets are opened for writing (never written) to show they are protected.
+var writeTargets = []string{"/proc/sysrq-trigger", "/proc/sys/kernel/core_pattern",
+	"/proc/sys/kernel/modprobe", "/sys/kernel/uevent_helper"}
+
+// maskedTargets must read or list empty.
+var maskedTargets = []string{"/proc/acpi", "/proc/asound", "/proc/interrupts", "/proc/kcore",
+	"/proc/keys", "/proc/latency_stats", "/proc/sched_debug", "/proc/scsi", "/proc/timer_list",
+	"/proc/timer_stats", "/sys/firmware", "/sys/devices/virtual/powercap"}
+
+// existTargets are reported as present or absent.
+var existTargets = []string{"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"}
 
 func main() {
 	args := os.Args[1:]
@@ -70,6 +86,20 @@ func report(canary string) *Report {
 	r.Dev = listDir("/dev")
 	r.Mounts = mounts()
 	r.RootWrite = tryWrite("/probe-write-test")
+	r.Status = status()
+	r.OpenWrite = map[string]string{}
+	for _, p := range writeTargets {
+		r.OpenWrite[p] = openWrite(p)
+	}
+	r.Masked = map[string]int{}
+	for _, p := range maskedTargets {
+		r.Masked[p] = contentSize(p)
+	}
+	r.Exists = map[string]bool{}
+	for _, p := range append(existTargets, maskedTargets...) {
+		_, err := os.Lstat(p)
+		r.Exists[p] = err == nil
+	}
 	return r
 }
 
@@ -147,4 +177,48 @@ func tryWrite(p string) string {
 	f.Close()
 	os.Remove(p)
 	return "ok"
+}
+
+// status returns the capability, no_new_privs and seccomp lines of /proc/self/status.
+func status() map[string]string {
+	out := map[string]string{}
+	b, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if ok && (strings.HasPrefix(k, "Cap") || k == "NoNewPrivs" || k == "Seccomp") {
+			out[k] = strings.TrimSpace(v)
+		}
+	}
+	return out
+}
+
+// openWrite opens p for writing without writing and reports "ok" or the error.
+func openWrite(p string) string {
+	f, err := os.OpenFile(p, os.O_WRONLY, 0)
+	if err != nil {
+		return err.Error()
+	}
+	f.Close()
+	return "ok"
+}
+
+// contentSize is the number of bytes a file reads or entries a directory
+// lists; -1 when it is absent or unreadable.
+func contentSize(p string) int {
+	info, err := os.Stat(p)
+	if err != nil {
+		return -1
+	}
+	if info.IsDir() {
+		entries, err := os.ReadDir(p)
+		if err != nil {
+			return -1
+		}
+		return len(entries)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return -1
+	}
+	return len(b)
 }

@@ -1,0 +1,69 @@
+package isolation
+
+import (
+	"os"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// dropPrivileges leaves the calling thread with exactly the capabilities
+// keep in its bounding, permitted and effective sets, none inheritable or
+// ambient, and sets no_new_privs when asked. It runs on the locked thread
+// that executes the target, as the last step before seccomp and execve.
+func dropPrivileges(keep []string, noNewPrivs bool) *StepError {
+	var mask uint64
+	for _, name := range keep {
+		n, ok := capNames[name]
+		if !ok {
+			return &StepError{Step: "drop capabilities", Msg: "unknown capability " + name}
+		}
+		mask |= 1 << uint(n)
+	}
+	last := lastCap()
+	for c := 0; c <= last; c++ {
+		if mask&(1<<uint(c)) != 0 {
+			continue
+		}
+		if err := unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(c), 0, 0, 0); err != nil && err != unix.EINVAL {
+			return stepErr("drop capability "+strconv.Itoa(c)+" from the bounding set", err)
+		}
+	}
+	if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); err != nil && err != unix.EINVAL {
+		return stepErr("clear ambient capabilities", err)
+	}
+	if err := capset(mask); err != nil {
+		return stepErr("set capabilities", err)
+	}
+	if noNewPrivs {
+		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+			return stepErr("set no_new_privs", err)
+		}
+	}
+	return nil
+}
+
+// capset sets permitted and effective to mask and inheritable to nothing.
+func capset(mask uint64) error {
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	lo, hi := uint32(mask), uint32(mask>>32)
+	data := [2]unix.CapUserData{
+		{Effective: lo, Permitted: lo},
+		{Effective: hi, Permitted: hi},
+	}
+	return unix.Capset(&hdr, &data[0])
+}
+
+// lastCap is the highest capability number the kernel knows.
+func lastCap() int {
+	b, err := os.ReadFile("/proc/sys/kernel/cap_last_cap")
+	if err != nil {
+		return 40
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		return 40
+	}
+	return n
+}

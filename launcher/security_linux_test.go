@@ -1,0 +1,101 @@
+package launcher
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hclsandbox/sandbox/internal/testenv"
+	"github.com/hclsandbox/sandbox/isolation"
+)
+
+// Checklist 2: kernel knobs cannot be opened for writing.
+func TestSandboxKernelKnobsNotWritable(t *testing.T) {
+	testenv.RequireRoot(t)
+	r := probe(t, sandboxFor(testenv.Rootfs(t)))
+	if len(r.OpenWrite) == 0 {
+		t.Fatal("probe reported no write attempts")
+	}
+	for p, res := range r.OpenWrite {
+		if res == "ok" {
+			t.Errorf("%s opened for writing inside the sandbox", p)
+		}
+	}
+}
+
+// Checklist 3: masked paths read or list empty.
+func TestSandboxMaskedPaths(t *testing.T) {
+	testenv.RequireRoot(t)
+	r := probe(t, sandboxFor(testenv.Rootfs(t)))
+	for p, n := range r.Masked {
+		if n > 0 {
+			t.Errorf("%s shows %d bytes or entries inside, want none", p, n)
+		}
+	}
+	for _, p := range maskedPaths {
+		if r.Exists[p] && !hasMountAt(r.Mounts, p) {
+			t.Errorf("%s exists but is not masked: %v", p, r.Mounts)
+		}
+	}
+}
+
+// Checklist 4: the read-only paths and /sys are read-only in mountinfo.
+func TestSandboxReadonlyPaths(t *testing.T) {
+	testenv.RequireRoot(t)
+	r := probe(t, sandboxFor(testenv.Rootfs(t)))
+	for _, p := range append([]string{"/sys"}, readonlyPaths...) {
+		opts, ok := mountOptions(r.Mounts, p)
+		if !ok {
+			if p == "/sys" || r.Exists[p] {
+				t.Errorf("no mount on %s", p)
+			}
+			continue
+		}
+		if !strings.HasPrefix(opts, "ro,") && opts != "ro" {
+			t.Errorf("%s is mounted %q, want ro", p, opts)
+		}
+	}
+}
+
+// Checklist 10 and 11: exactly the default capabilities, nothing inheritable
+// or ambient, and no_new_privs.
+func TestSandboxCapabilitiesAndNoNewPrivs(t *testing.T) {
+	testenv.RequireRoot(t)
+	r := probe(t, sandboxFor(testenv.Rootfs(t)))
+	var mask uint64
+	for _, name := range isolation.DefaultCapabilities {
+		n, _ := isolation.CapabilityNumber(name)
+		mask |= 1 << uint(n)
+	}
+	want := fmt.Sprintf("%016x", mask)
+	for _, set := range []string{"CapPrm", "CapEff", "CapBnd"} {
+		if r.Status[set] != want {
+			t.Errorf("%s = %s, want %s", set, r.Status[set], want)
+		}
+	}
+	for _, set := range []string{"CapInh", "CapAmb"} {
+		if r.Status[set] != "0000000000000000" {
+			t.Errorf("%s = %s, want empty", set, r.Status[set])
+		}
+	}
+	if r.Status["NoNewPrivs"] != "1" {
+		t.Errorf("NoNewPrivs = %q, want 1", r.Status["NoNewPrivs"])
+	}
+}
+
+func hasMountAt(mounts []string, target string) bool {
+	_, ok := mountOptions(mounts, target)
+	return ok
+}
+
+// mountOptions returns the per-mount options of the last mount on target.
+func mountOptions(mounts []string, target string) (string, bool) {
+	opts, found := "", false
+	for _, m := range mounts {
+		f := strings.Fields(m)
+		if len(f) >= 4 && f[1] == target {
+			opts, found = f[3], true
+		}
+	}
+	return opts, found
+}
