@@ -30,6 +30,7 @@ type probeReport struct {
 	OpenWrite  map[string]string `json:"open_write"`
 	Masked     map[string]int    `json:"masked"`
 	Exists     map[string]bool   `json:"exists"`
+	Interfaces []string          `json:"interfaces"`
 }
 
 // sandboxFor declares a sandbox on rootfs running the probe with args.

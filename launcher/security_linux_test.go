@@ -2,7 +2,9 @@ package launcher
 
 import (
 	"fmt"
+	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/hclsandbox/sandbox/internal/testenv"
@@ -98,4 +100,37 @@ func mountOptions(mounts []string, target string) (string, bool) {
 		}
 	}
 	return opts, found
+}
+
+// Checklist 17: with the default network only lo exists.
+func TestSandboxOnlyLoopback(t *testing.T) {
+	testenv.RequireRoot(t)
+	r := probe(t, sandboxFor(testenv.Rootfs(t)))
+	if len(r.Interfaces) != 1 || r.Interfaces[0] != "lo" {
+		t.Errorf("interfaces inside = %v, want only lo", r.Interfaces)
+	}
+}
+
+// Checklist 9: kill(-1, SIGKILL) inside cannot reach a host process.
+func TestSandboxKillAllSparesHost(t *testing.T) {
+	testenv.RequireRoot(t)
+	// Without a pid namespace kill(-1) would hit the whole host: check first.
+	if r := probe(t, sandboxFor(testenv.Rootfs(t))); r.Pid != 1 {
+		t.Fatalf("the probe is pid %d, not 1: no pid namespace, refusing to run kill(-1)", r.Pid)
+	}
+	sentinel := exec.Command("sleep", "30")
+	if err := sentinel.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		sentinel.Process.Kill()
+		sentinel.Wait()
+	}()
+	out, res := runSandbox(t, sandboxFor(testenv.Rootfs(t), "kill-all"))
+	if res.ExitCode != 0 {
+		t.Fatalf("kill-all exited %d (%s): %s", res.ExitCode, res.Describe(), out)
+	}
+	if err := sentinel.Process.Signal(syscall.Signal(0)); err != nil {
+		t.Errorf("host sentinel %d died after kill(-1) inside the sandbox: %v", sentinel.Process.Pid, err)
+	}
 }

@@ -3,7 +3,7 @@
 // filesystem and run it as the sandbox's command. It never writes anything
 // outside its own standard streams.
 //
-// Usage: probe [report [CANARY]] | exit N | kill SIGNAL
+// Usage: probe [report [CANARY]] | exit N | kill SIGNAL | kill-all
 package main
 
 import (
@@ -33,6 +33,7 @@ type Report struct {
 	OpenWrite  map[string]string `json:"open_write"`
 	Masked     map[string]int    `json:"masked"`
 	Exists     map[string]bool   `json:"exists"`
+	Interfaces []string          `json:"interfaces"`
 }
 
 // writeTargets are opened for writing (never written) to show they are protected.
@@ -60,6 +61,10 @@ func main() {
 		n, _ := strconv.Atoi(args[1])
 		syscall.Kill(os.Getpid(), syscall.Signal(n))
 		select {}
+	case "kill-all":
+		// kill(-1) signals every process this one may signal.
+		err := syscall.Kill(-1, syscall.SIGKILL)
+		fmt.Println("kill(-1, SIGKILL):", err)
 	case "report":
 		canary := ""
 		if len(args) > 1 {
@@ -95,6 +100,7 @@ func report(canary string) *Report {
 	for _, p := range maskedTargets {
 		r.Masked[p] = contentSize(p)
 	}
+	r.Interfaces = interfaces()
 	r.Exists = map[string]bool{}
 	for _, p := range append(existTargets, maskedTargets...) {
 		_, err := os.Lstat(p)
@@ -221,4 +227,17 @@ func contentSize(p string) int {
 		return -1
 	}
 	return len(b)
+}
+
+// interfaces lists the network interfaces in /proc/net/dev.
+func interfaces() []string {
+	b, _ := os.ReadFile("/proc/net/dev")
+	var out []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if name, _, ok := strings.Cut(line, ":"); ok {
+			out = append(out, strings.TrimSpace(name))
+		}
+	}
+	sort.Strings(out)
+	return out
 }
