@@ -49,6 +49,12 @@ func childRun() *StepError {
 	if err != nil {
 		return err
 	}
+	// The spec arrives once the launcher has placed this process in its cgroup.
+	if spec.UnshareCgroup {
+		if err := unshareCgroup(); err != nil {
+			return err
+		}
+	}
 	if err := Setup(spec); err != nil {
 		return err
 	}
@@ -97,7 +103,14 @@ func Setup(s *Spec) *StepError {
 			return stepErr("set hostname "+s.Hostname, err)
 		}
 	}
-	return enterWorkdir(s.Cwd)
+	if err := setOOMScoreAdj(s.OOMScoreAdj); err != nil {
+		return err
+	}
+	if err := enterWorkdir(s.Cwd); err != nil {
+		return err
+	}
+	// Last, so that a low nofile or fsize cannot break an earlier step.
+	return setRlimits(s.Rlimits)
 }
 
 // enterWorkdir changes to dir and checks that the result is really dir, so a
