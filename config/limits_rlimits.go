@@ -37,7 +37,8 @@ func decodeRlimits(s *Sandbox, body hcl.Body, ctx *hcl.EvalContext, diags *hcl.D
 	attrs, d := body.JustAttributes()
 	*diags = append(*diags, d...)
 	var out []Rlimit
-	for name, a := range attrs {
+	for _, a := range sortedAttrs(attrs) {
+		name := a.Name
 		s.Ranges["rlimits."+name] = a.Expr.Range()
 		if !contains(RlimitNames, name) {
 			*diags = append(*diags, &hcl.Diagnostic{

@@ -162,3 +162,28 @@ func TestParseDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestResourceDiagnosticsInSourceOrder(t *testing.T) {
+	_, diags := loadOne(t, `
+  limits {
+    memory = "64XB"
+    cpus   = 0
+    pids   = 1
+  }
+  rlimits {
+    nproc   = -1
+    nofiles = 3
+    stack   = { soft = 9, hard = 1 }
+  }
+  timeout = "soon"`)
+	want := []string{"memory", "cpus", "pids", "nproc", "nofiles", "stack", "timeout"}
+	lines := strings.Split(diags, "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("diagnostics:\n%s\nwant %d", diags, len(want))
+	}
+	for i, w := range want {
+		if !strings.Contains(lines[i], `"`+w+`"`) {
+			t.Errorf("diagnostic %d = %q, want one about %s", i, lines[i], w)
+		}
+	}
+}
