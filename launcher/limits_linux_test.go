@@ -334,3 +334,52 @@ func alive(pid int) bool {
 	_, rest, _ := strings.Cut(string(b), ") ")
 	return !strings.HasPrefix(rest, "Z") && !strings.HasPrefix(rest, "X")
 }
+
+func TestMissingControllerFailsStart(t *testing.T) {
+	s := sandbox("/nonexistent", "/probe")
+	s.Limits.Memory = 64 << 20
+	h := &Host{Cgroups: isolation.CgroupHost{Version: 1, Root: t.TempDir(), Controllers: []string{"cpu"}}}
+	proc, res, err := Start(NewPlan(s, h), Stdio{})
+	if proc != nil || res != nil || err == nil || !strings.Contains(err.Error(), "memory (limits.memory)") {
+		t.Errorf("Start() = %v, %v, %v; want an error naming memory (limits.memory)", proc, res, err)
+	}
+}
+
+func TestCgroupFilesOnHost(t *testing.T) {
+	h := needCgroups(t, "memory", "pids", "cpu")
+	if h.Cgroups.Version != 1 {
+		t.Skip("reads v1 file names")
+	}
+	s := sandbox(testRoot(t, true), "/bin/sleep", "5")
+	s.Limits.Memory, s.Limits.Pids, s.Limits.CPUs, s.Limits.CPUWeight = 32<<20, 100, 0.25, 50
+	var stderr bytes.Buffer
+	proc, res, err := Start(NewPlan(s, h), Stdio{Stderr: &stderr})
+	if err != nil || res != nil {
+		t.Fatalf("Start() = %v, %v (%s)", res, err, stderr.String())
+	}
+	defer func() { proc.Signal(syscall.SIGKILL); proc.Wait() }()
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(proc.Pid()) + "/cgroup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.SplitN(line, ":", 3); len(f) == 3 {
+			paths[f[1]] = f[2]
+		}
+	}
+	for file, want := range map[string]string{
+		"memory/memory.limit_in_bytes": "33554432", "pids/pids.max": "100",
+		"cpu/cpu.cfs_quota_us": "25000", "cpu/cpu.shares": "512",
+	} {
+		ctrl := strings.Split(file, "/")[0]
+		if !strings.HasPrefix(paths[ctrl], "/sandbox/t-") {
+			t.Errorf("the sandbox is in %s cgroup %q, want /sandbox/t-*", ctrl, paths[ctrl])
+			continue
+		}
+		got, err := os.ReadFile(filepath.Join("/sys/fs/cgroup", ctrl, paths[ctrl], filepath.Base(file)))
+		if err != nil || strings.TrimSpace(string(got)) != want {
+			t.Errorf("%s = %q, %v; want %s", file, got, err, want)
+		}
+	}
+}
