@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -52,6 +53,12 @@ func (k *fakeKernel) ops() cgroupOps {
 			return nil
 		},
 		rmdir: func(dir string) error {
+			entries, _ := os.ReadDir(dir)
+			for _, e := range entries {
+				if e.IsDir() {
+					return syscall.EBUSY // a cgroup with children
+				}
+			}
 			k.log = append(k.log, "rmdir "+k.rel(dir))
 			return os.RemoveAll(dir)
 		},
@@ -161,7 +168,7 @@ func TestCgroupV2FakeTree(t *testing.T) {
 	if err := cg.Remove(); err != nil {
 		t.Errorf("Remove() = %v", err)
 	}
-	checkLog(t, "Remove", k.takeLog(), "rmdir sandbox/web-1")
+	checkLog(t, "Remove", k.takeLog(), "rmdir sandbox/web-1", "rmdir sandbox")
 }
 
 func v1Files() map[string]string {
@@ -231,7 +238,7 @@ func TestCgroupV1FakeTree(t *testing.T) {
 	}
 	var rm []string
 	for i := len(v1Hierarchies) - 1; i >= 0; i-- {
-		rm = append(rm, "rmdir "+v1Hierarchies[i]+"/sandbox/web-1")
+		rm = append(rm, "rmdir "+v1Hierarchies[i]+"/sandbox/web-1", "rmdir "+v1Hierarchies[i]+"/sandbox")
 	}
 	checkLog(t, "Remove", k.takeLog(), rm...)
 }
@@ -324,4 +331,27 @@ func TestCgroupSwapWrites(t *testing.T) {
 			t.Errorf("v%d swap %v: last write %s, want %s", tc.version, tc.swap, got, tc.want)
 		}
 	}
+}
+
+func TestCgroupSharedParent(t *testing.T) {
+	k := newV1Kernel(t)
+	host := ProbeCgroups(k.root)
+	host.Controllers = []string{"pids"}
+	cfg := NewCgroupConfig(host, CgroupLimits{Pids: 64}, true)
+	a, _ := newCgroup(cfg, "sandbox/a-1", k.ops())
+	b, _ := newCgroup(cfg, "sandbox/b-1", k.ops())
+	for _, cg := range []Cgroup{a, b} {
+		if _, err := cg.Create(); err != nil {
+			t.Fatalf("Create() = %v", err)
+		}
+	}
+	k.takeLog()
+	if err := a.Remove(); err != nil {
+		t.Errorf("Remove() = %v", err)
+	}
+	checkLog(t, "first Remove", k.takeLog(), "rmdir pids/sandbox/a-1")
+	if err := b.Remove(); err != nil {
+		t.Errorf("Remove() = %v", err)
+	}
+	checkLog(t, "last Remove", k.takeLog(), "rmdir pids/sandbox/b-1", "rmdir pids/sandbox")
 }

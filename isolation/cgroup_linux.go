@@ -98,11 +98,37 @@ func writeFile(path, value string) error {
 	return nil
 }
 
-// mkdirExisting makes dir unless it exists.
-func mkdirExisting(ops cgroupOps, dir string) error {
-	if err := ops.mkdir(dir); err != nil && !errors.Is(err, os.ErrExist) {
+// mkdirLeaf makes the leaf dir and, unless it exists, its parent, calling
+// prepare on the parent each time. Another launcher removes the parent
+// when its own sandbox ends and the parent is empty, so a leaf that cannot
+// be made for want of its parent is tried again.
+func mkdirLeaf(ops cgroupOps, dir string, prepare func(parent string) error) error {
+	parent := filepath.Dir(dir)
+	var err error
+	for range 5 {
+		if err = ops.mkdir(parent); err != nil && !errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("create cgroup %s: %w", parent, err)
+		}
+		if err = prepare(parent); err != nil {
+			return err
+		}
+		if err = ops.mkdir(dir); !errors.Is(err, os.ErrNotExist) {
+			break
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("create cgroup %s: %w", dir, err)
 	}
+	return nil
+}
+
+// removeLeaf removes the leaf dir, then its parent if no other sandbox
+// uses it any more.
+func removeLeaf(ops cgroupOps, dir string) error {
+	if err := removeDir(ops, dir); err != nil {
+		return err
+	}
+	ops.rmdir(filepath.Dir(dir)) // fails while other sandboxes run: fine
 	return nil
 }
 

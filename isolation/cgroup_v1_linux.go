@@ -39,11 +39,8 @@ func (c *cgroupV1) Create() ([]string, error) {
 			continue
 		}
 		seen[real] = true
-		if err := mkdirExisting(c.ops, filepath.Join(c.cfg.Root, ctrl, CgroupParent)); err != nil {
+		if err := mkdirLeaf(c.ops, c.dir(ctrl), func(string) error { return nil }); err != nil {
 			return nil, err
-		}
-		if err := c.ops.mkdir(c.dir(ctrl)); err != nil {
-			return nil, fmt.Errorf("create cgroup %s: %w", c.dir(ctrl), err)
 		}
 		c.made = append(c.made, ctrl)
 	}
@@ -140,7 +137,7 @@ func (c *cgroupV1) Stats() CgroupStats {
 func (c *cgroupV1) Remove() error {
 	var errs []error
 	for i := len(c.made) - 1; i >= 0; i-- {
-		errs = append(errs, removeDir(c.ops, c.dir(c.made[i])))
+		errs = append(errs, removeLeaf(c.ops, c.dir(c.made[i])))
 	}
 	c.made = nil
 	return errors.Join(errs...)

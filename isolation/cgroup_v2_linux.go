@@ -26,18 +26,11 @@ func (c *cgroupV2) dir() string { return filepath.Join(c.cfg.Root, c.leaf) }
 // Create enables the controllers in the root's and the parent's
 // cgroup.subtree_control, makes the leaf and performs the writes.
 func (c *cgroupV2) Create() ([]string, error) {
-	parent := filepath.Join(c.cfg.Root, CgroupParent)
 	if err := c.enable(c.cfg.Root); err != nil {
 		return nil, err
 	}
-	if err := mkdirExisting(c.ops, parent); err != nil {
+	if err := mkdirLeaf(c.ops, c.dir(), c.enable); err != nil {
 		return nil, err
-	}
-	if err := c.enable(parent); err != nil {
-		return nil, err
-	}
-	if err := c.ops.mkdir(c.dir()); err != nil {
-		return nil, fmt.Errorf("create cgroup %s: %w", c.dir(), err)
 	}
 	var warnings []string
 	for _, w := range c.cfg.Writes {
@@ -110,4 +103,4 @@ func (c *cgroupV2) Stats() CgroupStats {
 	return s
 }
 
-func (c *cgroupV2) Remove() error { return removeDir(c.ops, c.dir()) }
+func (c *cgroupV2) Remove() error { return removeLeaf(c.ops, c.dir()) }
