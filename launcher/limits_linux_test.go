@@ -33,6 +33,7 @@ func probeBinary(t *testing.T) string {
 			probe.err = err
 			return
 		}
+		tempDirs = append(tempDirs, dir)
 		probe.path = filepath.Join(dir, "probe")
 		cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", probe.path, "./testdata/probe")
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")

@@ -16,12 +16,18 @@ func TestMain(m *testing.M) {
 		isolation.ChildMain()
 	}
 	code := m.Run()
+	for _, dir := range tempDirs {
+		os.RemoveAll(dir)
+	}
 	if left := leftoverCgroups(); len(left) > 0 {
 		fmt.Fprintf(os.Stderr, "FAIL: cgroups left behind: %v\n", left)
 		code = 1
 	}
 	os.Exit(code)
 }
+
+// tempDirs are removed after the tests, such as the probe's build directory.
+var tempDirs []string
 
 // leftoverCgroups lists every directory under any /sys/fs/cgroup/*/sandbox
 // (or /sys/fs/cgroup/sandbox on a unified host).
