@@ -57,6 +57,7 @@ func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext)
 		s.Ranges[name] = attr.Expr.Range()
 	}
 	diags = append(diags, decodeAttrs(s, content.Attributes, ctx)...)
+	diags = append(diags, decodeResources(s, content, ctx)...)
 	return s, diags
 }
 

@@ -28,6 +28,8 @@ type Sandbox struct {
 	Rootfs string
 	// Namespaces are the namespace kinds to create; the rest are shared with the host.
 	Namespaces []string
+	// Resources are the limits, rlimits, oom_score_adj and timeout.
+	Resources
 
 	// DeclRange is the range of the block header, for diagnostics about the
 	// sandbox as a whole.

@@ -18,5 +18,8 @@ var sandboxSchema = &hcl.BodySchema{
 		{Name: "hostname"},
 		{Name: "rootfs"},
 		{Name: "namespaces"},
+		{Name: "oom_score_adj"},
+		{Name: "timeout"},
 	},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "limits"}, {Type: "rlimits"}},
 }

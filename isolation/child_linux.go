@@ -53,6 +53,12 @@ func childRun() *StepError {
 	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
 		return stepErr("make child non-dumpable", err)
 	}
+	// The spec arrives once the launcher has placed this process in its cgroup.
+	if spec.UnshareCgroup {
+		if err := unshareCgroup(); err != nil {
+			return err
+		}
+	}
 	if err := Setup(spec); err != nil {
 		return err
 	}
@@ -107,10 +113,17 @@ func Setup(s *Spec) *StepError {
 			return stepErr("set hostname "+s.Hostname, err)
 		}
 	}
+	if err := setOOMScoreAdj(s.OOMScoreAdj); err != nil {
+		return err
+	}
 	if err := enterWorkdir(s.Cwd); err != nil {
 		return err
 	}
-	return dropPrivileges(s.Capabilities, s.NoNewPrivs)
+	if err := dropPrivileges(s.Capabilities, s.NoNewPrivs); err != nil {
+		return err
+	}
+	// Last, so that a low nofile or fsize cannot break an earlier step.
+	return setRlimits(s.Rlimits)
 }
 
 // enterWorkdir changes to dir and checks that the result is really dir, so a

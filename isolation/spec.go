@@ -27,7 +27,28 @@ type Spec struct {
 	Args []string `json:"args"`
 	// Env is the target's complete environment, as KEY=VALUE.
 	Env []string `json:"env"`
+	// UnshareCgroup makes the child enter a new cgroup namespace once it has
+	// read the spec, that is once the launcher has placed it in its cgroup,
+	// so that the sandbox's own cgroup is its root.
+	UnshareCgroup bool `json:"unshare_cgroup,omitempty"`
+	// OOMScoreAdj is written to /proc/self/oom_score_adj; it is always
+	// written, so the launcher's own value never leaks in.
+	OOMScoreAdj int `json:"oom_score_adj"`
+	// Rlimits are set in order, after every other step but the exec.
+	Rlimits []Rlimit `json:"rlimits,omitempty"`
 }
+
+// Rlimit is one resource limit of the target, as setrlimit(2) takes it.
+type Rlimit struct {
+	// Name is the resource without RLIMIT_, lowercase: "nofile".
+	Name string `json:"name"`
+	// Soft and Hard are the limits; RlimInfinity is unlimited.
+	Soft uint64 `json:"soft"`
+	Hard uint64 `json:"hard"`
+}
+
+// RlimInfinity is an unlimited Rlimit value, RLIM_INFINITY.
+const RlimInfinity = ^uint64(0)
 
 // Root describes the filesystem that becomes the sandbox's "/".
 type Root struct {

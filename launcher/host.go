@@ -3,6 +3,8 @@ package launcher
 import (
 	"io/fs"
 	"os"
+
+	"github.com/hclsandbox/sandbox/isolation"
 )
 
 // HostFS answers the questions planning asks about the host's files.
@@ -20,6 +22,8 @@ type Host struct {
 	Term string
 	// FS is the host's filesystem, consulted for the host view.
 	FS HostFS
+	// Cgroups is the host's cgroup layout.
+	Cgroups isolation.CgroupHost
 }
 
 type osFS struct{}
@@ -29,5 +33,6 @@ func (osFS) Readlink(name string) (string, error)   { return os.Readlink(name) }
 
 // ProbeHost reads the facts of the running machine.
 func ProbeHost() *Host {
-	return &Host{EUID: os.Geteuid(), Term: os.Getenv("TERM"), FS: osFS{}}
+	return &Host{EUID: os.Geteuid(), Term: os.Getenv("TERM"), FS: osFS{},
+		Cgroups: isolation.ProbeCgroups("/sys/fs/cgroup")}
 }

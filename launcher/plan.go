@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
@@ -19,6 +20,13 @@ type Plan struct {
 	Namespaces []string `json:"namespaces"`
 	// Spec is what the child performs, in order, before executing the target.
 	Spec isolation.Spec `json:"spec"`
+	// Limits are the configured cgroup limits, in bytes and cores.
+	Limits isolation.CgroupLimits `json:"limits"`
+	// Cgroup is the sandbox's cgroup and every write to it, or nil when
+	// the host has no cgroups and nothing is limited.
+	Cgroup *isolation.CgroupConfig `json:"cgroup,omitempty"`
+	// Timeout kills the sandbox after this wall time; 0 means never.
+	Timeout time.Duration `json:"timeout_ns,omitempty"`
 }
 
 // JSON returns the plan as indented JSON, the form `sandbox plan --json` prints.
@@ -49,6 +57,7 @@ func NewPlan(s *config.Sandbox, h *Host) *Plan {
 	applySecurity(&p.Spec)
 	p.Spec.Args = append([]string(nil), s.Command...)
 	p.Spec.Env = environment(s.Env, h.Term)
+	planResources(p, s, h)
 	return p
 }
 

@@ -32,6 +32,20 @@ type Result struct {
 	SetupError *isolation.StepError `json:"setup_error,omitempty"`
 	// Duration is the wall time from start to end.
 	Duration time.Duration `json:"duration_ns"`
+	// TimedOut is set when the plan's timeout killed the sandbox; ExitCode
+	// is then ExitTimeout.
+	TimedOut bool `json:"timed_out,omitempty"`
+	// Timeout is the plan's timeout.
+	Timeout time.Duration `json:"timeout_ns,omitempty"`
+	// OOMKilled is set when the command was SIGKILLed and the cgroup's own
+	// counter shows an OOM kill; never inferred from the exit code alone.
+	OOMKilled bool `json:"oom_killed,omitempty"`
+	// MemoryLimit is the configured memory limit in bytes, or 0.
+	MemoryLimit uint64 `json:"memory_limit_bytes,omitempty"`
+	// Usage is what the sandbox consumed, or nil when it had no cgroup.
+	Usage *Usage `json:"usage,omitempty"`
+	// Warnings are limits that were not enforced (limits { strict = false }).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Describe is a short human account of the result: "exited 0",
@@ -40,6 +54,12 @@ func (r *Result) Describe() string {
 	switch {
 	case r.SetupError != nil:
 		return r.SetupError.Error()
+	case r.TimedOut:
+		return fmt.Sprintf("timed out after %s", r.Timeout)
+	case r.OOMKilled && r.MemoryLimit > 0:
+		return fmt.Sprintf("killed: out of memory (limit %s)", FormatSize(r.MemoryLimit))
+	case r.OOMKilled:
+		return "killed: out of memory"
 	case r.Signal != 0:
 		return fmt.Sprintf("killed by %s", signalName(r.Signal))
 	}

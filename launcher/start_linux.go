@@ -14,23 +14,45 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// cloneFlags maps namespace kinds to the flags that create them.
+// cloneFlags maps namespace kinds to the flags that create them. The cgroup
+// namespace is missing on purpose: the child unshares it once it is in its
+// cgroup (isolation.Spec.UnshareCgroup), because a v1 cgroup can only be
+// entered after the clone and the namespace's root is fixed when it is made.
 var cloneFlags = map[string]uintptr{
 	"uts": unix.CLONE_NEWUTS, "pid": unix.CLONE_NEWPID, "mount": unix.CLONE_NEWNS,
-	"ipc": unix.CLONE_NEWIPC, "net": unix.CLONE_NEWNET, "cgroup": unix.CLONE_NEWCGROUP,
+	"ipc": unix.CLONE_NEWIPC, "net": unix.CLONE_NEWNET,
 }
 
 // Process is a started sandbox whose target is running.
 type Process struct {
-	plan    *Plan
-	cmd     *exec.Cmd
-	started time.Time
+	plan     *Plan
+	cmd      *exec.Cmd
+	started  time.Time
+	cgroup   isolation.Cgroup // nil when the host has no cgroups
+	warnings []string
 }
 
 // Start launches the sandbox and returns once its target has been executed.
 // When a setup step fails, it returns a Result that names the step and a nil
 // Process; err is reserved for failures of the launcher itself.
 func Start(p *Plan, stdio Stdio) (*Process, *Result, error) {
+	cg, warnings, err := createCgroup(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	proc, res, err := start(p, stdio, cg)
+	if proc == nil {
+		if rerr := removeCgroup(cg); err == nil && res == nil {
+			err = rerr
+		}
+		return nil, res, err
+	}
+	proc.warnings = warnings
+	return proc, nil, nil
+}
+
+// start runs the child in cgroup cg and waits until its target runs.
+func start(p *Plan, stdio Stdio, cg isolation.Cgroup) (*Process, *Result, error) {
 	specR, specW, err := os.Pipe()
 	if err != nil {
 		return nil, nil, fmt.Errorf("create plan pipe: %w", err)
@@ -43,15 +65,30 @@ func Start(p *Plan, stdio Stdio) (*Process, *Result, error) {
 	}
 	defer statusR.Close()
 	cmd := childCommand(p, stdio, specR, statusW)
+	closeFD, err := intoCgroup(cmd, cg)
+	if err != nil {
+		specR.Close()
+		specW.Close()
+		statusW.Close()
+		return nil, nil, err
+	}
 	start := time.Now()
 	err = cmd.Start()
+	closeFD()
 	specR.Close()
 	statusW.Close()
 	if err != nil {
 		specW.Close()
 		return nil, nil, fmt.Errorf("start sandbox child: %w", err)
 	}
-	proc := &Process{plan: p, cmd: cmd, started: start}
+	proc := &Process{plan: p, cmd: cmd, started: start, cgroup: cg}
+	// On v1 the child is placed now, while it blocks reading the spec:
+	// sending the spec is what releases it.
+	if err := placeChild(cg, cmd.Process.Pid); err != nil {
+		specW.Close()
+		proc.kill()
+		return nil, nil, err
+	}
 	if err := sendSpec(specW, &p.Spec); err != nil {
 		proc.kill()
 		return nil, nil, err
@@ -129,22 +166,31 @@ func (p *Process) kill() {
 	p.cmd.Wait()
 }
 
-// Wait waits for the sandbox to end and reports how.
+// Wait waits for the sandbox to end and reports how. When the first
+// process ends, or the timeout expires, whatever is left of the sandbox is
+// killed; then its usage is read and its cgroup removed.
 func (p *Process) Wait() *Result {
+	timedOut := p.awaitExit()
+	p.killAll()
 	err := p.cmd.Wait()
-	r := &Result{Name: p.plan.Name, Duration: time.Since(p.started)}
+	r := &Result{Name: p.plan.Name, Duration: time.Since(p.started), Timeout: p.plan.Timeout,
+		MemoryLimit: p.plan.Limits.Memory, Warnings: p.warnings}
 	var exitErr *exec.ExitError
 	if err != nil && !errors.As(err, &exitErr) {
 		r.ExitCode = 125
 		r.SetupError = &isolation.StepError{Step: "wait", Msg: err.Error()}
-		return r
+	} else {
+		setExit(r, p.cmd.ProcessState.Sys().(syscall.WaitStatus))
 	}
-	ws := p.cmd.ProcessState.Sys().(syscall.WaitStatus)
+	p.finish(r, timedOut)
+	return r
+}
+
+func setExit(r *Result, ws syscall.WaitStatus) {
 	if ws.Signaled() {
 		r.Signal = ws.Signal()
 		r.ExitCode = 128 + int(r.Signal)
 	} else {
 		r.ExitCode = ws.ExitStatus()
 	}
-	return r
 }

@@ -21,5 +21,8 @@ func (p *Process) Pid() int { return 0 }
 // Signal fails off Linux.
 func (p *Process) Signal(os.Signal) error { return errors.ErrUnsupported }
 
+// Warnings is always empty off Linux.
+func (p *Process) Warnings() []string { return nil }
+
 // Wait reports a launcher failure off Linux.
 func (p *Process) Wait() *Result { return &Result{ExitCode: 125} }

@@ -35,6 +35,7 @@ const exitCodesHelp = `Exit codes:
   128+N  the sandbox was killed by signal N (137 = SIGKILL, 143 = SIGTERM)
   1    invalid configuration, or an unknown sandbox name
   2    invalid command line
+  124  the sandbox's timeout ended it (the whole sandbox was killed)
   125  the launcher or a setup step failed (the step is named)
   126  the command is not executable
   127  the command was not found`

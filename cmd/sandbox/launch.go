@@ -110,6 +110,9 @@ func (e *env) launch(r *running, plan *launcher.Plan, stdio launcher.Stdio) *lau
 		fmt.Fprintf(e.stderr, "sandbox: %s: %s\n", plan.Name, res.SetupError)
 		return res
 	}
+	for _, w := range proc.Warnings() {
+		fmt.Fprintf(e.stderr, "sandbox: %s: warning: %s\n", plan.Name, w)
+	}
 	r.add(proc)
 	defer r.remove(proc)
 	return proc.Wait()

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/spf13/cobra"
@@ -56,6 +58,9 @@ func (e *env) run(file, name string, args []string) error {
 	stop := forwardSignals(r, true)
 	defer stop()
 	res := e.launch(r, plan, launcher.Stdio{Stdin: e.stdin, Stdout: e.stdout, Stderr: e.stderr, Interactive: true})
+	if res.OOMKilled || res.TimedOut {
+		fmt.Fprintf(e.stderr, "sandbox: %s: %s\n", res.Name, res.Describe())
+	}
 	if res.ExitCode != 0 {
 		return exitCode(res.ExitCode)
 	}

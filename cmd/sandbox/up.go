@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/hclsandbox/sandbox/launcher"
@@ -54,6 +55,11 @@ func (e *env) up(args []string) error {
 		})
 	}
 	wg.Wait()
+	for _, res := range results {
+		if res.SetupError == nil {
+			fmt.Fprintf(e.stderr, "sandbox: %s: %s\n", res.Name, res.Summary())
+		}
+	}
 	for _, res := range results {
 		if res.ExitCode != 0 {
 			return exitCode(res.ExitCode)

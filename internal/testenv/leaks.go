@@ -1,7 +1,10 @@
 package testenv
 
 import (
+	"path/filepath"
+
 	"fmt"
+	"github.com/hclsandbox/sandbox/isolation"
 	"os"
 	"strconv"
 	"strings"
@@ -21,6 +24,9 @@ func (s snapshot) leaks() string {
 	var out []string
 	if now := mountPoints(); now != s.mounts {
 		out = append(out, fmt.Sprintf("host mounts changed:\nbefore:\n%s\nafter:\n%s", s.mounts, now))
+	}
+	if left := leftoverCgroups(); len(left) > 0 {
+		out = append(out, fmt.Sprintf("cgroups left behind: %v", left))
 	}
 	if kids := children(os.Getpid()); len(kids) > 0 {
 		out = append(out, fmt.Sprintf("processes left behind: %v", kids))
@@ -64,4 +70,19 @@ func children(pid int) []int {
 		}
 	}
 	return out
+}
+
+// leftoverCgroups lists every directory under any /sys/fs/cgroup/*/sandbox
+// (or /sys/fs/cgroup/sandbox on a unified host).
+func leftoverCgroups() []string {
+	var left []string
+	for _, pattern := range []string{"/sys/fs/cgroup/*/" + isolation.CgroupParent + "/*", "/sys/fs/cgroup/" + isolation.CgroupParent + "/*"} {
+		matches, _ := filepath.Glob(pattern)
+		for _, m := range matches {
+			if info, err := os.Stat(m); err == nil && info.IsDir() {
+				left = append(left, m)
+			}
+		}
+	}
+	return left
 }

@@ -16,11 +16,13 @@ import (
 	"github.com/hclsandbox/sandbox/isolation"
 )
 
+// probePkg is the probe that reports what a sandbox sees.
+const probePkg = "github.com/hclsandbox/sandbox/internal/probe"
+
 var (
-	buildOnce sync.Once
-	buildDir  string
-	probePath string
-	buildErr  error
+	buildMu  sync.Mutex
+	buildDir string
+	built    = map[string]string{} // package -> binary
 )
 
 // Main runs a test binary's tests and fails the run if they left a mount or
@@ -56,30 +58,34 @@ func RequireRoot(t testing.TB) {
 // Probe returns the path of the static probe binary, built once per test binary.
 func Probe(t testing.TB) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		buildDir, buildErr = os.MkdirTemp("", "sandbox-probe-")
-		if buildErr != nil {
-			return
-		}
-		probePath = filepath.Join(buildDir, "probe")
-		cmd := exec.Command(goTool(), "build", "-o", probePath, "github.com/hclsandbox/sandbox/internal/probe")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = &buildError{err: err, out: string(out)}
-		}
-	})
-	if buildErr != nil {
-		t.Fatalf("build probe: %v", buildErr)
+	return Build(t, probePkg)
+}
+
+// Build compiles the Go package pkg as a static binary, once per test
+// binary, and returns its path. The binaries are removed by Main.
+func Build(t testing.TB, pkg string) string {
+	t.Helper()
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	if p, ok := built[pkg]; ok {
+		return p
 	}
-	return probePath
+	if buildDir == "" {
+		dir, err := os.MkdirTemp("", "sandbox-test-bin-")
+		if err != nil {
+			t.Fatalf("build %s: %v", pkg, err)
+		}
+		buildDir = dir
+	}
+	out := filepath.Join(buildDir, fmt.Sprintf("bin%d", len(built)))
+	cmd := exec.Command(goTool(), "build", "-o", out, pkg)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build %s: %v\n%s", pkg, err, msg)
+	}
+	built[pkg] = out
+	return out
 }
-
-type buildError struct {
-	err error
-	out string
-}
-
-func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
 
 func goTool() string {
 	if p, err := exec.LookPath("go"); err == nil {

@@ -1,0 +1,357 @@
+package isolation
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// fakeKernel mimics cgroupfs in a temporary directory: a new cgroup
+// directory gets its control files, writes are logged, subtree_control
+// accumulates, and a kill empties cgroup.procs.
+type fakeKernel struct {
+	t     *testing.T
+	root  string
+	files map[string]string // file name -> initial content of a new cgroup
+	log   []string
+}
+
+func newFakeKernel(t *testing.T, files map[string]string) *fakeKernel {
+	return &fakeKernel{t: t, root: t.TempDir(), files: files}
+}
+
+func (k *fakeKernel) rel(p string) string {
+	r, err := filepath.Rel(k.root, p)
+	if err != nil {
+		k.t.Fatal(err)
+	}
+	return r
+}
+
+func (k *fakeKernel) ops() cgroupOps {
+	return cgroupOps{
+		write: func(path, value string) error {
+			k.log = append(k.log, "write "+k.rel(path)+" "+value)
+			if filepath.Base(path) == "cgroup.kill" {
+				os.WriteFile(filepath.Join(filepath.Dir(path), "cgroup.procs"), nil, 0o644)
+			}
+			if filepath.Base(path) == "cgroup.subtree_control" {
+				old, _ := os.ReadFile(path)
+				value = strings.TrimSpace(string(old) + " " + strings.TrimPrefix(value, "+"))
+			}
+			return writeFile(path, value)
+		},
+		mkdir: func(dir string) error {
+			if err := os.Mkdir(dir, 0o755); err != nil {
+				return err
+			}
+			k.log = append(k.log, "mkdir "+k.rel(dir))
+			k.populate(dir)
+			return nil
+		},
+		rmdir: func(dir string) error {
+			entries, _ := os.ReadDir(dir)
+			for _, e := range entries {
+				if e.IsDir() {
+					return syscall.EBUSY // a cgroup with children
+				}
+			}
+			k.log = append(k.log, "rmdir "+k.rel(dir))
+			return os.RemoveAll(dir)
+		},
+		kill: func(pid int) error {
+			k.log = append(k.log, "kill "+strconv.Itoa(pid))
+			filepath.Walk(k.root, func(p string, info os.FileInfo, err error) error {
+				if err == nil && info.Name() == "cgroup.procs" && strings.Contains(p, CgroupParent) {
+					os.WriteFile(p, nil, 0o644)
+				}
+				return nil
+			})
+			return nil
+		},
+	}
+}
+
+// populate creates the control files of a new cgroup; on v1 only those of
+// the hierarchy it is in (its first path element).
+func (k *fakeKernel) populate(dir string) {
+	hier := strings.SplitN(k.rel(dir), string(filepath.Separator), 2)[0]
+	for name, content := range k.files {
+		if prefix, file, ok := strings.Cut(name, "/"); ok {
+			if prefix != hier {
+				continue
+			}
+			name = file
+		}
+		k.write(filepath.Join(dir, name), content)
+	}
+}
+
+func (k *fakeKernel) write(path, content string) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		k.t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		k.t.Fatal(err)
+	}
+}
+
+func (k *fakeKernel) read(rel string) string {
+	b, err := os.ReadFile(filepath.Join(k.root, rel))
+	if err != nil {
+		k.t.Errorf("read %s: %v", rel, err)
+	}
+	return string(b)
+}
+
+// takeLog returns the log so far and starts a new one.
+func (k *fakeKernel) takeLog() string {
+	s := strings.Join(k.log, "\n")
+	k.log = nil
+	return s
+}
+
+func checkLog(t *testing.T, step, got string, want ...string) {
+	t.Helper()
+	if w := strings.Join(want, "\n"); got != w {
+		t.Errorf("%s did:\n%s\nwant:\n%s", step, got, w)
+	}
+}
+
+var testLimits = CgroupLimits{CPUs: 0.5, Memory: 64 << 20, Pids: 64, CPUWeight: 100, IOWeight: 100}
+
+func TestCgroupV2FakeTree(t *testing.T) {
+	k := newFakeKernel(t, map[string]string{
+		"cgroup.procs": "", "cgroup.subtree_control": "", "cgroup.kill": "", "cgroup.controllers": "",
+		"cpu.max": "max 100000", "cpu.weight": "100", "memory.max": "max", "memory.swap.max": "max",
+		"pids.max": "max", "io.weight": "default 100", "memory.peak": "1234",
+		"memory.events": "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n", "cpu.stat": "usage_usec 2500000\nuser_usec 1\n",
+	})
+	k.write(filepath.Join(k.root, "cgroup.controllers"), "cpuset cpu io memory pids")
+	k.write(filepath.Join(k.root, "cgroup.subtree_control"), "cpu")
+	host := ProbeCgroups(k.root)
+	cfg := NewCgroupConfig(host, testLimits, true)
+	cg, err := newCgroup(cfg, "sandbox/web-1", k.ops())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w, err := cg.Create(); err != nil || w != nil {
+		t.Fatalf("Create() = %v, %v", w, err)
+	}
+	checkLog(t, "Create", k.takeLog(),
+		"write cgroup.subtree_control +io", "write cgroup.subtree_control +memory", "write cgroup.subtree_control +pids",
+		"mkdir sandbox",
+		"write sandbox/cgroup.subtree_control +cpu", "write sandbox/cgroup.subtree_control +io",
+		"write sandbox/cgroup.subtree_control +memory", "write sandbox/cgroup.subtree_control +pids",
+		"mkdir sandbox/web-1",
+		"write sandbox/web-1/cpu.max 50000 100000", "write sandbox/web-1/cpu.weight 100",
+		"write sandbox/web-1/memory.max 67108864", "write sandbox/web-1/memory.swap.max 0",
+		"write sandbox/web-1/pids.max 64", "write sandbox/web-1/io.weight default 100")
+	if got := k.read("sandbox/web-1/memory.max"); got != "67108864" {
+		t.Errorf("memory.max = %q", got)
+	}
+	if err := cg.Place(42); err != nil {
+		t.Errorf("Place() = %v", err)
+	}
+	k.write(filepath.Join(k.root, "sandbox/web-1/cgroup.procs"), "42\n")
+	if err := cg.Kill(); err != nil {
+		t.Errorf("Kill() = %v", err)
+	}
+	checkLog(t, "Place and Kill", k.takeLog(), "write sandbox/web-1/cgroup.kill 1")
+	want := CgroupStats{OOMKills: 1, PeakMemory: 1234, CPUTime: 2500000000}
+	if got := cg.Stats(); got != want {
+		t.Errorf("Stats() = %+v, want %+v", got, want)
+	}
+	if err := cg.Remove(); err != nil {
+		t.Errorf("Remove() = %v", err)
+	}
+	checkLog(t, "Remove", k.takeLog(), "rmdir sandbox/web-1", "rmdir sandbox")
+}
+
+func v1Files() map[string]string {
+	return map[string]string{
+		"cgroup.procs":                       "",
+		"memory/memory.limit_in_bytes":       "9223372036854771712",
+		"memory/memory.memsw.limit_in_bytes": "9223372036854771712",
+		"memory/memory.max_usage_in_bytes":   "4096",
+		"memory/memory.oom_control":          "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n",
+		"cpu/cpu.cfs_period_us":              "100000",
+		"cpu/cpu.cfs_quota_us":               "-1",
+		"cpu/cpu.shares":                     "1024",
+		"cpuacct/cpuacct.usage":              "1500000000",
+		"pids/pids.max":                      "max",
+		"blkio/blkio.bfq.weight":             "100",
+		"freezer/freezer.state":              "THAWED",
+	}
+}
+
+func newV1Kernel(t *testing.T) *fakeKernel {
+	k := newFakeKernel(t, v1Files())
+	for _, c := range v1Hierarchies {
+		k.write(filepath.Join(k.root, c, "cgroup.procs"), "1\n")
+	}
+	return k
+}
+
+func TestCgroupV1FakeTree(t *testing.T) {
+	k := newV1Kernel(t)
+	host := ProbeCgroups(k.root)
+	if host.Version != 1 || len(host.Controllers) != len(v1Hierarchies) {
+		t.Fatalf("ProbeCgroups() = %+v, want v1 with every hierarchy", host)
+	}
+	cg, _ := newCgroup(NewCgroupConfig(host, testLimits, true), "sandbox/web-1", k.ops())
+	if w, err := cg.Create(); err != nil || w != nil {
+		t.Fatalf("Create() = %v, %v", w, err)
+	}
+	var mk []string
+	for _, c := range v1Hierarchies {
+		mk = append(mk, "mkdir "+c+"/sandbox", "mkdir "+c+"/sandbox/web-1")
+	}
+	checkLog(t, "Create", k.takeLog(), append(mk,
+		"write cpu/sandbox/web-1/cpu.cfs_period_us 100000", "write cpu/sandbox/web-1/cpu.cfs_quota_us 50000",
+		"write cpu/sandbox/web-1/cpu.shares 1024",
+		"write memory/sandbox/web-1/memory.limit_in_bytes 67108864",
+		"write memory/sandbox/web-1/memory.memsw.limit_in_bytes 67108864",
+		"write pids/sandbox/web-1/pids.max 64", "write blkio/sandbox/web-1/blkio.bfq.weight 500")...)
+	if err := cg.Place(42); err != nil {
+		t.Fatalf("Place() = %v", err)
+	}
+	var place []string
+	for _, c := range v1Hierarchies {
+		place = append(place, "write "+c+"/sandbox/web-1/cgroup.procs 42")
+	}
+	checkLog(t, "Place", k.takeLog(), place...)
+	if err := cg.Kill(); err != nil {
+		t.Errorf("Kill() = %v", err)
+	}
+	checkLog(t, "Kill", k.takeLog(), "write freezer/sandbox/web-1/freezer.state FROZEN", "kill 42",
+		"write freezer/sandbox/web-1/freezer.state THAWED")
+	want := CgroupStats{OOMKills: 2, PeakMemory: 4096, CPUTime: 1500000000}
+	if got := cg.Stats(); got != want {
+		t.Errorf("Stats() = %+v, want %+v", got, want)
+	}
+	if err := cg.Remove(); err != nil {
+		t.Errorf("Remove() = %v", err)
+	}
+	var rm []string
+	for i := len(v1Hierarchies) - 1; i >= 0; i-- {
+		rm = append(rm, "rmdir "+v1Hierarchies[i]+"/sandbox/web-1", "rmdir "+v1Hierarchies[i]+"/sandbox")
+	}
+	checkLog(t, "Remove", k.takeLog(), rm...)
+}
+
+func TestCgroupWeights(t *testing.T) {
+	for _, tc := range [][3]uint64{{1, 10, 10}, {100, 1024, 500}, {10000, 102400, 1000}, {50, 512, 252}} {
+		if got := cpuShares(tc[0]); got != tc[1] {
+			t.Errorf("cpuShares(%d) = %d, want %d", tc[0], got, tc[1])
+		}
+		if got := blkioWeight(tc[0]); got != tc[2] {
+			t.Errorf("blkioWeight(%d) = %d, want %d", tc[0], got, tc[2])
+		}
+	}
+}
+
+func TestCgroupMissingController(t *testing.T) {
+	host := CgroupHost{Version: 1, Root: "/x", Controllers: []string{"cpu", "freezer"}}
+	cfg := NewCgroupConfig(host, testLimits, true)
+	want := "memory (limits.memory),pids (limits.pids),blkio (limits.io_weight)"
+	if got := strings.Join(cfg.Missing, ","); got != want {
+		t.Errorf("Missing = %s, want %s", got, want)
+	}
+	for _, w := range cfg.Writes {
+		if w.Controller != "cpu" {
+			t.Errorf("write %+v for a missing controller kept", w)
+		}
+	}
+}
+
+func TestCgroupNotStrictWarns(t *testing.T) {
+	k := newV1Kernel(t)
+	files := v1Files()
+	delete(files, "pids/pids.max")
+	k.files = files
+	cfg := NewCgroupConfig(ProbeCgroups(k.root), CgroupLimits{Pids: 64}, false)
+	cg, _ := newCgroup(cfg, "sandbox/w-1", k.ops())
+	w, err := cg.Create()
+	if err != nil || len(w) != 1 || !strings.Contains(w[0], "limits.pids not enforced") {
+		t.Errorf("Create() = %q, %v, want a warning about limits.pids", w, err)
+	}
+	cfg.Strict = true
+	cg, _ = newCgroup(cfg, "sandbox/w-2", k.ops())
+	if _, err := cg.Create(); err == nil || !strings.Contains(err.Error(), "pids.max") {
+		t.Errorf("strict Create() = %v, want an error naming pids.max", err)
+	}
+	cg.Remove()
+}
+
+func TestProbeCgroups(t *testing.T) {
+	k := newFakeKernel(t, nil)
+	if got := ProbeCgroups(k.root); got.Version != 0 {
+		t.Errorf("empty: ProbeCgroups() = %+v, want version 0", got)
+	}
+	k.write(filepath.Join(k.root, "unified/cgroup.controllers"), "")
+	if got := ProbeCgroups(k.root); got.Version != 0 {
+		t.Errorf("empty unified: ProbeCgroups() = %+v, want version 0", got)
+	}
+	k.write(filepath.Join(k.root, "memory/cgroup.procs"), "")
+	if got := ProbeCgroups(k.root); got.Version != 1 || strings.Join(got.Controllers, ",") != "memory" {
+		t.Errorf("hybrid: ProbeCgroups() = %+v, want v1 memory", got)
+	}
+	k.write(filepath.Join(k.root, "cgroup.controllers"), "cpu memory\n")
+	if got := ProbeCgroups(k.root); got.Version != 2 || got.Root != k.root {
+		t.Errorf("unified: ProbeCgroups() = %+v, want v2 at the root", got)
+	}
+}
+
+func TestCgroupSwapWrites(t *testing.T) {
+	gib, unlimited := uint64(1<<30), uint64(SwapUnlimited)
+	for _, tc := range []struct {
+		version int
+		swap    *uint64
+		want    string
+	}{
+		{1, nil, "memory.memsw.limit_in_bytes=67108864 optional"},
+		{1, &gib, "memory.memsw.limit_in_bytes=1140850688"},
+		{1, &unlimited, "memory.memsw.limit_in_bytes=-1"},
+		{2, nil, "memory.swap.max=0 optional"},
+		{2, &gib, "memory.swap.max=1073741824"},
+		{2, &unlimited, "memory.swap.max=max"},
+	} {
+		host := CgroupHost{Version: tc.version, Controllers: []string{"memory"}}
+		cfg := NewCgroupConfig(host, CgroupLimits{Memory: 64 << 20, MemorySwap: tc.swap}, true)
+		w := cfg.Writes[len(cfg.Writes)-1]
+		got := w.File + "=" + w.Value
+		if w.Optional {
+			got += " optional"
+		}
+		if got != tc.want {
+			t.Errorf("v%d swap %v: last write %s, want %s", tc.version, tc.swap, got, tc.want)
+		}
+	}
+}
+
+func TestCgroupSharedParent(t *testing.T) {
+	k := newV1Kernel(t)
+	host := ProbeCgroups(k.root)
+	host.Controllers = []string{"pids"}
+	cfg := NewCgroupConfig(host, CgroupLimits{Pids: 64}, true)
+	a, _ := newCgroup(cfg, "sandbox/a-1", k.ops())
+	b, _ := newCgroup(cfg, "sandbox/b-1", k.ops())
+	for _, cg := range []Cgroup{a, b} {
+		if _, err := cg.Create(); err != nil {
+			t.Fatalf("Create() = %v", err)
+		}
+	}
+	k.takeLog()
+	if err := a.Remove(); err != nil {
+		t.Errorf("Remove() = %v", err)
+	}
+	checkLog(t, "first Remove", k.takeLog(), "rmdir pids/sandbox/a-1")
+	if err := b.Remove(); err != nil {
+		t.Errorf("Remove() = %v", err)
+	}
+	checkLog(t, "last Remove", k.takeLog(), "rmdir pids/sandbox/b-1", "rmdir pids/sandbox")
+}

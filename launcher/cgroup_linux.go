@@ -1,0 +1,133 @@
+package launcher
+
+import (
+	"errors"
+	"fmt"
+	"os/exec"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/hclsandbox/sandbox/isolation"
+	"golang.org/x/sys/unix"
+)
+
+// createCgroup makes the sandbox's cgroup and performs its writes. A limit
+// whose controller the host lacks fails the start unless the plan is not
+// strict; then it is one of the returned warnings.
+func createCgroup(p *Plan) (isolation.Cgroup, []string, error) {
+	c := p.Cgroup
+	if c == nil {
+		return nil, nil, nil
+	}
+	if len(c.Missing) > 0 && c.Strict {
+		return nil, nil, fmt.Errorf("cgroup controller %s missing on this host; set limits { strict = false } to run without these limits",
+			strings.Join(c.Missing, ", "))
+	}
+	warnings := p.Warnings()
+	if c.Version == 0 {
+		return nil, warnings, nil
+	}
+	cg, err := isolation.NewCgroup(c, p.Name)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := cg.Create()
+	if err != nil {
+		if rerr := cg.Remove(); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+		return nil, nil, fmt.Errorf("set up cgroup %s: %w", cg.Path(), err)
+	}
+	return cg, append(warnings, w...), nil
+}
+
+// intoCgroup makes the clone land in the v2 cgroup (CLONE_INTO_CGROUP);
+// the returned function closes the directory once the child started.
+func intoCgroup(cmd *exec.Cmd, cg isolation.Cgroup) (func(), error) {
+	if cg == nil {
+		return func() {}, nil
+	}
+	fd, err := cg.OpenDir()
+	if err != nil || fd < 0 {
+		return func() {}, err
+	}
+	cmd.SysProcAttr.UseCgroupFD = true
+	cmd.SysProcAttr.CgroupFD = fd
+	return func() { unix.Close(fd) }, nil
+}
+
+// placeChild moves the child into its v1 cgroup before it is released.
+func placeChild(cg isolation.Cgroup, pid int) error {
+	if cg == nil {
+		return nil
+	}
+	if err := cg.Place(pid); err != nil {
+		return fmt.Errorf("place sandbox child in cgroup %s: %w", cg.Path(), err)
+	}
+	return nil
+}
+
+// removeCgroup kills what is left in cg and removes it.
+func removeCgroup(cg isolation.Cgroup) error {
+	if cg == nil {
+		return nil
+	}
+	return errors.Join(cg.Kill(), cg.Remove())
+}
+
+// awaitExit blocks until the first process exits, without reaping it, or
+// until the timeout expires, when it kills the whole sandbox and reports it.
+func (p *Process) awaitExit() (timedOut bool) {
+	exited := make(chan struct{})
+	go func() {
+		var info unix.Siginfo
+		for unix.Waitid(unix.P_PID, p.cmd.Process.Pid, &info, unix.WEXITED|unix.WNOWAIT, nil) == unix.EINTR {
+		}
+		close(exited)
+	}()
+	if p.plan.Timeout <= 0 {
+		<-exited
+		return false
+	}
+	t := time.NewTimer(p.plan.Timeout)
+	defer t.Stop()
+	select {
+	case <-exited:
+		return false
+	case <-t.C:
+		p.killAll()
+		<-exited
+		return true
+	}
+}
+
+// killAll kills every process of the sandbox: through its cgroup, which
+// also reaches daemons that left the session and the process tree, or
+// without one the first process (a pid namespace takes the rest with it).
+func (p *Process) killAll() {
+	if p.cgroup != nil && p.cgroup.Kill() == nil {
+		return
+	}
+	p.cmd.Process.Kill()
+}
+
+// finish records the timeout, reads the cgroup's figures and removes it.
+func (p *Process) finish(r *Result, timedOut bool) {
+	if timedOut {
+		r.TimedOut = true
+		r.ExitCode = ExitTimeout
+	}
+	if p.cgroup == nil {
+		return
+	}
+	st := p.cgroup.Stats()
+	r.Usage = &Usage{PeakMemory: st.PeakMemory, CPUTime: st.CPUTime, WallTime: r.Duration, OOMKills: st.OOMKills}
+	r.OOMKilled = !timedOut && r.Signal == syscall.SIGKILL && st.OOMKills > 0
+	if err := p.cgroup.Remove(); err != nil {
+		r.Warnings = append(r.Warnings, err.Error())
+	}
+}
+
+// Warnings are the limits that were not enforced (limits { strict = false }).
+func (p *Process) Warnings() []string { return p.warnings }

@@ -1,0 +1,54 @@
+package launcher
+
+import (
+	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/isolation"
+)
+
+// planResources adds a sandbox's cgroup, rlimits, OOM score adjustment,
+// timeout and cgroup namespace to its plan.
+func planResources(p *Plan, s *config.Sandbox, h *Host) {
+	p.Timeout = s.Timeout
+	p.Spec.OOMScoreAdj = s.OOMScoreAdj
+	for _, r := range s.Rlimits {
+		p.Spec.Rlimits = append(p.Spec.Rlimits, isolation.Rlimit{Name: r.Name, Soft: r.Soft, Hard: r.Hard})
+	}
+	// The child enters its cgroup namespace itself, once it is in its
+	// cgroup: on v1 it is moved there only after the clone.
+	p.Spec.UnshareCgroup = s.HasNamespace("cgroup")
+	strict := true
+	if s.Limits != nil {
+		p.Limits = cgroupLimits(s.Limits)
+		strict = s.Limits.Strict
+	}
+	if h.Cgroups.Version != 0 || s.Limits != nil {
+		p.Cgroup = isolation.NewCgroupConfig(h.Cgroups, p.Limits, strict)
+	}
+}
+
+func cgroupLimits(l *config.Limits) isolation.CgroupLimits {
+	out := isolation.CgroupLimits{
+		CPUs: l.CPUs, Memory: l.Memory, Pids: l.Pids, CPUWeight: l.CPUWeight, IOWeight: l.IOWeight,
+	}
+	if l.MemorySwap != nil {
+		swap := *l.MemorySwap
+		if swap == config.SwapUnlimited {
+			swap = isolation.SwapUnlimited
+		}
+		out.MemorySwap = &swap
+	}
+	return out
+}
+
+// Warnings are the plan's limits that the host cannot enforce and that
+// limits { strict = false } lets it skip.
+func (p *Plan) Warnings() []string {
+	if p.Cgroup == nil || p.Cgroup.Strict {
+		return nil
+	}
+	var out []string
+	for _, m := range p.Cgroup.Missing {
+		out = append(out, "cgroup controller "+m+" is missing on this host: limit not enforced")
+	}
+	return out
+}

@@ -1,0 +1,59 @@
+package launcher
+
+import (
+	"fmt"
+	"time"
+)
+
+// ExitTimeout is the exit code of a sandbox that its timeout ended, as
+// timeout(1) uses.
+const ExitTimeout = 124
+
+// Usage is what a sandbox consumed, read from its cgroup when it ended.
+type Usage struct {
+	// PeakMemory is the highest memory use of the cgroup in bytes; 0 when
+	// the host has no memory controller.
+	PeakMemory uint64 `json:"peak_memory_bytes"`
+	// CPUTime is the user and system CPU time of every process.
+	CPUTime time.Duration `json:"cpu_ns"`
+	// WallTime is the time from start to end.
+	WallTime time.Duration `json:"wall_ns"`
+	// OOMKills counts processes that the OOM killer killed in the cgroup.
+	OOMKills uint64 `json:"oom_kills,omitempty"`
+}
+
+// String is "wall 2.01s, cpu 1.00s, peak memory 3.2MiB".
+func (u *Usage) String() string {
+	s := fmt.Sprintf("wall %.2fs, cpu %.2fs", u.WallTime.Seconds(), u.CPUTime.Seconds())
+	if u.PeakMemory > 0 {
+		s += ", peak memory " + FormatSize(u.PeakMemory)
+	}
+	if u.OOMKills > 0 {
+		s += fmt.Sprintf(", %d OOM kills", u.OOMKills)
+	}
+	return s
+}
+
+// Summary is Describe followed by the usage: "exited 0 (wall 2.01s, cpu
+// 1.00s, peak memory 3.2MiB)".
+func (r *Result) Summary() string {
+	if r.Usage == nil {
+		return r.Describe()
+	}
+	return r.Describe() + " (" + r.Usage.String() + ")"
+}
+
+// FormatSize writes a byte count the way the limits language reads it:
+// exactly in the largest binary unit that divides it ("64MiB"), otherwise
+// to one decimal ("3.2MiB").
+func FormatSize(n uint64) string {
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB"}
+	i := 0
+	for i < len(units)-1 && n >= 1<<(10*(i+1)) {
+		i++
+	}
+	if n%(1<<(10*i)) == 0 {
+		return fmt.Sprintf("%d%s", n>>(10*i), units[i])
+	}
+	return fmt.Sprintf("%.1f%s", float64(n)/float64(uint64(1)<<(10*i)), units[i])
+}
