@@ -122,8 +122,12 @@ func Setup(s *Spec) *StepError {
 	if err := dropPrivileges(s.Capabilities, s.NoNewPrivs); err != nil {
 		return err
 	}
-	// Last, so that a low nofile or fsize cannot break an earlier step.
-	return setRlimits(s.Rlimits)
+	// After every step that opens files, so that a low nofile or fsize
+	// cannot break one.
+	if err := setRlimits(s.Rlimits); err != nil {
+		return err
+	}
+	return loadSeccomp(s.Seccomp)
 }
 
 // enterWorkdir changes to dir and checks that the result is really dir, so a

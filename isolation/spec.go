@@ -20,6 +20,8 @@ type Spec struct {
 	// NoNewPrivs sets PR_SET_NO_NEW_PRIVS, so setuid binaries and file
 	// capabilities grant nothing.
 	NoNewPrivs bool `json:"no_new_privs"`
+	// Seccomp is the filter loaded last, just before execve; nil means none.
+	Seccomp *Seccomp `json:"seccomp,omitempty"`
 	// Cwd is the working directory of the target, inside the new root.
 	Cwd string `json:"cwd"`
 	// Args is the target's argv; Args[0] is looked up in the PATH of Env

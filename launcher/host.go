@@ -24,6 +24,8 @@ type Host struct {
 	FS HostFS
 	// Cgroups is the host's cgroup layout.
 	Cgroups isolation.CgroupHost
+	// Kernel is the running kernel's version; seccomp rules depend on it.
+	Kernel KernelVersion
 }
 
 type osFS struct{}
@@ -34,5 +36,5 @@ func (osFS) Readlink(name string) (string, error)   { return os.Readlink(name) }
 // ProbeHost reads the facts of the running machine.
 func ProbeHost() *Host {
 	return &Host{EUID: os.Geteuid(), Term: os.Getenv("TERM"), FS: osFS{},
-		Cgroups: isolation.ProbeCgroups("/sys/fs/cgroup")}
+		Cgroups: isolation.ProbeCgroups("/sys/fs/cgroup"), Kernel: kernelVersion()}
 }

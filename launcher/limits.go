@@ -40,13 +40,14 @@ func cgroupLimits(l *config.Limits) isolation.CgroupLimits {
 	return out
 }
 
-// Warnings are the plan's limits that the host cannot enforce and that
-// limits { strict = false } lets it skip.
+// Warnings are the protections the host cannot give the plan: host
+// warnings, then the limits it cannot enforce that limits { strict = false }
+// lets it skip.
 func (p *Plan) Warnings() []string {
+	out := append([]string(nil), p.HostWarnings...)
 	if p.Cgroup == nil || p.Cgroup.Strict {
-		return nil
+		return out
 	}
-	var out []string
 	for _, m := range p.Cgroup.Missing {
 		out = append(out, "cgroup controller "+m+" is missing on this host: limit not enforced")
 	}

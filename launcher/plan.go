@@ -27,6 +27,9 @@ type Plan struct {
 	Cgroup *isolation.CgroupConfig `json:"cgroup,omitempty"`
 	// Timeout kills the sandbox after this wall time; 0 means never.
 	Timeout time.Duration `json:"timeout_ns,omitempty"`
+	// HostWarnings are protections the host cannot give this sandbox;
+	// Warnings adds the limits it cannot enforce.
+	HostWarnings []string `json:"warnings,omitempty"`
 }
 
 // JSON returns the plan as indented JSON, the form `sandbox plan --json` prints.
@@ -54,7 +57,7 @@ func NewPlan(s *config.Sandbox, h *Host) *Plan {
 	if p.Spec.Cwd == "" {
 		p.Spec.Cwd = "/"
 	}
-	applySecurity(&p.Spec)
+	applySecurity(p, h)
 	p.Spec.Args = append([]string(nil), s.Command...)
 	p.Spec.Env = environment(s.Env, h.Term)
 	planResources(p, s, h)

@@ -14,9 +14,15 @@ var maskedPaths = []string{
 var readonlyPaths = []string{"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"}
 
 // applySecurity fills in the default hardening of a plan.
-func applySecurity(spec *isolation.Spec) {
+func applySecurity(p *Plan, h *Host) {
+	spec := &p.Spec
 	spec.MaskedPaths = append([]string(nil), maskedPaths...)
 	spec.ReadonlyPaths = append([]string(nil), readonlyPaths...)
 	spec.Capabilities = append([]string(nil), isolation.DefaultCapabilities...)
 	spec.NoNewPrivs = true
+	filter, err := defaultSeccomp(spec.Capabilities, h.Kernel)
+	if err != nil {
+		p.HostWarnings = append(p.HostWarnings, "no seccomp filter: "+err.Error())
+	}
+	spec.Seccomp = filter
 }

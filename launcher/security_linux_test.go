@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"encoding/json"
 	"fmt"
 	"os/exec"
 	"strings"
@@ -132,5 +133,38 @@ func TestSandboxKillAllSparesHost(t *testing.T) {
 	}
 	if err := sentinel.Process.Signal(syscall.Signal(0)); err != nil {
 		t.Errorf("host sentinel %d died after kill(-1) inside the sandbox: %v", sentinel.Process.Pid, err)
+	}
+}
+
+// Checklist 12: seccomp mode 2; the dangerous syscalls fail with EPERM while
+// threads and fork still work.
+func TestSandboxSeccomp(t *testing.T) {
+	testenv.RequireRoot(t)
+	rootfs := testenv.Rootfs(t)
+	r := probe(t, sandboxFor(rootfs))
+	if r.Status["Seccomp"] != "2" {
+		t.Errorf("Seccomp = %q, want 2 (filter mode)", r.Status["Seccomp"])
+	}
+	out, res := runSandbox(t, sandboxFor(rootfs, "syscalls"))
+	if res.ExitCode != 0 {
+		t.Fatalf("syscalls probe exited %d (%s)", res.ExitCode, res.Describe())
+	}
+	var sr struct {
+		Errors        map[string]string
+		Threads, Fork string
+	}
+	if err := json.Unmarshal([]byte(out), &sr); err != nil {
+		t.Fatalf("decode %q: %v", out, err)
+	}
+	if len(sr.Errors) < 10 {
+		t.Errorf("probe tried %d syscalls, want 10: %v", len(sr.Errors), sr.Errors)
+	}
+	for name, errno := range sr.Errors {
+		if errno != "EPERM" {
+			t.Errorf("%s inside the sandbox: %s, want EPERM", name, errno)
+		}
+	}
+	if sr.Threads != "ok" || sr.Fork != "ok" {
+		t.Errorf("threads: %s, fork: %s; want both ok", sr.Threads, sr.Fork)
 	}
 }

@@ -3,7 +3,7 @@
 // filesystem and run it as the sandbox's command. It never writes anything
 // outside its own standard streams.
 //
-// Usage: probe [report [CANARY]] | exit N | kill SIGNAL | kill-all
+// Usage: probe [report [CANARY]] | exit N | kill SIGNAL | kill-all | syscalls
 package main
 
 import (
@@ -65,6 +65,8 @@ func main() {
 		// kill(-1) signals every process this one may signal.
 		err := syscall.Kill(-1, syscall.SIGKILL)
 		fmt.Println("kill(-1, SIGKILL):", err)
+	case "syscalls":
+		json.NewEncoder(os.Stdout).Encode(syscallReport())
 	case "report":
 		canary := ""
 		if len(args) > 1 {

@@ -1,0 +1,202 @@
+//go:build linux
+
+package launcher
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+
+	seccompbpf "github.com/elastic/go-seccomp-bpf"
+	"github.com/elastic/go-seccomp-bpf/arch"
+	"github.com/hclsandbox/sandbox/isolation"
+	profiles "github.com/moby/profiles/seccomp"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/net/bpf"
+	"golang.org/x/sys/unix"
+)
+
+// seccompCache holds compiled default filters by capability set and kernel,
+// so that a batch of sandboxes compiles the profile once.
+var seccompCache sync.Map // string -> *seccompResult
+
+type seccompResult struct {
+	filter *isolation.Seccomp
+	err    error
+}
+
+// defaultSeccomp compiles Docker's default profile for a sandbox holding
+// caps on a kernel: rules that need a capability the sandbox lacks, another
+// architecture or a newer kernel are left out, as Docker does.
+func defaultSeccomp(caps []string, kernel KernelVersion) (*isolation.Seccomp, error) {
+	key := fmt.Sprint(caps, kernel)
+	if r, ok := seccompCache.Load(key); ok {
+		res := r.(*seccompResult)
+		return res.filter, res.err
+	}
+	f, err := compileProfile(profiles.DefaultProfile(), caps, kernel)
+	seccompCache.Store(key, &seccompResult{f, err})
+	return f, err
+}
+
+// compileProfile turns a moby profile into a BPF program for this architecture.
+func compileProfile(p *profiles.Seccomp, caps []string, kernel KernelVersion) (*isolation.Seccomp, error) {
+	info, err := arch.GetInfo("")
+	if err != nil {
+		return nil, fmt.Errorf("seccomp for %s: %w", runtime.GOARCH, err)
+	}
+	policy := seccompbpf.Policy{DefaultAction: seccompbpf.ActionErrno}
+	allowed := map[string]bool{}
+	for _, rule := range p.Syscalls {
+		if !ruleApplies(rule, caps, kernel) {
+			continue
+		}
+		group, err := ruleGroup(rule, info)
+		if err != nil {
+			return nil, err
+		}
+		if group == nil {
+			continue
+		}
+		if rule.Action == specs.ActAllow {
+			for _, n := range rule.Names {
+				allowed[n] = true
+			}
+		}
+		policy.Syscalls = append(policy.Syscalls, *group)
+	}
+	prog, err := assemble(&policy)
+	if err != nil {
+		return nil, err
+	}
+	return &isolation.Seccomp{Profile: "default", Allowed: len(allowed), Program: prog}, nil
+}
+
+// ruleApplies evaluates a rule's includes and excludes.
+func ruleApplies(r *profiles.Syscall, caps []string, kernel KernelVersion) bool {
+	if inc := r.Includes; inc != nil {
+		if len(inc.Arches) > 0 && !slices.Contains(inc.Arches, runtime.GOARCH) {
+			return false
+		}
+		for _, c := range inc.Caps {
+			if !slices.Contains(caps, c) {
+				return false
+			}
+		}
+		if k := inc.MinKernel; k != nil && (kernel.Major < k.Kernel || kernel.Major == k.Kernel && kernel.Minor < k.Major) {
+			return false
+		}
+	}
+	if exc := r.Excludes; exc != nil {
+		if slices.Contains(exc.Arches, runtime.GOARCH) {
+			return false
+		}
+		for _, c := range exc.Caps {
+			if slices.Contains(caps, c) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// enosysAction stands for "fail with ENOSYS" while assembling; the compiler
+// knows only EPERM, so assemble rewrites it (no rule of ours traces).
+const enosysAction = seccompbpf.ActionTrace
+
+// ruleGroup converts one rule; names this architecture lacks are dropped.
+func ruleGroup(r *profiles.Syscall, info *arch.Info) (*seccompbpf.SyscallGroup, error) {
+	g := &seccompbpf.SyscallGroup{}
+	switch {
+	case r.Action == specs.ActAllow:
+		g.Action = seccompbpf.ActionAllow
+	case r.Action == specs.ActErrno && r.ErrnoRet != nil && *r.ErrnoRet == uint(unix.ENOSYS):
+		g.Action = enosysAction
+	case r.Action == specs.ActErrno:
+		g.Action = seccompbpf.ActionErrno
+	default:
+		return nil, fmt.Errorf("seccomp rule for %v: unsupported action %s", r.Names, r.Action)
+	}
+	conds, err := conditions(r.Args)
+	if err != nil {
+		return nil, fmt.Errorf("seccomp rule for %v: %w", r.Names, err)
+	}
+	for _, name := range r.Names {
+		if _, ok := info.SyscallNames[name]; !ok {
+			continue
+		}
+		if len(conds) == 0 {
+			g.Names = append(g.Names, name)
+		} else {
+			g.NamesWithCondtions = append(g.NamesWithCondtions, seccompbpf.NameWithConditions{Name: name, Conditions: conds})
+		}
+	}
+	if len(g.Names)+len(g.NamesWithCondtions) == 0 {
+		return nil, nil
+	}
+	return g, nil
+}
+
+// conditions converts argument checks; all of them must hold for a match.
+func conditions(args []specs.LinuxSeccompArg) (seccompbpf.ArgumentConditions, error) {
+	var out seccompbpf.ArgumentConditions
+	for _, a := range args {
+		c := seccompbpf.Condition{Argument: uint32(a.Index), Value: a.Value}
+		switch {
+		case a.Op == specs.OpEqualTo:
+			c.Operation = seccompbpf.Equal
+		case a.Op == specs.OpNotEqual:
+			c.Operation = seccompbpf.NotEqual
+		case a.Op == specs.OpLessThan:
+			c.Operation = seccompbpf.LessThan
+		case a.Op == specs.OpLessEqual:
+			c.Operation = seccompbpf.LessOrEqual
+		case a.Op == specs.OpGreaterThan:
+			c.Operation = seccompbpf.GreaterThan
+		case a.Op == specs.OpGreaterEqual:
+			c.Operation = seccompbpf.GreaterOrEqual
+		case a.Op == specs.OpMaskedEqual && a.ValueTwo == 0:
+			c.Operation = seccompbpf.BitsNotSet // (arg & mask) == 0
+		default:
+			return nil, fmt.Errorf("unsupported argument check %s (value %#x, %#x)", a.Op, a.Value, a.ValueTwo)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// bpfRetK is the opcode BPF_RET|BPF_K: return a constant.
+const bpfRetK = 0x06
+
+// assemble compiles the policy and rewrites the ENOSYS placeholder.
+func assemble(p *seccompbpf.Policy) ([]isolation.SockFilter, error) {
+	insts, err := p.Assemble()
+	if err != nil {
+		return nil, fmt.Errorf("assemble seccomp filter: %w", err)
+	}
+	raw, err := bpf.Assemble(insts)
+	if err != nil {
+		return nil, fmt.Errorf("assemble seccomp filter: %w", err)
+	}
+	out := make([]isolation.SockFilter, len(raw))
+	for i, r := range raw {
+		k := r.K
+		if r.Op == bpfRetK && k == uint32(enosysAction) {
+			k = unix.SECCOMP_RET_ERRNO | uint32(unix.ENOSYS)
+		}
+		out[i] = isolation.SockFilter{Code: r.Op, Jt: r.Jt, Jf: r.Jf, K: k}
+	}
+	return out, nil
+}
+
+// kernelVersion reads the running kernel's major and minor version.
+func kernelVersion() KernelVersion {
+	var u unix.Utsname
+	if unix.Uname(&u) != nil {
+		return KernelVersion{}
+	}
+	var k KernelVersion
+	fmt.Sscanf(unix.ByteSliceToString(u.Release[:]), "%d.%d", &k.Major, &k.Minor)
+	return k
+}
