@@ -12,24 +12,6 @@ import (
 // paths, state directories and log prefixes.
 var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$`)
 
-// decodeFile decodes the top level of one parsed file.
-func decodeFile(filename string, body hcl.Body) ([]*Sandbox, hcl.Diagnostics) {
-	content, diags := body.Content(fileSchema)
-	dir, err := filepath.Abs(filepath.Dir(filename))
-	if err != nil {
-		dir = filepath.Dir(filename)
-	}
-	var out []*Sandbox
-	for _, block := range content.Blocks {
-		s, d := decodeSandbox(block, filename, dir, nil)
-		diags = append(diags, d...)
-		if s != nil {
-			out = append(out, s)
-		}
-	}
-	return out, diags
-}
-
 // decodeSandbox decodes one sandbox block. It returns nil only when the block
 // is too broken to name.
 func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext) (*Sandbox, hcl.Diagnostics) {
@@ -87,6 +69,7 @@ func decodeAttrs(s *Sandbox, attrs hcl.Attributes, ctx *hcl.EvalContext) hcl.Dia
 		v, d := stringValue(a, ctx)
 		diags = append(diags, append(d, checkNotEmpty(v, a)...)...)
 		s.Rootfs = resolvePath(s.Dir, v)
+		diags = append(diags, checkRootfs(s.Rootfs, a)...)
 	}
 	if a, ok := attrs["namespaces"]; ok {
 		v, d := stringList(a, ctx)

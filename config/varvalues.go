@@ -1,0 +1,183 @@
+package config
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// varValue is a variable's value and where it came from.
+type varValue struct {
+	val    cty.Value
+	source string     // for messages: "--var", "the default", a file name
+	rng    *hcl.Range // the value's source range, when it came from a file
+}
+
+// assignVariables gives every declared variable its value, in rising
+// precedence: defaults, *.auto.vars beside the configs, --var-file files,
+// SANDBOX_VAR_NAME, --var. It then checks required values and validations.
+func (l *loader) assignVariables() hcl.Diagnostics {
+	values := map[string]varValue{}
+	for _, v := range l.varList {
+		if v.hasDefault {
+			values[v.name] = varValue{val: v.def, source: "its default", rng: v.defRange.Ptr()}
+		}
+	}
+	diags := l.readVarFiles(autoVarFiles(l.dirs()), values)
+	diags = append(diags, l.readVarFiles(l.opts.VarFiles, values)...)
+	diags = append(diags, l.envVars(values)...)
+	diags = append(diags, l.flagVars(values)...)
+	obj := map[string]cty.Value{}
+	for _, v := range l.varList {
+		vv, ok := values[v.name]
+		if !ok {
+			diags = append(diags, missingValue(v))
+			vv.val = cty.DynamicVal
+		} else if vv.val.IsWhollyKnown() {
+			diags = append(diags, l.validate(v, vv)...)
+		}
+		obj[v.name] = vv.val
+	}
+	l.varObject = cty.ObjectVal(obj)
+	return diags
+}
+
+// autoVarFiles lists the *.auto.vars files of the given directories.
+func autoVarFiles(dirs []string) []string {
+	var out []string
+	for _, d := range dirs {
+		m, _ := filepath.Glob(filepath.Join(d, "*.auto.vars"))
+		sort.Strings(m)
+		out = append(out, m...)
+	}
+	return out
+}
+
+// readVarFiles reads NAME = VALUE attributes from each file into values.
+func (l *loader) readVarFiles(names []string, values map[string]varValue) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, name := range names {
+		f, d := l.parser.ParseHCLFile(name)
+		diags = append(diags, d...)
+		if f == nil || f.Body == nil {
+			continue
+		}
+		attrs, d := f.Body.JustAttributes()
+		diags = append(diags, d...)
+		for _, a := range sortedAttrs(attrs) {
+			diags = append(diags, l.fileVar(a, name, values)...)
+		}
+	}
+	return diags
+}
+
+// fileVar assigns one attribute of a variables file.
+func (l *loader) fileVar(a *hcl.Attribute, file string, values map[string]varValue) hcl.Diagnostics {
+	v := l.vars[a.Name]
+	if v == nil {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Undeclared variable",
+			Detail:   fmt.Sprintf("%s sets %q, but no variable of that name is declared.%s", file, a.Name, didYouMean(a.Name, l.varNames())),
+			Subject:  a.NameRange.Ptr(),
+		}}
+	}
+	val, diags := a.Expr.Value(nil)
+	if !diags.HasErrors() {
+		val, diags = v.convert(val, a.Expr.Range(), file)
+	}
+	values[v.name] = varValue{val: val, source: file, rng: a.Expr.Range().Ptr()}
+	return diags
+}
+
+// envVars assigns SANDBOX_VAR_NAME values.
+func (l *loader) envVars(values map[string]varValue) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	lookup := l.opts.lookupEnv()
+	for _, v := range l.varList {
+		source := EnvVarPrefix + v.name
+		if raw, ok := lookup(source); ok {
+			val, d := v.parseRaw(raw, "the environment variable "+source)
+			diags = append(diags, d...)
+			values[v.name] = varValue{val: val, source: "the environment variable " + source}
+		}
+	}
+	return diags
+}
+
+// flagVars assigns --var NAME=VALUE values.
+func (l *loader) flagVars(values map[string]varValue) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, kv := range l.opts.Vars {
+		name, raw, ok := strings.Cut(kv, "=")
+		v := l.vars[name]
+		switch {
+		case !ok || name == "":
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid --var option",
+				Detail: fmt.Sprintf("--var %q: write NAME=VALUE, as in --var port=8080.", kv)})
+		case v == nil:
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Undeclared variable",
+				Detail: fmt.Sprintf("--var sets %q, but no variable of that name is declared.%s", name, didYouMean(name, l.varNames()))})
+		default:
+			val, d := v.parseRaw(raw, "--var "+name)
+			diags = append(diags, d...)
+			values[name] = varValue{val: val, source: "--var " + name}
+		}
+	}
+	return diags
+}
+
+// parseRaw turns text from the command line or the environment into a
+// value: the text itself for primitive types, an HCL expression otherwise.
+func (v *variable) parseRaw(raw, source string) (cty.Value, hcl.Diagnostics) {
+	if v.typ.IsPrimitiveType() || v.typ == cty.DynamicPseudoType {
+		return v.convert(cty.StringVal(raw), v.declRange, source)
+	}
+	expr, diags := hclsyntax.ParseExpression([]byte(raw), source, hcl.InitialPos)
+	if diags.HasErrors() {
+		return cty.DynamicVal, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid value for variable",
+			Detail: fmt.Sprintf("The value of var.%s from %s is not a valid expression for a %s: %s",
+				v.name, source, v.typ.FriendlyName(), diags[0].Summary),
+			Subject: v.declRange.Ptr(),
+		}}
+	}
+	val, diags := expr.Value(nil)
+	if diags.HasErrors() {
+		return cty.DynamicVal, diags
+	}
+	return v.convert(val, v.declRange, source)
+}
+
+func missingValue(v *variable) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "No value for required variable",
+		Detail: fmt.Sprintf("The variable %q has no default, so it needs a value: --var %s=VALUE, "+
+			"a line %s = VALUE in a --var-file or *.auto.vars file, or the environment variable %s%s.",
+			v.name, v.name, v.name, EnvVarPrefix, v.name),
+		Subject: v.declRange.Ptr(),
+	}
+}
+
+// sortedAttrs returns attributes in source order.
+func sortedAttrs(attrs hcl.Attributes) []*hcl.Attribute {
+	out := make([]*hcl.Attribute, 0, len(attrs))
+	for _, a := range attrs {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i].Range, out[j].Range
+		if a.Filename != b.Filename {
+			return a.Filename < b.Filename
+		}
+		return a.Start.Byte < b.Start.Byte
+	})
+	return out
+}
