@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"sort"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -39,6 +40,7 @@ func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext)
 		s.Ranges[name] = attr.Expr.Range()
 	}
 	diags = append(diags, decodeAttrs(s, content.Attributes, ctx)...)
+	sortDiags(diags)
 	return s, diags
 }
 
@@ -87,4 +89,16 @@ func resolvePath(dir, p string) string {
 		return filepath.Clean(p)
 	}
 	return filepath.Join(dir, p)
+}
+
+// sortDiags puts diagnostics of one block in source order; those without a
+// range keep their place at the front.
+func sortDiags(diags hcl.Diagnostics) {
+	sort.SliceStable(diags, func(i, j int) bool {
+		a, b := diags[i].Subject, diags[j].Subject
+		if a == nil || b == nil {
+			return a == nil && b != nil
+		}
+		return a.Start.Byte < b.Start.Byte
+	})
 }

@@ -2,7 +2,9 @@ package config
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"unicode/utf8"
@@ -31,7 +33,7 @@ func stdFunctions() map[string]function.Function {
 		"trimprefix": stdlib.TrimPrefixFunc, "trimsuffix": stdlib.TrimSuffixFunc,
 		"trimspace": stdlib.TrimSpaceFunc, "upper": stdlib.UpperFunc,
 		// collection
-		"chunklist": stdlib.ChunklistFunc, "coalesce": stdlib.CoalesceFunc,
+		"chunklist": stdlib.ChunklistFunc, "coalesce": coalesceFunc(),
 		"coalescelist": stdlib.CoalesceListFunc, "compact": stdlib.CompactFunc,
 		"concat": stdlib.ConcatFunc, "contains": stdlib.ContainsFunc, "distinct": stdlib.DistinctFunc,
 		"element": stdlib.ElementFunc, "flatten": stdlib.FlattenFunc, "keys": stdlib.KeysFunc,
@@ -98,6 +100,10 @@ func envFunc(lookupEnv func(string) (string, bool)) function.Function {
 func fileFunc(dir string) function.Function {
 	return stringFunc("path", func(p string) (string, error) {
 		b, err := os.ReadFile(resolvePath(dir, p))
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is p, relative to the configuration
+		}
 		if err != nil {
 			return "", fmt.Errorf("read %s: %w", p, err)
 		}

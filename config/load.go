@@ -68,6 +68,7 @@ type loader struct {
 // sourceFile is the top level of one configuration file, split by block type.
 type sourceFile struct {
 	name, dir string
+	relDir    string // the directory as given, for finding *.auto.vars
 	sandboxes []*hcl.Block
 	variables []*hcl.Block
 	locals    []*hcl.Block
@@ -99,7 +100,7 @@ func splitFile(name string, body hcl.Body) (*sourceFile, hcl.Diagnostics) {
 	if err != nil {
 		dir = filepath.Dir(name)
 	}
-	sf := &sourceFile{name: name, dir: dir}
+	sf := &sourceFile{name: name, dir: dir, relDir: filepath.Dir(name)}
 	for _, b := range content.Blocks {
 		switch b.Type {
 		case "sandbox":
@@ -136,14 +137,15 @@ func (l *loader) varNames() []string {
 	return out
 }
 
-// dirs lists the directories of the loaded files, each once, in order.
+// dirs lists the directories of the loaded files, each once, in order, as
+// they were given.
 func (l *loader) dirs() []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, f := range l.files {
 		if !seen[f.dir] {
 			seen[f.dir] = true
-			out = append(out, f.dir)
+			out = append(out, f.relDir)
 		}
 	}
 	return out

@@ -85,8 +85,10 @@ func (v *variable) decodeAttrs(attrs hcl.Attributes) hcl.Diagnostics {
 		if !d.HasErrors() {
 			val, d = v.convert(val, a.Expr.Range(), "the default")
 			diags = append(diags, d...)
-			v.def, v.hasDefault, v.defRange = val, true, a.Expr.Range()
+		} else {
+			val = cty.DynamicVal // reported; not also "required"
 		}
+		v.def, v.hasDefault, v.defRange = val, true, a.Expr.Range()
 	}
 	return diags
 }

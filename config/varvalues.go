@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -16,6 +17,7 @@ type varValue struct {
 	val    cty.Value
 	source string     // for messages: "--var", "the default", a file name
 	rng    *hcl.Range // the value's source range, when it came from a file
+	raw    *string    // text from the environment or --var, parsed only if it wins
 }
 
 // assignVariables gives every declared variable its value, in rising
@@ -29,12 +31,18 @@ func (l *loader) assignVariables() hcl.Diagnostics {
 		}
 	}
 	diags := l.readVarFiles(autoVarFiles(l.dirs()), values)
-	diags = append(diags, l.readVarFiles(l.opts.VarFiles, values)...)
-	diags = append(diags, l.envVars(values)...)
+	diags = append(diags, checkVarFiles(l.opts.VarFiles)...)
+	diags = append(diags, l.readVarFiles(existing(l.opts.VarFiles), values)...)
+	l.envVars(values)
 	diags = append(diags, l.flagVars(values)...)
 	obj := map[string]cty.Value{}
 	for _, v := range l.varList {
 		vv, ok := values[v.name]
+		if ok && vv.raw != nil {
+			var d hcl.Diagnostics
+			vv.val, d = v.parseRaw(*vv.raw, vv.source)
+			diags = append(diags, d...)
+		}
 		if !ok {
 			diags = append(diags, missingValue(v))
 			vv.val = cty.DynamicVal
@@ -95,19 +103,16 @@ func (l *loader) fileVar(a *hcl.Attribute, file string, values map[string]varVal
 	return diags
 }
 
-// envVars assigns SANDBOX_VAR_NAME values.
-func (l *loader) envVars(values map[string]varValue) hcl.Diagnostics {
-	var diags hcl.Diagnostics
+// envVars assigns SANDBOX_VAR_NAME values; they are parsed only if no
+// --var overrides them.
+func (l *loader) envVars(values map[string]varValue) {
 	lookup := l.opts.lookupEnv()
 	for _, v := range l.varList {
 		source := EnvVarPrefix + v.name
 		if raw, ok := lookup(source); ok {
-			val, d := v.parseRaw(raw, "the environment variable "+source)
-			diags = append(diags, d...)
-			values[v.name] = varValue{val: val, source: "the environment variable " + source}
+			values[v.name] = varValue{raw: &raw, source: "the environment variable " + source}
 		}
 	}
-	return diags
 }
 
 // flagVars assigns --var NAME=VALUE values.
@@ -124,9 +129,7 @@ func (l *loader) flagVars(values map[string]varValue) hcl.Diagnostics {
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Undeclared variable",
 				Detail: fmt.Sprintf("--var sets %q, but no variable of that name is declared.%s", name, didYouMean(name, l.varNames()))})
 		default:
-			val, d := v.parseRaw(raw, "--var "+name)
-			diags = append(diags, d...)
-			values[name] = varValue{val: val, source: "--var " + name}
+			values[name] = varValue{raw: &raw, source: "--var " + name}
 		}
 	}
 	return diags
@@ -143,7 +146,7 @@ func (v *variable) parseRaw(raw, source string) (cty.Value, hcl.Diagnostics) {
 		return cty.DynamicVal, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Invalid value for variable",
-			Detail: fmt.Sprintf("The value of var.%s from %s is not a valid expression for a %s: %s",
+			Detail: fmt.Sprintf("The value of var.%s from %s is not a valid expression for a %s: %s.",
 				v.name, source, v.typ.FriendlyName(), diags[0].Summary),
 			Subject: v.declRange.Ptr(),
 		}}
@@ -179,5 +182,31 @@ func sortedAttrs(attrs hcl.Attributes) []*hcl.Attribute {
 		}
 		return a.Start.Byte < b.Start.Byte
 	})
+	return out
+}
+
+// checkVarFiles reports --var-file names that are not readable files.
+func checkVarFiles(names []string) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, name := range names {
+		if info, err := os.Stat(name); err != nil || info.IsDir() {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Cannot read variables file",
+				Detail:   fmt.Sprintf("--var-file %s: there is no such file.", name),
+			})
+		}
+	}
+	return diags
+}
+
+// existing keeps the names that are regular files.
+func existing(names []string) []string {
+	var out []string
+	for _, name := range names {
+		if info, err := os.Stat(name); err == nil && !info.IsDir() {
+			out = append(out, name)
+		}
+	}
 	return out
 }
