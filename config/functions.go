@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -96,22 +97,57 @@ func envFunc(lookupEnv func(string) (string, bool)) function.Function {
 	})
 }
 
+// maxFileSize bounds what file() reads, so that a configuration cannot make
+// loading read /dev/zero forever.
+const maxFileSize = 4 << 20
+
 // fileFunc reads a UTF-8 text file, relative paths resolved against dir.
 func fileFunc(dir string) function.Function {
 	return stringFunc("path", func(p string) (string, error) {
-		b, err := os.ReadFile(resolvePath(dir, p))
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err // the path is p, relative to the configuration
-		}
+		b, err := readTextFile(resolvePath(dir, p))
 		if err != nil {
 			return "", fmt.Errorf("read %s: %w", p, err)
 		}
-		if !utf8.Valid(b) {
-			return "", fmt.Errorf("read %s: the file is not UTF-8 text; use base64encode on a text value instead", p)
-		}
 		return string(b), nil
 	})
+}
+
+// readTextFile reads a regular file of at most maxFileSize bytes of UTF-8.
+// Errors leave out the path, which the caller names as the user wrote it.
+func readTextFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	switch {
+	case err != nil:
+		return nil, unwrapPath(err)
+	case !info.Mode().IsRegular():
+		return nil, errors.New("not a regular file")
+	case info.Size() > maxFileSize:
+		return nil, fmt.Errorf("larger than %d bytes", maxFileSize)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	switch {
+	case err != nil:
+		return nil, unwrapPath(err)
+	case len(b) > maxFileSize:
+		return nil, fmt.Errorf("larger than %d bytes", maxFileSize)
+	case !utf8.Valid(b):
+		return nil, errors.New("not UTF-8 text")
+	}
+	return b, nil
+}
+
+// unwrapPath drops the path of a *fs.PathError, keeping the cause.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // abspathFunc makes a path absolute against dir.
