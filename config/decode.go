@@ -13,8 +13,8 @@ import (
 // paths, state directories and log prefixes.
 var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$`)
 
-// decodeSandbox decodes one sandbox block. It returns nil only when the block
-// is too broken to name.
+// decodeSandbox decodes one sandbox block. The sandbox is returned even
+// when there are errors, so that duplicate names are still found.
 func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext) (*Sandbox, hcl.Diagnostics) {
 	s := &Sandbox{
 		Name:       block.Labels[0],

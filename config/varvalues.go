@@ -30,9 +30,9 @@ func (l *loader) assignVariables() hcl.Diagnostics {
 			values[v.name] = varValue{val: v.def, source: "its default", rng: v.defRange.Ptr()}
 		}
 	}
-	diags := l.readVarFiles(autoVarFiles(l.dirs()), values)
+	diags := l.readVarFiles(autoVarFiles(l.dirs()), values, hcl.DiagWarning)
 	diags = append(diags, checkVarFiles(l.opts.VarFiles)...)
-	diags = append(diags, l.readVarFiles(existing(l.opts.VarFiles), values)...)
+	diags = append(diags, l.readVarFiles(existing(l.opts.VarFiles), values, hcl.DiagError)...)
 	l.envVars(values)
 	diags = append(diags, l.flagVars(values)...)
 	obj := map[string]cty.Value{}
@@ -67,7 +67,10 @@ func autoVarFiles(dirs []string) []string {
 }
 
 // readVarFiles reads NAME = VALUE attributes from each file into values.
-func (l *loader) readVarFiles(names []string, values map[string]varValue) hcl.Diagnostics {
+// undeclared is the severity of setting an undeclared variable: a warning
+// for *.auto.vars, which may serve configuration files not loaded this
+// time, an error for files named on the command line.
+func (l *loader) readVarFiles(names []string, values map[string]varValue, undeclared hcl.DiagnosticSeverity) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, name := range names {
 		f, d := l.parser.ParseHCLFile(name)
@@ -78,18 +81,18 @@ func (l *loader) readVarFiles(names []string, values map[string]varValue) hcl.Di
 		attrs, d := f.Body.JustAttributes()
 		diags = append(diags, d...)
 		for _, a := range sortedAttrs(attrs) {
-			diags = append(diags, l.fileVar(a, name, values)...)
+			diags = append(diags, l.fileVar(a, name, values, undeclared)...)
 		}
 	}
 	return diags
 }
 
 // fileVar assigns one attribute of a variables file.
-func (l *loader) fileVar(a *hcl.Attribute, file string, values map[string]varValue) hcl.Diagnostics {
+func (l *loader) fileVar(a *hcl.Attribute, file string, values map[string]varValue, undeclared hcl.DiagnosticSeverity) hcl.Diagnostics {
 	v := l.vars[a.Name]
 	if v == nil {
 		return hcl.Diagnostics{{
-			Severity: hcl.DiagError,
+			Severity: undeclared,
 			Summary:  "Undeclared variable",
 			Detail:   fmt.Sprintf("%s sets %q, but no variable of that name is declared.%s", file, a.Name, didYouMean(a.Name, l.varNames())),
 			Subject:  a.NameRange.Ptr(),

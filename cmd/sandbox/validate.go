@@ -32,6 +32,10 @@ func (e *env) validate(paths []string) error {
 	}
 	if e.format == "text" {
 		n := len(cfg.Sandboxes)
+		if n == 0 {
+			fmt.Fprintln(e.stdout, "valid: no sandboxes")
+			return nil
+		}
 		fmt.Fprintf(e.stdout, "valid: %d sandbox%s (%s)\n", n, plural(n, "es"), strings.Join(cfg.Names(), ", "))
 	}
 	return nil
