@@ -134,7 +134,7 @@ const (
 // unitValue evaluates a unit attribute to a known string (numbers become
 // their decimal text) or null.
 func unitValue(a *hcl.Attribute, ctx *hcl.EvalContext, what, example string) (cty.Value, hcl.Diagnostics) {
-	v, diags := a.Expr.Value(ctx)
+	v, diags := evalChecked(a.Expr, ctx)
 	if diags.HasErrors() || v.IsNull() {
 		return cty.NullVal(cty.String), diags
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
 )
 
 func TestParseSize(t *testing.T) {
@@ -132,5 +133,19 @@ func TestDecodeDuration(t *testing.T) {
 		if got != tt.want || summary != tt.summary {
 			t.Errorf("DecodeDuration(%s) = %v, %q; want %v, %q", tt.src, got, summary, tt.want, tt.summary)
 		}
+	}
+}
+
+func TestDecodeSizeReference(t *testing.T) {
+	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{
+		"var": cty.ObjectVal(map[string]cty.Value{"memory": cty.StringVal("64MiB")}),
+	}}
+	got, diags := DecodeSize(parseAttr(t, `v = var.memory`), ctx)
+	if got != 64<<20 || diags.HasErrors() {
+		t.Errorf("DecodeSize(var.memory) = %d, %v; want %d", got, diags, 64<<20)
+	}
+	_, diags = DecodeSize(parseAttr(t, `v = var.memroy`), ctx)
+	if len(diags) != 1 || diags[0].Summary != "Reference to undeclared input variable" {
+		t.Errorf("DecodeSize(var.memroy) diagnostics = %v, want one undeclared reference", diags)
 	}
 }
