@@ -13,12 +13,12 @@ import (
 type JSONDiagnostic struct {
 	Severity    string `json:"severity"`
 	Summary     string `json:"summary"`
-	Detail      string `json:"detail,omitempty"`
-	Filename    string `json:"filename,omitempty"`
-	StartLine   int    `json:"start_line,omitempty"`
-	StartColumn int    `json:"start_column,omitempty"`
-	EndLine     int    `json:"end_line,omitempty"`
-	EndColumn   int    `json:"end_column,omitempty"`
+	Detail      string `json:"detail"`
+	Filename    string `json:"filename"`
+	StartLine   int    `json:"start_line"`
+	StartColumn int    `json:"start_column"`
+	EndLine     int    `json:"end_line"`
+	EndColumn   int    `json:"end_column"`
 }
 
 // NewJSONDiagnostic converts an hcl.Diagnostic for JSON output.
