@@ -19,7 +19,7 @@
 //
 //	variable "token" {
 //	  type      = string
-//	  sensitive = true                   # never printed in diagnostics
+//	  sensitive = true                   # hidden in diagnostics and in plan's readable output
 //	}
 //
 //	# Derived values, computed in the order their references need:

@@ -36,7 +36,6 @@ func FuzzLoad(f *testing.F) {
 		if err := os.WriteFile(name, src, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		noEnv := func(string) (string, bool) { return "", false }
 		cfg, diags := LoadWith([]string{name}, Options{LookupEnv: noEnv})
 		var out bytes.Buffer
 		if err := WriteDiagnostics(&out, diags, cfg.Files, RenderOptions{Color: true}); err != nil {

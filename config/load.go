@@ -43,6 +43,7 @@ func LoadWith(paths []string, opts Options) (*Config, hcl.Diagnostics) {
 		for _, block := range f.sandboxes {
 			s, d := decodeSandbox(block, f.name, f.dir, ctx)
 			diags = append(diags, d...)
+			l.markSensitive(s, block)
 			cfg.Sandboxes = append(cfg.Sandboxes, s)
 		}
 	}

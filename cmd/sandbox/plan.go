@@ -56,7 +56,7 @@ func (e *env) plan(args []string, asJSON bool) error {
 		if i > 0 {
 			fmt.Fprintln(e.stdout)
 		}
-		writePlan(e.stdout, p)
+		writePlan(e.stdout, p, sbs[i])
 	}
 	return nil
 }

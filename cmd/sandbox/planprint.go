@@ -6,12 +6,17 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher"
 )
 
-// writePlan prints a plan as the numbered steps the child performs.
-func writePlan(w io.Writer, p *launcher.Plan) {
+// hidden replaces values that derive from sensitive variables.
+const hidden = "(sensitive)"
+
+// writePlan prints a plan as the numbered steps the child performs. Values
+// that s marks as sensitive are hidden; --json shows them.
+func writePlan(w io.Writer, p *launcher.Plan, s *config.Sandbox) {
 	fmt.Fprintf(w, "sandbox %q (%s)\n", p.Name, p.File)
 	n := 0
 	step := func(format string, args ...any) {
@@ -23,7 +28,7 @@ func writePlan(w io.Writer, p *launcher.Plan) {
 	if p.Spec.Root.Source == "" {
 		step("root: a fresh tmpfs")
 	} else {
-		step("root: bind %s", p.Spec.Root.Source)
+		step("root: bind %s", redact(s, "rootfs", p.Spec.Root.Source))
 	}
 	step("mount, in order:")
 	for _, m := range p.Spec.Mounts {
@@ -34,13 +39,39 @@ func writePlan(w io.Writer, p *launcher.Plan) {
 		step("remount / read-only")
 	}
 	if p.Spec.Hostname != "" {
-		step("set hostname %s", p.Spec.Hostname)
+		step("set hostname %s", redact(s, "hostname", p.Spec.Hostname))
 	}
-	step("chdir %s", p.Spec.Cwd)
-	step("execve %s", quoteArgs(p.Spec.Args))
+	step("chdir %s", redact(s, "workdir", p.Spec.Cwd))
+	step("execve %s", quoteArgs(redactArgs(s, p.Spec.Args)))
 	for _, kv := range p.Spec.Env {
-		fmt.Fprintf(w, "        env %s\n", kv)
+		fmt.Fprintf(w, "        env %s\n", redactEnv(s, kv))
 	}
+}
+
+// redact returns hidden for a sensitive value, else v.
+func redact(s *config.Sandbox, key, v string) string {
+	if s.IsSensitive(key) {
+		return hidden
+	}
+	return v
+}
+
+func redactArgs(s *config.Sandbox, args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = redact(s, "command."+strconv.Itoa(i), a)
+	}
+	return out
+}
+
+// redactEnv hides the value of a KEY=VALUE entry that the sandbox's env
+// set from a sensitive variable.
+func redactEnv(s *config.Sandbox, kv string) string {
+	k, v, _ := strings.Cut(kv, "=")
+	if own, ok := s.Env[k]; ok && own == v && s.IsSensitive("env."+k) {
+		return k + "=" + hidden
+	}
+	return kv
 }
 
 // mountLine describes one mount step on one line.
@@ -72,7 +103,7 @@ func quoteArgs(args []string) string {
 	out := make([]string, len(args))
 	for i, a := range args {
 		out[i] = a
-		if a == "" || strings.ContainsAny(a, " \t\n\"'\\$`;&|<>()*?[]#~") {
+		if a != hidden && (a == "" || strings.ContainsAny(a, " \t\n\"'\\$`;&|<>()*?[]#~")) {
 			out[i] = strconv.Quote(a)
 		}
 	}
