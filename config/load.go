@@ -25,17 +25,40 @@ func Load(paths []string) (*Config, hcl.Diagnostics) {
 
 // LoadWith is Load with variable values and an environment from opts.
 func LoadWith(paths []string, opts Options) (*Config, hcl.Diagnostics) {
-	l := &loader{
+	l := newLoader(opts)
+	names, diags := expandPaths(paths)
+	for _, name := range names {
+		f, d := l.parser.ParseHCLFile(name)
+		diags = append(diags, l.addFile(name, f, d)...)
+	}
+	cfg, d := l.finish()
+	return cfg, append(diags, d...)
+}
+
+// loadSource loads one configuration held in memory, for the fuzzer.
+func loadSource(name string, src []byte, opts Options) (*Config, hcl.Diagnostics) {
+	l := newLoader(opts)
+	f, diags := l.parser.ParseHCL(src, name)
+	diags = l.addFile(name, f, diags)
+	cfg, d := l.finish()
+	return cfg, append(diags, d...)
+}
+
+func newLoader(opts Options) *loader {
+	return &loader{
 		opts:   opts,
 		parser: hclparse.NewParser(),
 		vars:   map[string]*variable{},
 		locals: map[string]*local{},
 		funcs:  map[string]map[string]function.Function{},
 	}
+}
+
+// finish evaluates what the parsed files declare, in order: variables,
+// locals, sandboxes.
+func (l *loader) finish() (*Config, hcl.Diagnostics) {
 	cfg := &Config{Files: l.parser.Files()}
-	names, diags := expandPaths(paths)
-	diags = append(diags, l.parseFiles(names)...)
-	diags = append(diags, l.assignVariables()...)
+	diags := l.assignVariables()
 	diags = append(diags, l.collectLocals()...)
 	diags = append(diags, l.evalLocals()...)
 	for _, f := range l.files {
@@ -75,21 +98,17 @@ type sourceFile struct {
 	locals    []*hcl.Block
 }
 
-// parseFiles parses each file and declares its variables.
-func (l *loader) parseFiles(names []string) hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	for _, name := range names {
-		f, d := l.parser.ParseHCLFile(name)
-		diags = append(diags, d...)
-		if f == nil || f.Body == nil {
-			continue
-		}
-		sf, d := splitFile(name, f.Body)
-		diags = append(diags, d...)
-		l.files = append(l.files, sf)
-		for _, b := range sf.variables {
-			diags = append(diags, l.declare(b, sf.dir)...)
-		}
+// addFile takes in one parsed file and declares its variables.
+// diags are the parser's, returned with the new ones appended.
+func (l *loader) addFile(name string, f *hcl.File, diags hcl.Diagnostics) hcl.Diagnostics {
+	if f == nil || f.Body == nil {
+		return diags
+	}
+	sf, d := splitFile(name, f.Body)
+	diags = append(diags, d...)
+	l.files = append(l.files, sf)
+	for _, b := range sf.variables {
+		diags = append(diags, l.declare(b, sf.dir)...)
 	}
 	return diags
 }
