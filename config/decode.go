@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"sort"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -12,26 +13,8 @@ import (
 // paths, state directories and log prefixes.
 var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$`)
 
-// decodeFile decodes the top level of one parsed file.
-func decodeFile(filename string, body hcl.Body) ([]*Sandbox, hcl.Diagnostics) {
-	content, diags := body.Content(fileSchema)
-	dir, err := filepath.Abs(filepath.Dir(filename))
-	if err != nil {
-		dir = filepath.Dir(filename)
-	}
-	var out []*Sandbox
-	for _, block := range content.Blocks {
-		s, d := decodeSandbox(block, filename, dir, nil)
-		diags = append(diags, d...)
-		if s != nil {
-			out = append(out, s)
-		}
-	}
-	return out, diags
-}
-
-// decodeSandbox decodes one sandbox block. It returns nil only when the block
-// is too broken to name.
+// decodeSandbox decodes one sandbox block. The sandbox is returned even
+// when there are errors, so that duplicate names are still found.
 func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext) (*Sandbox, hcl.Diagnostics) {
 	s := &Sandbox{
 		Name:       block.Labels[0],
@@ -58,6 +41,7 @@ func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext)
 	}
 	diags = append(diags, decodeAttrs(s, content.Attributes, ctx)...)
 	diags = append(diags, decodeResources(s, content, ctx)...)
+	sortDiags(diags)
 	return s, diags
 }
 
@@ -88,6 +72,7 @@ func decodeAttrs(s *Sandbox, attrs hcl.Attributes, ctx *hcl.EvalContext) hcl.Dia
 		v, d := stringValue(a, ctx)
 		diags = append(diags, append(d, checkNotEmpty(v, a)...)...)
 		s.Rootfs = resolvePath(s.Dir, v)
+		diags = append(diags, checkRootfs(s.Rootfs, a)...)
 	}
 	if a, ok := attrs["namespaces"]; ok {
 		v, d := stringList(a, ctx)
@@ -105,4 +90,16 @@ func resolvePath(dir, p string) string {
 		return filepath.Clean(p)
 	}
 	return filepath.Join(dir, p)
+}
+
+// sortDiags puts diagnostics of one block in source order; those without a
+// range keep their place at the front.
+func sortDiags(diags hcl.Diagnostics) {
+	sort.SliceStable(diags, func(i, j int) bool {
+		a, b := diags[i].Subject, diags[j].Subject
+		if a == nil || b == nil {
+			return a == nil && b != nil
+		}
+		return a.Start.Byte < b.Start.Byte
+	})
 }

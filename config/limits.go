@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"math"
-	"sort"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -82,17 +81,7 @@ func decodeResources(s *Sandbox, content *hcl.BodyContent, ctx *hcl.EvalContext)
 			s.Rlimits = decodeRlimits(s, blocks[0].Body, ctx, &diags)
 		}
 	}
-	sortDiags(diags)
 	return diags
-}
-
-// sortDiags orders diagnostics by source position, so that a file's
-// problems read top to bottom and the same file always reports the same way.
-func sortDiags(diags hcl.Diagnostics) {
-	sort.SliceStable(diags, func(i, j int) bool {
-		a, b := diags[i].Subject, diags[j].Subject
-		return a != nil && b != nil && a.Filename == b.Filename && a.Start.Byte < b.Start.Byte
-	})
 }
 
 func onlyOne(blocks hcl.Blocks) hcl.Diagnostics {
@@ -150,14 +139,4 @@ func decodeLimit(l *Limits, a *hcl.Attribute, ctx *hcl.EvalContext) hcl.Diagnost
 		}
 	}
 	return d
-}
-
-// sortedAttrs returns attributes in source order.
-func sortedAttrs(attrs hcl.Attributes) []*hcl.Attribute {
-	out := make([]*hcl.Attribute, 0, len(attrs))
-	for _, a := range attrs {
-		out = append(out, a)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Range.Start.Byte < out[j].Range.Start.Byte })
-	return out
 }

@@ -128,7 +128,7 @@ func rlimitNumber(name string, v cty.Value) (uint64, error) {
 	case v.AsString() == "unlimited":
 		return RlimitInfinity, nil
 	case byteRlimits[name]:
-		n, err := parseSize(v.AsString())
+		n, err := ParseSize(v.AsString())
 		if err != nil {
 			return 0, fmt.Errorf("%s, or a size such as \"8MiB\": %v", want, err)
 		}

@@ -100,7 +100,7 @@ func TestResourceDiagnostics(t *testing.T) {
 	for _, tc := range []struct{ body, want string }{
 		{`limits { cpus = 0 }`, "from 0.01 to 1024"},
 		{`limits { cpus = "half" }`, "a number of cores"},
-		{`limits { memory = "64XB" }`, "is not a size"},
+		{`limits { memory = "64XB" }`, "invalid syntax"},
 		{`limits { memory = "1.5" }`, "whole number of bytes"},
 		{`limits { memory = 100 }`, "at least 1048576 bytes"},
 		{`limits { memory = true }`, "a size such as"},
@@ -115,14 +115,14 @@ func TestResourceDiagnostics(t *testing.T) {
 		{`rlimits { nofiles = 10 }`, `Did you mean "nofile"?`},
 		{`rlimits { nofile = -1 }`, "whole number"},
 		{`rlimits { nofile = "8MiB" }`, "whole number"},
-		{`rlimits { stack = "8XB" }`, "is not a size"},
+		{`rlimits { stack = "8XB" }`, "invalid syntax"},
 		{`rlimits { nofile = { soft = 10 } }`, "give both soft and hard"},
 		{`rlimits { nofile = { soft = 10, hard = 5 } }`, "above its hard limit"},
 		{`rlimits { nofile = { soft = 1, hard = 2, max = 3 } }`, `not "max"`},
 		{`oom_score_adj = 1001`, "from -1000 to 1000"},
-		{`timeout = "soon"`, "is not a duration"},
+		{`timeout = "soon"`, "invalid syntax"},
 		{`timeout = "0s"`, "longer than zero"},
-		{`timeout = "-1s"`, "is not a duration"},
+		{`timeout = "-1s"`, "negative value"},
 	} {
 		_, diags := loadOne(t, tc.body)
 		if !strings.Contains(diags, tc.want) {
@@ -131,34 +131,34 @@ func TestResourceDiagnostics(t *testing.T) {
 	}
 }
 
-func TestParseSize(t *testing.T) {
+func TestParseSizeForLimits(t *testing.T) {
 	for in, want := range map[string]uint64{
 		"0": 0, "4096": 4096, "512k": 512 << 10, "512K": 512 << 10, "64MiB": 64 << 20,
 		"64MB": 64 << 20, "1G": 1 << 30, "1.5GiB": 3 << 29, "2T": 2 << 40, " 8 MiB ": 8 << 20,
 	} {
-		if got, err := parseSize(in); err != nil || got != want {
-			t.Errorf("parseSize(%q) = %d, %v, want %d", in, got, err, want)
+		if got, err := ParseSize(in); err != nil || got != want {
+			t.Errorf("ParseSize(%q) = %d, %v, want %d", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "-1", "1i", "1.5", "MiB", "1 PiB", "99999999999T", "1e3"} {
-		if got, err := parseSize(in); err == nil {
-			t.Errorf("parseSize(%q) = %d, want an error", in, got)
+	for _, in := range []string{"", "-1", "1i", "1.5", "MiB", "99999999999T", "1e3"} {
+		if got, err := ParseSize(in); err == nil {
+			t.Errorf("ParseSize(%q) = %d, want an error", in, got)
 		}
 	}
 }
 
-func TestParseDuration(t *testing.T) {
+func TestParseDurationForLimits(t *testing.T) {
 	for in, want := range map[string]time.Duration{
 		"30s": 30 * time.Second, "1m30s": 90 * time.Second, "250ms": 250 * time.Millisecond,
 		"1.5h": 90 * time.Minute, "1d": 24 * time.Hour, "0s": 0,
 	} {
-		if got, err := parseDuration(in); err != nil || got != want {
-			t.Errorf("parseDuration(%q) = %v, %v, want %v", in, got, err, want)
+		if got, err := ParseDuration(in); err != nil || got != want {
+			t.Errorf("ParseDuration(%q) = %v, %v, want %v", in, got, err, want)
 		}
 	}
 	for _, in := range []string{"", "30", "s", "1x", "-5s", "1s 2s", "99999999d"} {
-		if got, err := parseDuration(in); err == nil {
-			t.Errorf("parseDuration(%q) = %v, want an error", in, got)
+		if got, err := ParseDuration(in); err == nil {
+			t.Errorf("ParseDuration(%q) = %v, want an error", in, got)
 		}
 	}
 }

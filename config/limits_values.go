@@ -64,7 +64,7 @@ func sizeAttr(a *hcl.Attribute, ctx *hcl.EvalContext, min uint64) (uint64, hcl.D
 	if !ok {
 		return 0, diags
 	}
-	n, err := parseSize(text)
+	n, err := ParseSize(text)
 	if err != nil {
 		return 0, invalid(a, "Invalid size", "The value of %q: %v. %s", a.Name, err, limitSizeHelp)
 	}
@@ -83,7 +83,7 @@ func swapAttr(a *hcl.Attribute, ctx *hcl.EvalContext) (*uint64, hcl.Diagnostics)
 	n := uint64(SwapUnlimited)
 	if text != "unlimited" {
 		var err error
-		if n, err = parseSize(text); err != nil {
+		if n, err = ParseSize(text); err != nil {
 			return nil, invalid(a, "Invalid size", "The value of %q: %v. %s Or \"unlimited\".", a.Name, err, limitSizeHelp)
 		}
 	}
@@ -99,7 +99,7 @@ func durationAttr(a *hcl.Attribute, ctx *hcl.EvalContext) (time.Duration, hcl.Di
 	if v, _ := a.Expr.Value(ctx); v.Type() == cty.Number {
 		text += "s"
 	}
-	d, err := parseDuration(text)
+	d, err := ParseDuration(text)
 	if err != nil {
 		return 0, invalid(a, "Invalid duration", "The value of %q: %v. %s", a.Name, err, limitDurationHelp)
 	}

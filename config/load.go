@@ -8,30 +8,167 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
 )
 
 // Load parses the given files and directories (a directory contributes its
-// *.hcl files in name order) and decodes every sandbox they declare.
+// *.hcl files in name order) and decodes every sandbox they declare, with
+// variables from their defaults, *.auto.vars files and SANDBOX_VAR_NAME.
 //
 // It returns every problem found, in source order per file. The returned
 // Config is never nil: its Files let a caller render snippets for the
 // diagnostics even when loading failed.
 func Load(paths []string) (*Config, hcl.Diagnostics) {
-	parser := hclparse.NewParser()
-	cfg := &Config{Files: parser.Files()}
-	files, diags := expandPaths(paths)
-	for _, name := range files {
-		f, d := parser.ParseHCLFile(name)
-		diags = append(diags, d...)
-		if f == nil || f.Body == nil {
-			continue
+	return LoadWith(paths, Options{})
+}
+
+// LoadWith is Load with variable values and an environment from opts.
+func LoadWith(paths []string, opts Options) (*Config, hcl.Diagnostics) {
+	l := newLoader(opts)
+	names, diags := expandPaths(paths)
+	for _, name := range names {
+		f, d := l.parser.ParseHCLFile(name)
+		diags = append(diags, l.addFile(name, f, d)...)
+	}
+	cfg, d := l.finish()
+	return cfg, append(diags, d...)
+}
+
+// loadSource loads one configuration held in memory, for the fuzzer.
+func loadSource(name string, src []byte, opts Options) (*Config, hcl.Diagnostics) {
+	l := newLoader(opts)
+	f, diags := l.parser.ParseHCL(src, name)
+	diags = l.addFile(name, f, diags)
+	cfg, d := l.finish()
+	return cfg, append(diags, d...)
+}
+
+func newLoader(opts Options) *loader {
+	return &loader{
+		opts:   opts,
+		parser: hclparse.NewParser(),
+		vars:   map[string]*variable{},
+		locals: map[string]*local{},
+		funcs:  map[string]map[string]function.Function{},
+	}
+}
+
+// finish evaluates what the parsed files declare, in order: variables,
+// locals, sandboxes.
+func (l *loader) finish() (*Config, hcl.Diagnostics) {
+	cfg := &Config{Files: l.parser.Files()}
+	diags := l.assignVariables()
+	diags = append(diags, l.collectLocals()...)
+	diags = append(diags, l.evalLocals()...)
+	for _, f := range l.files {
+		ctx := l.evalContext(f.dir)
+		for _, block := range f.sandboxes {
+			s, d := decodeSandbox(block, f.name, f.dir, ctx)
+			diags = append(diags, d...)
+			l.markSensitive(s, block)
+			cfg.Sandboxes = append(cfg.Sandboxes, s)
 		}
-		sbs, d := decodeFile(name, f.Body)
-		diags = append(diags, d...)
-		cfg.Sandboxes = append(cfg.Sandboxes, sbs...)
 	}
 	diags = append(diags, checkDuplicates(cfg.Sandboxes)...)
 	return cfg, diags
+}
+
+// loader holds the state of one Load.
+type loader struct {
+	opts        Options
+	parser      *hclparse.Parser
+	files       []*sourceFile
+	vars        map[string]*variable
+	varList     []*variable
+	varObject   cty.Value
+	locals      map[string]*local
+	localOrder  []string
+	localObject cty.Value
+	std         map[string]function.Function
+	funcs       map[string]map[string]function.Function
+}
+
+// sourceFile is the top level of one configuration file, split by block type.
+type sourceFile struct {
+	name, dir string
+	relDir    string // the directory as given, for finding *.auto.vars
+	sandboxes []*hcl.Block
+	variables []*hcl.Block
+	locals    []*hcl.Block
+}
+
+// addFile takes in one parsed file and declares its variables.
+// diags are the parser's, returned with the new ones appended.
+func (l *loader) addFile(name string, f *hcl.File, diags hcl.Diagnostics) hcl.Diagnostics {
+	if f == nil || f.Body == nil {
+		return diags
+	}
+	sf, d := splitFile(name, f.Body)
+	diags = append(diags, d...)
+	l.files = append(l.files, sf)
+	for _, b := range sf.variables {
+		diags = append(diags, l.declare(b, sf.dir)...)
+	}
+	return diags
+}
+
+// splitFile sorts the top-level blocks of a file by type.
+func splitFile(name string, body hcl.Body) (*sourceFile, hcl.Diagnostics) {
+	content, diags := body.Content(fileSchema)
+	dir, err := filepath.Abs(filepath.Dir(name))
+	if err != nil {
+		dir = filepath.Dir(name)
+	}
+	sf := &sourceFile{name: name, dir: dir, relDir: filepath.Dir(name)}
+	for _, b := range content.Blocks {
+		switch b.Type {
+		case "sandbox":
+			sf.sandboxes = append(sf.sandboxes, b)
+		case "variable":
+			sf.variables = append(sf.variables, b)
+		case "locals":
+			sf.locals = append(sf.locals, b)
+		}
+	}
+	return sf, diags
+}
+
+// declare adds one variable block, reporting a duplicate name.
+func (l *loader) declare(b *hcl.Block, dir string) hcl.Diagnostics {
+	v, diags := declareVariable(b, dir)
+	if v == nil {
+		return diags
+	}
+	if prev, ok := l.vars[v.name]; ok {
+		return append(diags, duplicate("variable", v.name, prev.declRange, v.declRange))
+	}
+	l.vars[v.name] = v
+	l.varList = append(l.varList, v)
+	return diags
+}
+
+// varNames lists the declared variables, for suggestions.
+func (l *loader) varNames() []string {
+	out := make([]string, len(l.varList))
+	for i, v := range l.varList {
+		out[i] = v.name
+	}
+	return out
+}
+
+// dirs lists the directories of the loaded files, each once, in order, as
+// they were given.
+func (l *loader) dirs() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range l.files {
+		if !seen[f.dir] {
+			seen[f.dir] = true
+			out = append(out, f.relDir)
+		}
+	}
+	return out
 }
 
 // expandPaths turns files and directories into a list of files to parse.
@@ -94,13 +231,18 @@ func checkDuplicates(sbs []*Sandbox) hcl.Diagnostics {
 			first[s.Name] = s
 			continue
 		}
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Duplicate sandbox name",
-			Detail: fmt.Sprintf("A sandbox named %q was already declared at %s:%d:%d. Each sandbox needs a unique name.",
-				s.Name, prev.DeclRange.Filename, prev.DeclRange.Start.Line, prev.DeclRange.Start.Column),
-			Subject: s.DeclRange.Ptr(),
-		})
+		diags = append(diags, duplicate("sandbox", s.Name, prev.DeclRange, s.DeclRange))
 	}
 	return diags
+}
+
+// duplicate reports a second declaration of a name, naming the first.
+func duplicate(kind, name string, first, again hcl.Range) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Duplicate " + kind + " name",
+		Detail: fmt.Sprintf("A %s named %q was already declared at %s:%d:%d. Each %s needs a unique name.",
+			kind, name, first.Filename, first.Start.Line, first.Start.Column, kind),
+		Subject: again.Ptr(),
+	}
 }

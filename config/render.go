@@ -44,6 +44,10 @@ func writeDiagnostic(w *bufio.Writer, d *hcl.Diagnostic, files map[string]*hcl.F
 	}
 	if d.Detail != "" {
 		for _, line := range strings.Split(d.Detail, "\n") {
+			if line == "" {
+				w.WriteString("\n")
+				continue
+			}
 			fmt.Fprintf(w, "  %s\n", line)
 		}
 	}

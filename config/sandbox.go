@@ -1,6 +1,10 @@
 package config
 
-import "github.com/hashicorp/hcl/v2"
+import (
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+)
 
 // Namespaces lists the namespace kinds a sandbox may isolate, in the order
 // the default uses.
@@ -31,6 +35,12 @@ type Sandbox struct {
 	// Resources are the limits, rlimits, oom_score_adj and timeout.
 	Resources
 
+	// Sensitive holds the values that derive from a sensitive variable, for
+	// output meant for people to hide: an attribute name ("hostname"), or an
+	// attribute and an element written out in the file ("command.2",
+	// "env.TOKEN").
+	Sensitive map[string]bool
+
 	// DeclRange is the range of the block header, for diagnostics about the
 	// sandbox as a whole.
 	DeclRange hcl.Range
@@ -46,6 +56,16 @@ func (s *Sandbox) Range(attr string) hcl.Range {
 		return r
 	}
 	return s.DeclRange
+}
+
+// IsSensitive reports whether the value at key derives from a sensitive
+// variable: key itself or, for "attr.elem", the whole attribute.
+func (s *Sandbox) IsSensitive(key string) bool {
+	if s.Sensitive[key] {
+		return true
+	}
+	attr, _, found := strings.Cut(key, ".")
+	return found && s.Sensitive[attr]
 }
 
 // HasNamespace reports whether the sandbox creates a namespace of the given kind.

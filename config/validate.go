@@ -76,6 +76,16 @@ func checkNotEmpty(v string, a *hcl.Attribute) hcl.Diagnostics {
 	return invalid(a, "Empty value", "The value of %q may not be empty; leave the attribute out instead.", a.Name)
 }
 
+// checkRootfs refuses a rootfs that resolves to the host's own root: the
+// sandbox would see and could change every host file.
+func checkRootfs(resolved string, a *hcl.Attribute) hcl.Diagnostics {
+	if resolved != "/" {
+		return nil
+	}
+	return invalid(a, "Host root as rootfs",
+		"The rootfs resolves to the host's root directory \"/\", which would give the sandbox the whole host. Leave rootfs out for a read-only view of the host's system.")
+}
+
 func checkNamespaces(kinds []string, a *hcl.Attribute) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	seen := map[string]bool{}

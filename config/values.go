@@ -11,9 +11,12 @@ import (
 // attrValue evaluates an attribute and converts it to want, reporting a
 // diagnostic at the expression when it cannot.
 func attrValue(a *hcl.Attribute, ctx *hcl.EvalContext, want cty.Type, what string) (cty.Value, hcl.Diagnostics) {
-	v, diags := a.Expr.Value(ctx)
+	v, diags := evalChecked(a.Expr, ctx)
 	if diags.HasErrors() {
 		return cty.NilVal, diags
+	}
+	if !v.IsWhollyKnown() {
+		return cty.NullVal(want), nil // an earlier error made it unknown
 	}
 	if v.IsNull() {
 		return v, nil
@@ -27,14 +30,6 @@ func attrValue(a *hcl.Attribute, ctx *hcl.EvalContext, want cty.Type, what strin
 			Subject:     a.Expr.Range().Ptr(),
 			Expression:  a.Expr,
 			EvalContext: ctx,
-		}}
-	}
-	if !conv.IsWhollyKnown() {
-		return cty.NilVal, hcl.Diagnostics{{
-			Severity: hcl.DiagError,
-			Summary:  "Unknown value",
-			Detail:   fmt.Sprintf("The value of %q cannot be known until the sandbox runs.", a.Name),
-			Subject:  a.Expr.Range().Ptr(),
 		}}
 	}
 	return conv, nil

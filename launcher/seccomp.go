@@ -9,8 +9,8 @@ import (
 // KernelVersion is a kernel's major and minor version, as seccomp rules use it.
 type KernelVersion struct{ Major, Minor uint64 }
 
-// seccompSummary lists what a filter denies for `sandbox plan`.
-func seccompSummary(s *isolation.Seccomp) string {
+// SeccompSummary describes a filter in one line for `sandbox plan`.
+func SeccompSummary(s *isolation.Seccomp) string {
 	if s == nil {
 		return "unconfined"
 	}

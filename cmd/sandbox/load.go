@@ -33,7 +33,7 @@ func (e *env) loadConfig(paths []string) (*config.Config, error) {
 			return nil, exitf(exitInvalidConfig, "no configuration: give a file or directory, or run where *.hcl files are")
 		}
 	}
-	cfg, diags := config.Load(paths)
+	cfg, diags := config.LoadWith(paths, e.loadOptions())
 	if len(diags) > 0 {
 		e.printDiags(diags, cfg.Files)
 	}
@@ -43,7 +43,12 @@ func (e *env) loadConfig(paths []string) (*config.Config, error) {
 	return cfg, nil
 }
 
+// printDiags writes diagnostics to stderr in the chosen format.
 func (e *env) printDiags(diags hcl.Diagnostics, files map[string]*hcl.File) {
+	if e.format == "json" {
+		config.WriteDiagnosticsJSON(e.stderr, diags)
+		return
+	}
 	config.WriteDiagnostics(e.stderr, diags, files, config.RenderOptions{Color: e.color})
 }
 

@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 
+	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/spf13/cobra"
 )
 
@@ -15,11 +17,34 @@ type env struct {
 	stdout, stderr io.Writer
 	// color is true when stderr is a terminal and NO_COLOR is unset.
 	color bool
+	// lookupEnv reads the caller's environment (SANDBOX_VAR_*, env()).
+	lookupEnv func(string) (string, bool)
+	// probeHost returns the facts plans depend on; tests fake it.
+	probeHost func() *launcher.Host
+
+	// Flags shared by several commands.
+	format   string   // diagnostics: "text" or "json"
+	vars     []string // --var NAME=VALUE
+	varFiles []string // --var-file FILE
 }
 
 // Main runs the command line and returns the process exit code.
 func Main(args []string) int {
-	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, color: wantColor(os.Stderr)}
+	return newEnv().main(args)
+}
+
+// newEnv is the environment of the real process.
+func newEnv() *env {
+	return &env{
+		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
+		color:     wantColor(os.Stderr),
+		lookupEnv: os.LookupEnv,
+		probeHost: launcher.ProbeHost,
+	}
+}
+
+// main runs one command line in e and returns the exit code.
+func (e *env) main(args []string) int {
 	root := newRootCmd(e)
 	root.SetArgs(args)
 	err := root.Execute()
@@ -47,6 +72,12 @@ tree: its own namespaces and root filesystem.
 ` + exitCodesHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if e.format != "text" && e.format != "json" {
+				return exitf(exitUsage, "--format must be text or json, not %q", e.format)
+			}
+			return nil
+		},
 	}
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)
@@ -54,8 +85,21 @@ tree: its own namespaces and root filesystem.
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return exitf(exitUsage, "%v (see '%s --help')", err, c.CommandPath())
 	})
-	root.AddCommand(newUpCmd(e), newRunCmd(e))
+	root.PersistentFlags().StringVar(&e.format, "format", "text", "diagnostics format: text, or json (one object per line)")
+	root.AddCommand(newUpCmd(e), newRunCmd(e), newValidateCmd(e), newPlanCmd(e), newFmtCmd(e))
 	return root
+}
+
+// addVarFlags adds --var and --var-file to a command that loads configuration.
+func (e *env) addVarFlags(cmd *cobra.Command) *cobra.Command {
+	cmd.Flags().StringArrayVar(&e.vars, "var", nil, "set a variable: NAME=VALUE (repeatable; wins over everything else)")
+	cmd.Flags().StringArrayVar(&e.varFiles, "var-file", nil, "read variables from a file of NAME = VALUE lines (repeatable)")
+	return cmd
+}
+
+// loadOptions are the config.Options the flags and environment give.
+func (e *env) loadOptions() config.Options {
+	return config.Options{Vars: e.vars, VarFiles: e.varFiles, LookupEnv: e.lookupEnv}
 }
 
 // wantColor reports whether output to f should be colored.

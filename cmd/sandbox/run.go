@@ -9,7 +9,7 @@ import (
 )
 
 func newRunCmd(e *env) *cobra.Command {
-	return &cobra.Command{
+	return e.addVarFlags(&cobra.Command{
 		Use:   "run FILE NAME [-- ARGS...]",
 		Short: "Run one sandbox attached to the terminal",
 		Long: `Run one sandbox with the caller's standard input, output and error, and exit
@@ -31,7 +31,7 @@ with its exit code. ARGS, when given, replace the sandbox's command.
 			}
 			return e.run(args[0], args[1], extra)
 		},
-	}
+	})
 }
 
 func (e *env) run(file, name string, args []string) error {
@@ -43,14 +43,14 @@ func (e *env) run(file, name string, args []string) error {
 	if err != nil {
 		return err
 	}
-	host := launcher.ProbeHost()
+	host := e.probeHost()
 	if err := checkHost(host); err != nil {
 		return err
 	}
 	if err := e.preflight(cfg, []*config.Sandbox{sbs[0]}); err != nil {
 		return err
 	}
-	plan := launcher.NewPlan(sbs[0], host)
+	plan := buildPlans(sbs, host)[0]
 	if len(args) > 0 {
 		plan = plan.WithArgs(args)
 	}

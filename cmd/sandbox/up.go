@@ -9,7 +9,7 @@ import (
 )
 
 func newUpCmd(e *env) *cobra.Command {
-	return &cobra.Command{
+	return e.addVarFlags(&cobra.Command{
 		Use:   "up [FILE|DIR]... [NAME]...",
 		Short: "Run the declared sandboxes in the foreground",
 		Long: `Run every sandbox declared in the given files and directories, or only the
@@ -23,7 +23,7 @@ name. With no file, ./*.hcl is loaded.
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return e.up(args)
 		},
-	}
+	})
 }
 
 func (e *env) up(args []string) error {
@@ -36,7 +36,7 @@ func (e *env) up(args []string) error {
 	if err != nil {
 		return err
 	}
-	host := launcher.ProbeHost()
+	host := e.probeHost()
 	if err := checkHost(host); err != nil {
 		return err
 	}
@@ -48,8 +48,7 @@ func (e *env) up(args []string) error {
 	defer stop()
 	results := make([]*launcher.Result, len(sbs))
 	var wg sync.WaitGroup
-	for i, s := range sbs {
-		plan := launcher.NewPlan(s, host)
+	for i, plan := range buildPlans(sbs, host) {
 		wg.Go(func() {
 			results[i] = e.launch(r, plan, launcher.Stdio{Stdout: e.stdout, Stderr: e.stderr})
 		})

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/launcher"
+)
+
+// hidden replaces values that derive from sensitive variables.
+const hidden = "(sensitive)"
+
+// writePlan prints a plan as the numbered steps the child performs. Values
+// that s marks as sensitive are hidden; --json shows them.
+func writePlan(w io.Writer, p *launcher.Plan, s *config.Sandbox) {
+	fmt.Fprintf(w, "sandbox %q (%s)\n", p.Name, p.File)
+	n := 0
+	step := func(format string, args ...any) {
+		n++
+		fmt.Fprintf(w, "  %2d. %s\n", n, fmt.Sprintf(format, args...))
+	}
+	for _, warning := range p.Warnings() {
+		fmt.Fprintf(w, "  warning: %s\n", warning)
+	}
+	if c := p.Cgroup; c != nil {
+		step("create cgroup %s/<controller>/%s/%s-<id> (v%d) and write, in order:", c.Root, isolation.CgroupParent, p.Name, c.Version)
+		for _, wr := range c.Writes {
+			fmt.Fprintf(w, "        %s/%s = %s    (%s)\n", wr.Controller, wr.File, wr.Value, wr.Limit)
+		}
+	}
+	step("create namespaces: %s", strings.Join(p.Namespaces, " "))
+	if p.Spec.UnshareCgroup {
+		step("once placed in its cgroup, enter a new cgroup namespace")
+	}
+	step("make every mount private: nothing propagates to the host")
+	if p.Spec.Root.Source == "" {
+		step("root: a fresh tmpfs")
+	} else {
+		step("root: bind %s", redact(s, "rootfs", p.Spec.Root.Source))
+	}
+	step("mount, in order:")
+	for _, m := range p.Spec.Mounts {
+		fmt.Fprintf(w, "        %s\n", mountLine(m))
+	}
+	step("pivot_root into the new root, detach the old root, chdir /")
+	if p.Spec.Root.Readonly {
+		step("remount / read-only")
+	}
+	if len(p.Spec.MaskedPaths) > 0 {
+		step("mask %s", strings.Join(p.Spec.MaskedPaths, " "))
+	}
+	if len(p.Spec.ReadonlyPaths) > 0 {
+		step("make read-only %s", strings.Join(p.Spec.ReadonlyPaths, " "))
+	}
+	if p.Spec.Hostname != "" {
+		step("set hostname %s", redact(s, "hostname", p.Spec.Hostname))
+	}
+	step("set oom_score_adj %d", p.Spec.OOMScoreAdj)
+	step("chdir %s", redact(s, "workdir", p.Spec.Cwd))
+	writeSecuritySteps(w, p, step)
+	step("execve %s", quoteArgs(redactArgs(s, p.Spec.Args)))
+	for _, kv := range p.Spec.Env {
+		fmt.Fprintf(w, "        env %s\n", redactEnv(s, kv))
+	}
+	if p.Timeout > 0 {
+		fmt.Fprintf(w, "  timeout: the whole tree is killed after %s\n", p.Timeout)
+	}
+}
+
+// redact returns hidden for a sensitive value, else v.
+func redact(s *config.Sandbox, key, v string) string {
+	if s.IsSensitive(key) {
+		return hidden
+	}
+	return v
+}
+
+func redactArgs(s *config.Sandbox, args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = redact(s, "command."+strconv.Itoa(i), a)
+	}
+	return out
+}
+
+// redactEnv hides the value of a KEY=VALUE entry that the sandbox's env
+// set from a sensitive variable.
+func redactEnv(s *config.Sandbox, kv string) string {
+	k, v, _ := strings.Cut(kv, "=")
+	if own, ok := s.Env[k]; ok && own == v && s.IsSensitive("env."+k) {
+		return k + "=" + hidden
+	}
+	return kv
+}
+
+// mountLine describes one mount step on one line.
+func mountLine(m isolation.Mount) string {
+	var b strings.Builder
+	switch m.Kind {
+	case isolation.KindBind:
+		fmt.Fprintf(&b, "bind    %s on %s", m.Source, m.Target)
+	case isolation.KindSymlink:
+		fmt.Fprintf(&b, "symlink %s -> %s", m.Target, m.Source)
+	default:
+		fmt.Fprintf(&b, "%-7s %s", m.FSType, m.Target)
+	}
+	opts := append([]string(nil), m.Flags...)
+	if m.Data != "" {
+		opts = append(opts, m.Data)
+	}
+	if len(opts) > 0 {
+		fmt.Fprintf(&b, " (%s)", strings.Join(opts, ","))
+	}
+	if m.Optional {
+		b.WriteString(" if it exists")
+	}
+	return b.String()
+}
+
+// quoteArgs quotes the words of argv that need it.
+func quoteArgs(args []string) string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = a
+		if a != hidden && (a == "" || strings.ContainsAny(a, " \t\n\"'\\$`;&|<>()*?[]#~")) {
+			out[i] = strconv.Quote(a)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// writeSecuritySteps prints the identity steps that precede execve.
+func writeSecuritySteps(w io.Writer, p *launcher.Plan, step func(string, ...any)) {
+	caps := strings.Join(p.Spec.Capabilities, " ")
+	if caps == "" {
+		caps = "none"
+	}
+	step("keep only capabilities %s; clear inheritable and ambient", caps)
+	if p.Spec.NoNewPrivs {
+		step("set no_new_privs")
+	}
+	for _, r := range p.Spec.Rlimits {
+		step("set rlimit %s soft %s hard %s", r.Name, rlimitValue(r.Soft), rlimitValue(r.Hard))
+	}
+	if p.Spec.Seccomp != nil {
+		step("load seccomp: %s", launcher.SeccompSummary(p.Spec.Seccomp))
+	}
+}
+
+func rlimitValue(v uint64) string {
+	if v == isolation.RlimInfinity {
+		return "unlimited"
+	}
+	return strconv.FormatUint(v, 10)
+}

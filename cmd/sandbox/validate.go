@@ -1,0 +1,49 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+func newValidateCmd(e *env) *cobra.Command {
+	return e.addVarFlags(&cobra.Command{
+		Use:   "validate [FILE|DIR]...",
+		Short: "Check configuration files and report every problem",
+		Long: `Load the given files and directories (./*.hcl when none is given), evaluate
+variables, locals and functions, and report every problem at once with its
+file:line:col. Needs no privileges and starts nothing.
+
+Exit codes: 0 valid, 1 invalid, 2 invalid command line.`,
+		Example: `  sandbox validate
+  sandbox validate examples --var port=8080
+  sandbox validate --format json web.hcl`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return e.validate(args)
+		},
+	})
+}
+
+func (e *env) validate(paths []string) error {
+	cfg, err := e.loadConfig(paths)
+	if err != nil {
+		return err
+	}
+	if e.format == "text" {
+		n := len(cfg.Sandboxes)
+		if n == 0 {
+			fmt.Fprintln(e.stdout, "valid: no sandboxes")
+			return nil
+		}
+		fmt.Fprintf(e.stdout, "valid: %d sandbox%s (%s)\n", n, plural(n, "es"), strings.Join(cfg.Names(), ", "))
+	}
+	return nil
+}
+
+func plural(n int, suffix string) string {
+	if n == 1 {
+		return ""
+	}
+	return suffix
+}

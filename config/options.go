@@ -1,0 +1,27 @@
+package config
+
+import "os"
+
+// Options are the inputs of Load beyond the configuration files.
+type Options struct {
+	// Vars are NAME=VALUE assignments from the command line (--var), in
+	// order; a later one wins. They take precedence over everything else.
+	Vars []string
+	// VarFiles are files of NAME = VALUE attributes (--var-file), in order;
+	// a later one wins. They override *.auto.vars files and defaults.
+	VarFiles []string
+	// LookupEnv reads the caller's environment, for SANDBOX_VAR_NAME and
+	// the env function. Nil means os.LookupEnv.
+	LookupEnv func(string) (string, bool)
+}
+
+// EnvVarPrefix is prepended to a variable's name to set it from the
+// environment: SANDBOX_VAR_port=8080 sets var.port.
+const EnvVarPrefix = "SANDBOX_VAR_"
+
+func (o Options) lookupEnv() func(string) (string, bool) {
+	if o.LookupEnv == nil {
+		return os.LookupEnv
+	}
+	return o.LookupEnv
+}
