@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command probe reports, as JSON on stdout, what a process sees from inside a
 // sandbox. The tests build it statically, copy it into a throwaway root
 // filesystem and run it as the sandbox's command. It never writes anything
