@@ -15,8 +15,8 @@ build: ## build bin/sandbox
 run: build ## build and run examples/hello.hcl (needs root)
 	$(SUDO) $(BIN) up examples/hello.hcl
 
-test: ## run every test; as root the privileged ones run for real
-	$(GO) test -count=1 ./...
+test: ## run every test, one package at a time (each checks it left no cgroup, mount or process); as root the privileged ones run for real
+	$(GO) test -count=1 -p 1 ./...
 
 rootfs-busybox: $(BUSYBOX)/bin/busybox ## build the busybox rootfs of examples/busybox.hcl
 

@@ -15,9 +15,11 @@ func TestMain(m *testing.M) {
 	if isolation.IsChild() {
 		isolation.ChildMain()
 	}
-	testscript.Main(m, map[string]func(){
-		"sandbox": func() { os.Exit(Main(os.Args[1:])) },
-	})
+	os.Exit(testenv.Check(func() int {
+		return testscript.RunMain(m, map[string]func() int{
+			"sandbox": func() int { return Main(os.Args[1:]) },
+		})
+	}))
 }
 
 // TestScripts runs the CLI scripts in testdata/script. Scripts that start

@@ -25,15 +25,21 @@ var (
 	built    = map[string]string{} // package -> binary
 )
 
-// Main runs a test binary's tests and fails the run if they left a mount or
-// a child process behind. When the launcher re-executes the test binary as a
-// sandbox child, it acts as the child instead.
+// Main runs a test binary's tests and fails the run if they left a mount,
+// a cgroup or a child process behind. When the launcher re-executes the test
+// binary as a sandbox child, it acts as the child instead.
 func Main(m *testing.M) {
 	if isolation.IsChild() {
 		isolation.ChildMain()
 	}
+	os.Exit(Check(m.Run))
+}
+
+// Check runs the tests and returns their exit code, made 1 when they left a
+// mount, a cgroup or a child process behind; it removes the binaries Build made.
+func Check(run func() int) int {
 	before := takeSnapshot()
-	code := m.Run()
+	code := run()
 	if buildDir != "" {
 		os.RemoveAll(buildDir)
 	}
@@ -41,7 +47,7 @@ func Main(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "FAIL: the tests left state behind on the host:\n%s\n", leaks)
 		code = 1
 	}
-	os.Exit(code)
+	return code
 }
 
 // RequireRoot skips the test unless it runs as root on Linux.
