@@ -41,6 +41,9 @@ type Sandbox struct {
 	// "env.TOKEN").
 	Sensitive map[string]bool
 
+	// Security is how much privilege the command keeps.
+	Security Security
+
 	// DeclRange is the range of the block header, for diagnostics about the
 	// sandbox as a whole.
 	DeclRange hcl.Range

@@ -22,8 +22,11 @@ var sandboxSchema = &hcl.BodySchema{
 		{Name: "namespaces"},
 		{Name: "oom_score_adj"},
 		{Name: "timeout"},
+		{Name: "user"},
+		{Name: "no_new_privileges"},
+		{Name: "seccomp"},
 	},
-	Blocks: []hcl.BlockHeaderSchema{{Type: "limits"}, {Type: "rlimits"}},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "limits"}, {Type: "rlimits"}, {Type: "capabilities"}},
 }
 
 // variableSchema is the body of a variable block.

@@ -119,7 +119,7 @@ func Setup(s *Spec) *StepError {
 	if err := enterWorkdir(s.Cwd); err != nil {
 		return err
 	}
-	if err := dropPrivileges(s.Capabilities, s.NoNewPrivs); err != nil {
+	if err := dropPrivileges(s); err != nil {
 		return err
 	}
 	// After every step that opens files, so that a low nofile or fsize

@@ -8,11 +8,13 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// dropPrivileges leaves the calling thread with exactly the capabilities
-// keep in its bounding, permitted and effective sets, none inheritable or
-// ambient, and sets no_new_privs when asked. It runs on the locked thread
-// that executes the target, as the last step before seccomp and execve.
-func dropPrivileges(keep []string, noNewPrivs bool) *StepError {
+// dropPrivileges switches to the spec's user and leaves the calling thread
+// with exactly the spec's capabilities in its bounding set — and, for root,
+// in permitted and effective; a non-root user keeps none — with nothing
+// inheritable or ambient, and sets no_new_privs when asked. It runs on the
+// locked thread that executes the target, before rlimits and seccomp.
+func dropPrivileges(s *Spec) *StepError {
+	keep, noNewPrivs := s.Capabilities, s.NoNewPrivs
 	var mask uint64
 	for _, name := range keep {
 		n, ok := capNames[name]
@@ -33,8 +35,19 @@ func dropPrivileges(keep []string, noNewPrivs bool) *StepError {
 	if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); err != nil && err != unix.EINVAL {
 		return stepErr("clear ambient capabilities", err)
 	}
-	if err := capset(mask); err != nil {
-		return stepErr("set capabilities", err)
+	uid := 0
+	if s.User != "" {
+		id, err := switchUser(s.User)
+		if err != nil {
+			return err
+		}
+		uid = id.uid
+	}
+	// Changing to a non-root uid has already emptied permitted and effective.
+	if uid == 0 {
+		if err := capset(mask); err != nil {
+			return stepErr("set capabilities", err)
+		}
 	}
 	if noNewPrivs {
 		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {

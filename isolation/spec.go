@@ -17,6 +17,10 @@ type Spec struct {
 	// Capabilities are the only capabilities the target keeps (bounding,
 	// permitted, effective); inheritable and ambient are always empty.
 	Capabilities []string `json:"capabilities"`
+	// User is the configured user ("UID", "UID:GID", "NAME" or
+	// "NAME:GROUP"), resolved in the sandbox's own /etc/passwd and
+	// /etc/group after pivot_root; "" keeps root.
+	User string `json:"user,omitempty"`
 	// NoNewPrivs sets PR_SET_NO_NEW_PRIVS, so setuid binaries and file
 	// capabilities grant nothing.
 	NoNewPrivs bool `json:"no_new_privs"`

@@ -57,7 +57,7 @@ func NewPlan(s *config.Sandbox, h *Host) *Plan {
 	if p.Spec.Cwd == "" {
 		p.Spec.Cwd = "/"
 	}
-	applySecurity(p, h)
+	applySecurity(p, s, h)
 	p.Spec.Args = append([]string(nil), s.Command...)
 	p.Spec.Env = environment(s.Env, h.Term)
 	planResources(p, s, h)

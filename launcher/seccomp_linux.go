@@ -10,6 +10,7 @@ import (
 
 	seccompbpf "github.com/elastic/go-seccomp-bpf"
 	"github.com/elastic/go-seccomp-bpf/arch"
+	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
 	profiles "github.com/moby/profiles/seccomp"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -26,18 +27,43 @@ type seccompResult struct {
 	err    error
 }
 
-// defaultSeccomp compiles Docker's default profile for a sandbox holding
-// caps on a kernel: rules that need a capability the sandbox lacks, another
-// architecture or a newer kernel are left out, as Docker does.
-func defaultSeccomp(caps []string, kernel KernelVersion) (*isolation.Seccomp, error) {
-	key := fmt.Sprint(caps, kernel)
+// buildSeccomp compiles Docker's default profile for a sandbox holding caps
+// on a kernel — rules that need a capability the sandbox lacks, another
+// architecture or a newer kernel are left out, as Docker does — with the
+// config's denied syscalls checked first and its allowed ones last.
+func buildSeccomp(cfg config.SeccompConfig, caps []string, kernel KernelVersion) (*isolation.Seccomp, error) {
+	key := fmt.Sprint(caps, kernel, cfg.Allow, cfg.Deny)
 	if r, ok := seccompCache.Load(key); ok {
 		res := r.(*seccompResult)
 		return res.filter, res.err
 	}
-	f, err := compileProfile(profiles.DefaultProfile(), caps, kernel)
+	p := profiles.DefaultProfile()
+	if len(cfg.Deny) > 0 {
+		deny := &profiles.Syscall{LinuxSyscall: specs.LinuxSyscall{Names: cfg.Deny, Action: specs.ActErrno}}
+		p.Syscalls = append([]*profiles.Syscall{deny}, p.Syscalls...)
+	}
+	if len(cfg.Allow) > 0 {
+		p.Syscalls = append(p.Syscalls, &profiles.Syscall{LinuxSyscall: specs.LinuxSyscall{Names: cfg.Allow, Action: specs.ActAllow}})
+	}
+	f, err := compileProfile(p, caps, kernel)
+	if f != nil && len(cfg.Allow)+len(cfg.Deny) > 0 {
+		f.Profile = "default with changes"
+	}
 	seccompCache.Store(key, &seccompResult{f, err})
 	return f, err
+}
+
+// syscallNames is the set of syscall names of this architecture.
+func syscallNames() map[string]bool {
+	info, err := arch.GetInfo("")
+	if err != nil {
+		return nil
+	}
+	out := make(map[string]bool, len(info.SyscallNames))
+	for n := range info.SyscallNames {
+		out[n] = true
+	}
+	return out
 }
 
 // compileProfile turns a moby profile into a BPF program for this architecture.
@@ -47,7 +73,8 @@ func compileProfile(p *profiles.Seccomp, caps []string, kernel KernelVersion) (*
 		return nil, fmt.Errorf("seccomp for %s: %w", runtime.GOARCH, err)
 	}
 	policy := seccompbpf.Policy{DefaultAction: seccompbpf.ActionErrno}
-	allowed := map[string]bool{}
+	decided := map[string]bool{} // the first unconditional rule for a name wins
+	conditional := map[string]bool{}
 	for _, rule := range p.Syscalls {
 		if !ruleApplies(rule, caps, kernel) {
 			continue
@@ -59,9 +86,14 @@ func compileProfile(p *profiles.Seccomp, caps []string, kernel KernelVersion) (*
 		if group == nil {
 			continue
 		}
-		if rule.Action == specs.ActAllow {
-			for _, n := range rule.Names {
-				allowed[n] = true
+		for _, n := range rule.Names {
+			if _, done := decided[n]; done {
+				continue
+			}
+			if len(rule.Args) == 0 {
+				decided[n] = rule.Action == specs.ActAllow
+			} else if rule.Action == specs.ActAllow {
+				conditional[n] = true
 			}
 		}
 		policy.Syscalls = append(policy.Syscalls, *group)
@@ -70,7 +102,18 @@ func compileProfile(p *profiles.Seccomp, caps []string, kernel KernelVersion) (*
 	if err != nil {
 		return nil, err
 	}
-	return &isolation.Seccomp{Profile: "default", Allowed: len(allowed), Program: prog}, nil
+	n := 0
+	for _, ok := range decided {
+		if ok {
+			n++
+		}
+	}
+	for name := range conditional {
+		if _, done := decided[name]; !done {
+			n++
+		}
+	}
+	return &isolation.Seccomp{Profile: "default", Allowed: n, Program: prog}, nil
 }
 
 // ruleApplies evaluates a rule's includes and excludes.

@@ -5,12 +5,16 @@ package launcher
 import (
 	"errors"
 
+	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
 )
 
-// defaultSeccomp has no profile off Linux.
-func defaultSeccomp(caps []string, kernel KernelVersion) (*isolation.Seccomp, error) {
+// buildSeccomp has no profile off Linux.
+func buildSeccomp(cfg config.SeccompConfig, caps []string, kernel KernelVersion) (*isolation.Seccomp, error) {
 	return nil, errors.ErrUnsupported
 }
+
+// syscallNames has no table off Linux.
+func syscallNames() map[string]bool { return nil }
 
 func kernelVersion() KernelVersion { return KernelVersion{} }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher"
 )
 
 // splitArgs separates configuration paths from sandbox names: a word that
@@ -34,6 +35,9 @@ func (e *env) loadConfig(paths []string) (*config.Config, error) {
 		}
 	}
 	cfg, diags := config.LoadWith(paths, e.loadOptions())
+	if !diags.HasErrors() {
+		diags = append(diags, launcher.Validate(cfg.Sandboxes)...)
+	}
 	if len(diags) > 0 {
 		e.printDiags(diags, cfg.Files)
 	}

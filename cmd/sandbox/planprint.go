@@ -135,6 +135,9 @@ func quoteArgs(args []string) string {
 
 // writeSecuritySteps prints the identity steps that precede execve.
 func writeSecuritySteps(w io.Writer, p *launcher.Plan, step func(string, ...any)) {
+	if p.Spec.User != "" {
+		step("switch to user %s (looked up in the sandbox's /etc/passwd and /etc/group); a non-root user keeps no capabilities", p.Spec.User)
+	}
 	caps := strings.Join(p.Spec.Capabilities, " ")
 	if caps == "" {
 		caps = "none"
@@ -146,9 +149,7 @@ func writeSecuritySteps(w io.Writer, p *launcher.Plan, step func(string, ...any)
 	for _, r := range p.Spec.Rlimits {
 		step("set rlimit %s soft %s hard %s", r.Name, rlimitValue(r.Soft), rlimitValue(r.Hard))
 	}
-	if p.Spec.Seccomp != nil {
-		step("load seccomp: %s", launcher.SeccompSummary(p.Spec.Seccomp))
-	}
+	step("load seccomp: %s", launcher.SeccompSummary(p.Spec.Seccomp))
 }
 
 func rlimitValue(v uint64) string {

@@ -189,13 +189,13 @@ func tryWrite(p string) string {
 	return "ok"
 }
 
-// status returns the capability, no_new_privs and seccomp lines of /proc/self/status.
+// status returns the capability, no_new_privs, seccomp and id lines of /proc/self/status.
 func status() map[string]string {
 	out := map[string]string{}
 	b, _ := os.ReadFile("/proc/self/status")
 	for _, line := range strings.Split(string(b), "\n") {
 		k, v, ok := strings.Cut(line, ":")
-		if ok && (strings.HasPrefix(k, "Cap") || k == "NoNewPrivs" || k == "Seccomp") {
+		if ok && (strings.HasPrefix(k, "Cap") || k == "NoNewPrivs" || k == "Seccomp" || k == "Uid" || k == "Gid" || k == "Groups") {
 			out[k] = strings.TrimSpace(v)
 		}
 	}
