@@ -64,7 +64,14 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup) (*Process, *Result, error)
 		return nil, nil, fmt.Errorf("create status pipe: %w", err)
 	}
 	defer statusR.Close()
-	cmd := childCommand(p, stdio, specR, statusW)
+	self, err := sealedSelf()
+	if err != nil {
+		specR.Close()
+		specW.Close()
+		statusW.Close()
+		return nil, nil, err
+	}
+	cmd := childCommand(self, p, stdio, specR, statusW)
 	closeFD, err := intoCgroup(cmd, cg)
 	if err != nil {
 		specR.Close()
@@ -100,10 +107,11 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup) (*Process, *Result, error)
 	return proc, nil, nil
 }
 
-// childCommand prepares the re-execution of this binary as the sandbox child.
-func childCommand(p *Plan, stdio Stdio, specR, statusW *os.File) *exec.Cmd {
+// childCommand prepares the re-execution of this binary, from its sealed
+// copy at self, as the sandbox child.
+func childCommand(self string, p *Plan, stdio Stdio, specR, statusW *os.File) *exec.Cmd {
 	cmd := &exec.Cmd{
-		Path:       "/proc/self/exe",
+		Path:       self,
 		Args:       []string{"sandbox", isolation.ChildArg},
 		Env:        []string{},
 		Stdin:      stdio.Stdin,

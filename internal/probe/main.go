@@ -5,7 +5,7 @@
 // filesystem and run it as the sandbox's command. It never writes anything
 // outside its own standard streams.
 //
-// Usage: probe [report [CANARY]] | exit N | kill SIGNAL | kill-all | syscalls
+// Usage: probe [report [CANARY]] | exit N | kill SIGNAL | kill-all | syscalls | exe-write
 package main
 
 import (
@@ -67,6 +67,8 @@ func main() {
 		// kill(-1) signals every process this one may signal.
 		err := syscall.Kill(-1, syscall.SIGKILL)
 		fmt.Println("kill(-1, SIGKILL):", err)
+	case "exe-write":
+		json.NewEncoder(os.Stdout).Encode(exeWrites())
 	case "syscalls":
 		json.NewEncoder(os.Stdout).Encode(syscallReport())
 	case "report":
@@ -243,5 +245,17 @@ func interfaces() []string {
 		}
 	}
 	sort.Strings(out)
+	return out
+}
+
+// exeWrites tries to open every visible /proc/PID/exe for writing (never
+// writing) and reports each result.
+func exeWrites() map[string]string {
+	out := map[string]string{}
+	for _, pid := range pids() {
+		p := "/proc/" + strconv.Itoa(pid) + "/exe"
+		out[p] = openWrite(p)
+	}
+	out["/proc/self/exe"] = openWrite("/proc/self/exe")
 	return out
 }

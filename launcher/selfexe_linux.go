@@ -1,0 +1,66 @@
+package launcher
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"golang.org/x/sys/unix"
+)
+
+// The child is re-executed from a sealed in-memory copy of this binary, never
+// from the file on disk: a process inside a sandbox that reaches the
+// launcher's executable (through /proc/PID/exe) finds a memfd that no one can
+// write, so it cannot replace the host's binary (CVE-2019-5736).
+var sealed struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// sealedSelfFD is the lowest fd number the sealed copy may use: high enough
+// that the fds handed to the child (0-4) never collide with it.
+const sealedSelfFD = 100
+
+// sealedSelf returns a path through which the sealed copy can be executed:
+// /proc/self/fd/N, valid in this process and its forks until their exec.
+func sealedSelf() (string, error) {
+	sealed.once.Do(func() {
+		sealed.path, sealed.err = makeSealedSelf()
+	})
+	return sealed.path, sealed.err
+}
+
+func makeSealedSelf() (string, error) {
+	fd, err := unix.MemfdCreate("sandbox", unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
+	if err != nil {
+		return "", fmt.Errorf("create memfd for the launcher binary: %w", err)
+	}
+	mem := os.NewFile(uintptr(fd), "sandbox-memfd")
+	defer mem.Close()
+	if err := copySelf(mem); err != nil {
+		return "", err
+	}
+	seals := unix.F_SEAL_SEAL | unix.F_SEAL_SHRINK | unix.F_SEAL_GROW | unix.F_SEAL_WRITE
+	if _, err := unix.FcntlInt(mem.Fd(), unix.F_ADD_SEALS, seals); err != nil {
+		return "", fmt.Errorf("seal the launcher binary's memfd: %w", err)
+	}
+	high, err := unix.FcntlInt(mem.Fd(), unix.F_DUPFD_CLOEXEC, sealedSelfFD)
+	if err != nil {
+		return "", fmt.Errorf("move the launcher binary's memfd: %w", err)
+	}
+	return fmt.Sprintf("/proc/self/fd/%d", high), nil
+}
+
+func copySelf(dst *os.File) error {
+	src, err := os.Open("/proc/self/exe")
+	if err != nil {
+		return fmt.Errorf("open the launcher binary: %w", err)
+	}
+	defer src.Close()
+	if _, err := io.Copy(dst, src); err != nil {
+		return fmt.Errorf("copy the launcher binary into a memfd: %w", err)
+	}
+	return nil
+}
