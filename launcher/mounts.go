@@ -52,7 +52,7 @@ func roBind(p string, optional bool) isolation.Mount {
 func systemMounts(privateNet bool) []isolation.Mount {
 	out := []isolation.Mount{
 		fsMount("proc", "/proc", "", "nosuid", "nodev", "noexec"),
-		fsMount("tmpfs", "/dev", "mode=0755,size=64k", "nosuid", "noexec"),
+		fsMount("tmpfs", "/dev", "mode=0755,size=64k", "nosuid", "nodev", "noexec"),
 	}
 	for _, n := range devNodes {
 		out = append(out, isolation.Mount{Kind: isolation.KindBind, Source: "/dev/" + n, Target: "/dev/" + n})

@@ -168,3 +168,34 @@ func TestSandboxSeccomp(t *testing.T) {
 		t.Errorf("threads: %s, fork: %s; want both ok", sr.Threads, sr.Fork)
 	}
 }
+
+// Checklist 7: a block device cannot be created in /dev (no CAP_MKNOD, and
+// /dev is nodev besides).
+func TestSandboxNoBlockDevices(t *testing.T) {
+	testenv.RequireRoot(t)
+	out, _ := runSandbox(t, sandboxFor(testenv.Rootfs(t), "mknod"))
+	if !strings.HasPrefix(out, "mknod: ") || strings.Contains(out, "mknod: ok") {
+		t.Errorf("mknod of a block device inside: %q, want it refused", out)
+	}
+	if opts, ok := mountOptions(probe(t, sandboxFor(testenv.Rootfs(t))).Mounts, "/dev"); !ok || !strings.Contains(opts, "nodev") {
+		t.Errorf("/dev mount options %q, want nodev", opts)
+	}
+}
+
+// Checklist 14: an fd the launcher inherited without close-on-exec never
+// reaches the payload.
+func TestSandboxNoInheritedFDs(t *testing.T) {
+	testenv.RequireRoot(t)
+	fd, err := syscall.Open("/etc/hostname", syscall.O_RDONLY, 0) // no O_CLOEXEC: inherited by forks
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Close(fd)
+	out, res := runSandbox(t, sandboxFor(testenv.Rootfs(t), "fds"))
+	if res.ExitCode != 0 {
+		t.Fatalf("fds probe exited %d (%s)", res.ExitCode, res.Describe())
+	}
+	if got := strings.TrimSpace(out); got != "0 1 2" {
+		t.Errorf("fds inside = %q, want only 0 1 2 (the launcher held fd %d)", got, fd)
+	}
+}

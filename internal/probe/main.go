@@ -5,7 +5,7 @@
 // filesystem and run it as the sandbox's command. It never writes anything
 // outside its own standard streams.
 //
-// Usage: probe [report [CANARY]] | exit N | kill SIGNAL | kill-all | syscalls | exe-write
+// Usage: probe [report [CANARY]] | exit N | kill SIGNAL | kill-all | syscalls | exe-write | fds | mknod | tiocsti
 package main
 
 import (
@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"unsafe"
 )
 
 // Report is what the probe sees.
@@ -67,6 +68,15 @@ func main() {
 		// kill(-1) signals every process this one may signal.
 		err := syscall.Kill(-1, syscall.SIGKILL)
 		fmt.Println("kill(-1, SIGKILL):", err)
+	case "fds":
+		fmt.Println(strings.Join(openFDs(), " "))
+	case "mknod":
+		err := syscall.Mknod("/dev/probe-block", syscall.S_IFBLK|0o600, 8<<8)
+		fmt.Println("mknod:", errText(err))
+	case "tiocsti":
+		c := byte('x')
+		_, _, e := syscall.Syscall(syscall.SYS_IOCTL, 0, syscall.TIOCSTI, uintptr(unsafe.Pointer(&c)))
+		fmt.Println("tiocsti:", errText(e))
 	case "exe-write":
 		json.NewEncoder(os.Stdout).Encode(exeWrites())
 	case "syscalls":
@@ -257,5 +267,39 @@ func exeWrites() map[string]string {
 		out[p] = openWrite(p)
 	}
 	out["/proc/self/exe"] = openWrite("/proc/self/exe")
+	return out
+}
+
+// errText is "ok" for a nil error or zero errno, else the error's text.
+func errText(err error) string {
+	if err == nil {
+		return "ok"
+	}
+	if e, ok := err.(syscall.Errno); ok && e == 0 {
+		return "ok"
+	}
+	return err.Error()
+}
+
+// openFDs lists the fd numbers open in this process, read with raw
+// syscalls so that listing opens nothing else; the listing's own fd is left out.
+func openFDs() []string {
+	dir, err := syscall.Open("/proc/self/fd", syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return []string{"error: " + err.Error()}
+	}
+	defer syscall.Close(dir)
+	buf := make([]byte, 8192)
+	n, err := syscall.ReadDirent(dir, buf)
+	if err != nil {
+		return []string{"error: " + err.Error()}
+	}
+	_, _, names := syscall.ParseDirent(buf[:n], -1, nil)
+	var out []string
+	for _, name := range names {
+		if name != strconv.Itoa(dir) {
+			out = append(out, name)
+		}
+	}
 	return out
 }
