@@ -58,6 +58,7 @@ func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext)
 	}
 	diags = append(diags, decodeAttrs(s, content.Attributes, ctx)...)
 	diags = append(diags, decodeResources(s, content, ctx)...)
+	diags = append(diags, decodeStorage(s, content, ctx)...)
 	return s, diags
 }
 
@@ -83,11 +84,6 @@ func decodeAttrs(s *Sandbox, attrs hcl.Attributes, ctx *hcl.EvalContext) hcl.Dia
 		v, d := stringValue(a, ctx)
 		diags = append(diags, append(d, checkHostname(v, a)...)...)
 		s.Hostname = v
-	}
-	if a, ok := attrs["rootfs"]; ok {
-		v, d := stringValue(a, ctx)
-		diags = append(diags, append(d, checkNotEmpty(v, a)...)...)
-		s.Rootfs = resolvePath(s.Dir, v)
 	}
 	if a, ok := attrs["namespaces"]; ok {
 		v, d := stringList(a, ctx)

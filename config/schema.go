@@ -21,5 +21,5 @@ var sandboxSchema = &hcl.BodySchema{
 		{Name: "oom_score_adj"},
 		{Name: "timeout"},
 	},
-	Blocks: []hcl.BlockHeaderSchema{{Type: "limits"}, {Type: "rlimits"}},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "limits"}, {Type: "rlimits"}, {Type: "rootfs"}, {Type: "mount"}},
 }
