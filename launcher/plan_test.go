@@ -83,8 +83,8 @@ func TestNewPlanRootfsAndEnv(t *testing.T) {
 		Env: map[string]string{"PATH": "/opt/bin", "A": "1"}, Workdir: "/app",
 		Namespaces: []string{"mount", "pid"}}
 	p := NewPlan(s, testHost)
-	if p.Spec.Root != (isolation.Root{Source: "/srv/rootfs"}) {
-		t.Errorf("root = %+v, want a bind of /srv/rootfs", p.Spec.Root)
+	if p.Spec.Root != (isolation.Root{Source: "/srv/rootfs", Overlay: true}) {
+		t.Errorf("root = %+v, want an ephemeral overlay of /srv/rootfs", p.Spec.Root)
 	}
 	if p.Spec.Mounts[0].Target != "/proc" {
 		t.Errorf("first mount = %+v, want /proc (no host view with a rootfs)", p.Spec.Mounts[0])
