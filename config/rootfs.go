@@ -22,6 +22,10 @@ const (
 // RootfsModes lists the valid values of the rootfs mode attribute.
 var RootfsModes = []string{RootfsEphemeral, RootfsReadonly, RootfsPersistent}
 
+// LockFileName is the lock file that `sandbox lock` writes next to the
+// configuration files; loading a directory skips it.
+const LockFileName = "sandbox.lock.hcl"
+
 var sha256Syntax = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 // RootfsOptions is the long form of rootfs beyond its source path.

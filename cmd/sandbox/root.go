@@ -54,7 +54,7 @@ tree: its own namespaces and root filesystem.
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return exitf(exitUsage, "%v (see '%s --help')", err, c.CommandPath())
 	})
-	root.AddCommand(newUpCmd(e), newRunCmd(e))
+	root.AddCommand(newUpCmd(e), newRunCmd(e), newLockCmd(e))
 	return root
 }
 

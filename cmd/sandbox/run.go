@@ -50,7 +50,11 @@ func (e *env) run(file, name string, args []string) error {
 	if err := e.preflight(cfg, []*config.Sandbox{sbs[0]}); err != nil {
 		return err
 	}
-	plan := launcher.NewPlan(sbs[0], host)
+	roots, err := e.prepareRoots(sbs, false)
+	if err != nil {
+		return err
+	}
+	plan := launcher.NewPlan(sbs[0], host).WithRootfs(roots[sbs[0]])
 	if len(args) > 0 {
 		plan = plan.WithArgs(args)
 	}

@@ -11,11 +11,12 @@ import (
 	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/hclsandbox/sandbox/config"
 	"github.com/zclconf/go-cty/cty"
 )
 
 // LockFileName is the lock file kept next to the configuration files.
-const LockFileName = "sandbox.lock.hcl"
+const LockFileName = config.LockFileName
 
 const lockHeader = `# The root filesystem digests that "sandbox up" verifies before it starts a
 # sandbox. Written by "sandbox lock"; check it in next to the configuration.
@@ -79,7 +80,8 @@ func ReadLock(path string) (*Lock, error) {
 
 // Set records the rootfs and digest of sandbox name.
 func (l *Lock) Set(name, rootfs, digest string) {
-	if rel, err := filepath.Rel(filepath.Dir(l.Path), rootfs); err == nil && filepath.IsLocal(rel) {
+	dir, _ := filepath.Abs(filepath.Dir(l.Path))
+	if rel, err := filepath.Rel(dir, rootfs); err == nil && filepath.IsLocal(rel) {
 		rootfs = "./" + filepath.ToSlash(rel)
 	}
 	l.Entries[name] = LockEntry{Rootfs: rootfs, SHA256: digest}
