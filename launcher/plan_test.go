@@ -2,6 +2,7 @@ package launcher
 
 import (
 	"io/fs"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -109,5 +110,43 @@ func TestPlanWithArgs(t *testing.T) {
 	q := p.WithArgs([]string{"y", "z"})
 	if !slices.Equal(q.Spec.Args, []string{"y", "z"}) || !slices.Equal(p.Spec.Args, []string{"x"}) {
 		t.Errorf("WithArgs: got %v, original now %v", q.Spec.Args, p.Spec.Args)
+	}
+}
+
+func TestNewPlanRootfsModesAndMounts(t *testing.T) {
+	base := config.Sandbox{Name: "m", Command: []string{"/bin/sh"}, Rootfs: "/srv/r", Namespaces: config.Namespaces}
+	for mode, want := range map[string]isolation.Root{
+		"":                      {Source: "/srv/r", Overlay: true},
+		config.RootfsEphemeral:  {Source: "/srv/r", Overlay: true},
+		config.RootfsReadonly:   {Source: "/srv/r", Readonly: true},
+		config.RootfsPersistent: {Source: "/srv/r", Overlay: true, StateDir: "/srv/state"},
+	} {
+		s := base
+		s.RootfsOptions = config.RootfsOptions{Mode: mode}
+		if mode == config.RootfsPersistent {
+			s.RootfsOptions.StateDir = "/srv/state"
+		}
+		if got := NewPlan(&s, testHost).Spec.Root; got != want {
+			t.Errorf("mode %q: root = %+v, want %+v", mode, got, want)
+		}
+	}
+	s := base
+	s.Mounts = []config.Mount{
+		{Type: "bind", Source: "/data", Target: "/data", Readonly: true, Options: []string{"nosuid"}},
+		{Type: "tmpfs", Target: "/scratch", Options: []string{"size=1m", "noexec", "mode=0700"}},
+		{Type: "overlay", Source: "/src", Target: "/src", Optional: true},
+	}
+	mounts := NewPlan(&s, testHost).WithRootfs("/cache/sha256-x").Spec.Mounts
+	got := mounts[len(mounts)-3:]
+	want := []isolation.Mount{
+		{Kind: isolation.KindBind, Source: "/data", Target: "/data", Flags: []string{"ro", "nosuid"}},
+		{Kind: isolation.KindFS, FSType: "tmpfs", Target: "/scratch", Flags: []string{"noexec"}, Data: "size=1m,mode=0700"},
+		{Kind: isolation.KindOverlay, Source: "/src", Target: "/src", Optional: true},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("user mounts = %+v, want %+v", got, want)
+	}
+	if p := NewPlan(&s, testHost).WithRootfs("/cache/sha256-x"); p.Spec.Root.Source != "/cache/sha256-x" {
+		t.Errorf("WithRootfs: root = %+v", p.Spec.Root)
 	}
 }

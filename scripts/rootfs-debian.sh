@@ -10,6 +10,7 @@ if ! command -v debootstrap >/dev/null 2>&1; then
 fi
 mkdir -p "$(dirname "$dest")"
 tmp=$(mktemp -d "${dest%/}.tmp.XXXXXX")
+chmod 755 "$tmp" # the root of a rootfs, not a private temp dir
 trap 'rm -rf "$tmp"' EXIT
 debootstrap --variant=minbase --include=procps "$suite" "$tmp"
 rm -rf "$tmp/var/cache/apt/archives/"*.deb

@@ -57,6 +57,7 @@ func (c *Cache) Ensure(tarball, digest string) (dir string, unpacked bool, err e
 	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
 		return "", false, fmt.Errorf("create rootfs cache %s: %w", c.Dir, err)
 	}
+	c.removeStale(time.Now().Add(-staleAfter))
 	tmp, err := os.MkdirTemp(c.Dir, ".unpack-sha256-"+digest[:12]+"-")
 	if err != nil {
 		return "", false, fmt.Errorf("create unpack directory in %s: %w", c.Dir, err)
@@ -132,6 +133,21 @@ func (c *Cache) progressBar(f *os.File, tarball string) *progressbar.ProgressBar
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionThrottle(100*time.Millisecond),
 	)
+}
+
+// staleAfter is how old an unpack directory must be before another
+// launcher takes it for the remains of one that was killed.
+const staleAfter = 6 * time.Hour
+
+// removeStale removes unpack directories last changed before cutoff: a
+// launcher killed while unpacking leaves its temporary directory behind.
+func (c *Cache) removeStale(cutoff time.Time) {
+	matches, _ := filepath.Glob(filepath.Join(c.Dir, ".unpack-*"))
+	for _, m := range matches {
+		if info, err := os.Lstat(m); err == nil && info.ModTime().Before(cutoff) {
+			removeTree(m)
+		}
+	}
 }
 
 // removeTree removes a half-unpacked tree, first making its directories

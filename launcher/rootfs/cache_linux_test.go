@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func writeTarball(t *testing.T, b []byte) (path, digest string) {
@@ -63,5 +64,22 @@ func TestCacheRefusesChangedTarball(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(c.Dir); len(entries) != 0 {
 		t.Errorf("cache holds %v, want nothing", entries)
+	}
+}
+
+func TestCacheRemovesStaleUnpacks(t *testing.T) {
+	c := &Cache{Dir: t.TempDir()}
+	stale := filepath.Join(c.Dir, ".unpack-sha256-0123-1")
+	fresh := filepath.Join(c.Dir, ".unpack-sha256-0123-2")
+	os.MkdirAll(filepath.Join(stale, "half"), 0o755)
+	os.Mkdir(fresh, 0o755)
+	old := time.Now().Add(-2 * staleAfter)
+	os.Chtimes(stale, old, old)
+	c.removeStale(time.Now().Add(-staleAfter))
+	if _, err := os.Stat(stale); err == nil {
+		t.Errorf("stale unpack directory %s was kept", stale)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("fresh unpack directory %s was removed: another launcher may be filling it", fresh)
 	}
 }
