@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -91,4 +92,22 @@ func TestMountDecode(t *testing.T) {
 	if m := s.Mounts[1]; m.Type != "tmpfs" || m.Source != "" || len(m.Options) != 3 {
 		t.Errorf("tmpfs = %+v", m)
 	}
+}
+
+// FuzzRootfsAndMounts loads arbitrary rootfs and mount bodies: whatever the
+// input, Load reports diagnostics and never panics.
+func FuzzRootfsAndMounts(f *testing.F) {
+	f.Add("rootfs {\n source = \"r\"\n mode = \"persistent\"\n state_dir = \"s\"\n}")
+	f.Add("rootfs = \"./r.tar.zst\"\nrootfs {\n sha256 = 1\n}")
+	f.Add("mount {\n type = \"tmpfs\"\n target = \"/proc/../x\"\n options = [\"size=1m\", null]\n}")
+	f.Add("mount {\n type = [\"bind\"]\n source = {}\n target = \"/a\"\n readonly = \"yes\"\n}")
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, body string) {
+		name := filepath.Join(dir, "f.hcl")
+		src := "sandbox \"s\" {\n  command = [\"/bin/true\"]\n" + body + "\n}\n"
+		if err := os.WriteFile(name, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		Load([]string{name})
+	})
 }
