@@ -3,8 +3,9 @@ GO      ?= go
 BIN     := bin/sandbox
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUSYBOX := examples/rootfs/busybox
+DEBIAN  := examples/rootfs/debian
 
-.PHONY: help build run test rootfs-busybox fmt lint clean
+.PHONY: help build run test rootfs-busybox rootfs-debian fmt lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -22,6 +23,11 @@ rootfs-busybox: $(BUSYBOX)/bin/busybox ## build the busybox rootfs of examples/b
 
 $(BUSYBOX)/bin/busybox: scripts/rootfs-busybox.sh
 	$(SUDO) scripts/rootfs-busybox.sh $(BUSYBOX)
+
+rootfs-debian: $(DEBIAN)/usr/bin/apt-get ## build the Debian stable rootfs of examples/debian.hcl (debootstrap)
+
+$(DEBIAN)/usr/bin/apt-get: scripts/rootfs-debian.sh
+	$(SUDO) scripts/rootfs-debian.sh $(DEBIAN)
 
 fmt: ## format the Go code
 	gofmt -w .

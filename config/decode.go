@@ -41,6 +41,7 @@ func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext)
 	}
 	diags = append(diags, decodeAttrs(s, content.Attributes, ctx)...)
 	diags = append(diags, decodeResources(s, content, ctx)...)
+	diags = append(diags, decodeStorage(s, content, ctx)...)
 	diags = append(diags, decodeSecurity(s, content, ctx)...)
 	sortDiags(diags)
 	return s, diags
@@ -68,12 +69,6 @@ func decodeAttrs(s *Sandbox, attrs hcl.Attributes, ctx *hcl.EvalContext) hcl.Dia
 		v, d := stringValue(a, ctx)
 		diags = append(diags, append(d, checkHostname(v, a)...)...)
 		s.Hostname = v
-	}
-	if a, ok := attrs["rootfs"]; ok {
-		v, d := stringValue(a, ctx)
-		diags = append(diags, append(d, checkNotEmpty(v, a)...)...)
-		s.Rootfs = resolvePath(s.Dir, v)
-		diags = append(diags, checkRootfs(s.Rootfs, a)...)
 	}
 	if a, ok := attrs["namespaces"]; ok {
 		v, d := stringList(a, ctx)

@@ -202,7 +202,9 @@ func expandPaths(paths []string) ([]string, hcl.Diagnostics) {
 			})
 		}
 		for _, m := range matches {
-			add(m)
+			if filepath.Base(m) != LockFileName {
+				add(m)
+			}
 		}
 	}
 	return files, diags

@@ -27,9 +27,13 @@ type Sandbox struct {
 	Workdir string
 	// Hostname is the UTS hostname; "" means the sandbox name.
 	Hostname string
-	// Rootfs is the absolute path of the root filesystem directory; "" means a
-	// read-only view of the host's system.
+	// Rootfs is the absolute path of the root filesystem, a directory or a
+	// tarball; "" means a read-only view of the host's system.
 	Rootfs string
+	// RootfsOptions are the pin, mode and state directory of the rootfs.
+	RootfsOptions RootfsOptions
+	// Mounts are the mount blocks, in source order.
+	Mounts []Mount
 	// Namespaces are the namespace kinds to create; the rest are shared with the host.
 	Namespaces []string
 	// Resources are the limits, rlimits, oom_score_adj and timeout.

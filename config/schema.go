@@ -26,7 +26,7 @@ var sandboxSchema = &hcl.BodySchema{
 		{Name: "no_new_privileges"},
 		{Name: "seccomp"},
 	},
-	Blocks: []hcl.BlockHeaderSchema{{Type: "limits"}, {Type: "rlimits"}, {Type: "capabilities"}},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "limits"}, {Type: "rlimits"}, {Type: "rootfs"}, {Type: "mount"}, {Type: "capabilities"}},
 }
 
 // variableSchema is the body of a variable block.
@@ -46,4 +46,5 @@ var validationSchema = &hcl.BodySchema{
 		{Name: "condition", Required: true},
 		{Name: "error_message", Required: true},
 	},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "limits"}, {Type: "rlimits"}, {Type: "rootfs"}, {Type: "mount"}},
 }

@@ -39,6 +39,8 @@ func doMount(root *os.File, m Mount) *StepError {
 		return fsMount(root, m)
 	case KindSymlink:
 		return symlink(root, m)
+	case KindOverlay:
+		return overlayMount(root, m)
 	}
 	return &StepError{Step: "mount " + m.Target, Msg: fmt.Sprintf("unknown mount kind %q", m.Kind)}
 }

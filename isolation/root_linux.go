@@ -46,6 +46,10 @@ func buildRoot(s *Spec) *StepError {
 		if err := unix.Mount("sandbox-root", newRootDir, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=0755"); err != nil {
 			return stepErr("mount tmpfs root", err)
 		}
+	} else if s.Root.Overlay {
+		if err := mountOverlayAt(newRootDir, s.Root.Source, s.Root.StateDir, "mode=0755", unix.MS_NOSUID); err != nil {
+			return stepErr("overlay rootfs "+s.Root.Source, err)
+		}
 	} else {
 		src := hostPath(s.Root.Source)
 		if err := unix.Mount(src, newRootDir, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {

@@ -63,6 +63,13 @@ type Root struct {
 	Source string `json:"source,omitempty"`
 	// Readonly makes "/" read-only once every mount is in place.
 	Readonly bool `json:"readonly"`
+	// Overlay mounts an overlay with Source as its read-only lower layer
+	// instead of binding Source, so writes never reach Source.
+	Overlay bool `json:"overlay,omitempty"`
+	// StateDir is the host directory whose upper/ and work/ hold an
+	// overlay's writes, kept across runs; "" keeps them on a tmpfs that
+	// goes away with the sandbox.
+	StateDir string `json:"state_dir,omitempty"`
 }
 
 // Mount kinds.
@@ -70,6 +77,7 @@ const (
 	KindBind    = "bind"    // bind Source (a host path) onto Target, recursively
 	KindFS      = "fs"      // mount a fresh filesystem of type FSType
 	KindSymlink = "symlink" // create Target as a symlink to Source
+	KindOverlay = "overlay" // overlay Source (a host path) on Target, writes to a tmpfs sized by Data
 )
 
 // Mount is one filesystem step. Targets are absolute paths inside the new

@@ -67,6 +67,7 @@ func systemMounts(privateNet bool) []isolation.Mount {
 	out = append(out,
 		fsMount("devpts", "/dev/pts", "newinstance,ptmxmode=0666,mode=0620", "nosuid", "noexec"),
 		fsMount("tmpfs", "/dev/shm", "mode=1777", "nosuid", "nodev", "noexec"),
+		fsMount("mqueue", "/dev/mqueue", "", "nosuid", "nodev", "noexec"),
 		fsMount("tmpfs", "/tmp", "mode=1777", "nosuid", "nodev"),
 	)
 	if privateNet {

@@ -44,12 +44,13 @@ const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 // syscalls of its own; host facts come from h.
 func NewPlan(s *config.Sandbox, h *Host) *Plan {
 	p := &Plan{Name: s.Name, File: s.File, Namespaces: orderedNamespaces(s)}
-	p.Spec.Root = isolation.Root{Source: s.Rootfs}
+	p.Spec.Root = planRoot(s, s.Rootfs)
 	if s.Rootfs == "" {
-		p.Spec.Root.Readonly = true
+		p.Spec.Root = isolation.Root{Readonly: true}
 		p.Spec.Mounts = hostView(h.FS)
 	}
 	p.Spec.Mounts = append(p.Spec.Mounts, systemMounts(s.HasNamespace("net"))...)
+	p.Spec.Mounts = append(p.Spec.Mounts, userMounts(s.Mounts)...)
 	if s.HasNamespace("uts") {
 		p.Spec.Hostname = hostname(s)
 	}

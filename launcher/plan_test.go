@@ -2,6 +2,7 @@ package launcher
 
 import (
 	"io/fs"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -83,8 +84,8 @@ func TestNewPlanRootfsAndEnv(t *testing.T) {
 		Env: map[string]string{"PATH": "/opt/bin", "A": "1"}, Workdir: "/app",
 		Namespaces: []string{"mount", "pid"}}
 	p := NewPlan(s, testHost)
-	if p.Spec.Root != (isolation.Root{Source: "/srv/rootfs"}) {
-		t.Errorf("root = %+v, want a bind of /srv/rootfs", p.Spec.Root)
+	if p.Spec.Root != (isolation.Root{Source: "/srv/rootfs", Overlay: true}) {
+		t.Errorf("root = %+v, want an ephemeral overlay of /srv/rootfs", p.Spec.Root)
 	}
 	if p.Spec.Mounts[0].Target != "/proc" {
 		t.Errorf("first mount = %+v, want /proc (no host view with a rootfs)", p.Spec.Mounts[0])
@@ -109,5 +110,43 @@ func TestPlanWithArgs(t *testing.T) {
 	q := p.WithArgs([]string{"y", "z"})
 	if !slices.Equal(q.Spec.Args, []string{"y", "z"}) || !slices.Equal(p.Spec.Args, []string{"x"}) {
 		t.Errorf("WithArgs: got %v, original now %v", q.Spec.Args, p.Spec.Args)
+	}
+}
+
+func TestNewPlanRootfsModesAndMounts(t *testing.T) {
+	base := config.Sandbox{Name: "m", Command: []string{"/bin/sh"}, Rootfs: "/srv/r", Namespaces: config.Namespaces}
+	for mode, want := range map[string]isolation.Root{
+		"":                      {Source: "/srv/r", Overlay: true},
+		config.RootfsEphemeral:  {Source: "/srv/r", Overlay: true},
+		config.RootfsReadonly:   {Source: "/srv/r", Readonly: true},
+		config.RootfsPersistent: {Source: "/srv/r", Overlay: true, StateDir: "/srv/state"},
+	} {
+		s := base
+		s.RootfsOptions = config.RootfsOptions{Mode: mode}
+		if mode == config.RootfsPersistent {
+			s.RootfsOptions.StateDir = "/srv/state"
+		}
+		if got := NewPlan(&s, testHost).Spec.Root; got != want {
+			t.Errorf("mode %q: root = %+v, want %+v", mode, got, want)
+		}
+	}
+	s := base
+	s.Mounts = []config.Mount{
+		{Type: "bind", Source: "/data", Target: "/data", Readonly: true, Options: []string{"nosuid"}},
+		{Type: "tmpfs", Target: "/scratch", Options: []string{"size=1m", "noexec", "mode=0700"}},
+		{Type: "overlay", Source: "/src", Target: "/src", Optional: true},
+	}
+	mounts := NewPlan(&s, testHost).WithRootfs("/cache/sha256-x").Spec.Mounts
+	got := mounts[len(mounts)-3:]
+	want := []isolation.Mount{
+		{Kind: isolation.KindBind, Source: "/data", Target: "/data", Flags: []string{"ro", "nosuid"}},
+		{Kind: isolation.KindFS, FSType: "tmpfs", Target: "/scratch", Flags: []string{"noexec"}, Data: "size=1m,mode=0700"},
+		{Kind: isolation.KindOverlay, Source: "/src", Target: "/src", Optional: true},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("user mounts = %+v, want %+v", got, want)
+	}
+	if p := NewPlan(&s, testHost).WithRootfs("/cache/sha256-x"); p.Spec.Root.Source != "/cache/sha256-x" {
+		t.Errorf("WithRootfs: root = %+v", p.Spec.Root)
 	}
 }

@@ -9,8 +9,8 @@ import (
 )
 
 // Preflight checks what a sandbox needs from the host before anything is
-// started: its root filesystem exists and is a directory. Problems come back
-// as diagnostics that point at the configuration.
+// started: its root filesystem exists and is a directory or a file (a
+// tarball). Problems come back as diagnostics that point at the configuration.
 func Preflight(s *config.Sandbox) hcl.Diagnostics {
 	if s.Rootfs == "" {
 		return nil
@@ -22,8 +22,8 @@ func Preflight(s *config.Sandbox) hcl.Diagnostics {
 		detail = fmt.Sprintf("The root filesystem %s does not exist.", s.Rootfs)
 	case err != nil:
 		detail = fmt.Sprintf("The root filesystem %s cannot be read: %v.", s.Rootfs, err)
-	case !info.IsDir():
-		detail = fmt.Sprintf("The root filesystem %s is not a directory.", s.Rootfs)
+	case !info.IsDir() && !info.Mode().IsRegular():
+		detail = fmt.Sprintf("The root filesystem %s is neither a directory nor a tarball.", s.Rootfs)
 	default:
 		return nil
 	}

@@ -9,6 +9,7 @@ if ! dpkg -s busybox-static >/dev/null 2>&1; then
 fi
 mkdir -p "$(dirname "$dest")"
 tmp=$(mktemp -d "${dest%/}.tmp.XXXXXX")
+chmod 755 "$tmp" # the root of a rootfs, not a private temp dir
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/bin" "$tmp/etc" "$tmp/proc" "$tmp/dev" "$tmp/sys" "$tmp/tmp" "$tmp/root"
 cp "$bb" "$tmp/bin/busybox"

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -29,6 +30,7 @@ func splitArgs(args []string) (paths, names []string) {
 func (e *env) loadConfig(paths []string) (*config.Config, error) {
 	if len(paths) == 0 {
 		paths, _ = filepath.Glob("*.hcl")
+		paths = slices.DeleteFunc(paths, func(p string) bool { return p == config.LockFileName })
 		sort.Strings(paths)
 		if len(paths) == 0 {
 			return nil, exitf(exitInvalidConfig, "no configuration: give a file or directory, or run where *.hcl files are")

@@ -30,6 +30,7 @@ func TestScripts(t *testing.T) {
 		Dir: filepath.Join("testdata", "script"),
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("NO_COLOR", "1")
+			e.Setenv("SANDBOX_HOME", filepath.Join(e.WorkDir, ".sandbox-home"))
 			return testenv.MakeRootfs(filepath.Join(e.WorkDir, "rootfs"), "")
 		},
 		Condition: func(cond string) (bool, error) {

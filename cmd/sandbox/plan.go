@@ -43,7 +43,7 @@ func (e *env) plan(args []string, asJSON bool) error {
 	if err != nil {
 		return err
 	}
-	plans := buildPlans(sbs, e.probeHost())
+	plans := buildPlans(sbs, e.probeHost(), nil)
 	if asJSON {
 		b, err := json.MarshalIndent(plans, "", "  ")
 		if err != nil {

@@ -50,7 +50,11 @@ func (e *env) run(file, name string, args []string) error {
 	if err := e.preflight(cfg, []*config.Sandbox{sbs[0]}); err != nil {
 		return err
 	}
-	plan := buildPlans(sbs, host)[0]
+	roots, err := e.prepareRoots(sbs, false)
+	if err != nil {
+		return err
+	}
+	plan := buildPlans(sbs, host, roots)[0]
 	if len(args) > 0 {
 		plan = plan.WithArgs(args)
 	}

@@ -9,7 +9,8 @@ import (
 )
 
 func newUpCmd(e *env) *cobra.Command {
-	return e.addVarFlags(&cobra.Command{
+	var updateLock bool
+	cmd := e.addVarFlags(&cobra.Command{
 		Use:   "up [FILE|DIR]... [NAME]...",
 		Short: "Run the declared sandboxes in the foreground",
 		Long: `Run every sandbox declared in the given files and directories, or only the
@@ -21,12 +22,14 @@ name. With no file, ./*.hcl is loaded.
 		Example: `  sandbox up examples/hello.hcl
   sandbox up web.hcl db.hcl web`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.up(args)
+			return e.up(args, updateLock)
 		},
 	})
+	cmd.Flags().BoolVar(&updateLock, "update-lock", false, "record changed rootfs digests in sandbox.lock.hcl instead of refusing them")
+	return cmd
 }
 
-func (e *env) up(args []string) error {
+func (e *env) up(args []string, updateLock bool) error {
 	paths, names := splitArgs(args)
 	cfg, err := e.loadConfig(paths)
 	if err != nil {
@@ -43,12 +46,16 @@ func (e *env) up(args []string) error {
 	if err := e.preflight(cfg, sbs); err != nil {
 		return err
 	}
+	roots, err := e.prepareRoots(sbs, updateLock)
+	if err != nil {
+		return err
+	}
 	r := &running{}
 	stop := forwardSignals(r, false)
 	defer stop()
 	results := make([]*launcher.Result, len(sbs))
 	var wg sync.WaitGroup
-	for i, plan := range buildPlans(sbs, host) {
+	for i, plan := range buildPlans(sbs, host, roots) {
 		wg.Go(func() {
 			results[i] = e.launch(r, plan, launcher.Stdio{Stdout: e.stdout, Stderr: e.stderr})
 		})

@@ -1,0 +1,154 @@
+package config
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// MountTypes lists the valid values of a mount block's type.
+var MountTypes = []string{"bind", "tmpfs", "overlay"}
+
+// Mount is one mount block: something placed at Target inside the sandbox.
+type Mount struct {
+	// Type is one of MountTypes.
+	Type string
+	// Source is the absolute host path of a bind, or of an overlay's lower
+	// directory; "" for tmpfs.
+	Source string
+	// Target is the absolute, clean path inside the sandbox.
+	Target string
+	// Readonly makes the mount read-only.
+	Readonly bool
+	// Options are flags (nosuid, nodev, noexec) and, for tmpfs and overlay,
+	// size=N and mode=OCTAL.
+	Options []string
+	// Optional skips the mount when its source does not exist.
+	Optional bool
+	// DeclRange is the range of the block header.
+	DeclRange hcl.Range
+}
+
+var mountSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "type", Required: true},
+		{Name: "source"},
+		{Name: "target", Required: true},
+		{Name: "readonly"},
+		{Name: "options"},
+		{Name: "optional"},
+	},
+}
+
+var (
+	mountFlagOptions = []string{"nosuid", "nodev", "noexec"}
+	sizeOption       = regexp.MustCompile(`^size=[0-9]+[kmgKMG%]?$`)
+	modeOption       = regexp.MustCompile(`^mode=[0-7]{3,4}$`)
+	// kernelFS are the trees whose contents the kernel makes: a mount there
+	// could hide a masked path or expose a writable kernel knob.
+	kernelFS = []string{"/proc", "/sys"}
+)
+
+// decodeMount decodes and validates one mount block.
+func decodeMount(dir string, b *hcl.Block, ctx *hcl.EvalContext) (*Mount, hcl.Diagnostics) {
+	content, diags := b.Body.Content(mountSchema)
+	m := &Mount{DeclRange: b.DefRange}
+	for _, a := range sortedAttrs(content.Attributes) {
+		diags = append(diags, decodeMountAttr(m, dir, a, ctx)...)
+	}
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	src, hasSrc := content.Attributes["source"]
+	switch {
+	case m.Type != "tmpfs" && !hasSrc:
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing source",
+			Detail: fmt.Sprintf("A %s mount needs a source directory on the host.", m.Type), Subject: b.DefRange.Ptr()})
+	case m.Type == "tmpfs" && hasSrc:
+		diags = append(diags, invalid(src, "Unexpected source", "A tmpfs mount has no source; leave it out.")...)
+	}
+	if o := content.Attributes["options"]; o != nil {
+		diags = append(diags, checkMountOptions(m, o)...)
+	}
+	return m, diags
+}
+
+// decodeMountAttr decodes one attribute of a mount block into m.
+func decodeMountAttr(m *Mount, dir string, a *hcl.Attribute, ctx *hcl.EvalContext) hcl.Diagnostics {
+	var d hcl.Diagnostics
+	switch a.Name {
+	case "type":
+		m.Type, d = stringValue(a, ctx)
+		if !d.HasErrors() && !contains(MountTypes, m.Type) {
+			d = invalid(a, "Invalid mount type", "%q is not a mount type.%s Valid types: bind, tmpfs, overlay.", m.Type, didYouMean(m.Type, MountTypes))
+		}
+	case "source":
+		var v string
+		v, d = stringValue(a, ctx)
+		d = append(d, checkNotEmpty(v, a)...)
+		m.Source = resolvePath(dir, v)
+	case "target":
+		m.Target, d = stringValue(a, ctx)
+		if !d.HasErrors() {
+			d = checkMountTarget(m.Target, a)
+			m.Target = path.Clean(m.Target)
+		}
+	case "readonly":
+		m.Readonly, d = boolValue(a, ctx)
+	case "optional":
+		m.Optional, d = boolValue(a, ctx)
+	case "options":
+		m.Options, d = stringList(a, ctx)
+	}
+	return d
+}
+
+// checkMountTarget refuses relative targets, "/" and anything on or under
+// a kernel filesystem.
+func checkMountTarget(target string, a *hcl.Attribute) hcl.Diagnostics {
+	if !path.IsAbs(target) || strings.ContainsRune(target, 0) {
+		return invalid(a, "Invalid mount target", "The target %q must be an absolute path inside the sandbox, such as \"/data\".", target)
+	}
+	clean := path.Clean(target)
+	if clean == "/" {
+		return invalid(a, "Invalid mount target", "A mount cannot replace the root; set rootfs instead.")
+	}
+	for _, k := range kernelFS {
+		if clean == k || strings.HasPrefix(clean, k+"/") {
+			return invalid(a, "Mount on a kernel filesystem",
+				"The target %q is on or under %s, which the sandbox sets up itself and protects; choose another target.", target, k)
+		}
+	}
+	return nil
+}
+
+// checkMountOptions validates the options against the mount's type.
+func checkMountOptions(m *Mount, a *hcl.Attribute) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, o := range m.Options {
+		switch {
+		case contains(mountFlagOptions, o):
+		case sizeOption.MatchString(o) || modeOption.MatchString(o):
+			if m.Type == "bind" {
+				diags = append(diags, invalid(a, "Invalid mount option", "The option %q applies to tmpfs and overlay mounts, not to a bind.", o)...)
+			}
+		default:
+			diags = append(diags, invalid(a, "Invalid mount option",
+				"%q is not a mount option. Valid options: nosuid, nodev, noexec, size=N[k|m|g], mode=OCTAL.", o)...)
+		}
+	}
+	return diags
+}
+
+// boolValue decodes a bool attribute; null is false.
+func boolValue(a *hcl.Attribute, ctx *hcl.EvalContext) (bool, hcl.Diagnostics) {
+	v, diags := attrValue(a, ctx, cty.Bool, "a bool")
+	if diags.HasErrors() || v.IsNull() {
+		return false, diags
+	}
+	return v.True(), nil
+}

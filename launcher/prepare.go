@@ -1,0 +1,154 @@
+package launcher
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher/rootfs"
+)
+
+// PrepareOptions say where unpacked tarballs go and how the lock file is used.
+type PrepareOptions struct {
+	// Home is the launcher's state directory, normally rootfs.Home().
+	Home string
+	// Progress receives a progress bar while a tarball unpacks; nil is quiet.
+	Progress io.Writer
+	// UpdateLock records the current digest in the lock file instead of
+	// refusing a rootfs that does not match it.
+	UpdateLock bool
+}
+
+// PreparedRootfs is a root filesystem ready for the child.
+type PreparedRootfs struct {
+	// Dir is the directory to use as the rootfs; "" for the host view.
+	Dir string
+	// Digest is the rootfs's sha256 when it was computed, else "".
+	Digest string
+	// Unpacked is set when a tarball was unpacked by this call.
+	Unpacked bool
+}
+
+// MismatchError is a rootfs whose digest is not the pinned one.
+type MismatchError struct {
+	// Rootfs is the rootfs path; PinnedIn names the file that pins it.
+	Rootfs, PinnedIn string
+	// Expected and Actual are hex sha256 digests.
+	Expected, Actual string
+}
+
+func (e *MismatchError) Error() string {
+	return fmt.Sprintf("rootfs %s does not match %s: expected sha256 %s, got %s", e.Rootfs, e.PinnedIn, e.Expected, e.Actual)
+}
+
+// PrepareRootfs verifies a sandbox's rootfs against its sha256 and the lock
+// file next to its configuration, unpacks a tarball into the cache, and
+// creates a persistent rootfs's state directory. It runs in the launcher,
+// before the child starts.
+func PrepareRootfs(s *config.Sandbox, o PrepareOptions) (*PreparedRootfs, error) {
+	if s.Rootfs == "" {
+		return &PreparedRootfs{}, nil
+	}
+	info, err := os.Stat(s.Rootfs)
+	if err != nil {
+		return nil, fmt.Errorf("rootfs: %w", err)
+	}
+	p := &PreparedRootfs{Dir: s.Rootfs}
+	if p.Digest, err = verifyRootfs(s, !info.IsDir(), o.UpdateLock); err != nil {
+		return nil, err
+	}
+	if !info.IsDir() {
+		c := rootfs.NewCache(o.Home)
+		c.Progress = o.Progress
+		if p.Dir, p.Unpacked, err = c.Ensure(s.Rootfs, p.Digest); err != nil {
+			return nil, err
+		}
+	}
+	if s.RootfsOptions.Mode == config.RootfsPersistent {
+		for _, d := range []string{"upper", "work"} {
+			if err := os.MkdirAll(filepath.Join(s.RootfsOptions.StateDir, d), 0o755); err != nil {
+				return nil, fmt.Errorf("create rootfs state directory: %w", err)
+			}
+		}
+	}
+	return p, nil
+}
+
+// verifyRootfs checks the rootfs against the sha256 of its configuration
+// and its lock file entry, and returns its digest. The digest is computed
+// only when something needs it: a pin, a lock entry, a lock update, or a
+// tarball (whose cache entry it names).
+func verifyRootfs(s *config.Sandbox, tarball, update bool) (string, error) {
+	lock, err := rootfs.ReadLock(rootfs.LockPath(s.File))
+	if err != nil {
+		return "", err
+	}
+	entry, locked := lock.Entries[s.Name]
+	if !tarball && !locked && !update && s.RootfsOptions.SHA256 == "" {
+		return "", nil
+	}
+	digest, err := rootfs.Digest(s.Rootfs)
+	if err != nil {
+		return "", err
+	}
+	if err := checkPin(s, digest); err != nil {
+		return "", err
+	}
+	switch {
+	case update && (!locked || entry.SHA256 != digest):
+		lock.Set(s.Name, s.Rootfs, digest)
+		return digest, lock.Write()
+	case locked && entry.SHA256 != digest:
+		return "", &MismatchError{Rootfs: s.Rootfs, PinnedIn: lock.Path, Expected: entry.SHA256, Actual: digest}
+	}
+	return digest, nil
+}
+
+// checkPin compares digest with the sha256 set in the configuration, if any.
+func checkPin(s *config.Sandbox, digest string) error {
+	pin := s.RootfsOptions.SHA256
+	if pin == "" || pin == digest {
+		return nil
+	}
+	r := s.Range("rootfs.sha256")
+	return &MismatchError{Rootfs: s.Rootfs, PinnedIn: fmt.Sprintf("the sha256 at %s:%d", r.Filename, r.Start.Line),
+		Expected: pin, Actual: digest}
+}
+
+// LockRootfs records the rootfs digest of every sandbox that has one in the
+// lock file next to its configuration, and returns the lock files written.
+// A digest that differs from the sandbox's own sha256 is an error.
+func LockRootfs(sbs []*config.Sandbox) ([]string, error) {
+	var written []string
+	locks := map[string]*rootfs.Lock{}
+	for _, s := range sbs {
+		if s.Rootfs == "" {
+			continue
+		}
+		path := rootfs.LockPath(s.File)
+		if locks[path] == nil {
+			l, err := rootfs.ReadLock(path)
+			if err != nil {
+				return nil, err
+			}
+			locks[path] = l
+			written = append(written, path)
+		}
+		digest, err := rootfs.Digest(s.Rootfs)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkPin(s, digest); err != nil {
+			return nil, err
+		}
+		locks[path].Set(s.Name, s.Rootfs, digest)
+	}
+	for _, path := range written {
+		if err := locks[path].Write(); err != nil {
+			return nil, err
+		}
+	}
+	return written, nil
+}

@@ -1,0 +1,13 @@
+//go:build !linux
+
+package rootfs
+
+import (
+	"errors"
+	"io"
+)
+
+// Unpack is supported only on Linux.
+func Unpack(r io.Reader, dir string) (skipped int, err error) {
+	return 0, errors.ErrUnsupported
+}
