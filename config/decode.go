@@ -24,6 +24,7 @@ func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext)
 		Ranges:     map[string]hcl.Range{},
 		Namespaces: append([]string(nil), Namespaces...),
 	}
+	s.Base = s.Name
 	var diags hcl.Diagnostics
 	if !validName.MatchString(s.Name) {
 		diags = append(diags, &hcl.Diagnostic{
@@ -41,6 +42,8 @@ func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext)
 	}
 	diags = append(diags, decodeAttrs(s, content.Attributes, ctx)...)
 	diags = append(diags, decodeResources(s, content, ctx)...)
+	diags = append(diags, decodeStop(s, content.Attributes, ctx)...)
+	diags = append(diags, decodeDepends(s, content.Attributes, ctx)...)
 	sortDiags(diags)
 	return s, diags
 }

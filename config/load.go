@@ -64,13 +64,14 @@ func (l *loader) finish() (*Config, hcl.Diagnostics) {
 	for _, f := range l.files {
 		ctx := l.evalContext(f.dir)
 		for _, block := range f.sandboxes {
-			s, d := decodeSandbox(block, f.name, f.dir, ctx)
+			sbs, d := l.expandSandbox(block, f, ctx)
 			diags = append(diags, d...)
-			l.markSensitive(s, block)
-			cfg.Sandboxes = append(cfg.Sandboxes, s)
+			cfg.Sandboxes = append(cfg.Sandboxes, sbs...)
 		}
 	}
 	diags = append(diags, checkDuplicates(cfg.Sandboxes)...)
+	diags = append(diags, checkBaseDuplicates(cfg.Sandboxes)...)
+	diags = append(diags, resolveDepends(cfg)...)
 	return cfg, diags
 }
 

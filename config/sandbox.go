@@ -34,6 +34,8 @@ type Sandbox struct {
 	Namespaces []string
 	// Resources are the limits, rlimits, oom_score_adj and timeout.
 	Resources
+	// Batching is the fan-out key, dependencies and stop settings.
+	Batching
 
 	// Sensitive holds the values that derive from a sensitive variable, for
 	// output meant for people to hide: an attribute name ("hostname"), or an

@@ -22,6 +22,11 @@ var sandboxSchema = &hcl.BodySchema{
 		{Name: "namespaces"},
 		{Name: "oom_score_adj"},
 		{Name: "timeout"},
+		{Name: "count"},
+		{Name: "for_each"},
+		{Name: "depends_on"},
+		{Name: "stop_signal"},
+		{Name: "stop_timeout"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{{Type: "limits"}, {Type: "rlimits"}},
 }
