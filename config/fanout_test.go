@@ -189,3 +189,36 @@ func TestFanoutReportsSharedProblemOnce(t *testing.T) {
 		t.Errorf("got %d diagnostics, want 1: %v", len(diags), diags)
 	}
 }
+
+func TestBatchBlock(t *testing.T) {
+	cfg, diags := loadSource("main.hcl", []byte(`batch {
+  limits {
+    memory = "1GiB"
+    pids   = 500
+  }
+}
+sandbox "w" {
+  command = ["/bin/true"]
+}`), Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if cfg.Batch == nil || cfg.Batch.Limits == nil || cfg.Batch.Limits.Memory != 1<<30 || cfg.Batch.Limits.Pids != 500 {
+		t.Errorf("Batch = %+v", cfg.Batch)
+	}
+	_, diags = loadSource("main.hcl", []byte(`batch {
+  limits {
+    memroy = "1GiB"
+  }
+}
+batch {}`), Options{})
+	for _, want := range []string{"Duplicate batch block", `"memroy"`} {
+		found := false
+		for _, d := range diags {
+			found = found || strings.Contains(d.Summary+" "+d.Detail, want)
+		}
+		if !found {
+			t.Errorf("diagnostics = %v, want one with %q", diags, want)
+		}
+	}
+}

@@ -72,6 +72,9 @@ func (l *loader) finish() (*Config, hcl.Diagnostics) {
 	diags = append(diags, checkDuplicates(cfg.Sandboxes)...)
 	diags = append(diags, checkBaseDuplicates(cfg.Sandboxes)...)
 	diags = append(diags, resolveDepends(cfg)...)
+	batch, d := l.decodeBatch()
+	cfg.Batch = batch
+	diags = append(diags, d...)
 	return cfg, diags
 }
 
@@ -97,6 +100,7 @@ type sourceFile struct {
 	sandboxes []*hcl.Block
 	variables []*hcl.Block
 	locals    []*hcl.Block
+	batches   []*hcl.Block
 }
 
 // addFile takes in one parsed file and declares its variables.
@@ -130,6 +134,8 @@ func splitFile(name string, body hcl.Body) (*sourceFile, hcl.Diagnostics) {
 			sf.variables = append(sf.variables, b)
 		case "locals":
 			sf.locals = append(sf.locals, b)
+		case "batch":
+			sf.batches = append(sf.batches, b)
 		}
 	}
 	return sf, diags

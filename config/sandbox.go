@@ -86,6 +86,8 @@ type Config struct {
 	Sandboxes []*Sandbox
 	// Files maps each loaded filename to its parsed form, for rendering snippets.
 	Files map[string]*hcl.File
+	// Batch is the batch block, or nil.
+	Batch *Batch
 }
 
 // Lookup returns the sandbox with the given name, or nil.

@@ -8,6 +8,7 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "sandbox", LabelNames: []string{"name"}},
 		{Type: "variable", LabelNames: []string{"name"}},
 		{Type: "locals"},
+		{Type: "batch"},
 	},
 }
 

@@ -395,3 +395,49 @@ func TestUpParallel(t *testing.T) {
 	}
 	checkNothingLeft(t, "btpar", mounts)
 }
+
+// TestUpBatchBudget: batch { limits } and --cgroup-parent put every
+// sandbox's cgroup under one capped parent, removed at the end.
+func TestUpBatchBudget(t *testing.T) {
+	bin, dir := batchSetup(t)
+	if _, err := os.Stat("/sys/fs/cgroup/pids/cgroup.procs"); err != nil {
+		t.Skip("reads the batch's pids.max from a cgroup v1 pids hierarchy")
+	}
+	mounts := mountsOf()
+	hcl := writeHCL(t, dir, "budget.hcl", `batch {
+  limits {
+    pids = 40
+  }
+}
+sandbox "btbudget" {
+  count      = 3
+  rootfs     = "./rootfs"
+  namespaces = ["uts", "pid", "mount", "ipc", "net"]
+  command    = ["/bin/sh", "-c", "cat /proc/self/cgroup; echo ready; sleep 1"]
+}
+`)
+	cmd, lines := startUp(t, bin, "--no-prefix", "--cgroup-parent", "btbudget-parent", hcl)
+	var seen []string
+	for len(seen) < 3 {
+		l, ok := <-lines
+		if !ok {
+			t.Fatalf("output ended early")
+		}
+		if strings.Contains(l, ":pids:") {
+			seen = append(seen, l)
+		}
+	}
+	for _, l := range seen {
+		if !strings.Contains(l, ":/sandbox/btbudget-parent/btbudget-") {
+			t.Errorf("sandbox cgroup %q, want one under sandbox/btbudget-parent", l)
+		}
+	}
+	b, err := os.ReadFile("/sys/fs/cgroup/pids/sandbox/btbudget-parent/pids.max")
+	if err != nil || strings.TrimSpace(string(b)) != "40" {
+		t.Errorf("batch pids.max = %q, %v; want 40", b, err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("up = %v", err)
+	}
+	checkNothingLeft(t, "btbudget", mounts)
+}

@@ -26,7 +26,7 @@ func (e *env) up(args []string, o *upOptions) error {
 		return err
 	}
 	if o.exitCodeFrom != "" && !hasName(sbs, o.exitCodeFrom) {
-		return unknownName(o.exitCodeFrom, names)
+		return unknownName(o.exitCodeFrom, sandboxNames(sbs))
 	}
 	host := e.probeHost()
 	if err := checkHost(host); err != nil {
@@ -35,7 +35,12 @@ func (e *env) up(args []string, o *upOptions) error {
 	if err := e.preflight(cfg, sbs); err != nil {
 		return err
 	}
-	return e.runBatch(sbs, buildPlans(sbs, host), o)
+	plans := buildPlans(sbs, host)
+	bc, err := e.batchBudget(cfg, plans, host, o)
+	if err != nil {
+		return err
+	}
+	return e.runBatch(sbs, plans, bc, o)
 }
 
 // selectBatch is selectSandboxes plus, transitively, every sandbox the
@@ -70,6 +75,14 @@ func selectBatch(cfg *config.Config, names []string) ([]*config.Sandbox, error) 
 	return out, nil
 }
 
+func sandboxNames(sbs []*config.Sandbox) []string {
+	out := make([]string, len(sbs))
+	for i, s := range sbs {
+		out[i] = s.Name
+	}
+	return out
+}
+
 func hasName(sbs []*config.Sandbox, name string) bool {
 	for _, s := range sbs {
 		if s.Name == name {
@@ -80,7 +93,7 @@ func hasName(sbs []*config.Sandbox, name string) bool {
 }
 
 // runBatch runs the plans, prints the report and returns the exit code.
-func (e *env) runBatch(sbs []*config.Sandbox, plans []*launcher.Plan, o *upOptions) error {
+func (e *env) runBatch(sbs []*config.Sandbox, plans []*launcher.Plan, bc *launcher.BatchCgroup, o *upOptions) error {
 	start := time.Now()
 	jobs := newJobs(sbs, plans)
 	out := newBatchOutput(e, plans, o)
@@ -90,6 +103,7 @@ func (e *env) runBatch(sbs []*config.Sandbox, plans []*launcher.Plan, o *upOptio
 	b.run(sigs)
 	signal.Stop(sigs)
 	rep := newReport(jobs, int(b.interrupt), o.exitCodeFrom, time.Since(start))
+	e.closeBudget(bc, rep)
 	return e.finishBatch(rep, jobs, o)
 }
 

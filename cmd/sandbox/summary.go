@@ -42,6 +42,8 @@ type report struct {
 	Sandboxes []outcome `json:"sandboxes"`
 	ExitCode  int       `json:"exit_code"`
 	Duration  float64   `json:"duration_s"`
+	// Batch is the whole batch's usage when it ran in a batch cgroup.
+	Batch *batchUsage `json:"batch,omitempty"`
 }
 
 // outcomeOf classifies how j ended.
@@ -139,6 +141,9 @@ func (r *report) writeTable(w io.Writer) {
 			mem = launcher.FormatSize(o.PeakMemory)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%.2fs\t%s\t%.2fs\n", o.Name, o.describe(), o.Duration, mem, o.CPUTime)
+	}
+	if b := r.Batch; b != nil {
+		fmt.Fprintf(tw, "(%s)\t%d sandboxes\t%.2fs\t%s\t%.2fs\n", b.Cgroup, len(r.Sandboxes), r.Duration, launcher.FormatSize(b.PeakMemory), b.CPUTime)
 	}
 	tw.Flush()
 }
