@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
@@ -11,7 +10,7 @@ import (
 
 // validName is what a sandbox name may look like: it becomes part of cgroup
 // paths, state directories and log prefixes.
-var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$`)
+var validName = newLazyRegexp(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$`)
 
 // decodeSandbox decodes one sandbox block. The sandbox is returned even
 // when there are errors, so that duplicate names are still found.

@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"maps"
-	"regexp"
 	"sort"
 	"strconv"
 
@@ -16,7 +15,7 @@ const MaxCount = 10000
 
 // validKey is what a for_each key may look like: it becomes part of the
 // instance's name, and so of cgroup paths and hostnames.
-var validKey = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,63}$`)
+var validKey = newLazyRegexp(`^[A-Za-z0-9_.-]{1,63}$`)
 
 // fanoutSchema picks count and for_each out of a sandbox block.
 var fanoutSchema = &hcl.BodySchema{
