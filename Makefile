@@ -4,7 +4,7 @@ BIN     := bin/sandbox
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUSYBOX := examples/rootfs/busybox
 
-.PHONY: help build run test rootfs-busybox fmt lint clean
+.PHONY: help build run test rootfs-busybox fmt lint clean bench-batch
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -22,6 +22,9 @@ rootfs-busybox: $(BUSYBOX)/bin/busybox ## build the busybox rootfs of examples/b
 
 $(BUSYBOX)/bin/busybox: scripts/rootfs-busybox.sh
 	$(SUDO) scripts/rootfs-busybox.sh $(BUSYBOX)
+
+bench-batch: build rootfs-busybox ## time up of 100 sandboxes against 100 parallel crun runs (root)
+	$(SUDO) bench/batch.sh
 
 fmt: ## format the Go code
 	gofmt -w .
