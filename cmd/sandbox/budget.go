@@ -4,14 +4,27 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"regexp"
+	"strings"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
 )
 
-// validParent is what --cgroup-parent may be: one directory under sandbox/.
-var validParent = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$`)
+// validParent reports whether name may be a --cgroup-parent: one
+// directory under sandbox/ of 1 to 63 letters, digits, '_', '.' or '-',
+// not starting with '_', '.' or '-'. (Not a package-level regexp: every
+// re-executed sandbox child would compile it.)
+func validParent(name string) bool {
+	if name == "" || len(name) > 63 || strings.IndexByte("_.-", name[0]) >= 0 {
+		return false
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_.-", r)) {
+			return false
+		}
+	}
+	return true
+}
 
 // batchBudget creates the batch's parent cgroup when --cgroup-parent or a
 // batch { limits } block asks for one, and moves every plan under it. It
@@ -30,7 +43,7 @@ func (e *env) batchBudget(cfg *config.Config, plans []*launcher.Plan, host *laun
 		rand.Read(id)
 		name = "batch-" + hex.EncodeToString(id)
 	}
-	if !validParent.MatchString(name) {
+	if !validParent(name) {
 		return nil, exitf(exitUsage, "--cgroup-parent %q: use one name of letters, digits, '_', '.' or '-'", name)
 	}
 	bc, warnings, err := launcher.NewBatchCgroup(host, name, limits)
