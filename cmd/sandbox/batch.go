@@ -69,6 +69,9 @@ type batch struct {
 	stopping bool
 	// interrupt is the first SIGINT or SIGTERM that stopped the batch.
 	interrupt syscall.Signal
+	// killing is set by a second interrupt: kill at once, even those
+	// still starting.
+	killing bool
 }
 
 // newJobs makes a job per plan, linking each dependency to its job.
@@ -183,6 +186,9 @@ func (b *batch) handle(ev event) {
 		if b.stopping {
 			b.stopJob(j)
 		}
+		if b.killing {
+			j.proc.Signal(syscall.SIGKILL)
+		}
 		return
 	}
 	j.state, j.res, j.err = jobDone, ev.res, ev.err
@@ -206,6 +212,7 @@ func (b *batch) signal(sig syscall.Signal) {
 		return
 	}
 	if b.interrupt != 0 {
+		b.killing = true
 		b.each(func(j *job) { j.proc.Signal(syscall.SIGKILL) })
 		return
 	}
