@@ -5,7 +5,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUSYBOX := examples/rootfs/busybox
 DEBIAN  := examples/rootfs/debian
 
-.PHONY: help build run test rootfs-busybox rootfs-debian fmt lint clean
+.PHONY: help build run test rootfs-busybox rootfs-debian fmt lint clean bench-batch
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ rootfs-debian: $(DEBIAN)/usr/bin/apt-get ## build the Debian stable rootfs of ex
 
 $(DEBIAN)/usr/bin/apt-get: scripts/rootfs-debian.sh
 	$(SUDO) scripts/rootfs-debian.sh $(DEBIAN)
+
+bench-batch: build rootfs-busybox ## time up of 100 sandboxes against 100 parallel crun runs (root)
+	$(SUDO) bench/batch.sh
 
 fmt: ## format the Go code
 	gofmt -w .

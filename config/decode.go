@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
@@ -11,7 +10,7 @@ import (
 
 // validName is what a sandbox name may look like: it becomes part of cgroup
 // paths, state directories and log prefixes.
-var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$`)
+var validName = newLazyRegexp(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$`)
 
 // decodeSandbox decodes one sandbox block. The sandbox is returned even
 // when there are errors, so that duplicate names are still found.
@@ -24,6 +23,7 @@ func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext)
 		Ranges:     map[string]hcl.Range{},
 		Namespaces: append([]string(nil), Namespaces...),
 	}
+	s.Base = s.Name
 	var diags hcl.Diagnostics
 	if !validName.MatchString(s.Name) {
 		diags = append(diags, &hcl.Diagnostic{
@@ -43,6 +43,8 @@ func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext)
 	diags = append(diags, decodeResources(s, content, ctx)...)
 	diags = append(diags, decodeStorage(s, content, ctx)...)
 	diags = append(diags, decodeSecurity(s, content, ctx)...)
+	diags = append(diags, decodeStop(s, content.Attributes, ctx)...)
+	diags = append(diags, decodeDepends(s, content.Attributes, ctx)...)
 	sortDiags(diags)
 	return s, diags
 }

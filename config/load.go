@@ -64,13 +64,17 @@ func (l *loader) finish() (*Config, hcl.Diagnostics) {
 	for _, f := range l.files {
 		ctx := l.evalContext(f.dir)
 		for _, block := range f.sandboxes {
-			s, d := decodeSandbox(block, f.name, f.dir, ctx)
+			sbs, d := l.expandSandbox(block, f, ctx)
 			diags = append(diags, d...)
-			l.markSensitive(s, block)
-			cfg.Sandboxes = append(cfg.Sandboxes, s)
+			cfg.Sandboxes = append(cfg.Sandboxes, sbs...)
 		}
 	}
 	diags = append(diags, checkDuplicates(cfg.Sandboxes)...)
+	diags = append(diags, checkBaseDuplicates(cfg.Sandboxes)...)
+	diags = append(diags, resolveDepends(cfg)...)
+	batch, d := l.decodeBatch()
+	cfg.Batch = batch
+	diags = append(diags, d...)
 	return cfg, diags
 }
 
@@ -96,6 +100,7 @@ type sourceFile struct {
 	sandboxes []*hcl.Block
 	variables []*hcl.Block
 	locals    []*hcl.Block
+	batches   []*hcl.Block
 }
 
 // addFile takes in one parsed file and declares its variables.
@@ -129,6 +134,8 @@ func splitFile(name string, body hcl.Body) (*sourceFile, hcl.Diagnostics) {
 			sf.variables = append(sf.variables, b)
 		case "locals":
 			sf.locals = append(sf.locals, b)
+		case "batch":
+			sf.batches = append(sf.batches, b)
 		}
 	}
 	return sf, diags

@@ -13,6 +13,8 @@ var refKinds = map[string]string{
 	"var":   "input variable",
 	"local": "local value",
 	"path":  "path attribute",
+	"count": "count attribute",
+	"each":  "each attribute",
 }
 
 // checkRefs reports every reference to var.X, local.X or path.X that names

@@ -38,6 +38,8 @@ type Sandbox struct {
 	Namespaces []string
 	// Resources are the limits, rlimits, oom_score_adj and timeout.
 	Resources
+	// Batching is the fan-out key, dependencies and stop settings.
+	Batching
 
 	// Sensitive holds the values that derive from a sensitive variable, for
 	// output meant for people to hide: an attribute name ("hostname"), or an
@@ -91,6 +93,8 @@ type Config struct {
 	Sandboxes []*Sandbox
 	// Files maps each loaded filename to its parsed form, for rendering snippets.
 	Files map[string]*hcl.File
+	// Batch is the batch block, or nil.
+	Batch *Batch
 }
 
 // Lookup returns the sandbox with the given name, or nil.

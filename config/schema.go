@@ -8,6 +8,7 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "sandbox", LabelNames: []string{"name"}},
 		{Type: "variable", LabelNames: []string{"name"}},
 		{Type: "locals"},
+		{Type: "batch"},
 	},
 }
 
@@ -25,6 +26,11 @@ var sandboxSchema = &hcl.BodySchema{
 		{Name: "user"},
 		{Name: "no_new_privileges"},
 		{Name: "seccomp"},
+		{Name: "count"},
+		{Name: "for_each"},
+		{Name: "depends_on"},
+		{Name: "stop_signal"},
+		{Name: "stop_timeout"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{{Type: "limits"}, {Type: "rlimits"}, {Type: "rootfs"}, {Type: "mount"}, {Type: "capabilities"}},
 }

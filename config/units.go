@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"regexp"
 	"strings"
 	"time"
 
@@ -26,7 +25,7 @@ var (
 
 // sizeSyntax is a number with an optional binary suffix: K, M, G, T, P or E,
 // optionally followed by "i", "B" or "iB" (case-insensitive).
-var sizeSyntax = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)?)\s*([kKmMgGtTpPeE]?)(i?[bB]?)$`)
+var sizeSyntax = newLazyRegexp(`^([0-9]+(?:\.[0-9]+)?)\s*([kKmMgGtTpPeE]?)(i?[bB]?)$`)
 
 // sizeShift gives the power of 1024 of each size suffix.
 var sizeShift = map[string]uint{"": 0, "k": 10, "m": 20, "g": 30, "t": 40, "p": 50, "e": 60}
@@ -58,7 +57,7 @@ func ParseSize(s string) (uint64, error) {
 }
 
 // durationPart is one number-unit pair of a duration.
-var durationPart = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h|d)`)
+var durationPart = newLazyRegexp(`^([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h|d)`)
 
 // durationUnit gives the length of each duration unit.
 var durationUnit = map[string]time.Duration{

@@ -51,6 +51,9 @@ type CgroupConfig struct {
 	Writes []CgroupWrite `json:"writes"`
 	// Strict makes a limit the host cannot enforce an error, not a warning.
 	Strict bool `json:"strict"`
+	// Parent is the directory under CgroupParent that holds the leaf, the
+	// cgroup of a batch; "" puts the leaf straight under CgroupParent.
+	Parent string `json:"parent,omitempty"`
 	// Missing are the host's missing controllers that the limits need, as
 	// "memory (limits.memory)".
 	Missing []string `json:"missing,omitempty"`

@@ -69,7 +69,18 @@ func NewCgroup(c *CgroupConfig, name string) (Cgroup, error) {
 	if _, err := rand.Read(id); err != nil {
 		return nil, fmt.Errorf("make cgroup id: %w", err)
 	}
-	return newCgroup(c, CgroupParent+"/"+name+"-"+hex.EncodeToString(id), hostOps)
+	dir := CgroupParent
+	if c.Parent != "" {
+		dir += "/" + c.Parent
+	}
+	return newCgroup(c, dir+"/"+name+"-"+hex.EncodeToString(id), hostOps)
+}
+
+// NewParentCgroup returns the cgroup "sandbox/<name>" that holds the leaves
+// of a batch (CgroupConfig.Parent) and caps them together; nothing is made
+// until Create.
+func NewParentCgroup(c *CgroupConfig, name string) (Cgroup, error) {
+	return newCgroup(c, CgroupParent+"/"+name, hostOps)
 }
 
 func newCgroup(c *CgroupConfig, leaf string, ops cgroupOps) (Cgroup, error) {
@@ -122,13 +133,16 @@ func mkdirLeaf(ops cgroupOps, dir string, prepare func(parent string) error) err
 	return nil
 }
 
-// removeLeaf removes the leaf dir, then its parent if no other sandbox
-// uses it any more.
+// removeLeaf removes the leaf dir, then the sandbox/ parent if no other
+// sandbox uses it any more. A batch's parent cgroup is left to the batch,
+// which removes it when its last sandbox ended.
 func removeLeaf(ops cgroupOps, dir string) error {
 	if err := removeDir(ops, dir); err != nil {
 		return err
 	}
-	ops.rmdir(filepath.Dir(dir)) // fails while other sandboxes run: fine
+	if parent := filepath.Dir(dir); filepath.Base(parent) == CgroupParent {
+		ops.rmdir(parent) // fails while other sandboxes run: fine
+	}
 	return nil
 }
 

@@ -28,7 +28,7 @@ func createCgroup(p *Plan) (isolation.Cgroup, []string, error) {
 	if c.Version == 0 {
 		return nil, warnings, nil
 	}
-	cg, err := isolation.NewCgroup(c, p.Name)
+	cg, err := isolation.NewCgroup(c, SafeName(p.Name))
 	if err != nil {
 		return nil, nil, err
 	}

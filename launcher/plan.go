@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/hclsandbox/sandbox/config"
@@ -30,6 +31,10 @@ type Plan struct {
 	// HostWarnings are protections the host cannot give this sandbox;
 	// Warnings adds the limits it cannot enforce.
 	HostWarnings []string `json:"warnings,omitempty"`
+	// StopSignal asks the sandbox to stop; SIGKILL follows after
+	// StopTimeout. Zero means the defaults, SIGTERM and 10s (see Stop).
+	StopSignal  syscall.Signal `json:"stop_signal,omitempty"`
+	StopTimeout time.Duration  `json:"stop_timeout_ns,omitempty"`
 }
 
 // JSON returns the plan as indented JSON, the form `sandbox plan --json` prints.
@@ -62,6 +67,7 @@ func NewPlan(s *config.Sandbox, h *Host) *Plan {
 	p.Spec.Args = append([]string(nil), s.Command...)
 	p.Spec.Env = environment(s.Env, h.Term)
 	planResources(p, s, h)
+	planStop(p, s)
 	return p
 }
 
@@ -87,13 +93,11 @@ func hostname(s *config.Sandbox) string {
 	if s.Hostname != "" {
 		return s.Hostname
 	}
-	h := strings.Map(func(r rune) rune {
-		if r == '_' || r == '.' {
-			return '-'
-		}
-		return r
-	}, s.Name)
-	return strings.Trim(h, "-")
+	h := SafeName(s.Name)
+	if len(h) > 63 {
+		h = strings.TrimRight(h[:63], "-")
+	}
+	return h
 }
 
 // environment builds the target's sorted environment: defaults, then the

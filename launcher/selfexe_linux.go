@@ -24,7 +24,10 @@ var sealed struct {
 const sealedSelfFD = 100
 
 // sealedSelf returns a path through which the sealed copy can be executed:
-// /proc/self/fd/N, valid in this process and its forks until their exec.
+// /proc/PID/fd/N of this process. Not /proc/self: a child cloned into a new
+// pid namespace under load sometimes fails to exec through its own
+// /proc/self/fd with EACCES (seen about once in a few hundred starts),
+// while the launcher's own entry is stable for as long as it lives.
 func sealedSelf() (string, error) {
 	sealed.once.Do(func() {
 		sealed.path, sealed.err = makeSealedSelf()
@@ -50,7 +53,7 @@ func makeSealedSelf() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("move the launcher binary's memfd: %w", err)
 	}
-	return fmt.Sprintf("/proc/self/fd/%d", high), nil
+	return fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), high), nil
 }
 
 func copySelf(dst *os.File) error {

@@ -66,11 +66,11 @@ func selectSandboxes(cfg *config.Config, names []string) ([]*config.Sandbox, err
 	}
 	var out []*config.Sandbox
 	for _, n := range names {
-		s := cfg.Lookup(n)
-		if s == nil {
-			return nil, unknownName(n, cfg.Names())
+		sel := cfg.Select(n)
+		if len(sel) == 0 {
+			return nil, unknownName(n, cfg.SelectNames())
 		}
-		out = append(out, s)
+		out = append(out, sel...)
 	}
 	return out, nil
 }

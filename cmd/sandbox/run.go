@@ -43,6 +43,9 @@ func (e *env) run(file, name string, args []string) error {
 	if err != nil {
 		return err
 	}
+	if len(sbs) > 1 {
+		return exitf(exitUsage, "%s has %d instances; run takes one, such as %s", name, len(sbs), sbs[0].Name)
+	}
 	host := e.probeHost()
 	if err := checkHost(host); err != nil {
 		return err

@@ -1,75 +1,65 @@
 package main
 
 import (
-	"fmt"
-	"sync"
-
-	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/spf13/cobra"
 )
 
+// upOptions are the flags of up.
+type upOptions struct {
+	parallel     int
+	noPrefix     bool
+	quiet        bool
+	json         bool
+	junit        string
+	exitCodeFrom string
+	failFast     bool
+	cgroupParent string
+	updateLock   bool
+}
+
 func newUpCmd(e *env) *cobra.Command {
-	var updateLock bool
+	o := &upOptions{}
 	cmd := e.addVarFlags(&cobra.Command{
 		Use:   "up [FILE|DIR]... [NAME]...",
 		Short: "Run the declared sandboxes in the foreground",
 		Long: `Run every sandbox declared in the given files and directories, or only the
 named ones, in the foreground, and wait for all of them. A word that names an
 existing file or directory is a configuration; any other word is a sandbox
-name. With no file, ./*.hcl is loaded.
+name: "worker" selects every instance of a fanned-out sandbox, "worker[3]" or
+'worker["eu"]' (also worker[eu]) one. The sandboxes a selected one depends on
+are selected too. With no file, ./*.hcl is loaded.
 
-` + exitCodesHelp,
+When more than one sandbox runs, each line they write is prefixed with the
+sandbox's name. Ctrl-C or SIGTERM sends
+every running sandbox its stop_signal, then SIGKILL after its stop_timeout; a
+second Ctrl-C kills them at once. At the end a table says how each one ended.
+
+` + batchExitCodeHelp + exitCodesHelp,
 		Example: `  sandbox up examples/hello.hcl
-  sandbox up web.hcl db.hcl web`,
+  sandbox up web.hcl db.hcl web
+  sandbox up --parallel 8 --json --junit report.xml examples/batch.hcl`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.up(args, updateLock)
+			return e.up(args, o)
 		},
 	})
-	cmd.Flags().BoolVar(&updateLock, "update-lock", false, "record changed rootfs digests in sandbox.lock.hcl instead of refusing them")
+	f := cmd.Flags()
+	f.IntVarP(&o.parallel, "parallel", "p", 0, "run at most N sandboxes at a time (0: all at once)")
+	f.BoolVar(&o.noPrefix, "no-prefix", false, "do not prefix each output line with the sandbox's name")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "discard the sandboxes' output; print only the summary")
+	f.BoolVar(&o.json, "json", false, "print the summary as JSON on stdout (the sandboxes' output goes to stderr)")
+	f.StringVar(&o.junit, "junit", "", "write a JUnit XML report to `FILE`")
+	f.StringVar(&o.exitCodeFrom, "exit-code-from", "", "exit with the exit code of sandbox `NAME`")
+	f.BoolVar(&o.failFast, "fail-fast", false, "stop every other sandbox as soon as one fails")
+	f.BoolVar(&o.updateLock, "update-lock", false, "record changed rootfs digests in sandbox.lock.hcl instead of refusing them")
+	f.StringVar(&o.cgroupParent, "cgroup-parent", "", "run the batch under the cgroup sandbox/`NAME`, which batch { limits } caps")
 	return cmd
 }
 
-func (e *env) up(args []string, updateLock bool) error {
-	paths, names := splitArgs(args)
-	cfg, err := e.loadConfig(paths)
-	if err != nil {
-		return err
-	}
-	sbs, err := selectSandboxes(cfg, names)
-	if err != nil {
-		return err
-	}
-	host := e.probeHost()
-	if err := checkHost(host); err != nil {
-		return err
-	}
-	if err := e.preflight(cfg, sbs); err != nil {
-		return err
-	}
-	roots, err := e.prepareRoots(sbs, updateLock)
-	if err != nil {
-		return err
-	}
-	r := &running{}
-	stop := forwardSignals(r, false)
-	defer stop()
-	results := make([]*launcher.Result, len(sbs))
-	var wg sync.WaitGroup
-	for i, plan := range buildPlans(sbs, host, roots) {
-		wg.Go(func() {
-			results[i] = e.launch(r, plan, launcher.Stdio{Stdout: e.stdout, Stderr: e.stderr})
-		})
-	}
-	wg.Wait()
-	for _, res := range results {
-		if res.SetupError == nil {
-			fmt.Fprintf(e.stderr, "sandbox: %s: %s\n", res.Name, res.Summary())
-		}
-	}
-	for _, res := range results {
-		if res.ExitCode != 0 {
-			return exitCode(res.ExitCode)
-		}
-	}
-	return nil
-}
+const batchExitCodeHelp = `With several sandboxes, up exits 0 when every one exited 0; otherwise with
+the exit code of the first sandbox, in declaration order, that failed by
+itself (sandboxes that up stopped or skipped do not count unless nothing
+else failed; an interrupt alone gives 130 for SIGINT, 143 for SIGTERM).
+--exit-code-from NAME exits with NAME's code instead; a skipped sandbox's
+code is 125.
+
+`

@@ -8,15 +8,39 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // snapshot is the host state that a test run must leave as it found it.
 type snapshot struct {
-	mounts string
+	mounts  string
+	cgroups map[string]bool
 }
 
 func takeSnapshot() snapshot {
-	return snapshot{mounts: mountPoints()}
+	s := snapshot{mounts: mountPoints(), cgroups: map[string]bool{}}
+	for _, c := range leftoverCgroups() {
+		s.cgroups[c] = true
+	}
+	return s
+}
+
+// newCgroups lists the sandbox cgroups made since the snapshot that are
+// still there after a grace period: the tests of other packages, which go
+// test runs at the same time, remove their own cgroups when they end.
+func (s snapshot) newCgroups() []string {
+	var left []string
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		left = left[:0]
+		for _, c := range leftoverCgroups() {
+			if !s.cgroups[c] {
+				left = append(left, c)
+			}
+		}
+		if len(left) == 0 || time.Now().After(deadline) {
+			return left
+		}
+	}
 }
 
 // leaks describes what differs from the snapshot now, or "" when nothing does.
@@ -25,7 +49,7 @@ func (s snapshot) leaks() string {
 	if now := mountPoints(); now != s.mounts {
 		out = append(out, fmt.Sprintf("host mounts changed:\nbefore:\n%s\nafter:\n%s", s.mounts, now))
 	}
-	if left := leftoverCgroups(); len(left) > 0 {
+	if left := s.newCgroups(); len(left) > 0 {
 		out = append(out, fmt.Sprintf("cgroups left behind: %v", left))
 	}
 	if kids := children(os.Getpid()); len(kids) > 0 {

@@ -1,0 +1,115 @@
+#!/bin/sh
+# bench/batch.sh: time `sandbox up` of N sandboxes running /bin/true against
+# N parallel `crun run` of the same busybox rootfs, in the same run, and
+# report the ratio of wall times and the sandbox supervisor's peak RSS.
+#
+#   make bench-batch            # N=100
+#   N=200 bench/batch.sh        # as root
+#
+# Targets: sandbox's wall time <= 0.5 x crun's, supervisor peak RSS <= 20 MB.
+#
+# crun comes from Debian and is installed when missing. Debian's crun 1.8.1
+# refuses this kind of host's hybrid cgroup layout (v1 controllers plus an
+# empty cgroup2 mount at /sys/fs/cgroup/unified), so each crun runs in a
+# private mount namespace with that mount detached:
+#   unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified; exec crun ...'
+# That wrapper (unshare + sh) is part of crun's measured time; it costs about
+# a millisecond per container. crun's cgroups go under sandbox/ too and crun
+# removes them itself; the script checks that nothing is left.
+set -eu
+
+N=${N:-100}
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=$root/bin/sandbox
+rootfs=$root/examples/rootfs/busybox
+[ "$(id -u)" = 0 ] || { echo "bench/batch.sh: run as root" >&2; exit 1; }
+[ -x "$bin" ] || { echo "bench/batch.sh: build $bin first (make build)" >&2; exit 1; }
+[ -x "$rootfs/bin/busybox" ] || { echo "bench/batch.sh: build $rootfs first (make rootfs-busybox)" >&2; exit 1; }
+if ! command -v crun >/dev/null; then
+	echo "installing crun" >&2
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq crun >/dev/null
+fi
+if [ ! -x /usr/bin/time ]; then
+	echo "installing time" >&2
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
+fi
+
+work=$(mktemp -d /tmp/bench-batch.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+now() { date +%s%N; }
+ms() { echo $((($2 - $1) / 1000000)); }
+
+# --- sandbox up: one supervisor, N sandboxes ------------------------------
+cat >"$work/batch.hcl" <<HCL
+sandbox "bench" {
+  count   = $N
+  rootfs  = "$rootfs"
+  command = ["/bin/true"]
+}
+HCL
+"$bin" up --quiet "$work/batch.hcl" 2>/dev/null # warm the page cache
+t0=$(now)
+/usr/bin/time -v -o "$work/time.txt" "$bin" up --quiet "$work/batch.hcl" 2>"$work/up.err" || {
+	cat "$work/up.err" >&2
+	exit 1
+}
+t1=$(now)
+sandbox_ms=$(ms "$t0" "$t1")
+# time -v reports the largest RSS of the supervisor and of the children it
+# waited for (the sandbox child before it executes /bin/true).
+rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.txt")
+
+# The supervisor alone: its own high-water mark, sampled until it exits.
+"$bin" up --quiet "$work/batch.hcl" 2>/dev/null &
+pid=$!
+hwm_kb=0
+while v=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status" 2>/dev/null) && [ -n "$v" ]; do
+	[ "$v" -gt "$hwm_kb" ] && hwm_kb=$v
+	sleep 0.005
+done
+wait "$pid" || true
+
+# --- crun: N parallel `crun run` of the same rootfs ------------------------
+mkdir -p "$work/bundle"
+(cd "$work/bundle" && crun spec)
+sed -i -e 's/"terminal": true/"terminal": false/' \
+	-e 's/"sh"$/"\/bin\/true"/' \
+	-e "s|\"path\": \"rootfs\"|\"path\": \"$rootfs\"|" "$work/bundle/config.json"
+crun_one() { # $1: container id
+	sed "s|\"namespaces\": \[|\"cgroupsPath\": \"/sandbox/$1\", \"namespaces\": [|" \
+		"$work/bundle/config.json" >"$work/bundle-$1.json"
+	mkdir -p "$work/b-$1" && mv "$work/bundle-$1.json" "$work/b-$1/config.json"
+}
+i=0
+while [ "$i" -lt "$N" ]; do crun_one "crun-bench-$$-$i"; i=$((i + 1)); done
+run_crun() {
+	i=0
+	while [ "$i" -lt "$N" ]; do
+		id=crun-bench-$$-$i
+		unshare -m --propagation private sh -c \
+			"umount /sys/fs/cgroup/unified 2>/dev/null; exec crun run --bundle '$work/b-$id' '$id'" \
+			>/dev/null 2>>"$work/crun.err" &
+		i=$((i + 1))
+	done
+	wait
+}
+run_crun # warm up
+t0=$(now)
+run_crun
+t1=$(now)
+crun_ms=$(ms "$t0" "$t1")
+if [ -s "$work/crun.err" ]; then
+	echo "crun reported errors:" >&2
+	sort "$work/crun.err" | uniq -c | head >&2
+fi
+
+# --- nothing left ----------------------------------------------------------
+left=$(ls -d /sys/fs/cgroup/*/sandbox/bench-* /sys/fs/cgroup/*/sandbox/crun-bench-$$-* /run/crun/crun-bench-$$-* 2>/dev/null | wc -l)
+
+echo "sandbox up, $N x /bin/true:  ${sandbox_ms} ms wall"
+echo "crun run,  $N in parallel:   ${crun_ms} ms wall"
+awk -v s="$sandbox_ms" -v c="$crun_ms" 'BEGIN { printf "ratio sandbox/crun:          %.2f (target <= 0.50)\n", s / c }'
+awk -v k="$hwm_kb" 'BEGIN { printf "supervisor peak RSS:         %.1f MB (VmHWM; target <= 20 MB)\n", k / 1024 }'
+awk -v k="$rss_kb" 'BEGIN { printf "largest RSS incl. children:  %.1f MB (time -v)\n", k / 1024 }'
+echo "left behind (cgroups, crun state): $left"

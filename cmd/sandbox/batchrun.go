@@ -1,0 +1,185 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher"
+)
+
+// up loads, selects and plans the sandboxes, then runs them as one batch.
+func (e *env) up(args []string, o *upOptions) error {
+	if o.parallel < 0 {
+		return exitf(exitUsage, "--parallel must be 0 (no limit) or more, not %d", o.parallel)
+	}
+	paths, names := splitArgs(args)
+	cfg, err := e.loadConfig(paths)
+	if err != nil {
+		return err
+	}
+	sbs, err := selectBatch(cfg, names)
+	if err != nil {
+		return err
+	}
+	if o.exitCodeFrom != "" && !hasName(sbs, o.exitCodeFrom) {
+		return unknownName(o.exitCodeFrom, sandboxNames(sbs))
+	}
+	host := e.probeHost()
+	if err := checkHost(host); err != nil {
+		return err
+	}
+	if err := e.preflight(cfg, sbs); err != nil {
+		return err
+	}
+	roots, err := e.prepareRoots(sbs, o.updateLock)
+	if err != nil {
+		return err
+	}
+	plans := buildPlans(sbs, host, roots)
+	bc, err := e.batchBudget(cfg, plans, host, o)
+	if err != nil {
+		return err
+	}
+	return e.runBatch(sbs, plans, bc, o)
+}
+
+// selectBatch is selectSandboxes plus, transitively, every sandbox the
+// selected ones depend on, in declaration order.
+func selectBatch(cfg *config.Config, names []string) ([]*config.Sandbox, error) {
+	sbs, err := selectSandboxes(cfg, names)
+	if err != nil || len(names) == 0 {
+		return sbs, err
+	}
+	want := map[string]bool{}
+	var add func(s *config.Sandbox)
+	add = func(s *config.Sandbox) {
+		if want[s.Name] {
+			return
+		}
+		want[s.Name] = true
+		for _, d := range s.DependsOn {
+			for _, t := range d.Targets {
+				add(cfg.Lookup(t))
+			}
+		}
+	}
+	for _, s := range sbs {
+		add(s)
+	}
+	var out []*config.Sandbox
+	for _, s := range cfg.Sandboxes {
+		if want[s.Name] {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+func sandboxNames(sbs []*config.Sandbox) []string {
+	out := make([]string, len(sbs))
+	for i, s := range sbs {
+		out[i] = s.Name
+	}
+	return out
+}
+
+func hasName(sbs []*config.Sandbox, name string) bool {
+	for _, s := range sbs {
+		if s.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// runBatch runs the plans, prints the report and returns the exit code.
+func (e *env) runBatch(sbs []*config.Sandbox, plans []*launcher.Plan, bc *launcher.BatchCgroup, o *upOptions) error {
+	start := time.Now()
+	jobs := newJobs(sbs, plans)
+	out := newBatchOutput(e, plans, o)
+	b := &batch{jobs: jobs, parallel: o.parallel, failFast: o.failFast, launch: out.launch, ended: out.ended}
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, forwarded...)
+	b.run(sigs)
+	signal.Stop(sigs)
+	rep := newReport(jobs, int(b.interrupt), o.exitCodeFrom, time.Since(start))
+	e.closeBudget(bc, rep)
+	return e.finishBatch(rep, jobs, o)
+}
+
+// finishBatch prints the aggregated errors, the table or JSON and the
+// JUnit file, and turns the report's exit code into the command's.
+func (e *env) finishBatch(rep *report, jobs []*job, o *upOptions) error {
+	if err := batchErrors(jobs); err != nil {
+		fmt.Fprintf(e.stderr, "sandbox: %v\n", err)
+	}
+	rep.writeTable(e.stderr)
+	if o.json {
+		if err := rep.writeJSON(e.stdout); err != nil {
+			return exitf(exitSetup, "%v", err)
+		}
+	}
+	if o.junit != "" {
+		if err := writeJUnitFile(o.junit, rep); err != nil {
+			return exitf(exitSetup, "%v", err)
+		}
+	}
+	if rep.ExitCode != exitOK {
+		return exitCode(rep.ExitCode)
+	}
+	return nil
+}
+
+// batchOutput connects the sandboxes' output to the launcher's.
+type batchOutput struct {
+	e      *env
+	o      *upOptions
+	mux    *outputMux
+	stdout io.Writer
+}
+
+func newBatchOutput(e *env, plans []*launcher.Plan, o *upOptions) *batchOutput {
+	names := make([]string, len(plans))
+	for i, p := range plans {
+		names[i] = p.Name
+	}
+	out := e.stdout
+	if o.json {
+		out = e.stderr
+	}
+	color := false
+	if f, ok := out.(*os.File); ok {
+		color = wantColor(f)
+	}
+	return &batchOutput{e: e, o: o, mux: newOutputMux(names, !o.noPrefix && len(plans) > 1, color), stdout: out}
+}
+
+// launch starts j with its output going through line writers.
+func (bo *batchOutput) launch(j *job) (*launcher.Process, *launcher.Result, error) {
+	var stdio launcher.Stdio
+	if !bo.o.quiet {
+		so, se := bo.mux.writer(j.plan.Name, bo.stdout), bo.mux.writer(j.plan.Name, bo.e.stderr)
+		stdio.Stdout, stdio.Stderr = so, se
+		j.outs = [2]*lineWriter{so, se}
+	}
+	proc, res, err := launcher.Start(j.plan, stdio)
+	if proc != nil {
+		for _, w := range proc.Warnings() {
+			bo.mux.emit(bo.e.stderr, nil, []byte("sandbox: "+j.plan.Name+": warning: "+w))
+		}
+	}
+	return proc, res, err
+}
+
+// ended flushes j's partial last lines once its output is complete.
+func (bo *batchOutput) ended(j *job) {
+	for _, w := range j.outs {
+		if w != nil {
+			w.Flush()
+		}
+	}
+}

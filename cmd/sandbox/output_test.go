@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestOutputLinesWhole writes many streams at once in odd-sized pieces and
+// checks that every line comes out whole, after its own prefix.
+func TestOutputLinesWhole(t *testing.T) {
+	var out bytes.Buffer
+	names := []string{"a", "bb", "w[10]"}
+	mux := newOutputMux(names, true, false)
+	var wg sync.WaitGroup
+	for _, n := range names {
+		w := mux.writer(n, &out)
+		wg.Go(func() {
+			var text strings.Builder
+			for i := range 300 {
+				fmt.Fprintf(&text, "%s-line-%d-%s\n", n, i, strings.Repeat("x", i%50))
+			}
+			text.WriteString(n + "-partial")
+			b := []byte(text.String())
+			for len(b) > 0 {
+				k := min(len(b), 1+len(b)%7)
+				w.Write(b[:k])
+				b = b[k:]
+			}
+			w.Flush()
+		})
+	}
+	wg.Wait()
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != 3*301 {
+		t.Fatalf("got %d lines, want %d", len(lines), 3*301)
+	}
+	for _, l := range lines {
+		prefix, text, ok := strings.Cut(l, " | ")
+		name := strings.TrimSpace(prefix)
+		if !ok || len(prefix) != len("w[10]") || !strings.HasPrefix(text, name+"-") {
+			t.Errorf("line %q: prefix and text do not match", l)
+		}
+	}
+}
+
+func TestOutputNoPrefix(t *testing.T) {
+	var out bytes.Buffer
+	w := newOutputMux([]string{"web"}, false, false).writer("web", &out)
+	w.Write([]byte("one\ntw"))
+	w.Write([]byte("o\nthree"))
+	w.Flush()
+	if got, want := out.String(), "one\ntwo\nthree\n"; got != want {
+		t.Errorf("output = %q, want %q", got, want)
+	}
+}
+
+func TestOutputColorIsStable(t *testing.T) {
+	m := newOutputMux([]string{"web", "db"}, true, true)
+	if a, b := m.prefixFor("web"), m.prefixFor("web"); !bytes.Equal(a, b) || !bytes.HasPrefix(a, []byte("\x1b[")) {
+		t.Errorf("prefixFor(web) = %q then %q, want the same colored prefix", a, b)
+	}
+}
+
+func TestBatchExitCode(t *testing.T) {
+	ok := outcome{Name: "ok", Result: outExited}
+	three := outcome{Name: "three", Result: outExited, ExitCode: 3}
+	stopped := outcome{Name: "stopped", Result: outKilled, ExitCode: 143, Stopped: true}
+	skipped := outcome{Name: "skipped", Result: outSkipped, ExitCode: exitSetup}
+	tests := []struct {
+		outs      []outcome
+		interrupt int
+		from      string
+		want      int
+	}{
+		{[]outcome{ok, ok}, 0, "", 0},
+		{[]outcome{stopped, three}, 0, "", 3},
+		{[]outcome{stopped, ok}, 2, "", 130},
+		{[]outcome{skipped, stopped}, 0, "", 125},
+		{[]outcome{three, ok}, 0, "ok", 0},
+		{[]outcome{ok, skipped}, 0, "skipped", 125},
+	}
+	for i, tt := range tests {
+		if got := batchExitCode(tt.outs, tt.interrupt, tt.from); got != tt.want {
+			t.Errorf("case %d: batchExitCode = %d, want %d", i, got, tt.want)
+		}
+	}
+}
+
+func TestValidParent(t *testing.T) {
+	for name, want := range map[string]bool{"ci": true, "batch-1.a_b": true, "": false, "..": false, "a/b": false, "-x": false, strings.Repeat("a", 64): false} {
+		if got := validParent(name); got != want {
+			t.Errorf("validParent(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/hashicorp/go-multierror"
+	"github.com/hclsandbox/sandbox/launcher"
+)
+
+// Outcome kinds of a sandbox in a batch report.
+const (
+	outExited      = "exited"
+	outKilled      = "killed"
+	outOOM         = "oom"
+	outTimedOut    = "timed out"
+	outSkipped     = "skipped"
+	outSetupFailed = "setup failed"
+)
+
+// outcome is one row of the batch report: how one sandbox ended.
+type outcome struct {
+	Name     string `json:"name"`
+	Result   string `json:"result"`
+	ExitCode int    `json:"exit_code"`
+	Signal   string `json:"signal,omitempty"`
+	// Reason explains a skip or a setup failure.
+	Reason string `json:"reason,omitempty"`
+	// Stopped is set when the batch stopped the sandbox (interrupt,
+	// --fail-fast) rather than it ending by itself.
+	Stopped    bool    `json:"stopped,omitempty"`
+	Duration   float64 `json:"duration_s"`
+	PeakMemory uint64  `json:"peak_memory_bytes"`
+	CPUTime    float64 `json:"cpu_s"`
+}
+
+// report is the whole batch, as --json prints it.
+type report struct {
+	Sandboxes []outcome `json:"sandboxes"`
+	ExitCode  int       `json:"exit_code"`
+	Duration  float64   `json:"duration_s"`
+	// Batch is the whole batch's usage when it ran in a batch cgroup.
+	Batch *batchUsage `json:"batch,omitempty"`
+}
+
+// outcomeOf classifies how j ended.
+func outcomeOf(j *job) outcome {
+	o := outcome{Name: j.plan.Name, Stopped: j.stopped}
+	r := j.res
+	switch {
+	case j.skip != "":
+		o.Result, o.Reason, o.ExitCode = outSkipped, j.skip, exitSetup
+		return o
+	case j.err != nil:
+		o.Result, o.Reason, o.ExitCode = outSetupFailed, j.err.Error(), exitSetup
+		return o
+	case r.SetupError != nil:
+		o.Result, o.Reason = outSetupFailed, r.SetupError.Error()
+	case r.TimedOut:
+		o.Result = outTimedOut
+	case r.OOMKilled:
+		o.Result = outOOM
+	case r.Signal != 0:
+		o.Result, o.Signal = outKilled, launcher.SignalName(r.Signal)
+	default:
+		o.Result = outExited
+	}
+	o.ExitCode = r.ExitCode
+	o.Duration = r.Duration.Seconds()
+	if r.Usage != nil {
+		o.PeakMemory, o.CPUTime = r.Usage.PeakMemory, r.Usage.CPUTime.Seconds()
+	}
+	return o
+}
+
+// failed reports whether the outcome counts as a failure.
+func (o outcome) failed() bool { return o.Result != outExited || o.ExitCode != 0 }
+
+// describe is the RESULT column: "exited 3", "killed by SIGTERM".
+func (o outcome) describe() string {
+	switch o.Result {
+	case outExited:
+		return fmt.Sprintf("exited %d", o.ExitCode)
+	case outKilled:
+		return "killed by " + o.Signal
+	case outSkipped:
+		return "skipped: " + o.Reason
+	}
+	return o.Result
+}
+
+// newReport gathers the outcomes in declaration order and the batch's exit
+// code (see batchExitCode).
+func newReport(jobs []*job, interrupt int, from string, elapsed time.Duration) *report {
+	r := &report{Duration: elapsed.Seconds()}
+	for _, j := range jobs {
+		r.Sandboxes = append(r.Sandboxes, outcomeOf(j))
+	}
+	r.ExitCode = batchExitCode(r.Sandboxes, interrupt, from)
+	return r
+}
+
+// batchExitCode is from's exit code when from is set; else 0 when every
+// sandbox succeeded; else the exit code of the first sandbox in
+// declaration order that failed by itself; else, when an interrupt
+// stopped the batch, 128 + its number; else the first failure's code.
+func batchExitCode(outs []outcome, interrupt int, from string) int {
+	if from != "" {
+		for _, o := range outs {
+			if o.Name == from {
+				return o.ExitCode
+			}
+		}
+	}
+	for _, o := range outs {
+		if o.failed() && !o.Stopped && o.Result != outSkipped {
+			return o.ExitCode
+		}
+	}
+	if interrupt != 0 {
+		return 128 + interrupt
+	}
+	for _, o := range outs {
+		if o.failed() {
+			return o.ExitCode
+		}
+	}
+	return exitOK
+}
+
+// writeTable prints the report as an aligned table.
+func (r *report) writeTable(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tRESULT\tDURATION\tPEAK MEMORY\tCPU")
+	for _, o := range r.Sandboxes {
+		mem := "-"
+		if o.PeakMemory > 0 {
+			mem = launcher.FormatSize(o.PeakMemory)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.2fs\t%s\t%.2fs\n", o.Name, o.describe(), o.Duration, mem, o.CPUTime)
+	}
+	if b := r.Batch; b != nil {
+		fmt.Fprintf(tw, "(%s)\t%d sandboxes\t%.2fs\t%s\t%.2fs\n", b.Cgroup, len(r.Sandboxes), r.Duration, launcher.FormatSize(b.PeakMemory), b.CPUTime)
+	}
+	tw.Flush()
+}
+
+// writeJSON prints the report as one indented JSON document.
+func (r *report) writeJSON(w io.Writer) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode report: %w", err)
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// batchErrors aggregates the launcher and setup errors of every sandbox,
+// each named, or returns nil.
+func batchErrors(jobs []*job) error {
+	var errs *multierror.Error
+	for _, j := range jobs {
+		switch {
+		case j.err != nil:
+			errs = multierror.Append(errs, fmt.Errorf("%s: %w", j.plan.Name, j.err))
+		case j.res != nil && j.res.SetupError != nil:
+			errs = multierror.Append(errs, fmt.Errorf("%s: %w", j.plan.Name, j.res.SetupError))
+		}
+	}
+	if errs == nil {
+		return nil
+	}
+	errs.ErrorFormat = func(es []error) string {
+		if len(es) == 1 {
+			return es[0].Error()
+		}
+		s := fmt.Sprintf("%d sandboxes failed to start:", len(es))
+		for _, e := range es {
+			s += "\n  " + e.Error()
+		}
+		return s
+	}
+	return errs.ErrorOrNil()
+}

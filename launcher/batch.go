@@ -1,0 +1,27 @@
+package launcher
+
+import (
+	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/isolation"
+)
+
+// InBatch puts the plan's cgroup under the batch cgroup sandbox/<name>;
+// a plan without a cgroup is left as it is.
+func (p *Plan) InBatch(name string) {
+	if p.Cgroup != nil && p.Cgroup.Version != 0 {
+		c := *p.Cgroup
+		c.Parent = name
+		p.Cgroup = &c
+	}
+}
+
+// batchCgroupConfig is the cgroup config of a batch with limits l (nil:
+// none): the same writes a sandbox with those limits would get.
+func batchCgroupConfig(h *Host, l *config.Limits) *isolation.CgroupConfig {
+	strict := true
+	var limits isolation.CgroupLimits
+	if l != nil {
+		limits, strict = cgroupLimits(l), l.Strict
+	}
+	return isolation.NewCgroupConfig(h.Cgroups, limits, strict)
+}

@@ -1,0 +1,65 @@
+package launcher
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/isolation"
+)
+
+// BatchCgroup is the parent cgroup of a batch, sandbox/<name>, which holds
+// every sandbox's own cgroup and caps them together.
+type BatchCgroup struct {
+	// Name is the directory under sandbox/.
+	Name string
+	cg   isolation.Cgroup
+}
+
+// NewBatchCgroup creates the batch cgroup sandbox/<name> with limits l
+// (nil: none). A name in use by another batch is refused.
+func NewBatchCgroup(h *Host, name string, l *config.Limits) (*BatchCgroup, []string, error) {
+	c := batchCgroupConfig(h, l)
+	if c.Version == 0 {
+		return nil, nil, fmt.Errorf("batch cgroup %s: the host has no usable cgroups", name)
+	}
+	if len(c.Missing) > 0 && c.Strict {
+		return nil, nil, fmt.Errorf("batch cgroup %s: cgroup controller %s missing on this host", name, strings.Join(c.Missing, ", "))
+	}
+	if inUse(c, name) {
+		return nil, nil, fmt.Errorf("batch cgroup %s/%s already exists: another batch uses it", isolation.CgroupParent, name)
+	}
+	cg, err := isolation.NewParentCgroup(c, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	warnings, err := cg.Create()
+	if err != nil {
+		return nil, nil, errors.Join(fmt.Errorf("set up batch cgroup %s: %w", cg.Path(), err), cg.Remove())
+	}
+	return &BatchCgroup{Name: name, cg: cg}, warnings, nil
+}
+
+// inUse reports whether the batch cgroup exists in the first hierarchy.
+func inUse(c *isolation.CgroupConfig, name string) bool {
+	dir := filepath.Join(c.Root, isolation.CgroupParent, name)
+	if c.Version == 1 && len(c.Controllers) > 0 {
+		dir = filepath.Join(c.Root, c.Controllers[0], isolation.CgroupParent, name)
+	}
+	_, err := os.Stat(dir)
+	return err == nil
+}
+
+// Usage reads what every sandbox of the batch consumed together so far.
+func (b *BatchCgroup) Usage() *Usage {
+	st := b.cg.Stats()
+	return &Usage{PeakMemory: st.PeakMemory, CPUTime: st.CPUTime, OOMKills: st.OOMKills}
+}
+
+// Close kills whatever is left in the batch cgroup and removes it.
+func (b *BatchCgroup) Close() error {
+	return errors.Join(b.cg.Kill(), b.cg.Remove())
+}
