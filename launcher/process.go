@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"os"
 	"fmt"
 	"io"
 	"syscall"
@@ -14,9 +15,11 @@ import (
 type Stdio struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
-	// Interactive keeps the sandbox in the caller's session, so that it can
-	// use the caller's terminal; otherwise it gets a session of its own.
-	Interactive bool
+	// Terminal, when set, is a pty slave (see OpenPTY) that becomes the
+	// sandbox's controlling terminal and its stdin, stdout and stderr. Every
+	// sandbox runs in a session of its own, so it never shares the caller's
+	// terminal.
+	Terminal *os.File
 }
 
 // Result is how a sandbox ended.

@@ -120,8 +120,13 @@ func childCommand(self string, p *Plan, stdio Stdio, specR, statusW *os.File) *e
 		ExtraFiles: []*os.File{specR, statusW}, // fds 3 and 4: isolation.SpecFD, StatusFD
 		SysProcAttr: &syscall.SysProcAttr{
 			Pdeathsig: syscall.SIGKILL,
-			Setsid:    !stdio.Interactive,
+			Setsid:    true,
 		},
+	}
+	if t := stdio.Terminal; t != nil {
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = t, t, t
+		cmd.SysProcAttr.Setctty = true
+		cmd.SysProcAttr.Ctty = 0 // the child's fd 0
 	}
 	for _, ns := range p.Namespaces {
 		cmd.SysProcAttr.Cloneflags |= cloneFlags[ns]

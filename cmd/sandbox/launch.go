@@ -69,10 +69,10 @@ func (r *running) signal(sig os.Signal) {
 }
 
 // forwardSignals passes the launcher's signals on to every running sandbox
-// until stop is called. A second SIGINT kills them at once. With skipTTY,
-// SIGINT and SIGQUIT are not forwarded: a sandbox that shares the caller's
-// terminal already received them from it.
-func forwardSignals(r *running, skipTTY bool) (stop func()) {
+// until stop is called. A second SIGINT kills them at once. Sandboxes run in
+// sessions of their own, so a terminal's signals reach them only this way
+// (or, for run on a terminal, through their own pty).
+func forwardSignals(r *running) (stop func()) {
 	ch := make(chan os.Signal, 8)
 	signal.Notify(ch, forwarded...)
 	done := make(chan struct{})
@@ -89,7 +89,6 @@ func forwardSignals(r *running, skipTTY bool) (stop func()) {
 				switch {
 				case interrupts > 1:
 					r.signal(syscall.SIGKILL)
-				case skipTTY && (sig == syscall.SIGINT || sig == syscall.SIGQUIT):
 				default:
 					r.signal(sig)
 				}

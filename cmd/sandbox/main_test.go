@@ -15,12 +15,16 @@ func TestMain(m *testing.M) {
 	if isolation.IsChild() {
 		isolation.ChildMain()
 	}
-	os.Exit(testenv.Check(func() int {
-		return testscript.RunMain(m, map[string]func() int{
-			"sandbox": func() int { return Main(os.Args[1:]) },
-		})
-	}))
+	// testscript.Main exits by itself, so the leak check wraps the run.
+	testscript.Main(checked{m}, map[string]func(){
+		"sandbox": func() { os.Exit(Main(os.Args[1:])) },
+	})
 }
+
+// checked runs the tests under testenv's leak check.
+type checked struct{ m *testing.M }
+
+func (c checked) Run() int { return testenv.Check(c.m.Run) }
 
 // TestScripts runs the CLI scripts in testdata/script. Scripts that start
 // sandboxes begin with "[!root] skip"; each gets a busybox root filesystem

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"io"
-	"os"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
@@ -28,12 +26,3 @@ func (e *env) prepareRoots(sbs []*config.Sandbox, updateLock bool) (map[*config.
 	return dirs, nil
 }
 
-// isTerminal reports whether w is a terminal, where progress bars belong.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
-}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/hclsandbox/sandbox/config"
-	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/spf13/cobra"
 )
 
@@ -61,10 +60,15 @@ func (e *env) run(file, name string, args []string) error {
 	if len(args) > 0 {
 		plan = plan.WithArgs(args)
 	}
+	stdio, detach, err := e.attachedStdio()
+	if err != nil {
+		return exitf(exitSetup, "%s: attach a terminal: %v", plan.Name, err)
+	}
 	r := &running{}
-	stop := forwardSignals(r, true)
+	stop := forwardSignals(r)
 	defer stop()
-	res := e.launch(r, plan, launcher.Stdio{Stdin: e.stdin, Stdout: e.stdout, Stderr: e.stderr, Interactive: true})
+	res := e.launch(r, plan, stdio)
+	detach()
 	if res.OOMKilled || res.TimedOut {
 		fmt.Fprintf(e.stderr, "sandbox: %s: %s\n", res.Name, res.Describe())
 	}

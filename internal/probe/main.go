@@ -74,9 +74,12 @@ func main() {
 		err := syscall.Mknod("/dev/probe-block", syscall.S_IFBLK|0o600, 8<<8)
 		fmt.Println("mknod:", errText(err))
 	case "tiocsti":
-		c := byte('x')
+		// Which terminal is stdin, and may this process push input into it?
+		var st syscall.Stat_t
+		syscall.Fstat(0, &st)
+		c := byte('\n')
 		_, _, e := syscall.Syscall(syscall.SYS_IOCTL, 0, syscall.TIOCSTI, uintptr(unsafe.Pointer(&c)))
-		fmt.Println("tiocsti:", errText(e))
+		fmt.Printf("stdin-rdev=%d tiocsti=%s\n", st.Rdev, errText(e))
 	case "exe-write":
 		json.NewEncoder(os.Stdout).Encode(exeWrites())
 	case "syscalls":
