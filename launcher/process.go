@@ -1,9 +1,9 @@
 package launcher
 
 import (
-	"os"
 	"fmt"
 	"io"
+	"os"
 	"syscall"
 	"time"
 

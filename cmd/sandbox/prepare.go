@@ -1,7 +1,6 @@
 package main
 
 import (
-
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/rootfs"
@@ -25,4 +24,3 @@ func (e *env) prepareRoots(sbs []*config.Sandbox, updateLock bool) (map[*config.
 	}
 	return dirs, nil
 }
-
