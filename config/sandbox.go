@@ -6,9 +6,13 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
-// Namespaces lists the namespace kinds a sandbox may isolate, in the order
-// the default uses.
+// Namespaces lists the namespace kinds a sandbox isolates by default, in order.
 var Namespaces = []string{"uts", "pid", "mount", "ipc", "net", "cgroup"}
+
+// NamespaceKinds lists every namespace kind a sandbox may isolate: the
+// default ones and "user", which maps ids (uid_map, gid_map) and lets a
+// non-root user run sandboxes.
+var NamespaceKinds = append([]string{"user"}, Namespaces...)
 
 // Sandbox is one declared sandbox, fully evaluated. Paths are absolute.
 type Sandbox struct {
@@ -46,6 +50,10 @@ type Sandbox struct {
 	// attribute and an element written out in the file ("command.2",
 	// "env.TOKEN").
 	Sensitive map[string]bool
+
+	// UIDMap and GIDMap map ids inside a user namespace to ids outside; nil
+	// means the default (see the launcher).
+	UIDMap, GIDMap []IDMap
 
 	// Security is how much privilege the command keeps.
 	Security Security
@@ -114,4 +122,10 @@ func (c *Config) Names() []string {
 		names[i] = s.Name
 	}
 	return names
+}
+
+// IDMap maps Count ids from Inside (in the sandbox's user namespace) to
+// Outside (on the host), as a line of /proc/PID/uid_map.
+type IDMap struct {
+	Inside, Outside, Count uint32
 }

@@ -24,6 +24,8 @@ var sandboxSchema = &hcl.BodySchema{
 		{Name: "oom_score_adj"},
 		{Name: "timeout"},
 		{Name: "user"},
+		{Name: "uid_map"},
+		{Name: "gid_map"},
 		{Name: "no_new_privileges"},
 		{Name: "seccomp"},
 		{Name: "count"},

@@ -90,9 +90,9 @@ func checkNamespaces(kinds []string, a *hcl.Attribute) hcl.Diagnostics {
 	seen := map[string]bool{}
 	for _, k := range kinds {
 		switch {
-		case !contains(Namespaces, k):
+		case !contains(NamespaceKinds, k):
 			diags = append(diags, invalid(a, "Unknown namespace",
-				"%q is not a namespace kind.%s Valid kinds: %s.", k, didYouMean(k, Namespaces), strings.Join(Namespaces, ", "))...)
+				"%q is not a namespace kind.%s Valid kinds: %s.", k, didYouMean(k, NamespaceKinds), strings.Join(NamespaceKinds, ", "))...)
 		case seen[k]:
 			diags = append(diags, invalid(a, "Duplicate namespace", "The namespace %q is listed twice.", k)...)
 		}

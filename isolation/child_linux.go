@@ -49,10 +49,6 @@ func childRun() *StepError {
 	if err != nil {
 		return err
 	}
-	// Nothing inside the sandbox may ptrace this process or read its memory.
-	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
-		return stepErr("make child non-dumpable", err)
-	}
 	// The spec arrives once the launcher has placed this process in its cgroup.
 	if spec.UnshareCgroup {
 		if err := unshareCgroup(); err != nil {
@@ -115,6 +111,13 @@ func Setup(s *Spec) *StepError {
 	}
 	if err := setOOMScoreAdj(s.OOMScoreAdj); err != nil {
 		return err
+	}
+	// From here until execve nothing inside the sandbox may ptrace this
+	// process or read its memory. Not earlier: in a user namespace a
+	// non-dumpable process no longer owns its /proc/self, which the mounts
+	// and oom_score_adj go through.
+	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
+		return stepErr("make child non-dumpable", err)
 	}
 	if err := enterWorkdir(s.Cwd); err != nil {
 		return err

@@ -18,7 +18,7 @@ import (
 func createCgroup(p *Plan) (isolation.Cgroup, []string, error) {
 	c := p.Cgroup
 	if c == nil {
-		return nil, nil, nil
+		return nil, p.Warnings(), nil
 	}
 	if len(c.Missing) > 0 && c.Strict {
 		return nil, nil, fmt.Errorf("cgroup controller %s missing on this host; set limits { strict = false } to run without these limits",

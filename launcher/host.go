@@ -16,8 +16,8 @@ type HostFS interface {
 // Host holds the facts about the machine that a plan depends on. Tests pass
 // a fake one; ProbeHost reads the real one.
 type Host struct {
-	// EUID is the launcher's effective user id.
-	EUID int
+	// EUID and EGID are the launcher's effective user and group ids.
+	EUID, EGID int
 	// Term is the TERM of the launcher's environment, passed on to sandboxes.
 	Term string
 	// FS is the host's filesystem, consulted for the host view.
@@ -35,6 +35,11 @@ func (osFS) Readlink(name string) (string, error)   { return os.Readlink(name) }
 
 // ProbeHost reads the facts of the running machine.
 func ProbeHost() *Host {
-	return &Host{EUID: os.Geteuid(), Term: os.Getenv("TERM"), FS: osFS{},
-		Cgroups: isolation.ProbeCgroups("/sys/fs/cgroup"), Kernel: kernelVersion()}
+	h := &Host{EUID: os.Geteuid(), EGID: os.Getegid(), Term: os.Getenv("TERM"), FS: osFS{},
+		Kernel: kernelVersion()}
+	if h.EUID == 0 {
+		// An unprivileged launcher cannot make cgroups: it runs without.
+		h.Cgroups = isolation.ProbeCgroups("/sys/fs/cgroup")
+	}
+	return h
 }

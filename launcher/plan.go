@@ -28,6 +28,12 @@ type Plan struct {
 	Cgroup *isolation.CgroupConfig `json:"cgroup,omitempty"`
 	// Timeout kills the sandbox after this wall time; 0 means never.
 	Timeout time.Duration `json:"timeout_ns,omitempty"`
+	// UIDMap and GIDMap are the user namespace's id maps, when it has one.
+	UIDMap []config.IDMap `json:"uid_map,omitempty"`
+	GIDMap []config.IDMap `json:"gid_map,omitempty"`
+	// Rootless is set when an unprivileged user starts the sandbox: only a
+	// user namespace gives it privileges, and inside only.
+	Rootless bool `json:"rootless,omitempty"`
 	// HostWarnings are protections the host cannot give this sandbox;
 	// Warnings adds the limits it cannot enforce.
 	HostWarnings []string `json:"warnings,omitempty"`
@@ -64,6 +70,7 @@ func NewPlan(s *config.Sandbox, h *Host) *Plan {
 		p.Spec.Cwd = "/"
 	}
 	applySecurity(p, s, h)
+	planUserNamespace(p, s, h)
 	p.Spec.Args = append([]string(nil), s.Command...)
 	p.Spec.Env = environment(s.Env, h.Term)
 	planResources(p, s, h)
@@ -80,7 +87,7 @@ func (p *Plan) WithArgs(args []string) *Plan {
 
 func orderedNamespaces(s *config.Sandbox) []string {
 	var out []string
-	for _, kind := range config.Namespaces {
+	for _, kind := range config.NamespaceKinds {
 		if s.HasNamespace(kind) {
 			out = append(out, kind)
 		}

@@ -15,7 +15,7 @@ import (
 // write, so it cannot replace the host's binary (CVE-2019-5736).
 var sealed struct {
 	once sync.Once
-	path string
+	fd   int
 	err  error
 }
 
@@ -27,33 +27,41 @@ const sealedSelfFD = 100
 // /proc/PID/fd/N of this process. Not /proc/self: a child cloned into a new
 // pid namespace under load sometimes fails to exec through its own
 // /proc/self/fd with EACCES (seen about once in a few hundred starts),
-// while the launcher's own entry is stable for as long as it lives.
-func sealedSelf() (string, error) {
+// while the launcher's own entry is stable for as long as it lives. A child
+// in a new user namespace may not look into the launcher's fds, though, so
+// it uses its own /proc/self/fd/N, which it inherited.
+func sealedSelf(userns bool) (string, error) {
 	sealed.once.Do(func() {
-		sealed.path, sealed.err = makeSealedSelf()
+		sealed.fd, sealed.err = makeSealedSelf()
 	})
-	return sealed.path, sealed.err
+	if sealed.err != nil {
+		return "", sealed.err
+	}
+	if userns {
+		return fmt.Sprintf("/proc/self/fd/%d", sealed.fd), nil
+	}
+	return fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), sealed.fd), nil
 }
 
-func makeSealedSelf() (string, error) {
+func makeSealedSelf() (int, error) {
 	fd, err := unix.MemfdCreate("sandbox", unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
 	if err != nil {
-		return "", fmt.Errorf("create memfd for the launcher binary: %w", err)
+		return -1, fmt.Errorf("create memfd for the launcher binary: %w", err)
 	}
 	mem := os.NewFile(uintptr(fd), "sandbox-memfd")
 	defer mem.Close()
 	if err := copySelf(mem); err != nil {
-		return "", err
+		return -1, err
 	}
 	seals := unix.F_SEAL_SEAL | unix.F_SEAL_SHRINK | unix.F_SEAL_GROW | unix.F_SEAL_WRITE
 	if _, err := unix.FcntlInt(mem.Fd(), unix.F_ADD_SEALS, seals); err != nil {
-		return "", fmt.Errorf("seal the launcher binary's memfd: %w", err)
+		return -1, fmt.Errorf("seal the launcher binary's memfd: %w", err)
 	}
 	high, err := unix.FcntlInt(mem.Fd(), unix.F_DUPFD_CLOEXEC, sealedSelfFD)
 	if err != nil {
-		return "", fmt.Errorf("move the launcher binary's memfd: %w", err)
+		return -1, fmt.Errorf("move the launcher binary's memfd: %w", err)
 	}
-	return fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), high), nil
+	return high, nil
 }
 
 func copySelf(dst *os.File) error {

@@ -11,7 +11,7 @@ import (
 )
 
 func TestSealedSelfCannotBeWritten(t *testing.T) {
-	path, err := sealedSelf()
+	path, err := sealedSelf(false)
 	if err != nil {
 		t.Fatalf("sealedSelf() = %v", err)
 	}

@@ -19,7 +19,7 @@ import (
 // cgroup (isolation.Spec.UnshareCgroup), because a v1 cgroup can only be
 // entered after the clone and the namespace's root is fixed when it is made.
 var cloneFlags = map[string]uintptr{
-	"uts": unix.CLONE_NEWUTS, "pid": unix.CLONE_NEWPID, "mount": unix.CLONE_NEWNS,
+	"user": unix.CLONE_NEWUSER, "uts": unix.CLONE_NEWUTS, "pid": unix.CLONE_NEWPID, "mount": unix.CLONE_NEWNS,
 	"ipc": unix.CLONE_NEWIPC, "net": unix.CLONE_NEWNET,
 }
 
@@ -64,7 +64,7 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup) (*Process, *Result, error)
 		return nil, nil, fmt.Errorf("create status pipe: %w", err)
 	}
 	defer statusR.Close()
-	self, err := sealedSelf()
+	self, err := sealedSelf(p.UIDMap != nil)
 	if err != nil {
 		specR.Close()
 		specW.Close()
@@ -86,6 +86,9 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup) (*Process, *Result, error)
 	statusW.Close()
 	if err != nil {
 		specW.Close()
+		if p.Rootless && p.UIDMap != nil {
+			return nil, nil, fmt.Errorf("start sandbox child: %w (%s)", err, usernsRestrictions())
+		}
 		return nil, nil, fmt.Errorf("start sandbox child: %w", err)
 	}
 	proc := &Process{plan: p, cmd: cmd, started: start, cgroup: cg}
@@ -130,6 +133,9 @@ func childCommand(self string, p *Plan, stdio Stdio, specR, statusW *os.File) *e
 	}
 	for _, ns := range p.Namespaces {
 		cmd.SysProcAttr.Cloneflags |= cloneFlags[ns]
+	}
+	if p.UIDMap != nil {
+		mapUsers(cmd.SysProcAttr, p)
 	}
 	return cmd
 }
@@ -213,3 +219,17 @@ func setExit(r *Result, ws syscall.WaitStatus) {
 // one P and no garbage collector make the Go runtime cheaper to start,
 // which counts when a batch starts hundreds of sandboxes.
 var childEnv = []string{"GOMAXPROCS=1", "GOGC=off"}
+
+// mapUsers writes the plan's id maps for the child's new user namespace and
+// makes the child root in it, so that it holds no privilege outside. An
+// unprivileged launcher may not allow setgroups there.
+func mapUsers(attr *syscall.SysProcAttr, p *Plan) {
+	for _, m := range p.UIDMap {
+		attr.UidMappings = append(attr.UidMappings, syscall.SysProcIDMap{ContainerID: int(m.Inside), HostID: int(m.Outside), Size: int(m.Count)})
+	}
+	for _, m := range p.GIDMap {
+		attr.GidMappings = append(attr.GidMappings, syscall.SysProcIDMap{ContainerID: int(m.Inside), HostID: int(m.Outside), Size: int(m.Count)})
+	}
+	attr.GidMappingsEnableSetgroups = !p.Rootless
+	attr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: p.Rootless}
+}

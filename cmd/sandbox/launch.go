@@ -16,9 +16,15 @@ var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP,
 	syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH}
 
 // checkHost fails with exit code 125 unless sandboxes can be started here.
-func checkHost(h *launcher.Host) error {
-	if h.EUID != 0 {
-		return exitf(exitSetup, "starting a sandbox needs root (try sudo); validate and plan work without it")
+// Without root, only sandboxes with a user namespace can start (rootless).
+func checkHost(h *launcher.Host, sbs []*config.Sandbox) error {
+	if h.EUID == 0 {
+		return nil
+	}
+	for _, s := range sbs {
+		if !s.HasNamespace("user") {
+			return exitf(exitSetup, "%s: starting a sandbox without root needs a user namespace: add \"user\" to its namespaces, or use sudo; validate and plan work without either", s.Name)
+		}
 	}
 	return nil
 }

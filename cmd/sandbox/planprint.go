@@ -33,6 +33,9 @@ func writePlan(w io.Writer, p *launcher.Plan, s *config.Sandbox) {
 		}
 	}
 	step("create namespaces: %s", strings.Join(p.Namespaces, " "))
+	if p.UIDMap != nil {
+		step("map ids into the user namespace: uid %s; gid %s; become root inside", idMaps(p.UIDMap), idMaps(p.GIDMap))
+	}
 	if p.Spec.UnshareCgroup {
 		step("once placed in its cgroup, enter a new cgroup namespace")
 	}
@@ -157,4 +160,13 @@ func rlimitValue(v uint64) string {
 		return "unlimited"
 	}
 	return strconv.FormatUint(v, 10)
+}
+
+// idMaps describes id maps as "0->100000 (65536 ids)".
+func idMaps(maps []config.IDMap) string {
+	var parts []string
+	for _, m := range maps {
+		parts = append(parts, fmt.Sprintf("%d->%d (%d ids)", m.Inside, m.Outside, m.Count))
+	}
+	return strings.Join(parts, ", ")
 }

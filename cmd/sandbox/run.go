@@ -46,7 +46,7 @@ func (e *env) run(file, name string, args []string) error {
 		return exitf(exitUsage, "%s has %d instances; run takes one, such as %s", name, len(sbs), sbs[0].Name)
 	}
 	host := e.probeHost()
-	if err := checkHost(host); err != nil {
+	if err := checkHost(host, sbs); err != nil {
 		return err
 	}
 	if err := e.preflight(cfg, []*config.Sandbox{sbs[0]}); err != nil {

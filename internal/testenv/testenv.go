@@ -78,6 +78,9 @@ func Build(t testing.TB, pkg string) string {
 	}
 	if buildDir == "" {
 		dir, err := os.MkdirTemp("", "sandbox-test-bin-")
+		if err == nil {
+			err = os.Chmod(dir, 0o755) // unprivileged test users run these too
+		}
 		if err != nil {
 			t.Fatalf("build %s: %v", pkg, err)
 		}
@@ -107,6 +110,13 @@ func Rootfs(t testing.TB) string {
 	dir := t.TempDir()
 	if err := MakeRootfs(dir, Probe(t)); err != nil {
 		t.Fatal(err)
+	}
+	// Traversable by everyone, so that root of a user namespace (an
+	// unprivileged id outside) can use it too.
+	for _, d := range []string{filepath.Dir(dir), dir} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return dir
 }

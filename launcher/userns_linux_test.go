@@ -1,0 +1,103 @@
+package launcher
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/internal/testenv"
+)
+
+func withUserNamespace(s *config.Sandbox) *config.Sandbox {
+	s.Namespaces = append([]string{"user"}, config.Namespaces...)
+	return s
+}
+
+// Root inside a user namespace is an unprivileged id outside.
+func TestSandboxUserNamespace(t *testing.T) {
+	testenv.RequireRoot(t)
+	rootfs := testenv.Rootfs(t)
+	if !testenv.HasBusybox(rootfs) {
+		t.Skip("needs busybox-static for cat")
+	}
+	s := withUserNamespace(sandboxFor(rootfs))
+	s.Command = []string{"/bin/cat", "/proc/self/uid_map", "/proc/self/gid_map"}
+	out, res := runSandbox(t, s)
+	if res.ExitCode != 0 {
+		t.Fatalf("exit %d (%s)", res.ExitCode, res.Describe())
+	}
+	want := fmt.Sprintf("0 %d %d", defaultOutside, defaultCount)
+	if got := strings.Join(strings.Fields(out), " "); got != want+" "+want {
+		t.Errorf("id maps inside = %q, want %q for uids and gids", got, want)
+	}
+	r := probe(t, withUserNamespace(sandboxFor(rootfs)))
+	if f := strings.Fields(r.Status["Uid"]); len(f) == 0 || f[0] != "0" {
+		t.Errorf("uid inside = %q, want 0", r.Status["Uid"])
+	}
+}
+
+// A user without privileges runs a sandbox with a user namespace: root
+// inside, its own uid outside, and no cgroup.
+func TestRootlessSandbox(t *testing.T) {
+	testenv.RequireRoot(t)
+	u := unprivilegedUser(t)
+	bin := testenv.Build(t, "github.com/hclsandbox/sandbox/cmd/sandbox")
+	rootfs := testenv.Rootfs(t)
+	if !testenv.HasBusybox(rootfs) {
+		t.Skip("needs busybox-static for sh")
+	}
+	cfg := filepath.Join(filepath.Dir(rootfs), "rootless.hcl")
+	body := fmt.Sprintf(`sandbox "rootless" {
+  rootfs     = %q
+  namespaces = ["user", "uts", "pid", "mount", "ipc", "net"]
+  command    = ["/bin/sh", "-c", "cat /proc/self/uid_map; echo uid=$(cat /proc/self/status | grep ^Uid)"]
+}
+`, rootfs)
+	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(bin, "run", cfg, "rootless")
+	cmd.Dir = "/"
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=/"}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: u.uid, Gid: u.gid}}
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("rootless run as uid %d: %v\nstdout: %s\nstderr: %s", u.uid, err, &stdout, &stderr)
+	}
+	if got, want := strings.Join(strings.Fields(stdout.String()), " "), fmt.Sprintf("0 %d 1 uid=Uid: 0 0 0 0", u.uid); got != want {
+		t.Errorf("rootless sandbox printed %q, want %q", got, want)
+	}
+	if !strings.Contains(stderr.String(), "started without root: no cgroup") {
+		t.Errorf("stderr = %q, want the warning that there is no cgroup", &stderr)
+	}
+}
+
+type testUser struct{ uid, gid uint32 }
+
+// unprivilegedUser creates a system user for the test and removes it after.
+func unprivilegedUser(t *testing.T) testUser {
+	t.Helper()
+	const name = "sandbox-rootless-test"
+	if _, err := user.Lookup(name); err != nil {
+		if out, err := exec.Command("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name).CombinedOutput(); err != nil {
+			t.Skipf("cannot create a test user: %v: %s", err, out)
+		}
+		t.Cleanup(func() { exec.Command("userdel", name).Run() })
+	}
+	u, err := user.Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	return testUser{uint32(uid), uint32(gid)}
+}
