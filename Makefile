@@ -10,8 +10,9 @@ DEBIAN  := examples/rootfs/debian
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
-build: ## build bin/sandbox
-	$(GO) build -o $(BIN) ./cmd/sandbox
+build: ## build bin/sandbox, with the lean sandbox child (cmd/sandbox-init) embedded
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags=-s -o launcher/sandbox-init ./cmd/sandbox-init
+	$(GO) build -tags embedchild -o $(BIN) ./cmd/sandbox
 
 run: build ## build and run examples/hello.hcl (needs root)
 	$(SUDO) $(BIN) up examples/hello.hcl

@@ -64,7 +64,15 @@ func makeSealedSelf() (int, error) {
 	return high, nil
 }
 
+// copySelf writes the child program into dst: the embedded sandbox-init
+// when this binary has one, else this binary itself.
 func copySelf(dst *os.File) error {
+	if len(childBinary) > 0 {
+		if _, err := dst.Write(childBinary); err != nil {
+			return fmt.Errorf("copy the sandbox child into a memfd: %w", err)
+		}
+		return nil
+	}
 	src, err := os.Open("/proc/self/exe")
 	if err != nil {
 		return fmt.Errorf("open the launcher binary: %w", err)
