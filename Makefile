@@ -5,7 +5,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUSYBOX := examples/rootfs/busybox
 DEBIAN  := examples/rootfs/debian
 
-.PHONY: help build run test rootfs-busybox rootfs-debian fmt lint clean bench-batch
+.PHONY: help build run test rootfs-busybox rootfs-debian fmt lint clean bench bench-batch
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ rootfs-debian: $(DEBIAN)/usr/bin/apt-get ## build the Debian stable rootfs of ex
 
 $(DEBIAN)/usr/bin/apt-get: scripts/rootfs-debian.sh
 	$(SUDO) scripts/rootfs-debian.sh $(DEBIAN)
+
+bench: build rootfs-busybox ## time sandbox run of /bin/true against crun, runc and bwrap (root)
+	$(SUDO) bench/startup.sh
 
 bench-batch: build rootfs-busybox ## time up of 100 sandboxes against 100 parallel crun runs (root)
 	$(SUDO) bench/batch.sh

@@ -1,0 +1,87 @@
+#!/bin/sh
+# bench/startup.sh: the cold start of one sandbox running /bin/true, against
+# crun, runc and bubblewrap, timed with hyperfine in one run. Prints each
+# tool's median and its ratio to sandbox's.
+#
+#   make bench               # as root; RUNS=100 for more samples
+#
+# Same isolation where the tools allow it: new uts, pid, mount, ipc, net and
+# cgroup namespaces, pivot_root into the busybox rootfs, a memory and pids
+# limit in a cgroup (sandbox, crun, runc), dropped capabilities and a seccomp
+# filter (sandbox and its default; crun and runc as `spec` makes them, which
+# has no seccomp). bubblewrap makes no cgroup.
+#
+# Debian's crun 1.8.1 refuses this kind of host's hybrid cgroup layout (v1
+# controllers plus an empty cgroup2 mount at /sys/fs/cgroup/unified), so
+# every tool — sandbox too, to keep the ratios fair — runs inside the same
+# wrapper: a private mount namespace with that mount detached,
+#   unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified; exec TOOL ...'
+set -eu
+
+RUNS=${RUNS:-60}
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=$root/bin/sandbox
+rootfs=$root/examples/rootfs/busybox
+[ "$(id -u)" = 0 ] || { echo "bench/startup.sh: run as root" >&2; exit 1; }
+[ -x "$bin" ] || { echo "bench/startup.sh: build $bin first (make build)" >&2; exit 1; }
+[ -x "$rootfs/bin/busybox" ] || { echo "bench/startup.sh: build $rootfs first (make rootfs-busybox)" >&2; exit 1; }
+
+need=""
+for tool in crun:crun runc:runc bwrap:bubblewrap hyperfine:hyperfine jq:jq; do
+	command -v "${tool%%:*}" >/dev/null || need="$need ${tool#*:}"
+done
+if [ -n "$need" ]; then
+	echo "installing$need" >&2
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
+fi
+
+work=$(mktemp -d /tmp/bench-startup.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+cat >"$work/wrap" <<'SH'
+#!/bin/sh
+exec unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec "$@"' sh "$@"
+SH
+chmod +x "$work/wrap"
+
+cat >"$work/true.hcl" <<HCL
+sandbox "startup-bench" {
+  rootfs  = "$rootfs"
+  command = ["/bin/true"]
+  limits {
+    memory = "256MiB"
+    pids   = 64
+  }
+}
+HCL
+
+# An OCI bundle for crun or runc ($1), made by its own `spec`, with the
+# same command, rootfs and limits.
+bundle() {
+	mkdir -p "$work/$1"
+	(cd "$work/$1" && "$1" spec)
+	jq --arg root "$rootfs" --arg cg "/sandbox/startup-bench-$1" '
+		.process.terminal = false | .process.args = ["/bin/true"] |
+		.root.path = $root | .root.readonly = true |
+		.linux.cgroupsPath = $cg |
+		.linux.resources.memory = {limit: 268435456} | .linux.resources.pids = {limit: 64}' \
+		"$work/$1/config.json" >"$work/$1/config.new"
+	mv "$work/$1/config.new" "$work/$1/config.json"
+}
+bundle crun
+bundle runc
+
+hyperfine -N --warmup 5 --runs "$RUNS" --export-json "$work/results.json" \
+	-n sandbox "$work/wrap $bin run $work/true.hcl startup-bench" \
+	-n crun "$work/wrap crun run --bundle $work/crun startup-bench-crun" \
+	-n runc "$work/wrap runc run --bundle $work/runc startup-bench-runc" \
+	-n bwrap "$work/wrap bwrap --unshare-all --die-with-parent --ro-bind $rootfs / --proc /proc --dev /dev /bin/true" \
+	>"$work/hyperfine.txt" 2>&1 || { cat "$work/hyperfine.txt" >&2; exit 1; }
+
+echo "cold start of /bin/true, median of $RUNS runs (same wrapper for every tool):"
+jq -r '
+	(.results[] | select(.command == "sandbox") | .median) as $s |
+	.results[] | "\(.command)\t\(.median * 1000 | . * 10 | round / 10) ms\t\(.median / $s * 100 | round / 100)x sandbox"' \
+	"$work/results.json" | column -t -s "$(printf '\t')"
+left=$(ls -d /sys/fs/cgroup/*/sandbox/startup-bench* /run/crun/startup-bench* /run/runc/startup-bench* 2>/dev/null | wc -l)
+echo "left behind (cgroups, runtime state): $left"
