@@ -41,6 +41,7 @@ func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext)
 	}
 	diags = append(diags, decodeAttrs(s, content.Attributes, ctx)...)
 	diags = append(diags, decodeResources(s, content, ctx)...)
+	diags = append(diags, decodeLifecycle(s, content.Attributes, ctx)...)
 	sortDiags(diags)
 	return s, diags
 }

@@ -22,6 +22,7 @@ var sandboxSchema = &hcl.BodySchema{
 		{Name: "namespaces"},
 		{Name: "oom_score_adj"},
 		{Name: "timeout"},
+		{Name: "init"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{{Type: "limits"}, {Type: "rlimits"}},
 }

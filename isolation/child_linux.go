@@ -62,6 +62,9 @@ func childRun() *StepError {
 	if err := Setup(spec); err != nil {
 		return err
 	}
+	if spec.Init {
+		return runInit(spec)
+	}
 	return execTarget(spec)
 }
 

@@ -30,6 +30,10 @@ type Plan struct {
 	// HostWarnings are protections the host cannot give this sandbox;
 	// Warnings adds the limits it cannot enforce.
 	HostWarnings []string `json:"warnings,omitempty"`
+
+	// initConfig is the configured init attribute, nil when unset, so that
+	// WithArgs can recompute the default for a new command.
+	initConfig *bool
 }
 
 // JSON returns the plan as indented JSON, the form `sandbox plan --json` prints.
@@ -61,6 +65,8 @@ func NewPlan(s *config.Sandbox, h *Host) *Plan {
 	p.Spec.Args = append([]string(nil), s.Command...)
 	p.Spec.Env = environment(s.Env, h.Term)
 	planResources(p, s, h)
+	p.initConfig = s.Init
+	p.Spec.Init = wantInit(s.Init, p.Spec.Args)
 	return p
 }
 
@@ -68,6 +74,7 @@ func NewPlan(s *config.Sandbox, h *Host) *Plan {
 func (p *Plan) WithArgs(args []string) *Plan {
 	q := *p
 	q.Spec.Args = append([]string(nil), args...)
+	q.Spec.Init = wantInit(q.initConfig, q.Spec.Args)
 	return &q
 }
 

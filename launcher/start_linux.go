@@ -181,6 +181,9 @@ func (p *Process) Wait() *Result {
 		r.SetupError = &isolation.StepError{Step: "wait", Msg: err.Error()}
 	} else {
 		setExit(r, p.cmd.ProcessState.Sys().(syscall.WaitStatus))
+		if p.plan.Spec.Init {
+			initExit(r)
+		}
 	}
 	p.finish(r, timedOut)
 	return r
