@@ -81,19 +81,27 @@ func TestInitForwardsSignals(t *testing.T) {
 // control) they stay zombies of PID 1. Zombies are counted from the host.
 func TestInitReapsOrphans(t *testing.T) {
 	for _, init := range []bool{true, false} {
-		s := shellSandbox(t, `i=0; while [ $i -lt 100 ]; do (sleep 0.1 &); i=$((i+1)); done; echo ready; exec sleep 2`)
+		s := shellSandbox(t, `i=0; while [ $i -lt 100 ]; do (sleep 1 &); i=$((i+1)); done; echo ready; exec sleep 10`)
 		s.Init = &init
 		proc, out := startWithPipe(t, s)
 		readLine(t, out)
-		time.Sleep(700 * time.Millisecond)
+		// The orphans end after a second: the control waits for all 100 zombies.
+		wait := 2 * time.Second
+		if !init {
+			wait = 5 * time.Second
+		}
 		zombies := zombiesOf(proc.Pid())
+		for deadline := time.Now().Add(wait); time.Now().Before(deadline) && (init || zombies < 100); {
+			time.Sleep(50 * time.Millisecond)
+			zombies = zombiesOf(proc.Pid())
+		}
 		proc.Signal(syscall.SIGKILL)
 		proc.Wait()
 		t.Logf("init=%v: %d zombies", init, zombies)
 		if init && zombies != 0 {
 			t.Errorf("with the init, %d zombies are left of 100 orphans; want 0", zombies)
 		}
-		if !init && zombies < 90 {
+		if !init && zombies < 100 {
 			t.Errorf("control without the init has %d zombies; the payload did not orphan 100 children", zombies)
 		}
 	}

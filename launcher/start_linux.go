@@ -36,11 +36,17 @@ type Process struct {
 // When a setup step fails, it returns a Result that names the step and a nil
 // Process; err is reserved for failures of the launcher itself.
 func Start(p *Plan, stdio Stdio) (*Process, *Result, error) {
-	cg, warnings, err := createCgroup(p)
+	return StartClaimed(p, stdio, nil)
+}
+
+// StartClaimed is Start for a sandbox whose name c holds: its record gets
+// the cgroup before the cgroup is made and the pid once the child runs.
+func StartClaimed(p *Plan, stdio Stdio, c *Claim) (*Process, *Result, error) {
+	cg, warnings, err := createCgroup(p, c)
 	if err != nil {
 		return nil, nil, err
 	}
-	proc, res, err := start(p, stdio, cg)
+	proc, res, err := start(p, stdio, cg, c)
 	if proc == nil {
 		if rerr := removeCgroup(cg); err == nil && res == nil {
 			err = rerr
@@ -52,7 +58,7 @@ func Start(p *Plan, stdio Stdio) (*Process, *Result, error) {
 }
 
 // start runs the child in cgroup cg and waits until its target runs.
-func start(p *Plan, stdio Stdio, cg isolation.Cgroup) (*Process, *Result, error) {
+func start(p *Plan, stdio Stdio, cg isolation.Cgroup, c *Claim) (*Process, *Result, error) {
 	specR, specW, err := os.Pipe()
 	if err != nil {
 		return nil, nil, fmt.Errorf("create plan pipe: %w", err)
@@ -82,6 +88,11 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup) (*Process, *Result, error)
 		return nil, nil, fmt.Errorf("start sandbox child: %w", err)
 	}
 	proc := &Process{plan: p, cmd: cmd, started: start, cgroup: cg}
+	if err := c.notePid(cmd.Process.Pid); err != nil {
+		specW.Close()
+		proc.kill()
+		return nil, nil, err
+	}
 	// On v1 the child is placed now, while it blocks reading the spec:
 	// sending the spec is what releases it.
 	if err := placeChild(cg, cmd.Process.Pid); err != nil {

@@ -70,3 +70,9 @@ func childrenOf(pid int) []int {
 	}
 	return out
 }
+
+// Live reports whether r's supervisor still runs: the same pid with the
+// same start time.
+func (r *Record) Live() bool {
+	return sameProcess(r.Supervisor, r.SupervisorStart)
+}

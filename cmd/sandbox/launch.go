@@ -8,6 +8,7 @@ import (
 	"syscall"
 
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher"
 )
 
@@ -101,7 +102,13 @@ func forwardSignals(r *running, skipTTY bool) (stop func()) {
 
 // launch starts one sandbox and waits for it.
 func (e *env) launch(r *running, plan *launcher.Plan, stdio launcher.Stdio) *launcher.Result {
-	proc, res, err := launcher.Start(plan, stdio)
+	claim, err := e.stateDir().Claim(plan, e.detached)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sandbox: %v\n", err)
+		return &launcher.Result{Name: plan.Name, ExitCode: exitSetup, SetupError: &isolation.StepError{Step: "claim name", Msg: err.Error()}}
+	}
+	defer claim.Release()
+	proc, res, err := launcher.StartClaimed(plan, stdio, claim)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "sandbox: %s: %v\n", plan.Name, err)
 		return &launcher.Result{Name: plan.Name, ExitCode: exitSetup}

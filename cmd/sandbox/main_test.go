@@ -28,6 +28,7 @@ func TestScripts(t *testing.T) {
 		Dir: filepath.Join("testdata", "script"),
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("NO_COLOR", "1")
+			e.Setenv("SANDBOX_RUN", filepath.Join(e.WorkDir, "run"))
 			return testenv.MakeRootfs(filepath.Join(e.WorkDir, "rootfs"), "")
 		},
 		Condition: func(cond string) (bool, error) {

@@ -26,6 +26,7 @@ type env struct {
 	format   string   // diagnostics: "text" or "json"
 	vars     []string // --var NAME=VALUE
 	varFiles []string // --var-file FILE
+	detached bool     // up -d: this process is the detached supervisor
 }
 
 // Main runs the command line and returns the process exit code.
@@ -87,6 +88,7 @@ tree: its own namespaces and root filesystem.
 	})
 	root.PersistentFlags().StringVar(&e.format, "format", "text", "diagnostics format: text, or json (one object per line)")
 	root.AddCommand(newUpCmd(e), newRunCmd(e), newValidateCmd(e), newPlanCmd(e), newFmtCmd(e))
+	root.AddCommand(lifecycleCmds(e)...)
 	return root
 }
 

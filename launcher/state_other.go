@@ -1,0 +1,29 @@
+//go:build !linux
+
+package launcher
+
+import "errors"
+
+// Claim is a locked name; sandboxes run only on Linux.
+type Claim struct{}
+
+// Claim fails: sandboxes run only on Linux.
+func (d StateDir) Claim(p *Plan, detached bool) (*Claim, error) { return nil, errors.ErrUnsupported }
+
+// Dir is empty off Linux.
+func (c *Claim) Dir() string { return "" }
+
+// Release does nothing off Linux.
+func (c *Claim) Release() error { return nil }
+
+// GCReport counts what a gc removed.
+type GCReport struct {
+	Records, Cgroups, Mounts, Killed int
+	Live                             []string
+}
+
+// GC fails: sandboxes run only on Linux.
+func (d StateDir) GC() (GCReport, error) { return GCReport{}, errors.ErrUnsupported }
+
+// Live is always false off Linux.
+func (r *Record) Live() bool { return false }
