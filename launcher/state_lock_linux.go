@@ -38,8 +38,9 @@ func (d StateDir) Claim(p *Plan, detached bool) (*Claim, error) {
 	if err != nil {
 		return nil, err
 	}
+	file, _ := filepath.Abs(p.File)
 	c := &Claim{dir: d.Dir(p.Name), lock: lock, rec: Record{
-		Name: p.Name, PlanDigest: PlanDigest(p), ConfigFile: p.File, Started: time.Now(),
+		Name: p.Name, PlanDigest: PlanDigest(p), ConfigFile: file, Started: time.Now(),
 		Supervisor: os.Getpid(), SupervisorStart: startTime(os.Getpid()), Detached: detached,
 		Init: p.Spec.Init, StopSignal: DefaultStopSignal, StopTimeout: DefaultStopTimeout,
 	}}

@@ -2,7 +2,10 @@
 
 package launcher
 
-import "errors"
+import (
+	"errors"
+	"time"
+)
 
 // Claim is a locked name; sandboxes run only on Linux.
 type Claim struct{}
@@ -27,3 +30,9 @@ func (d StateDir) GC() (GCReport, error) { return GCReport{}, errors.ErrUnsuppor
 
 // Live is always false off Linux.
 func (r *Record) Live() bool { return false }
+
+// Statuses fails: sandboxes run only on Linux.
+func (d StateDir) Statuses(now time.Time) ([]Status, error) { return nil, errors.ErrUnsupported }
+
+// Stop fails: sandboxes run only on Linux.
+func (d StateDir) Stop(name string, o StopOptions) error { return errors.ErrUnsupported }

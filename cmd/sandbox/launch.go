@@ -8,7 +8,6 @@ import (
 	"syscall"
 
 	"github.com/hclsandbox/sandbox/config"
-	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher"
 )
 
@@ -102,19 +101,9 @@ func forwardSignals(r *running, skipTTY bool) (stop func()) {
 
 // launch starts one sandbox and waits for it.
 func (e *env) launch(r *running, plan *launcher.Plan, stdio launcher.Stdio) *launcher.Result {
-	claim, err := e.stateDir().Claim(plan, e.detached)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "sandbox: %v\n", err)
-		return &launcher.Result{Name: plan.Name, ExitCode: exitSetup, SetupError: &isolation.StepError{Step: "claim name", Msg: err.Error()}}
-	}
-	defer claim.Release()
-	proc, res, err := launcher.StartClaimed(plan, stdio, claim)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "sandbox: %s: %v\n", plan.Name, err)
-		return &launcher.Result{Name: plan.Name, ExitCode: exitSetup}
-	}
-	if res != nil {
-		fmt.Fprintf(e.stderr, "sandbox: %s: %s\n", plan.Name, res.SetupError)
+	proc, res, release := e.start(plan, stdio)
+	defer release()
+	if proc == nil {
 		return res
 	}
 	for _, w := range proc.Warnings() {

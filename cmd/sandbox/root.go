@@ -26,7 +26,11 @@ type env struct {
 	format   string   // diagnostics: "text" or "json"
 	vars     []string // --var NAME=VALUE
 	varFiles []string // --var-file FILE
-	detached bool     // up -d: this process is the detached supervisor
+
+	// up -d: detached is set in the supervisor, which reports each
+	// sandbox's start to the command that detached it through ready.
+	detached bool
+	ready    *readiness
 }
 
 // Main runs the command line and returns the process exit code.

@@ -9,7 +9,7 @@ import (
 )
 
 func newUpCmd(e *env) *cobra.Command {
-	return e.addVarFlags(&cobra.Command{
+	return e.addDetachFlag(e.addVarFlags(&cobra.Command{
 		Use:   "up [FILE|DIR]... [NAME]...",
 		Short: "Run the declared sandboxes in the foreground",
 		Long: `Run every sandbox declared in the given files and directories, or only the
@@ -23,7 +23,7 @@ name. With no file, ./*.hcl is loaded.
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return e.up(args)
 		},
-	})
+	}))
 }
 
 func (e *env) up(args []string) error {
@@ -46,6 +46,7 @@ func (e *env) up(args []string) error {
 	r := &running{}
 	stop := forwardSignals(r, false)
 	defer stop()
+	e.ready.expect(len(sbs))
 	results := make([]*launcher.Result, len(sbs))
 	var wg sync.WaitGroup
 	for i, plan := range buildPlans(sbs, host) {
