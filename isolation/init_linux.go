@@ -22,6 +22,8 @@ type initProc struct {
 	target int
 	// waiters get the status of processes started by exec requests.
 	waiters map[int]chan<- unix.WaitStatus
+	// spawns are exec requests for the locked thread to start.
+	spawns chan spawnRequest
 }
 
 // runInit starts the target as a child of this process, which stays as
@@ -37,14 +39,14 @@ func runInit(s *Spec) *StepError {
 	}
 	sigs := make(chan os.Signal, 64)
 	signal.Notify(sigs, append([]os.Signal{syscall.SIGCHLD}, InitSignals...)...)
-	in := &initProc{waiters: map[int]chan<- unix.WaitStatus{}}
+	in := &initProc{waiters: map[int]chan<- unix.WaitStatus{}, spawns: make(chan spawnRequest)}
 	if err := in.startTarget(s); err != nil {
 		return err
 	}
 	// The target runs: closing the status pipe tells the launcher so.
 	unix.Close(StatusFD)
 	startExecServer(in, s)
-	os.Exit(in.loop(sigs))
+	os.Exit(in.loop(sigs, s))
 	return nil
 }
 
@@ -85,19 +87,22 @@ func targetAttr() *syscall.SysProcAttr {
 	return a
 }
 
-// loop forwards signals and reaps until the target has ended, and returns
-// the exit code that reports its end: its own, or 128+N for signal N.
-func (in *initProc) loop(sigs <-chan os.Signal) int {
-	for sig := range sigs {
-		if sig != syscall.SIGCHLD {
-			in.forward(sig.(syscall.Signal))
-			continue
-		}
-		if code, done := in.reap(); done {
-			return code
+// loop forwards signals, reaps and starts exec'd commands until the
+// target has ended, and returns the exit code that reports its end: its
+// own, or 128+N for signal N. It runs on the locked thread.
+func (in *initProc) loop(sigs <-chan os.Signal, s *Spec) int {
+	for {
+		select {
+		case r := <-in.spawns:
+			in.spawn(r, s)
+		case sig := <-sigs:
+			if sig != syscall.SIGCHLD {
+				in.forward(sig.(syscall.Signal))
+			} else if code, done := in.reap(); done {
+				return code
+			}
 		}
 	}
-	return 125
 }
 
 func (in *initProc) forward(sig syscall.Signal) {

@@ -59,6 +59,13 @@ func StartClaimed(p *Plan, stdio Stdio, c *Claim) (*Process, *Result, error) {
 
 // start runs the child in cgroup cg and waits until its target runs.
 func start(p *Plan, stdio Stdio, cg isolation.Cgroup, c *Claim) (*Process, *Result, error) {
+	spec, execL, err := c.execSocket(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	if execL != nil {
+		defer execL.Close()
+	}
 	specR, specW, err := os.Pipe()
 	if err != nil {
 		return nil, nil, fmt.Errorf("create plan pipe: %w", err)
@@ -71,6 +78,9 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup, c *Claim) (*Process, *Resu
 	}
 	defer statusR.Close()
 	cmd := childCommand(p, stdio, specR, statusW)
+	if execL != nil {
+		cmd.ExtraFiles = append(cmd.ExtraFiles, execL) // fd 5: isolation.ExecFD
+	}
 	closeFD, err := intoCgroup(cmd, cg)
 	if err != nil {
 		specR.Close()
@@ -100,7 +110,7 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup, c *Claim) (*Process, *Resu
 		proc.kill()
 		return nil, nil, err
 	}
-	if err := sendSpec(specW, &p.Spec); err != nil {
+	if err := sendSpec(specW, spec); err != nil {
 		proc.kill()
 		return nil, nil, err
 	}
