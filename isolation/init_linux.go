@@ -14,6 +14,32 @@ import (
 var InitSignals = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP,
 	syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH}
 
+// holdSignals catches InitSignals from the start of the child, so that a
+// signal sent while the sandbox is set up (a stop right after the start)
+// neither kills the child mid-step, as the Go runtime's default action
+// would, nor is lost: the init forwards it once the target runs.
+func holdSignals() chan os.Signal {
+	sigs := make(chan os.Signal, 64)
+	signal.Notify(sigs, InitSignals...)
+	return sigs
+}
+
+// exitIfStopped ends the child, without executing the target, when a
+// signal whose default action ends a process arrived during setup.
+func exitIfStopped(sigs chan os.Signal) {
+	for {
+		select {
+		case sig := <-sigs:
+			if sig != syscall.SIGWINCH {
+				os.Exit(128 + int(sig.(syscall.Signal)))
+			}
+		default:
+			signal.Stop(sigs)
+			return
+		}
+	}
+}
+
 // initProc is the child staying as the sandbox's PID 1 (Spec.Init).
 type initProc struct {
 	// mu is held while a process is started and while children are
@@ -32,13 +58,12 @@ type initProc struct {
 // inherits this locked thread's credentials, capabilities and seccomp
 // filter, exactly as if it had been executed in place. It returns only
 // when the target cannot be started.
-func runInit(s *Spec) *StepError {
+func runInit(s *Spec, sigs chan os.Signal) *StepError {
 	// Without a pid namespace orphans must still come here, not to the host's init.
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
 		return stepErr("become child subreaper", err)
 	}
-	sigs := make(chan os.Signal, 64)
-	signal.Notify(sigs, append([]os.Signal{syscall.SIGCHLD}, InitSignals...)...)
+	signal.Notify(sigs, syscall.SIGCHLD)
 	in := &initProc{waiters: map[int]chan<- unix.WaitStatus{}, spawns: make(chan spawnRequest)}
 	if err := in.startTarget(s); err != nil {
 		return err

@@ -118,6 +118,7 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup, c *Claim) (*Process, *Resu
 		cmd.Wait()
 		return nil, &Result{Name: p.Name, ExitCode: stepErr.ExitCode(), SetupError: stepErr, Duration: time.Since(start)}, nil
 	}
+	c.noteRunning()
 	return proc, nil, nil
 }
 

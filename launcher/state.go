@@ -39,6 +39,8 @@ type Record struct {
 	// is another process and is never signalled.
 	Pid      int    `json:"pid,omitempty"`
 	PidStart uint64 `json:"pid_start,omitempty"`
+	// Running is set once setup is over and the target runs.
+	Running bool `json:"running,omitempty"`
 	// Cgroup is the sandbox's cgroup, set before it is made.
 	Cgroup     *isolation.CgroupRef `json:"cgroup,omitempty"`
 	CgroupDirs []string             `json:"cgroup_dirs,omitempty"`

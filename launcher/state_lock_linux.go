@@ -165,3 +165,9 @@ func (c *Claim) noteCgroup(cg isolation.Cgroup) error {
 func (c *Claim) notePid(pid int) error {
 	return c.update(func(r *Record) { r.Pid, r.PidStart = pid, startTime(pid) })
 }
+
+// noteRunning records that the target runs: setup is over, so the
+// sandbox may be signalled.
+func (c *Claim) noteRunning() {
+	c.update(func(r *Record) { r.Running = true })
+}

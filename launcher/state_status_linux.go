@@ -29,7 +29,7 @@ func statusOf(r *Record, now time.Time) Status {
 	switch {
 	case !r.Live():
 		s.State = "stale"
-	case r.Pid == 0:
+	case !r.Running:
 		s.State = "starting"
 	}
 	if r.Cgroup == nil {

@@ -25,6 +25,7 @@ func (d StateDir) Stop(name string, o StopOptions) error {
 		return err
 	}
 	if r.Live() {
+		r = d.awaitSetup(r, 5*time.Second)
 		sig, timeout := stopSettings(r, o)
 		if !signalAndWait(r, sig, timeout) {
 			killRecorded(r)
@@ -34,6 +35,21 @@ func (d StateDir) Stop(name string, o StopOptions) error {
 		}
 	}
 	return d.collect(name)
+}
+
+// awaitSetup waits until r's sandbox has finished its setup, so that the
+// stop signal reaches the target rather than a half-built sandbox, and
+// returns the record as it is then.
+func (d StateDir) awaitSetup(r *Record, wait time.Duration) *Record {
+	for deadline := time.Now().Add(wait); !r.Running && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+		next, err := d.Read(r.Name)
+		if err != nil {
+			break
+		}
+		r = next
+	}
+	return r
 }
 
 // stopSettings are the signal and timeout for r, with o's overrides.

@@ -10,7 +10,7 @@ import (
 type Status struct {
 	Name string `json:"name"`
 	Pid  int    `json:"pid"`
-	// State is "running", "starting" (no pid yet) or "stale" (its
+	// State is "running", "starting" (being set up) or "stale" (its
 	// supervisor is gone; gc cleans it up).
 	State  string        `json:"status"`
 	Uptime time.Duration `json:"uptime_ns"`
