@@ -261,3 +261,30 @@ func TestClaimRefusesLiveName(t *testing.T) {
 		t.Errorf("the first claim's record is gone: %v", err)
 	}
 }
+
+// TestGCDetachesRecordedMounts leaves a host mount that a dead launcher
+// recorded; gc detaches it.
+func TestGCDetachesRecordedMounts(t *testing.T) {
+	testenv.RequireRoot(t)
+	target := t.TempDir()
+	state := StateDir{Root: t.TempDir()}
+	claim, err := state.Claim(&Plan{Name: "mounted"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := claim.NoteMount(target); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mount("tmpfs", target, "tmpfs", 0, "size=1m"); err != nil {
+		t.Fatalf("mount tmpfs on %s: %v", target, err)
+	}
+	t.Cleanup(func() { syscall.Unmount(target, syscall.MNT_DETACH) })
+	claim.lock.Close() // as if the launcher had died: the lock is gone, the record stays
+	rep, err := state.GC()
+	if err != nil || rep.Records != 1 || rep.Mounts != 1 {
+		t.Errorf("GC() = %+v, %v; want 1 record and 1 mount removed", rep, err)
+	}
+	if strings.Contains(mountPoints(t), target) {
+		t.Errorf("%s is still mounted after gc", target)
+	}
+}

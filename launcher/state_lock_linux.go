@@ -171,3 +171,9 @@ func (c *Claim) notePid(pid int) error {
 func (c *Claim) noteRunning() {
 	c.update(func(r *Record) { r.Running = true })
 }
+
+// NoteMount records a host mount point made for the sandbox, before it is
+// made, so that gc detaches it if the launcher dies before it can.
+func (c *Claim) NoteMount(target string) error {
+	return c.update(func(r *Record) { r.Mounts = append(r.Mounts, target) })
+}

@@ -50,3 +50,6 @@ type ExecRequest struct {
 func (d StateDir) Exec(name string, req ExecRequest, sigs <-chan os.Signal) (int, error) {
 	return 0, errors.ErrUnsupported
 }
+
+// NoteMount fails: sandboxes run only on Linux.
+func (c *Claim) NoteMount(target string) error { return errors.ErrUnsupported }
