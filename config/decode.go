@@ -46,6 +46,7 @@ func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext)
 	diags = append(diags, decodeIDMaps(s, content.Attributes, ctx)...)
 	diags = append(diags, decodeStop(s, content.Attributes, ctx)...)
 	diags = append(diags, decodeDepends(s, content.Attributes, ctx)...)
+	diags = append(diags, decodeLifecycle(s, content.Attributes, ctx)...)
 	sortDiags(diags)
 	return s, diags
 }

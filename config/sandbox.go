@@ -44,6 +44,10 @@ type Sandbox struct {
 	Resources
 	// Batching is the fan-out key, dependencies and stop settings.
 	Batching
+	// Init runs a small init as the sandbox's PID 1 that forwards signals
+	// to the command and reaps orphans; nil means the default: on when the
+	// command is a shell.
+	Init *bool
 
 	// Sensitive holds the values that derive from a sensitive variable, for
 	// output meant for people to hide: an attribute name ("hostname"), or an

@@ -33,6 +33,7 @@ var sandboxSchema = &hcl.BodySchema{
 		{Name: "depends_on"},
 		{Name: "stop_signal"},
 		{Name: "stop_timeout"},
+		{Name: "init"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{{Type: "limits"}, {Type: "rlimits"}, {Type: "rootfs"}, {Type: "mount"}, {Type: "capabilities"}},
 }

@@ -38,6 +38,7 @@ func ChildMain() {
 
 // childRun carries out the spec; it returns only on failure.
 func childRun() *StepError {
+	sigs := holdSignals()
 	if _, _, e := unix.Syscall(unix.SYS_FCNTL, StatusFD, unix.F_SETFD, unix.FD_CLOEXEC); e != 0 {
 		return stepErr("mark status fd close-on-exec", e)
 	}
@@ -58,6 +59,10 @@ func childRun() *StepError {
 	if err := Setup(spec); err != nil {
 		return err
 	}
+	if spec.Init {
+		return runInit(spec, sigs)
+	}
+	exitIfStopped(sigs)
 	return execTarget(spec)
 }
 

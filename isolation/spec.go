@@ -42,6 +42,13 @@ type Spec struct {
 	OOMScoreAdj int `json:"oom_score_adj"`
 	// Rlimits are set in order, after every other step but the exec.
 	Rlimits []Rlimit `json:"rlimits,omitempty"`
+	// Init keeps the child as PID 1 once every step is done: it starts the
+	// target, forwards signals to it, reaps orphans and exits with the
+	// target's status.
+	Init bool `json:"init,omitempty"`
+	// ExecServer is set by the launcher when it passes the init a
+	// listening exec socket on ExecFD; it is not part of a printed plan.
+	ExecServer bool `json:"exec_server,omitempty"`
 }
 
 // Rlimit is one resource limit of the target, as setrlimit(2) takes it.

@@ -15,7 +15,7 @@ import (
 // createCgroup makes the sandbox's cgroup and performs its writes. A limit
 // whose controller the host lacks fails the start unless the plan is not
 // strict; then it is one of the returned warnings.
-func createCgroup(p *Plan) (isolation.Cgroup, []string, error) {
+func createCgroup(p *Plan, claim *Claim) (isolation.Cgroup, []string, error) {
 	c := p.Cgroup
 	if c == nil {
 		return nil, p.Warnings(), nil
@@ -30,6 +30,9 @@ func createCgroup(p *Plan) (isolation.Cgroup, []string, error) {
 	}
 	cg, err := isolation.NewCgroup(c, SafeName(p.Name))
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := claim.noteCgroup(cg); err != nil {
 		return nil, nil, err
 	}
 	w, err := cg.Create()

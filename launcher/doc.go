@@ -6,4 +6,52 @@
 // with isolation.ChildArg in new namespaces, sends the plan's Spec on an
 // inherited pipe and waits on a status pipe until the target has been
 // executed (the pipe closes) or a named step has failed (the child writes it).
+//
+// # State
+//
+// Every sandbox started through StartClaimed has a directory in a StateDir
+// ($SANDBOX_RUN, default /run/sandbox) named after it, holding a lock file
+// and a Record. The supervisor takes an flock on the lock before anything
+// else and holds it until the record is removed, last, after the cgroup;
+// the kernel drops the lock when the supervisor dies however it dies. So
+// a lock that can be taken is proof that the supervisor is gone, which is
+// what gc, and up for the names it starts, rely on: never a guess from a
+// pid. The record names the cgroup before the cgroup is made, and the
+// first process with its start time, so that cleanup reaches everything
+// through the cgroup and signals a pid only while it is still the same
+// process.
+//
+// # Exec: joining a running sandbox
+//
+// setns(2) into a mount or user namespace is refused to a multi-threaded
+// process, and a Go process is multi-threaded before main runs. runc
+// solves this with a C constructor (nsexec) that joins the namespaces
+// before the Go runtime starts; that needs cgo in every build of the
+// binary. util-linux nsenter could join for us, but the command would
+// then still need the sandbox's capabilities, seccomp filter, user,
+// rlimits and cgroup applied by a second program, a second copy of the
+// isolation steps that would drift from the first.
+//
+// Instead the sandbox's own init starts exec'd commands. When a claimed
+// sandbox runs the init (Spec.Init), the launcher binds a SOCK_SEQPACKET
+// socket, exec.sock, in the sandbox's state directory (mode 0700, so only
+// root on the host reaches it; nothing inside the sandbox can, as the
+// path lies outside its root and the init's fds are close-on-exec and
+// not dumpable) and passes the listening socket to the child as
+// isolation.ExecFD. `sandbox exec` connects and sends the argv, extra
+// environment and working directory, with its stdin, stdout and stderr
+// as SCM_RIGHTS. The init forks the command from the locked OS thread on
+// which it performed every isolation step, so the command inherits
+// exactly what the sandbox's own command has: every namespace (mount and
+// user included, never joined, simply inherited), the cgroup and cgroup
+// namespace, root, capabilities, no_new_privs, seccomp filter, user,
+// rlimits. It is started in a new session, without a controlling
+// terminal. The init reaps it, passes on the signals the client sends,
+// and reports its pid and then its exit status on the connection.
+//
+// The cost: exec needs the init (init = true, the default for shells);
+// `sandbox exec` on a sandbox without one says so. The Go runtime's other
+// threads in the init keep the privileges of the launcher's child, which
+// is why requests are served only from the locked thread and the init is
+// non-dumpable.
 package launcher

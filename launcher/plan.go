@@ -41,6 +41,10 @@ type Plan struct {
 	// StopTimeout. Zero means the defaults, SIGTERM and 10s (see Stop).
 	StopSignal  syscall.Signal `json:"stop_signal,omitempty"`
 	StopTimeout time.Duration  `json:"stop_timeout_ns,omitempty"`
+
+	// initConfig is the configured init attribute, nil when unset, so that
+	// WithArgs can recompute the default for a new command.
+	initConfig *bool
 }
 
 // JSON returns the plan as indented JSON, the form `sandbox plan --json` prints.
@@ -75,6 +79,8 @@ func NewPlan(s *config.Sandbox, h *Host) *Plan {
 	p.Spec.Env = environment(s.Env, h.Term)
 	planResources(p, s, h)
 	planStop(p, s)
+	p.initConfig = s.Init
+	p.Spec.Init = wantInit(s.Init, p.Spec.Args)
 	return p
 }
 
@@ -82,6 +88,7 @@ func NewPlan(s *config.Sandbox, h *Host) *Plan {
 func (p *Plan) WithArgs(args []string) *Plan {
 	q := *p
 	q.Spec.Args = append([]string(nil), args...)
+	q.Spec.Init = wantInit(q.initConfig, q.Spec.Args)
 	return &q
 }
 

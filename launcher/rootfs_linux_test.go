@@ -118,18 +118,6 @@ func TestRootfsTamperedLockedDirRefused(t *testing.T) {
 	}
 }
 
-// shellSandbox runs a busybox shell script on a fresh rootfs.
-func shellSandbox(t *testing.T, script string) *config.Sandbox {
-	t.Helper()
-	root := testenv.Rootfs(t)
-	if !testenv.HasBusybox(root) {
-		t.Skip("needs a static busybox (Debian's busybox-static)")
-	}
-	s := sandboxFor(root)
-	s.Command = []string{"/bin/sh", "-c", script}
-	return s
-}
-
 // Checklist 8: an ephemeral sandbox that deletes and rewrites files leaves
 // its rootfs byte-for-byte unchanged.
 func TestRootfsEphemeralLeavesRootfsUnchanged(t *testing.T) {

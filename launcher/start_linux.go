@@ -36,11 +36,17 @@ type Process struct {
 // When a setup step fails, it returns a Result that names the step and a nil
 // Process; err is reserved for failures of the launcher itself.
 func Start(p *Plan, stdio Stdio) (*Process, *Result, error) {
-	cg, warnings, err := createCgroup(p)
+	return StartClaimed(p, stdio, nil)
+}
+
+// StartClaimed is Start for a sandbox whose name c holds: its record gets
+// the cgroup before the cgroup is made and the pid once the child runs.
+func StartClaimed(p *Plan, stdio Stdio, c *Claim) (*Process, *Result, error) {
+	cg, warnings, err := createCgroup(p, c)
 	if err != nil {
 		return nil, nil, err
 	}
-	proc, res, err := start(p, stdio, cg)
+	proc, res, err := start(p, stdio, cg, c)
 	if proc == nil {
 		if rerr := removeCgroup(cg); err == nil && res == nil {
 			err = rerr
@@ -52,7 +58,14 @@ func Start(p *Plan, stdio Stdio) (*Process, *Result, error) {
 }
 
 // start runs the child in cgroup cg and waits until its target runs.
-func start(p *Plan, stdio Stdio, cg isolation.Cgroup) (*Process, *Result, error) {
+func start(p *Plan, stdio Stdio, cg isolation.Cgroup, c *Claim) (*Process, *Result, error) {
+	spec, execL, err := c.execSocket(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	if execL != nil {
+		defer execL.Close()
+	}
 	specR, specW, err := os.Pipe()
 	if err != nil {
 		return nil, nil, fmt.Errorf("create plan pipe: %w", err)
@@ -72,6 +85,9 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup) (*Process, *Result, error)
 		return nil, nil, err
 	}
 	cmd := childCommand(self, p, stdio, specR, statusW)
+	if execL != nil {
+		cmd.ExtraFiles = append(cmd.ExtraFiles, execL) // fd 5: isolation.ExecFD
+	}
 	closeFD, err := intoCgroup(cmd, cg)
 	if err != nil {
 		specR.Close()
@@ -92,6 +108,11 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup) (*Process, *Result, error)
 		return nil, nil, fmt.Errorf("start sandbox child: %w", err)
 	}
 	proc := &Process{plan: p, cmd: cmd, started: start, cgroup: cg}
+	if err := c.notePid(cmd.Process.Pid); err != nil {
+		specW.Close()
+		proc.kill()
+		return nil, nil, err
+	}
 	// On v1 the child is placed now, while it blocks reading the spec:
 	// sending the spec is what releases it.
 	if err := placeChild(cg, cmd.Process.Pid); err != nil {
@@ -99,7 +120,7 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup) (*Process, *Result, error)
 		proc.kill()
 		return nil, nil, err
 	}
-	if err := sendSpec(specW, &p.Spec); err != nil {
+	if err := sendSpec(specW, spec); err != nil {
 		proc.kill()
 		return nil, nil, err
 	}
@@ -107,6 +128,7 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup) (*Process, *Result, error)
 		cmd.Wait()
 		return nil, &Result{Name: p.Name, ExitCode: stepErr.ExitCode(), SetupError: stepErr, Duration: time.Since(start)}, nil
 	}
+	c.noteRunning()
 	return proc, nil, nil
 }
 
@@ -200,6 +222,9 @@ func (p *Process) Wait() *Result {
 		r.SetupError = &isolation.StepError{Step: "wait", Msg: err.Error()}
 	} else {
 		setExit(r, p.cmd.ProcessState.Sys().(syscall.WaitStatus))
+		if p.plan.Spec.Init {
+			initExit(r)
+		}
 	}
 	p.finish(r, timedOut)
 	return r

@@ -26,3 +26,8 @@ func (p *Process) Warnings() []string { return nil }
 
 // Wait reports a launcher failure off Linux.
 func (p *Process) Wait() *Result { return &Result{ExitCode: 125} }
+
+// StartClaimed fails: sandboxes run only on Linux.
+func StartClaimed(p *Plan, stdio Stdio, c *Claim) (*Process, *Result, error) {
+	return nil, nil, errors.ErrUnsupported
+}

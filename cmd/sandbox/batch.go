@@ -36,6 +36,8 @@ type job struct {
 	began   time.Time
 	// outs are its stdout and stderr line writers, flushed when it ends.
 	outs [2]*lineWriter
+	// release frees its name once it has ended; set by launch.
+	release func()
 }
 
 // jobDep is a dependency on another job of the batch.
@@ -173,7 +175,13 @@ func (b *batch) start(j *job) {
 		proc, res, err := b.launch(j)
 		b.events <- event{j: j, proc: proc, res: res, err: err}
 		if proc != nil {
-			b.events <- event{j: j, finished: true, res: proc.Wait()}
+			res = proc.Wait()
+		}
+		if j.release != nil {
+			j.release()
+		}
+		if proc != nil {
+			b.events <- event{j: j, finished: true, res: res}
 		}
 	}()
 }

@@ -166,13 +166,15 @@ func (bo *batchOutput) launch(j *job) (*launcher.Process, *launcher.Result, erro
 		stdio.Stdout, stdio.Stderr = so, se
 		j.outs = [2]*lineWriter{so, se}
 	}
-	proc, res, err := launcher.Start(j.plan, stdio)
+	// Through the name's claim: a record while it runs, and up -d's report.
+	proc, res, release := bo.e.start(j.plan, stdio)
+	j.release = release
 	if proc != nil {
 		for _, w := range proc.Warnings() {
 			bo.mux.emit(bo.e.stderr, nil, []byte("sandbox: "+j.plan.Name+": warning: "+w))
 		}
 	}
-	return proc, res, err
+	return proc, res, nil
 }
 
 // ended flushes j's partial last lines once its output is complete.

@@ -106,13 +106,9 @@ func forwardSignals(r *running) (stop func()) {
 
 // launch starts one sandbox and waits for it.
 func (e *env) launch(r *running, plan *launcher.Plan, stdio launcher.Stdio) *launcher.Result {
-	proc, res, err := launcher.Start(plan, stdio)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "sandbox: %s: %v\n", plan.Name, err)
-		return &launcher.Result{Name: plan.Name, ExitCode: exitSetup}
-	}
-	if res != nil {
-		fmt.Fprintf(e.stderr, "sandbox: %s: %s\n", plan.Name, res.SetupError)
+	proc, res, release := e.start(plan, stdio)
+	defer release()
+	if proc == nil {
 		return res
 	}
 	for _, w := range proc.Warnings() {

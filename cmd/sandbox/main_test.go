@@ -35,6 +35,7 @@ func TestScripts(t *testing.T) {
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("NO_COLOR", "1")
 			e.Setenv("SANDBOX_HOME", filepath.Join(e.WorkDir, ".sandbox-home"))
+			e.Setenv("SANDBOX_RUN", filepath.Join(e.WorkDir, "run"))
 			return testenv.MakeRootfs(filepath.Join(e.WorkDir, "rootfs"), "")
 		},
 		Condition: func(cond string) (bool, error) {

@@ -65,7 +65,12 @@ func writePlan(w io.Writer, p *launcher.Plan, s *config.Sandbox) {
 	step("set oom_score_adj %d", p.Spec.OOMScoreAdj)
 	step("chdir %s", redact(s, "workdir", p.Spec.Cwd))
 	writeSecuritySteps(w, p, step)
-	step("execve %s", quoteArgs(redactArgs(s, p.Spec.Args)))
+	if p.Spec.Init {
+		step("stay as PID 1 (init): forward signals to the command, reap orphans, serve exec")
+		step("fork and execve %s", quoteArgs(redactArgs(s, p.Spec.Args)))
+	} else {
+		step("execve %s", quoteArgs(redactArgs(s, p.Spec.Args)))
+	}
 	for _, kv := range p.Spec.Env {
 		fmt.Fprintf(w, "        env %s\n", redactEnv(s, kv))
 	}

@@ -26,6 +26,11 @@ type env struct {
 	format   string   // diagnostics: "text" or "json"
 	vars     []string // --var NAME=VALUE
 	varFiles []string // --var-file FILE
+
+	// up -d: detached is set in the supervisor, which reports each
+	// sandbox's start to the command that detached it through ready.
+	detached bool
+	ready    *readiness
 }
 
 // Main runs the command line and returns the process exit code.
@@ -87,6 +92,7 @@ tree: its own namespaces and root filesystem.
 	})
 	root.PersistentFlags().StringVar(&e.format, "format", "text", "diagnostics format: text, or json (one object per line)")
 	root.AddCommand(newUpCmd(e), newRunCmd(e), newValidateCmd(e), newPlanCmd(e), newFmtCmd(e), newLockCmd(e), newDoctorCmd(e))
+	root.AddCommand(lifecycleCmds(e)...)
 	return root
 }
 

@@ -52,7 +52,7 @@ second Ctrl-C kills them at once. At the end a table says how each one ended.
 	f.BoolVar(&o.failFast, "fail-fast", false, "stop every other sandbox as soon as one fails")
 	f.BoolVar(&o.updateLock, "update-lock", false, "record changed rootfs digests in sandbox.lock.hcl instead of refusing them")
 	f.StringVar(&o.cgroupParent, "cgroup-parent", "", "run the batch under the cgroup sandbox/`NAME`, which batch { limits } caps")
-	return cmd
+	return e.addDetachFlag(cmd)
 }
 
 const batchExitCodeHelp = `With several sandboxes, up exits 0 when every one exited 0; otherwise with

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+func newGCCmd(e *env) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "gc",
+		Short: "Clean up after sandboxes whose launcher is gone",
+		Long: `Remove the records, cgroups and host mounts of sandboxes whose supervising
+launcher is gone (killed, or the machine rebooted), first killing whatever
+still runs in their cgroups. A process is never signalled by pid unless its
+start time matches the record. Sandboxes whose launcher runs are left alone.
+Records live in $SANDBOX_RUN (default /run/sandbox).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rep, err := e.stateDir().GC()
+			if asJSON {
+				b, _ := json.Marshal(rep)
+				fmt.Fprintf(e.stdout, "%s\n", b)
+			} else {
+				fmt.Fprintf(e.stdout, "removed %d records, %d cgroups, %d mounts; killed %d; %d running\n",
+					rep.Records, rep.Cgroups, rep.Mounts, rep.Killed, len(rep.Live))
+			}
+			if err != nil {
+				return exitf(exitSetup, "gc: %v", err)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the counts as JSON")
+	return cmd
+}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/spf13/cobra"
+)
+
+func newPsCmd(e *env) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "ps",
+		Short: "List running sandboxes",
+		Long: `List the sandboxes recorded in $SANDBOX_RUN (default /run/sandbox), whichever
+launcher started them: name, pid of the first process, status, uptime, memory
+in use and CPU time used so far (from the sandbox's cgroup) and config file.
+A "stale" sandbox's launcher is gone; 'sandbox gc' cleans it up.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sts, err := e.stateDir().Statuses(time.Now())
+			if err != nil {
+				return exitf(exitSetup, "ps: %v", err)
+			}
+			if asJSON {
+				b, _ := json.MarshalIndent(sts, "", "  ")
+				fmt.Fprintf(e.stdout, "%s\n", b)
+				return nil
+			}
+			printStatuses(e, sts)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
+	return cmd
+}
+
+func printStatuses(e *env, sts []launcher.Status) {
+	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "NAME\tPID\tSTATUS\tUPTIME\tMEMORY\tCPU\tCONFIG")
+	for _, s := range sts {
+		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%.2fs\t%s\n", s.Name, s.Pid, s.State, s.Uptime,
+			launcher.FormatSize(s.Memory), s.CPUTime.Seconds(), s.ConfigFile)
+	}
+	w.Flush()
+}

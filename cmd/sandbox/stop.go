@@ -1,0 +1,80 @@
+package main
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/spf13/cobra"
+)
+
+func newStopCmd(e *env) *cobra.Command {
+	var all bool
+	var sigName string
+	var timeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "stop NAME... | --all",
+		Short: "Stop running sandboxes gracefully",
+		Long: `Stop sandboxes started by any 'sandbox up' or 'sandbox run': send the stop
+signal (SIGTERM) to each one's first process and, if it still runs after the
+stop timeout (10s), SIGKILL everything in its cgroup. Returns once each
+sandbox's launcher has cleaned up after it.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if all == (len(args) > 0) {
+				return exitf(exitUsage, "stop takes sandbox names or --all")
+			}
+			o := launcher.StopOptions{Timeout: -1}
+			if cmd.Flags().Changed("timeout") {
+				o.Timeout = timeout
+			}
+			if sigName != "" {
+				sig, err := launcher.ParseSignal(sigName)
+				if err != nil {
+					return exitf(exitUsage, "--signal: %v", err)
+				}
+				o.Signal = sig
+			}
+			return e.stop(args, all, o)
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "stop every recorded sandbox")
+	cmd.Flags().StringVarP(&sigName, "signal", "s", "", "signal to send first, instead of the sandbox's stop signal")
+	cmd.Flags().DurationVarP(&timeout, "timeout", "t", 0, "wait this long before SIGKILL, instead of the sandbox's stop timeout")
+	return cmd
+}
+
+// stop stops the named sandboxes, or all, in parallel.
+func (e *env) stop(names []string, all bool, o launcher.StopOptions) error {
+	d := e.stateDir()
+	if all {
+		sts, err := d.Statuses(time.Now())
+		if err != nil {
+			return exitf(exitSetup, "stop: %v", err)
+		}
+		for _, s := range sts {
+			names = append(names, s.Name)
+		}
+	}
+	var mu sync.Mutex
+	failed := false
+	var wg sync.WaitGroup
+	for _, name := range names {
+		wg.Go(func() {
+			err := d.Stop(name, o)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				fmt.Fprintf(e.stderr, "sandbox: %v\n", err)
+				failed = true
+				return
+			}
+			fmt.Fprintf(e.stdout, "%s\n", name)
+		})
+	}
+	wg.Wait()
+	if failed {
+		return exitCode(exitSetup)
+	}
+	return nil
+}

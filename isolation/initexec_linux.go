@@ -1,0 +1,160 @@
+package isolation
+
+import (
+	"encoding/json"
+	"net"
+	"os"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// spawnRequest asks the init's locked thread to start an exec'd command:
+// only that thread carries the sandbox's capabilities and seccomp filter,
+// and a child inherits the state of the thread that forks it.
+type spawnRequest struct {
+	msg   ExecMessage
+	files []uintptr
+	reply chan<- spawnResult
+}
+
+type spawnResult struct {
+	pid    int
+	err    *StepError
+	exited <-chan unix.WaitStatus
+}
+
+// startExecServer accepts exec requests on ExecFD, if the spec has one.
+func startExecServer(in *initProc, s *Spec) {
+	if !s.ExecServer {
+		return
+	}
+	l, err := net.FileListener(os.NewFile(ExecFD, "exec"))
+	if err != nil {
+		return // exec is refused; the sandbox itself runs on
+	}
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go in.serveExec(c.(*net.UnixConn), s)
+		}
+	}()
+}
+
+// serveExec runs one exec request: it has the command started, passes on
+// signals and reports the command's end.
+func (in *initProc) serveExec(c *net.UnixConn, s *Spec) {
+	defer c.Close()
+	msg, files, err := readExecRequest(c)
+	if err != nil {
+		writeExec(c, ExecMessage{Error: err})
+		return
+	}
+	reply := make(chan spawnResult, 1)
+	in.spawns <- spawnRequest{msg: msg, files: files, reply: reply}
+	res := <-reply
+	for _, fd := range files {
+		unix.Close(int(fd))
+	}
+	if res.err != nil {
+		writeExec(c, ExecMessage{Error: res.err})
+		return
+	}
+	writeExec(c, ExecMessage{Pid: res.pid})
+	go in.relaySignals(c, res.pid)
+	code := exitStatus(<-res.exited)
+	writeExec(c, ExecMessage{Exit: &code})
+}
+
+// readExecRequest reads the request and its three stdio fds.
+func readExecRequest(c *net.UnixConn) (ExecMessage, []uintptr, *StepError) {
+	var msg ExecMessage
+	buf, oob := make([]byte, 1<<16), make([]byte, unix.CmsgSpace(3*4))
+	n, oobn, _, _, err := c.ReadMsgUnix(buf, oob)
+	if err != nil {
+		return msg, nil, stepErr("read exec request", err)
+	}
+	files, ferr := receivedFDs(oob[:oobn])
+	if ferr != nil || len(files) != 3 {
+		return msg, files, &StepError{Step: "read exec request", Msg: "want 3 stdio fds"}
+	}
+	if err := json.Unmarshal(buf[:n], &msg); err != nil || len(msg.Args) == 0 {
+		return msg, files, &StepError{Step: "read exec request", Msg: "malformed request"}
+	}
+	return msg, files, nil
+}
+
+func receivedFDs(oob []byte) ([]uintptr, error) {
+	cmsgs, err := unix.ParseSocketControlMessage(oob)
+	if err != nil {
+		return nil, err
+	}
+	var out []uintptr
+	for _, m := range cmsgs {
+		fds, err := unix.ParseUnixRights(&m)
+		if err != nil {
+			return out, err
+		}
+		for _, fd := range fds {
+			out = append(out, uintptr(fd))
+		}
+	}
+	return out, nil
+}
+
+// relaySignals passes the client's signal messages on to pid while it has
+// not been reaped.
+func (in *initProc) relaySignals(c *net.UnixConn, pid int) {
+	buf := make([]byte, 512)
+	for {
+		n, err := c.Read(buf)
+		if err != nil || n == 0 {
+			return
+		}
+		var m ExecMessage
+		if json.Unmarshal(buf[:n], &m) != nil || m.Signal <= 0 || m.Signal > 64 {
+			continue
+		}
+		in.mu.Lock()
+		if _, alive := in.waiters[pid]; alive {
+			unix.Kill(pid, syscall.Signal(m.Signal))
+		}
+		in.mu.Unlock()
+	}
+}
+
+func writeExec(c *net.UnixConn, m ExecMessage) {
+	b, _ := json.Marshal(m)
+	c.Write(b)
+}
+
+// spawn starts an exec'd command; it runs on the init's locked thread.
+func (in *initProc) spawn(r spawnRequest, s *Spec) {
+	env := append(append([]string(nil), s.Env...), r.msg.Env...)
+	prog, errno := lookPath(r.msg.Args[0], env)
+	if errno != 0 {
+		r.reply <- spawnResult{err: &StepError{Step: "exec " + r.msg.Args[0], Errno: errno, Exec: true}}
+		return
+	}
+	cwd := r.msg.Cwd
+	if cwd == "" {
+		cwd = s.Cwd
+	}
+	attr := &syscall.ProcAttr{Dir: cwd, Env: env, Files: r.files,
+		Sys: &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}}
+	exited := make(chan unix.WaitStatus, 1)
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	pid, err := syscall.ForkExec(prog, r.msg.Args, attr)
+	if err != nil {
+		e := stepErr("exec "+r.msg.Args[0], err)
+		e.Exec = true
+		r.reply <- spawnResult{err: e}
+		return
+	}
+	in.waiters[pid] = exited
+	r.reply <- spawnResult{pid: pid, exited: exited}
+}

@@ -1,0 +1,107 @@
+package launcher
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// TestExecJoinsTheSandbox runs a command with Exec in a running sandbox and
+// checks that it sees what the sandbox sees, not the host.
+func TestExecJoinsTheSandbox(t *testing.T) {
+	s := shellSandbox(t, "sleep 30")
+	s.Hostname = "inside"
+	canary := filepath.Join(t.TempDir(), "canary")
+	os.WriteFile(canary, nil, 0o600)
+	state := StateDir{Root: t.TempDir()}
+	plan := NewPlan(s, ProbeHost())
+	claim, err := state.Claim(plan, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer claim.Release()
+	proc, res, err := StartClaimed(plan, Stdio{}, claim)
+	if err != nil || res != nil {
+		t.Fatalf("StartClaimed = %v, %v", res, err)
+	}
+	defer func() { proc.Signal(syscall.SIGKILL); proc.Wait() }()
+
+	out := execOutput(t, state, s.Name, `hostname; busybox readlink /proc/self/ns/pid; busybox readlink /proc/self/ns/mnt
+[ -e /probe ] && echo rootfs; [ -e `+canary+` ] && echo canary
+cat /proc/self/cgroup; busybox grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status`)
+	target := childrenOf(proc.Pid())
+	if len(target) != 1 {
+		t.Fatalf("the init has children %v, want only the target", target)
+	}
+	want := []string{"inside", nsLink(t, proc.Pid(), "pid"), nsLink(t, proc.Pid(), "mnt"), "rootfs"}
+	if got := out[:min(4, len(out))]; strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("exec'd command saw\n%q\nwant\n%q", got, want)
+	}
+	if hostPid := nsLink(t, os.Getpid(), "pid"); want[1] == hostPid {
+		t.Errorf("the sandbox shares the host's pid namespace %s", hostPid)
+	}
+	compared := 0
+	for _, line := range out[4:] {
+		if strings.Contains(line, ":\t") {
+			compared++
+		}
+		switch {
+		case line == "canary":
+			t.Errorf("exec'd command sees the host file %s", canary)
+		case strings.Contains(line, ":/") && !strings.HasSuffix(line, ":/"):
+			t.Errorf("exec'd command is outside the sandbox's cgroup: %q", line)
+		case strings.Contains(line, ":\t") && line != statusLine(t, target[0], line):
+			t.Errorf("exec'd command has %q, the sandbox's command %q", line, statusLine(t, target[0], line))
+		}
+	}
+	if compared != 3 {
+		t.Errorf("compared %d of CapEff, NoNewPrivs, Seccomp; output:\n%s", compared, strings.Join(out, "\n"))
+	}
+}
+
+// execOutput runs script with sh -c in the sandbox name and returns its lines.
+func execOutput(t *testing.T, state StateDir, name, script string) []string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	null, _ := os.Open(os.DevNull)
+	defer null.Close()
+	req := ExecRequest{Args: []string{"/bin/sh", "-c", script}, Stdio: [3]*os.File{null, w, os.Stderr}}
+	code, err := state.Exec(name, req, nil)
+	w.Close()
+	if err != nil || code != 0 {
+		t.Fatalf("Exec = %d, %v", code, err)
+	}
+	b, _ := io.ReadAll(r)
+	return strings.Split(strings.TrimSpace(string(b)), "\n")
+}
+
+func nsLink(t *testing.T, pid int, ns string) string {
+	t.Helper()
+	l, err := os.Readlink(filepath.Join("/proc", itoa(pid), "ns", ns))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// statusLine is the line of /proc/<pid>/status with the same key as line.
+func statusLine(t *testing.T, pid int, line string) string {
+	key, _, _ := strings.Cut(line, ":")
+	b, _ := os.ReadFile(filepath.Join("/proc", itoa(pid), "status"))
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, key+":") {
+			return l
+		}
+	}
+	return ""
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,136 @@
+package launcher
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/hclsandbox/sandbox/isolation"
+)
+
+// DefaultStateDir is where records are kept unless SANDBOX_RUN says otherwise.
+const DefaultStateDir = "/run/sandbox"
+
+// Files of a sandbox's state directory, $SANDBOX_RUN/<name>/.
+const (
+	recordFile = "state.json"
+	lockFile   = "lock"
+	// ExecSocket is the socket on which the sandbox's init takes exec requests.
+	ExecSocket = "exec.sock"
+	// LogFile is a detached sandbox's output; LogFile+".1" is the previous one.
+	LogFile = "output.log"
+)
+
+// ErrRunning is returned when a name is claimed while its sandbox runs.
+var ErrRunning = errors.New("already running")
+
+// Record is what the state directory holds about one running sandbox. It
+// is written before the sandbox's cgroup is made and removed last.
+type Record struct {
+	Name string `json:"name"`
+	// Pid is the host pid of the sandbox's first process and PidStart its
+	// start time in clock ticks after boot: a pid whose start time differs
+	// is another process and is never signalled.
+	Pid      int    `json:"pid,omitempty"`
+	PidStart uint64 `json:"pid_start,omitempty"`
+	// Running is set once setup is over and the target runs.
+	Running bool `json:"running,omitempty"`
+	// Cgroup is the sandbox's cgroup, set before it is made.
+	Cgroup     *isolation.CgroupRef `json:"cgroup,omitempty"`
+	CgroupDirs []string             `json:"cgroup_dirs,omitempty"`
+	// Mounts are host mount points made for the sandbox, removed by gc.
+	Mounts     []string  `json:"mounts,omitempty"`
+	PlanDigest string    `json:"plan_digest"`
+	ConfigFile string    `json:"config_file"`
+	Started    time.Time `json:"started"`
+	// Supervisor is the pid of the launcher that runs the sandbox, with
+	// its start time; it holds the name's lock while it lives.
+	Supervisor      int    `json:"supervisor"`
+	SupervisorStart uint64 `json:"supervisor_start"`
+	// Detached is set for sandboxes started by up -d, whose output is in LogFile.
+	Detached bool `json:"detached,omitempty"`
+	// Init is set when PID 1 is the init, which also serves exec requests.
+	Init bool `json:"init,omitempty"`
+	// StopSignal and StopTimeout are how `sandbox stop` ends the sandbox.
+	StopSignal  string        `json:"stop_signal"`
+	StopTimeout time.Duration `json:"stop_timeout_ns"`
+}
+
+// Default stop settings.
+const (
+	DefaultStopSignal  = "SIGTERM"
+	DefaultStopTimeout = 10 * time.Second
+)
+
+// StateDir is the directory that holds every sandbox's record.
+type StateDir struct {
+	Root string
+}
+
+// Dir is the state directory of the sandbox name.
+func (d StateDir) Dir(name string) string { return filepath.Join(d.Root, name) }
+
+// Read returns the record of name.
+func (d StateDir) Read(name string) (*Record, error) {
+	return readRecord(filepath.Join(d.Dir(name), recordFile))
+}
+
+func readRecord(path string) (*Record, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read state %s: %w", path, err)
+	}
+	var r Record
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("read state %s: %w", path, err)
+	}
+	return &r, nil
+}
+
+// Names lists the names that have a state directory, sorted.
+func (d StateDir) Names() ([]string, error) {
+	entries, err := os.ReadDir(d.Root)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list state dir %s: %w", d.Root, err)
+	}
+	var names []string
+	for _, e := range entries {
+		if e.IsDir() {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// write stores r in dir atomically.
+func (r *Record) write(dir string) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode state of %s: %w", r.Name, err)
+	}
+	tmp := filepath.Join(dir, recordFile+".tmp")
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
+		return fmt.Errorf("write state %s: %w", tmp, err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, recordFile)); err != nil {
+		return fmt.Errorf("write state %s: %w", dir, err)
+	}
+	return nil
+}
+
+// PlanDigest is the sha256 of the plan's JSON form.
+func PlanDigest(p *Plan) string {
+	b, _ := json.Marshal(p)
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,129 @@
+package launcher
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"syscall"
+	"time"
+
+	"github.com/hclsandbox/sandbox/isolation"
+	"golang.org/x/sys/unix"
+)
+
+// Stop ends the sandbox name, whichever launcher started it: the stop
+// signal to its first process, then, if it still runs after the stop
+// timeout, SIGKILL to everything in its cgroup. It returns once the
+// supervisor has removed the record; a record whose supervisor is gone
+// is cleaned up as gc would.
+func (d StateDir) Stop(name string, o StopOptions) error {
+	r, err := d.Read(name)
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("stop %s: %w", name, ErrNotRunning)
+	}
+	if err != nil {
+		return err
+	}
+	if r.Live() {
+		r = d.awaitSetup(r, 5*time.Second)
+		sig, timeout := stopSettings(r, o)
+		if !signalAndWait(r, sig, timeout) {
+			killRecorded(r)
+		}
+		if d.awaitRelease(name, 5*time.Second) {
+			return nil
+		}
+	}
+	return d.collect(name)
+}
+
+// awaitSetup waits until r's sandbox has finished its setup, so that the
+// stop signal reaches the target rather than a half-built sandbox, and
+// returns the record as it is then.
+func (d StateDir) awaitSetup(r *Record, wait time.Duration) *Record {
+	for deadline := time.Now().Add(wait); !r.Running && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+		next, err := d.Read(r.Name)
+		if err != nil {
+			break
+		}
+		r = next
+	}
+	return r
+}
+
+// stopSettings are the signal and timeout for r, with o's overrides.
+func stopSettings(r *Record, o StopOptions) (syscall.Signal, time.Duration) {
+	sig, ok := signalsByName[r.StopSignal]
+	if !ok {
+		sig = syscall.SIGTERM
+	}
+	if o.Signal != 0 {
+		sig = o.Signal
+	}
+	timeout := r.StopTimeout
+	if timeout <= 0 {
+		timeout = DefaultStopTimeout
+	}
+	if o.Timeout >= 0 {
+		timeout = o.Timeout
+	}
+	return sig, timeout
+}
+
+// signalAndWait sends sig to r's first process, if it is still the one
+// recorded, and reports whether it ended within timeout.
+func signalAndWait(r *Record, sig syscall.Signal, timeout time.Duration) bool {
+	if !sameProcess(r.Pid, r.PidStart) {
+		return r.Pid != 0
+	}
+	unix.Kill(r.Pid, sig)
+	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if !sameProcess(r.Pid, r.PidStart) {
+			return true
+		}
+	}
+	return false
+}
+
+// killRecorded kills everything in r's cgroup, or without one its first
+// process while it is still the one recorded.
+func killRecorded(r *Record) {
+	if r.Cgroup != nil {
+		if cg, err := isolation.OpenCgroup(*r.Cgroup); err == nil && cg != nil && cg.Kill() == nil {
+			return
+		}
+	}
+	if sameProcess(r.Pid, r.PidStart) {
+		unix.Kill(r.Pid, syscall.SIGKILL)
+	}
+}
+
+// awaitRelease waits until name's record is gone, and reports whether it
+// went; it gives up early when the supervisor is gone.
+func (d StateDir) awaitRelease(name string, wait time.Duration) bool {
+	for deadline := time.Now().Add(wait); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		r, err := d.Read(name)
+		if errors.Is(err, os.ErrNotExist) {
+			return true
+		}
+		if err == nil && !r.Live() {
+			return false
+		}
+	}
+	return false
+}
+
+// collect cleans up name as gc does, unless a live supervisor holds it.
+func (d StateDir) collect(name string) error {
+	lock, err := d.lock(name, 0)
+	if errors.Is(err, errLocked) {
+		return fmt.Errorf("stop %s: its launcher did not finish in time", name)
+	}
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	_, err = cleanDir(d.Dir(name), true)
+	return err
+}
