@@ -70,6 +70,10 @@ func newRootCmd(e *env) *cobra.Command {
 tree: its own namespaces and root filesystem.
 
 ` + exitCodesHelp,
+		Example: `  sandbox validate examples
+  sandbox plan examples/hello.hcl
+  sudo sandbox up examples/hello.hcl
+  sudo sandbox run examples/busybox.hcl busybox -- /bin/sh`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
@@ -87,6 +91,7 @@ tree: its own namespaces and root filesystem.
 	})
 	root.PersistentFlags().StringVar(&e.format, "format", "text", "diagnostics format: text, or json (one object per line)")
 	root.AddCommand(newUpCmd(e), newRunCmd(e), newValidateCmd(e), newPlanCmd(e), newFmtCmd(e), newLockCmd(e))
+	addCompletionExamples(root)
 	return root
 }
 
