@@ -1,11 +1,26 @@
 # Run `make help` for the list of targets.
 GO      ?= go
 BIN     := bin/sandbox
+PREFIX  ?= /usr/local
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Root's PATH under sudo may lack Go; keep the caller's.
+ROOT    := $(SUDO) env "PATH=$$PATH"
 BUSYBOX := examples/rootfs/busybox
 DEBIAN  := examples/rootfs/debian
+ALPINE  := examples/rootfs/alpine.tar.gz
+ALPINE_VERSION ?= 3.20.3
+# staticcheck, fetched by `go run` from the Go module proxy. SA1019
+# (deprecated API) is off until testscript.RunMain and runtime.GOROOT in
+# the test helpers are replaced.
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+STATICCHECK_FLAGS ?= -checks=inherit,-SA1019
+# The tests that need root: those of the *_linux_test.go files (each skips
+# without root), and the command-line scripts, some of which need root.
+ROOT_TESTS = $(shell find . -name '*_linux_test.go' -exec grep -ho '^func Test[A-Za-z0-9_]*' {} + | \
+	sed 's/^func //' | sort -u | paste -sd'|')
 
-.PHONY: help build run test rootfs-busybox rootfs-debian fmt lint clean bench bench-batch
+.PHONY: help build install run test test-root bench bench-batch fmt lint cross \
+	rootfs-busybox rootfs-debian rootfs-alpine examples vagrant-validate clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -14,13 +29,44 @@ build: ## build bin/sandbox, with the lean sandbox child (cmd/sandbox-init) embe
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags=-s -o launcher/sandbox-init ./cmd/sandbox-init
 	$(GO) build -tags embedchild -o $(BIN) ./cmd/sandbox
 
+install: build ## install bin/sandbox to /usr/local/bin (or PREFIX/bin)
+	$(SUDO) install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/sandbox
+
 run: build ## build and run examples/hello.hcl (needs root)
 	$(SUDO) $(BIN) up examples/hello.hcl
 
 test: ## run every test, one package at a time (each checks it left no cgroup, mount or process); as root the privileged ones run for real
 	$(GO) test -count=1 -p 1 ./...
 
-rootfs-busybox: $(BUSYBOX)/bin/busybox ## build the busybox rootfs of examples/busybox.hcl
+test-root: ## run only the privileged tests, as root (through sudo when needed)
+	$(ROOT) $(GO) test -count=1 -p 1 -run '^($(ROOT_TESTS)|TestScripts)$$' ./...
+
+bench: build rootfs-busybox ## time sandbox run of /bin/true against crun, runc and bwrap in one hyperfine run (root)
+	$(SUDO) bench/startup.sh
+
+bench-batch: build rootfs-busybox ## time up of 100 sandboxes against 100 parallel crun runs (root)
+	$(SUDO) bench/batch.sh
+
+fmt: ## format the Go code and the examples
+	gofmt -w .
+	$(GO) run ./cmd/sandbox fmt examples
+
+lint: ## gofmt, go vet, sandbox fmt --check and staticcheck (skipped when the module proxy is out of reach)
+	@test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }
+	$(GO) vet ./...
+	$(GO) run ./cmd/sandbox fmt --check examples
+	@if $(GO) run $(STATICCHECK) -version >/dev/null 2>&1; then \
+		echo "$(GO) run $(STATICCHECK) $(STATICCHECK_FLAGS) ./..."; \
+		$(GO) run $(STATICCHECK) $(STATICCHECK_FLAGS) ./...; \
+	else \
+		echo "lint: skipping staticcheck: $(STATICCHECK) cannot be fetched from the Go module proxy"; \
+	fi
+
+cross: ## build the portable packages for macOS (config, planning, validate, plan, fmt work there)
+	GOOS=darwin GOARCH=arm64 $(GO) build ./...
+	GOOS=darwin GOARCH=amd64 $(GO) build ./...
+
+rootfs-busybox: $(BUSYBOX)/bin/busybox ## build the busybox rootfs of examples/busybox.hcl and others
 
 $(BUSYBOX)/bin/busybox: scripts/rootfs-busybox.sh
 	$(SUDO) scripts/rootfs-busybox.sh $(BUSYBOX)
@@ -30,18 +76,22 @@ rootfs-debian: $(DEBIAN)/usr/bin/apt-get ## build the Debian stable rootfs of ex
 $(DEBIAN)/usr/bin/apt-get: scripts/rootfs-debian.sh
 	$(SUDO) scripts/rootfs-debian.sh $(DEBIAN)
 
-bench: build rootfs-busybox ## time sandbox run of /bin/true against crun, runc and bwrap (root)
-	$(SUDO) bench/startup.sh
+rootfs-alpine: $(ALPINE) ## download Alpine's minimal rootfs tarball for examples/alpine.hcl (needs internet)
 
-bench-batch: build rootfs-busybox ## time up of 100 sandboxes against 100 parallel crun runs (root)
-	$(SUDO) bench/batch.sh
+$(ALPINE):
+	mkdir -p $(dir $@)
+	curl -fsSL -o $@.tmp https://dl-cdn.alpinelinux.org/alpine/v$(basename $(ALPINE_VERSION))/releases/$$(uname -m)/alpine-minirootfs-$(ALPINE_VERSION)-$$(uname -m).tar.gz
+	mv $@.tmp $@
 
-fmt: ## format the Go code
-	gofmt -w .
+examples: build ## run every example this machine can (root); those whose rootfs is not built are skipped
+	$(SUDO) scripts/examples.sh
 
-lint: ## gofmt and go vet
-	@test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }
-	$(GO) vet ./...
+vagrant-validate: ## check the Vagrantfile with Debian's vagrant; skipped when vagrant cannot be installed
+	@scripts/vagrant-validate.sh
 
-clean: ## remove built binaries and root filesystems
-	rm -rf bin examples/rootfs
+# The cache entry that running examples/alpine.hcl unpacked the tarball into.
+SANDBOX_HOME ?= /var/lib/sandbox
+ALPINE_CACHE = $(if $(wildcard $(ALPINE)),$(SANDBOX_HOME)/rootfs/sha256-$(firstword $(shell sha256sum $(ALPINE))))
+
+clean: ## remove bin/, the built root filesystems, the examples' state and lock, and the alpine cache entry
+	$(SUDO) rm -rf bin examples/rootfs examples/state examples/sandbox.lock.hcl $(ALPINE_CACHE)

@@ -55,5 +55,4 @@ var validationSchema = &hcl.BodySchema{
 		{Name: "condition", Required: true},
 		{Name: "error_message", Required: true},
 	},
-	Blocks: []hcl.BlockHeaderSchema{{Type: "limits"}, {Type: "rlimits"}, {Type: "rootfs"}, {Type: "mount"}},
 }

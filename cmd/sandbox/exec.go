@@ -15,6 +15,8 @@ func newExecCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "exec NAME [--] CMD [ARGS...]",
 		Short: "Run a command inside a running sandbox",
+		Example: `  sudo sandbox exec web -- ps
+  sudo sandbox exec -e DEBUG=1 -w /app web -- /bin/sh`,
 		Long: `Run a command inside a running sandbox: in all its namespaces and its cgroup,
 with its capabilities, seccomp filter and user, its environment (plus --env)
 and its working directory (or --workdir). The command gets this command's

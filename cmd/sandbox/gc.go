@@ -12,6 +12,8 @@ func newGCCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "gc",
 		Short: "Clean up after sandboxes whose launcher is gone",
+		Example: `  sudo sandbox gc
+  sudo sandbox gc --json`,
 		Long: `Remove the records, cgroups and host mounts of sandboxes whose supervising
 launcher is gone (killed, or the machine rebooted), first killing whatever
 still runs in their cgroups. A process is never signalled by pid unless its

@@ -14,6 +14,8 @@ func newLogsCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "logs [-f] [--tail N] NAME",
 		Short: "Print a detached sandbox's output",
+		Example: `  sudo sandbox logs web
+  sudo sandbox logs -f --tail 20 web`,
 		Long: `Print the output (stdout and stderr together) of a sandbox started with
 'sandbox up -d', kept in its state directory with a size cap and one
 rotation. With -f, keep printing what it writes until it ends.`,

@@ -15,6 +15,8 @@ func newPsCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ps",
 		Short: "List running sandboxes",
+		Example: `  sudo sandbox ps
+  sudo sandbox ps --json`,
 		Long: `List the sandboxes recorded in $SANDBOX_RUN (default /run/sandbox), whichever
 launcher started them: name, pid of the first process, status, uptime, memory
 in use and CPU time used so far (from the sandbox's cgroup) and config file.

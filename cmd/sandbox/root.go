@@ -75,6 +75,10 @@ func newRootCmd(e *env) *cobra.Command {
 tree: its own namespaces and root filesystem.
 
 ` + exitCodesHelp,
+		Example: `  sandbox validate examples
+  sandbox plan examples/hello.hcl
+  sudo sandbox up examples/hello.hcl
+  sudo sandbox run examples/busybox.hcl busybox -- /bin/sh`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
@@ -93,6 +97,7 @@ tree: its own namespaces and root filesystem.
 	root.PersistentFlags().StringVar(&e.format, "format", "text", "diagnostics format: text, or json (one object per line)")
 	root.AddCommand(newUpCmd(e), newRunCmd(e), newValidateCmd(e), newPlanCmd(e), newFmtCmd(e), newLockCmd(e), newDoctorCmd(e))
 	root.AddCommand(lifecycleCmds(e)...)
+	addCompletionExamples(root)
 	return root
 }
 

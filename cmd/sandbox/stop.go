@@ -16,6 +16,8 @@ func newStopCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "stop NAME... | --all",
 		Short: "Stop running sandboxes gracefully",
+		Example: `  sudo sandbox stop web
+  sudo sandbox stop --all --timeout 3s`,
 		Long: `Stop sandboxes started by any 'sandbox up' or 'sandbox run': send the stop
 signal (SIGTERM) to each one's first process and, if it still runs after the
 stop timeout (10s), SIGKILL everything in its cgroup. Returns once each
