@@ -40,6 +40,7 @@ func (e *env) up(args []string, o *upOptions) error {
 		return err
 	}
 	plans := buildPlans(sbs, host, roots)
+	e.ready.expect(len(plans)) // up -d returns once each has started or failed
 	bc, err := e.batchBudget(cfg, plans, host, o)
 	if err != nil {
 		return err
@@ -177,8 +178,12 @@ func (bo *batchOutput) launch(j *job) (*launcher.Process, *launcher.Result, erro
 	return proc, res, nil
 }
 
-// ended flushes j's partial last lines once its output is complete.
+// ended flushes j's partial last lines once its output is complete. A job
+// that never reached launch (skipped) still reports to up -d.
 func (bo *batchOutput) ended(j *job) {
+	if j.release == nil {
+		bo.e.ready.report(j.plan.Name, 0)
+	}
 	for _, w := range j.outs {
 		if w != nil {
 			w.Flush()
