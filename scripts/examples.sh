@@ -71,14 +71,15 @@ for f in examples/*.hcl; do
 	fi
 	echo "== $name"
 	case $name in
-	web | services)
+	web | services | lifecycle)
 		interrupt "$f" "$name"
 		ok=$?
 		;;
 	*)
 		want=0
 		[ "$name" = limits ] && want=124 # "sleepy" times out on purpose
-		"$bin" up "$f" >"$log" 2>&1
+		# A bound, so that an example that never ends fails instead of hanging.
+		timeout -k 5 120 "$bin" up "$f" >"$log" 2>&1
 		rc=$?
 		ok=0
 		[ "$rc" = "$want" ] || { ok=1; echo "  exit $rc, want $want"; }
