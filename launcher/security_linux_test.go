@@ -3,6 +3,8 @@ package launcher
 import (
 	"encoding/json"
 	"fmt"
+	"net"
+	"os"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -197,5 +199,37 @@ func TestSandboxNoInheritedFDs(t *testing.T) {
 	}
 	if got := strings.TrimSpace(out); got != "0 1 2" {
 		t.Errorf("fds inside = %q, want only 0 1 2 (the launcher held fd %d)", got, fd)
+	}
+}
+
+// Checklist 15: with an init as PID 1, the payload can neither ptrace it
+// nor read its environment: launcher stages inside are non-dumpable.
+func TestSandboxInitNotTraceable(t *testing.T) {
+	testenv.RequireRoot(t)
+	s := sandboxFor(testenv.Rootfs(t), "pid1")
+	on := true
+	s.Init = &on
+	out, res := runSandbox(t, s)
+	if res.ExitCode != 0 {
+		t.Fatalf("pid1 probe exited %d (%s)", res.ExitCode, res.Describe())
+	}
+	if !strings.HasPrefix(out, "ptrace: ") || strings.Contains(out, "ptrace: ok") || strings.Contains(out, "environ: ok") {
+		t.Errorf("from inside, pid 1 (the init): %q; want ptrace and environ refused", out)
+	}
+}
+
+// Checklist 17: a host abstract unix socket is unreachable from a sandbox
+// with its own network namespace.
+func TestSandboxHostAbstractSocketUnreachable(t *testing.T) {
+	testenv.RequireRoot(t)
+	name := fmt.Sprintf("sandbox-test-%d", os.Getpid())
+	l, err := net.Listen("unix", "@"+name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	out, _ := runSandbox(t, sandboxFor(testenv.Rootfs(t), "abstract", name))
+	if !strings.HasPrefix(out, "abstract: ") || strings.Contains(out, "abstract: ok") {
+		t.Errorf("connect to the host's abstract socket from inside: %q, want refused", out)
 	}
 }

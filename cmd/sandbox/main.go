@@ -12,5 +12,6 @@ func main() {
 	if isolation.IsChild() {
 		isolation.ChildMain()
 	}
+	isolation.CloseInheritedOnExec()
 	os.Exit(Main(os.Args[1:]))
 }

@@ -5,7 +5,7 @@
 // filesystem and run it as the sandbox's command. It never writes anything
 // outside its own standard streams.
 //
-// Usage: probe [report [CANARY]] | exit N | kill SIGNAL | kill-all | syscalls | exe-write | fds | mknod | tiocsti
+// Usage: probe [report [CANARY]] | exit N | kill SIGNAL | kill-all | syscalls | exe-write | fds | mknod | tiocsti | pid1 | abstract NAME
 package main
 
 import (
@@ -73,6 +73,19 @@ func main() {
 	case "mknod":
 		err := syscall.Mknod("/dev/probe-block", syscall.S_IFBLK|0o600, 8<<8)
 		fmt.Println("mknod:", errText(err))
+	case "pid1":
+		// PTRACE_SEIZE does not stop the tracee, so a success cannot hang it.
+		_, _, e := syscall.RawSyscall6(syscall.SYS_PTRACE, 0x4206, 1, 0, 0, 0, 0)
+		if e == 0 {
+			syscall.RawSyscall6(syscall.SYS_PTRACE, syscall.PTRACE_DETACH, 1, 0, 0, 0, 0)
+		}
+		_, err := os.ReadFile("/proc/1/environ")
+		fmt.Println("ptrace:", errText(e), "environ:", errText(err))
+	case "abstract":
+		// Connect to an abstract unix socket of the host's network namespace.
+		fd, _ := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
+		err := syscall.Connect(fd, &syscall.SockaddrUnix{Name: "@" + args[1]})
+		fmt.Println("abstract:", errText(err))
 	case "tiocsti":
 		// Which terminal is stdin, and may this process push input into it?
 		var st syscall.Stat_t

@@ -1,0 +1,6 @@
+//go:build !linux
+
+package isolation
+
+// CloseInheritedOnExec does nothing off Linux.
+func CloseInheritedOnExec() {}
