@@ -105,7 +105,7 @@ func (e *env) runBatch(sbs []*config.Sandbox, plans []*launcher.Plan, bc *launch
 	start := time.Now()
 	jobs := newJobs(sbs, plans)
 	out := newBatchOutput(e, plans, o)
-	b := &batch{jobs: jobs, parallel: o.parallel, failFast: o.failFast, launch: out.launch, ended: out.ended}
+	b := &batch{jobs: jobs, parallel: o.parallel, failFast: o.failFast, launch: out.launch, ended: out.ended, note: out.note}
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, forwarded...)
 	b.run(sigs)
@@ -192,4 +192,14 @@ func (bo *batchOutput) ended(j *job) {
 			w.Flush()
 		}
 	}
+}
+
+// note prints a status line about j, prefixed with its name.
+func (bo *batchOutput) note(j *job, format string, args ...any) {
+	for _, w := range j.outs {
+		if w != nil {
+			w.Flush()
+		}
+	}
+	bo.mux.emit(bo.e.stderr, bo.mux.statusPrefix(j.plan.Name), fmt.Appendf(nil, format, args...))
 }

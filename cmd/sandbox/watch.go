@@ -89,10 +89,10 @@ func (e *env) upWatch(args []string, o *upOptions) error {
 		exits: make(chan wexit, 16), fired: make(chan *wjob, 16), reload: make(chan struct{}, 1), now: time.Now}
 	sv.stout = e.stdout
 	sv.mux = newOutputMux(cfg.Names(), !o.noPrefix && len(cfg.Sandboxes) > 1, false)
+	sv.watchConfig(cfg) // before any sandbox starts, so that no edit is missed
 	if err := sv.apply(cfg); err != nil {
 		return err
 	}
-	sv.watchConfig(cfg)
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, forwarded...)
 	defer signal.Stop(sigs)
@@ -105,8 +105,14 @@ func (e *env) upWatch(args []string, o *upOptions) error {
 
 // status prints one status line for the named sandbox.
 func (sv *supervisor) status(name, format string, args ...any) {
-	prefix := []byte(name + strings.Repeat(" ", max(0, sv.mux.width-len(name))) + " | ")
-	sv.mux.emit(sv.e.stderr, prefix, []byte(fmt.Sprintf(format, args...)))
+	sv.mux.emit(sv.e.stderr, sv.mux.statusPrefix(name), fmt.Appendf(nil, format, args...))
+}
+
+// statusPrefix is "name | " aligned like the output's prefixes, and
+// written even when the output goes unprefixed: a status line must say
+// whom it is about.
+func (m *outputMux) statusPrefix(name string) []byte {
+	return []byte(name + strings.Repeat(" ", max(0, m.width-len(name))) + " | ")
 }
 
 // run is the supervisor's loop; it returns once it was interrupted and
