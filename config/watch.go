@@ -52,6 +52,25 @@ type Watch struct {
 	Action string
 	// Signal is what WatchSignal sends, "SIGHUP".
 	Signal string
+	// OwnWrites counts changes under the sandbox's own writable bind
+	// mounts and state_dir, which are otherwise left out so that a
+	// sandbox cannot relaunch itself by writing.
+	OwnWrites bool
+}
+
+// WritablePaths are the host paths the sandbox can write to: the sources
+// of its writable bind mounts and its persistent rootfs's state_dir.
+func (s *Sandbox) WritablePaths() []string {
+	var out []string
+	for _, m := range s.Mounts {
+		if m.Type == "bind" && !m.Readonly {
+			out = append(out, m.Source)
+		}
+	}
+	if s.RootfsOptions.StateDir != "" {
+		out = append(out, s.RootfsOptions.StateDir)
+	}
+	return out
 }
 
 // Restart is what happens when a sandbox's command ends by itself.
@@ -94,6 +113,7 @@ var watchSchema = &hcl.BodySchema{
 		{Name: "debounce"},
 		{Name: "action"},
 		{Name: "signal"},
+		{Name: "own_writes"},
 	},
 }
 
@@ -158,6 +178,11 @@ func decodeWatch(s *Sandbox, blocks hcl.Blocks, ctx *hcl.EvalContext) hcl.Diagno
 		w.Debounce = t
 	}
 	diags = append(diags, decodeWatchAction(w, attrs, ctx)...)
+	if a, ok := attrs["own_writes"]; ok {
+		v, d := attrValue(a, ctx, cty.Bool, "a bool")
+		diags = append(diags, d...)
+		w.OwnWrites = !d.HasErrors() && !v.IsNull() && v.True()
+	}
 	s.Watch = w
 	return diags
 }

@@ -18,6 +18,7 @@ func TestWatchDecode(t *testing.T) {
     debounce = "50ms"
     action   = "signal"
     signal   = "usr1"
+    own_writes = true
   }`)
 	if diags != "" {
 		t.Fatalf("diagnostics: %s", diags)
@@ -27,7 +28,7 @@ func TestWatchDecode(t *testing.T) {
 		t.Fatal("Watch = nil, want the block")
 	}
 	want := &Watch{Paths: []string{filepath.Join(s.Dir, "app"), "/etc/hosts"}, Ignore: []string{"*.log", "build/"},
-		Dir: s.Dir, Debounce: 50 * time.Millisecond, Action: WatchSignal, Signal: "SIGUSR1"}
+		Dir: s.Dir, Debounce: 50 * time.Millisecond, Action: WatchSignal, Signal: "SIGUSR1", OwnWrites: true}
 	if !reflect.DeepEqual(w, want) {
 		t.Errorf("Watch = %+v, want %+v", w, want)
 	}

@@ -325,7 +325,7 @@ func (sv *supervisor) changed(p string) {
 	}
 	for _, name := range sv.order {
 		j := sv.jobs[name]
-		if j == nil || j.removed || !watches(j.s.Watch, p) {
+		if j == nil || j.removed || !watches(j.s, p) {
 			continue
 		}
 		if j.first == "" {
@@ -336,10 +336,19 @@ func (sv *supervisor) changed(p string) {
 	}
 }
 
-// watches reports whether a change of p concerns w.
-func watches(w *config.Watch, p string) bool {
+// watches reports whether a change of p concerns s: p is under one of
+// its watch paths, not ignored, and not written by s itself.
+func watches(s *config.Sandbox, p string) bool {
+	w := s.Watch
 	if w == nil {
 		return false
+	}
+	if !w.OwnWrites {
+		for _, own := range s.WritablePaths() {
+			if _, ok := under(own, p); ok {
+				return false
+			}
+		}
 	}
 	for _, root := range w.Paths {
 		if _, ok := under(root, p); !ok {

@@ -2,11 +2,13 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -277,4 +279,99 @@ func TestWatchLatency(t *testing.T) {
 		lat[len(lat)/2].Round(time.Millisecond), lat[0].Round(time.Millisecond), lat[len(lat)-1].Round(time.Millisecond))
 	wp.stop()
 	checkNothingLeft(t, "wt", mounts)
+}
+
+// TestWatchRapidChanges relaunches one sandbox through 100 changes that
+// come faster than it stops and starts, then checks that exactly one
+// sandbox runs, and that the supervisor holds no more fds than before.
+func TestWatchRapidChanges(t *testing.T) {
+	bin, dir := batchSetup(t)
+	mounts := mountsOf()
+	app := filepath.Join(dir, "app")
+	os.Mkdir(app, 0o755)
+	writeHCL(t, dir, "w.hcl", strings.Replace(watchedSandbox, `"150ms"`, `"5ms"`, 1))
+	wp := startWatch(t, bin, dir, "w.hcl")
+	wp.await(`^run$`, 10*time.Second)
+	wp.quiet(`.`, 500*time.Millisecond)
+	fdsBefore := countFDs(t, wp.cmd.Process.Pid)
+	for i := range 100 {
+		write(t, filepath.Join(app, "main.py"), strings.Repeat("z", i))
+		time.Sleep(10 * time.Millisecond)
+	}
+	wp.quiet(`.`, 2*time.Second) // let the last relaunch settle
+	groups := sandboxCgroups("wt")
+	if len(groups) != 1 {
+		t.Errorf("after 100 changes, %d sandbox cgroups: %v, want 1", len(groups), groups)
+	}
+	if n := len(childPids2(wp.cmd.Process.Pid)); n != 1 {
+		t.Errorf("after 100 changes, the supervisor has %d children, want 1 sandbox", n)
+	}
+	if fds := countFDs(t, wp.cmd.Process.Pid); fds > fdsBefore {
+		t.Errorf("the supervisor holds %d fds after 100 relaunches, %d before", fds, fdsBefore)
+	}
+	wp.stop()
+	checkNothingLeft(t, "wt", mounts)
+}
+
+func countFDs(t *testing.T, pid int) int {
+	t.Helper()
+	ents, err := os.ReadDir(filepath.Join("/proc", strconv.Itoa(pid), "fd"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ents)
+}
+
+// sandboxCgroups lists the cgroups of sandboxes whose name starts with base.
+func sandboxCgroups(base string) []string {
+	var out []string
+	for _, pattern := range []string{"/sys/fs/cgroup/sandbox/" + base + "*", "/sys/fs/cgroup/pids/sandbox/" + base + "*"} {
+		m, _ := filepath.Glob(pattern)
+		out = append(out, m...)
+	}
+	return out
+}
+
+// childPids2 lists the live children of pid, whichever thread started them.
+func childPids2(pid int) []string {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	var out []string
+	for _, f := range tasks {
+		b, _ := os.ReadFile(f)
+		out = append(out, strings.Fields(string(b))...)
+	}
+	return out
+}
+
+// TestWatchOwnWrites checks that a sandbox writing into its watched
+// directory through a writable mount does not relaunch itself.
+func TestWatchOwnWrites(t *testing.T) {
+	bin, dir := batchSetup(t)
+	mounts := mountsOf()
+	os.Mkdir(filepath.Join(dir, "app"), 0o755)
+	writeHCL(t, dir, "w.hcl", `sandbox "wown" {
+  rootfs       = "./rootfs"
+  command      = ["/bin/sh", "-c", "echo run; while :; do date >> /app/out.txt; sleep 0.1; done"]
+  stop_timeout = "2s"
+  mount {
+    type   = "bind"
+    source = "./app"
+    target = "/app"
+  }
+  watch {
+    paths    = ["./app"]
+    debounce = "50ms"
+  }
+}
+`)
+	wp := startWatch(t, bin, dir, "w.hcl")
+	wp.await(`^run$`, 10*time.Second)
+	if got := wp.quiet(`change in|^run$`, 1500*time.Millisecond); len(got) > 0 {
+		t.Errorf("the sandbox's own writes relaunched it: %q", got)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "app", "out.txt")); len(b) == 0 {
+		t.Error("the sandbox wrote nothing into its mount; the test proves nothing")
+	}
+	wp.stop()
+	checkNothingLeft(t, "wown", mounts)
 }
