@@ -60,6 +60,7 @@ type supervisor struct {
 	fs    *fsWatch
 	// cfgFiles are the HCL and variables files, watched for reloads.
 	cfgFiles  map[string]bool
+	cfgDirs   map[string]bool
 	cfgTimer  *time.Timer
 	exits     chan wexit
 	fired     chan *wjob // a job's debounce or backoff expired
@@ -72,8 +73,8 @@ type supervisor struct {
 
 // upWatch is up --watch: load, start, then supervise until interrupted.
 func (e *env) upWatch(args []string, o *upOptions) error {
-	if e.detached {
-		return exitf(exitUsage, "--watch runs in the foreground: leave out -d")
+	if err := checkWatchFlags(e, o); err != nil {
+		return err
 	}
 	paths, names := splitArgs(args)
 	cfg, err := e.loadConfig(paths)
@@ -99,6 +100,25 @@ func (e *env) upWatch(args []string, o *upOptions) error {
 	sv.run(sigs)
 	if sv.interrupt != 0 {
 		return exitCode(128 + int(sv.interrupt))
+	}
+	return nil
+}
+
+// checkWatchFlags refuses the flags of up that are about a batch that
+// ends, which a watch never does by itself.
+func checkWatchFlags(e *env, o *upOptions) error {
+	var bad []string
+	for _, f := range []struct {
+		set  bool
+		name string
+	}{{e.detached, "-d"}, {o.json, "--json"}, {o.junit != "", "--junit"}, {o.exitCodeFrom != "", "--exit-code-from"},
+		{o.failFast, "--fail-fast"}, {o.parallel > 0, "--parallel"}, {o.cgroupParent != "", "--cgroup-parent"}} {
+		if f.set {
+			bad = append(bad, f.name)
+		}
+	}
+	if len(bad) > 0 {
+		return exitf(exitUsage, "--watch runs in the foreground until Ctrl-C and does not combine with %s", strings.Join(bad, ", "))
 	}
 	return nil
 }
@@ -313,7 +333,7 @@ func (sv *supervisor) changed(p string) {
 	if sv.stopping {
 		return
 	}
-	if sv.cfgFiles[p] {
+	if sv.cfgFiles[p] || sv.newConfigFile(p) {
 		stopTimer(sv.cfgTimer)
 		sv.cfgTimer = time.AfterFunc(config.DefaultDebounce, func() {
 			select {

@@ -375,3 +375,25 @@ func TestWatchOwnWrites(t *testing.T) {
 	wp.stop()
 	checkNothingLeft(t, "wown", mounts)
 }
+
+// TestWatchConfigDir adds a file to a configuration directory under
+// up --watch: its sandbox starts.
+func TestWatchConfigDir(t *testing.T) {
+	bin, dir := batchSetup(t)
+	mounts := mountsOf()
+	writeHCL(t, dir, "a.hcl", `sandbox "wda" {
+  rootfs  = "./rootfs"
+  command = ["/bin/sh", "-c", "echo from-a; exec sleep 1000"]
+}
+`)
+	wp := startWatch(t, bin, dir, ".")
+	wp.await(`from-a$`, 10*time.Second)
+	writeHCL(t, dir, "b.hcl", `sandbox "wdb" {
+  rootfs  = "./rootfs"
+  command = ["/bin/sh", "-c", "echo from-b; exec sleep 1000"]
+}
+`)
+	wp.await(`wdb \| added → started`, 5*time.Second)
+	wp.stop()
+	checkNothingLeft(t, "wd", mounts)
+}

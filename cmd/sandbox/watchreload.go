@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/hclsandbox/sandbox/config"
@@ -99,6 +100,11 @@ func (sv *supervisor) watchPaths(s *config.Sandbox) {
 // the directories given as configuration (a new *.hcl file there counts).
 func (sv *supervisor) watchConfig(cfg *config.Config) {
 	sv.cfgFiles = map[string]bool{}
+	sv.cfgDirs = map[string]bool{}
+	for _, p := range sv.configDirs() {
+		sv.cfgDirs[p] = true
+		sv.fs.w.Add(p)
+	}
 	files := append([]string(nil), sv.e.varFiles...)
 	for name := range cfg.Files {
 		files = append(files, name)
@@ -133,4 +139,28 @@ func (sv *supervisor) reloadConfig() {
 		return
 	}
 	sv.watchConfig(cfg)
+}
+
+// configDirs are the directories whose *.hcl files make up the
+// configuration: those given, or the working directory when no path was.
+func (sv *supervisor) configDirs() []string {
+	paths := sv.paths
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	var out []string
+	for _, p := range paths {
+		if info, err := os.Stat(p); err == nil && info.IsDir() {
+			if abs, err := filepath.Abs(p); err == nil {
+				out = append(out, abs)
+			}
+		}
+	}
+	return out
+}
+
+// newConfigFile reports whether p is a *.hcl file of a configuration
+// directory, such as one added since the last load.
+func (sv *supervisor) newConfigFile(p string) bool {
+	return filepath.Ext(p) == ".hcl" && filepath.Base(p) != config.LockFileName && sv.cfgDirs[filepath.Dir(p)]
 }
