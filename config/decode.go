@@ -47,6 +47,8 @@ func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext)
 	diags = append(diags, decodeStop(s, content.Attributes, ctx)...)
 	diags = append(diags, decodeDepends(s, content.Attributes, ctx)...)
 	diags = append(diags, decodeLifecycle(s, content.Attributes, ctx)...)
+	diags = append(diags, decodeRestart(s, content.Attributes, ctx)...)
+	diags = append(diags, decodeWatch(s, content.Blocks.OfType("watch"), ctx)...)
 	sortDiags(diags)
 	return s, diags
 }

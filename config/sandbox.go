@@ -48,6 +48,11 @@ type Sandbox struct {
 	// to the command and reaps orphans; nil means the default: on when the
 	// command is a shell.
 	Init *bool
+	// Watch is the watch block: the files that relaunch the sandbox under
+	// up --watch; nil when there is none.
+	Watch *Watch
+	// Restart is the restart policy: restart and max_restarts.
+	Restart Restart
 
 	// Sensitive holds the values that derive from a sensitive variable, for
 	// output meant for people to hide: an attribute name ("hostname"), or an

@@ -34,8 +34,10 @@ var sandboxSchema = &hcl.BodySchema{
 		{Name: "stop_signal"},
 		{Name: "stop_timeout"},
 		{Name: "init"},
+		{Name: "restart"},
+		{Name: "max_restarts"},
 	},
-	Blocks: []hcl.BlockHeaderSchema{{Type: "limits"}, {Type: "rlimits"}, {Type: "rootfs"}, {Type: "mount"}, {Type: "capabilities"}},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "limits"}, {Type: "rlimits"}, {Type: "rootfs"}, {Type: "mount"}, {Type: "capabilities"}, {Type: "watch"}},
 }
 
 // variableSchema is the body of a variable block.

@@ -17,6 +17,7 @@ var blockSchemas = map[string]*hcl.BodySchema{
 	"sandbox.rootfs":       rootfsSchema,
 	"sandbox.mount":        mountSchema,
 	"sandbox.capabilities": capabilitiesSchema,
+	"sandbox.watch":        watchSchema,
 	"variable":             variableSchema,
 	"variable.validation":  validationSchema,
 	"batch":                batchSchema,

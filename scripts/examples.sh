@@ -71,7 +71,7 @@ for f in examples/*.hcl; do
 	fi
 	echo "== $name"
 	case $name in
-	web | services | lifecycle)
+	web | services | lifecycle | watch)
 		interrupt "$f" "$name"
 		ok=$?
 		;;

@@ -38,6 +38,11 @@ type job struct {
 	outs [2]*lineWriter
 	// release frees its name once it has ended; set by launch.
 	release func()
+	// restart is its restart policy; restarts counts restarts in a row and
+	// retry is the pending backoff (see batchrestart.go).
+	restart  config.Restart
+	restarts int
+	retry    *time.Timer
 }
 
 // jobDep is a dependency on another job of the batch.
@@ -56,6 +61,7 @@ type event struct {
 	proc     *launcher.Process
 	res      *launcher.Result
 	err      error
+	again    bool // a restart's backoff expired
 }
 
 // batch runs jobs concurrently under one supervisor: a single loop owns all
@@ -66,6 +72,7 @@ type batch struct {
 	failFast bool
 	launch   func(j *job) (*launcher.Process, *launcher.Result, error)
 	ended    func(j *job) // after a job's output is complete
+	note     func(j *job, format string, args ...any)
 	events   chan event
 	active   int
 	stopping bool
@@ -81,7 +88,7 @@ func newJobs(sbs []*config.Sandbox, plans []*launcher.Plan) []*job {
 	jobs := make([]*job, len(plans))
 	byName := map[string]*job{}
 	for i, p := range plans {
-		jobs[i] = &job{plan: p}
+		jobs[i] = &job{plan: p, restart: sbs[i].Restart}
 		byName[p.Name] = jobs[i]
 	}
 	for i, s := range sbs {
@@ -189,6 +196,10 @@ func (b *batch) start(j *job) {
 // handle records a job's start or end.
 func (b *batch) handle(ev event) {
 	j := ev.j
+	if ev.again {
+		b.again(j)
+		return
+	}
 	if !ev.finished && ev.proc != nil {
 		j.state, j.ran, j.proc = jobRunning, true, ev.proc
 		if b.stopping {
@@ -205,6 +216,9 @@ func (b *batch) handle(ev event) {
 		j.kill.Stop()
 	}
 	b.active--
+	if b.retry(j) {
+		return
+	}
 	b.ended(j)
 	if b.failFast && !j.stopped && !j.succeeded() {
 		b.stop()
@@ -232,6 +246,7 @@ func (b *batch) signal(sig syscall.Signal) {
 func (b *batch) stop() {
 	b.stopping = true
 	b.each(b.stopJob)
+	b.cancelRetries()
 }
 
 // stopJob sends j its stop signal and SIGKILL after its stop timeout.

@@ -16,6 +16,9 @@ func (e *env) up(args []string, o *upOptions) error {
 	if o.parallel < 0 {
 		return exitf(exitUsage, "--parallel must be 0 (no limit) or more, not %d", o.parallel)
 	}
+	if o.watch {
+		return e.upWatch(args, o)
+	}
 	paths, names := splitArgs(args)
 	cfg, err := e.loadConfig(paths)
 	if err != nil {
@@ -102,7 +105,7 @@ func (e *env) runBatch(sbs []*config.Sandbox, plans []*launcher.Plan, bc *launch
 	start := time.Now()
 	jobs := newJobs(sbs, plans)
 	out := newBatchOutput(e, plans, o)
-	b := &batch{jobs: jobs, parallel: o.parallel, failFast: o.failFast, launch: out.launch, ended: out.ended}
+	b := &batch{jobs: jobs, parallel: o.parallel, failFast: o.failFast, launch: out.launch, ended: out.ended, note: out.note}
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, forwarded...)
 	b.run(sigs)
@@ -189,4 +192,14 @@ func (bo *batchOutput) ended(j *job) {
 			w.Flush()
 		}
 	}
+}
+
+// note prints a status line about j, prefixed with its name.
+func (bo *batchOutput) note(j *job, format string, args ...any) {
+	for _, w := range j.outs {
+		if w != nil {
+			w.Flush()
+		}
+	}
+	bo.mux.emit(bo.e.stderr, bo.mux.statusPrefix(j.plan.Name), fmt.Appendf(nil, format, args...))
 }

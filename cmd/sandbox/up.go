@@ -15,6 +15,7 @@ type upOptions struct {
 	failFast     bool
 	cgroupParent string
 	updateLock   bool
+	watch        bool
 }
 
 func newUpCmd(e *env) *cobra.Command {
@@ -51,6 +52,7 @@ second Ctrl-C kills them at once. At the end a table says how each one ended.
 	f.StringVar(&o.exitCodeFrom, "exit-code-from", "", "exit with the exit code of sandbox `NAME`")
 	f.BoolVar(&o.failFast, "fail-fast", false, "stop every other sandbox as soon as one fails")
 	f.BoolVar(&o.updateLock, "update-lock", false, "record changed rootfs digests in sandbox.lock.hcl instead of refusing them")
+	f.BoolVarP(&o.watch, "watch", "w", false, "relaunch a sandbox when its watch { paths } change, and apply edits of the configuration; run until Ctrl-C")
 	f.StringVar(&o.cgroupParent, "cgroup-parent", "", "run the batch under the cgroup sandbox/`NAME`, which batch { limits } caps")
 	return e.addDetachFlag(cmd)
 }

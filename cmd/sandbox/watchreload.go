@@ -1,0 +1,166 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher"
+)
+
+// apply makes the running set match cfg: it starts the sandboxes that are
+// new, relaunches those whose plan changed (by digest), stops those that
+// are gone and leaves the rest alone.
+func (sv *supervisor) apply(cfg *config.Config) error {
+	sbs, plans, err := sv.plan(cfg)
+	if err != nil {
+		return err
+	}
+	initial := len(sv.jobs) == 0
+	seen := map[string]bool{}
+	sv.order = sv.order[:0]
+	for i, s := range sbs {
+		p, digest := plans[i], launcher.PlanDigest(plans[i])
+		seen[p.Name] = true
+		sv.order = append(sv.order, p.Name)
+		sv.watchPaths(s)
+		j := sv.jobs[p.Name]
+		switch {
+		case j == nil || j.removed:
+			j = &wjob{s: s, plan: p, digest: digest}
+			sv.jobs[p.Name] = j
+			sv.launch(j)
+			if !initial {
+				sv.status(p.Name, "added → started")
+			}
+		case j.digest == digest:
+			j.s = s // the watch block or restart policy may have changed
+		default:
+			j.s, j.plan, j.digest = s, p, digest
+			sv.status(p.Name, "configuration changed → restarting")
+			sv.restart(j)
+		}
+	}
+	for name, j := range sv.jobs {
+		if !seen[name] && !j.removed {
+			sv.remove(j)
+		}
+	}
+	return nil
+}
+
+// plan selects, checks and plans the sandboxes of cfg as up does.
+func (sv *supervisor) plan(cfg *config.Config) ([]*config.Sandbox, []*launcher.Plan, error) {
+	sbs, err := selectBatch(cfg, sv.names)
+	if err != nil {
+		return nil, nil, err
+	}
+	host := sv.e.probeHost()
+	if err := checkHost(host, sbs); err != nil {
+		return nil, nil, err
+	}
+	if err := sv.e.preflight(cfg, sbs); err != nil {
+		return nil, nil, err
+	}
+	roots, err := sv.e.prepareRoots(sbs, sv.o.updateLock)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sbs, buildPlans(sbs, host, roots), nil
+}
+
+// remove stops a sandbox that the configuration no longer declares.
+func (sv *supervisor) remove(j *wjob) {
+	j.removed = true
+	stopTimer(j.debounce)
+	stopTimer(j.backoff)
+	if j.proc == nil {
+		delete(sv.jobs, j.plan.Name)
+		sv.status(j.plan.Name, "removed")
+		return
+	}
+	sv.status(j.plan.Name, "removed → stopping")
+	sv.stopJob(j)
+}
+
+// watchPaths adds the watches of s's watch block.
+func (sv *supervisor) watchPaths(s *config.Sandbox) {
+	if s.Watch == nil {
+		return
+	}
+	for _, p := range s.Watch.Paths {
+		if err := sv.fs.add(p); err != nil {
+			sv.status(s.Name, "cannot watch %s: %v", p, err)
+		}
+	}
+}
+
+// watchConfig watches the loaded HCL files and the variables files, and
+// the directories given as configuration (a new *.hcl file there counts).
+func (sv *supervisor) watchConfig(cfg *config.Config) {
+	sv.cfgFiles = map[string]bool{}
+	sv.cfgDirs = map[string]bool{}
+	for _, p := range sv.configDirs() {
+		sv.cfgDirs[p] = true
+		sv.fs.w.Add(p)
+	}
+	files := append([]string(nil), sv.e.varFiles...)
+	for name := range cfg.Files {
+		files = append(files, name)
+	}
+	for _, f := range files {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			continue
+		}
+		sv.cfgFiles[abs] = true
+		if err := sv.fs.w.Add(filepath.Dir(abs)); err != nil {
+			fmt.Fprintf(sv.e.stderr, "sandbox: watch %s: %v\n", f, err)
+		}
+	}
+}
+
+// reloadConfig loads the configuration again: diagnostics leave the
+// running sandboxes as they are; a valid configuration is applied.
+func (sv *supervisor) reloadConfig() {
+	if sv.stopping {
+		return
+	}
+	cfg, err := sv.e.loadConfig(sv.paths)
+	if err == nil {
+		err = sv.apply(cfg)
+	}
+	if err != nil {
+		if ee, ok := err.(*exitError); ok && ee.msg != "" {
+			fmt.Fprintf(sv.e.stderr, "sandbox: %s\n", ee.msg)
+		}
+		fmt.Fprintln(sv.e.stderr, "sandbox: configuration not applied; the running sandboxes keep running")
+		return
+	}
+	sv.watchConfig(cfg)
+}
+
+// configDirs are the directories whose *.hcl files make up the
+// configuration: those given, or the working directory when no path was.
+func (sv *supervisor) configDirs() []string {
+	paths := sv.paths
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	var out []string
+	for _, p := range paths {
+		if info, err := os.Stat(p); err == nil && info.IsDir() {
+			if abs, err := filepath.Abs(p); err == nil {
+				out = append(out, abs)
+			}
+		}
+	}
+	return out
+}
+
+// newConfigFile reports whether p is a *.hcl file of a configuration
+// directory, such as one added since the last load.
+func (sv *supervisor) newConfigFile(p string) bool {
+	return filepath.Ext(p) == ".hcl" && filepath.Base(p) != config.LockFileName && sv.cfgDirs[filepath.Dir(p)]
+}
