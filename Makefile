@@ -20,7 +20,7 @@ ROOT_TESTS = $(shell find . -name '*_linux_test.go' -exec grep -ho '^func Test[A
 	sed 's/^func //' | sort -u | paste -sd'|')
 
 .PHONY: help build install run test test-root bench bench-batch fmt lint cross \
-	rootfs-busybox rootfs-debian rootfs-alpine examples vagrant-validate clean
+	rootfs-busybox rootfs-debian rootfs-alpine examples vagrant-validate test-vm clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ test: ## run every test, one package at a time (each checks it left no cgroup, m
 
 test-root: ## run only the privileged tests, as root (through sudo when needed)
 	$(ROOT) $(GO) test -count=1 -p 1 -run '^($(ROOT_TESTS)|TestScripts)$$' ./...
+
+test-vm: ## run the cgroup tests on Debian's kernel with cgroup v2 only, in qemu (root: installs the kernel and qemu); BREAK=1 proves a broken v2 driver fails them
+	$(ROOT) BREAK=$(BREAK) GO=$(GO) scripts/vm/run.sh
 
 bench: build rootfs-busybox ## time sandbox run of /bin/true against crun, runc and bwrap in one hyperfine run (root)
 	$(SUDO) bench/startup.sh

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -400,8 +401,13 @@ func TestUpParallel(t *testing.T) {
 // sandbox's cgroup under one capped parent, removed at the end.
 func TestUpBatchBudget(t *testing.T) {
 	bin, dir := batchSetup(t)
-	if _, err := os.Stat("/sys/fs/cgroup/pids/cgroup.procs"); err != nil {
-		t.Skip("reads the batch's pids.max from a cgroup v1 pids hierarchy")
+	// The pids hierarchy, and how its line in /proc/self/cgroup starts.
+	pidsRoot, pidsLine := "/sys/fs/cgroup/pids", ":pids:"
+	if _, err := os.Stat(pidsRoot + "/cgroup.procs"); err != nil {
+		pidsRoot, pidsLine = "/sys/fs/cgroup", "0::"
+		if b, _ := os.ReadFile(pidsRoot + "/cgroup.controllers"); !slices.Contains(strings.Fields(string(b)), "pids") {
+			t.Skip("needs the pids controller, of cgroup v1 or v2")
+		}
 	}
 	mounts := mountsOf()
 	hcl := writeHCL(t, dir, "budget.hcl", `batch {
@@ -423,7 +429,7 @@ sandbox "btbudget" {
 		if !ok {
 			t.Fatalf("output ended early")
 		}
-		if strings.Contains(l, ":pids:") {
+		if strings.Contains(l, pidsLine) {
 			seen = append(seen, l)
 		}
 	}
@@ -432,7 +438,7 @@ sandbox "btbudget" {
 			t.Errorf("sandbox cgroup %q, want one under sandbox/btbudget-parent", l)
 		}
 	}
-	b, err := os.ReadFile("/sys/fs/cgroup/pids/sandbox/btbudget-parent/pids.max")
+	b, err := os.ReadFile(pidsRoot + "/sandbox/btbudget-parent/pids.max")
 	if err != nil || strings.TrimSpace(string(b)) != "40" {
 		t.Errorf("batch pids.max = %q, %v; want 40", b, err)
 	}

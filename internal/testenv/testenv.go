@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 
@@ -67,10 +68,31 @@ func Probe(t testing.TB) string {
 	return Build(t, probePkg)
 }
 
+// PrebuiltEnv names a directory of binaries built ahead of time, for a
+// machine without the go tool (the VM of scripts/vm): Build returns
+// $SANDBOX_TEST_BINDIR/<PrebuiltName(pkg)> instead of compiling pkg.
+const PrebuiltEnv = "SANDBOX_TEST_BINDIR"
+
+// PrebuiltName is the file name under PrebuiltEnv of package pkg's binary:
+// its path inside the module with "/" made "_", "launcher_testdata_probe".
+func PrebuiltName(pkg string) string {
+	return strings.ReplaceAll(strings.TrimPrefix(pkg, modulePath+"/"), "/", "_")
+}
+
+const modulePath = "github.com/hclsandbox/sandbox"
+
 // Build compiles the Go package pkg as a static binary, once per test
-// binary, and returns its path. The binaries are removed by Main.
+// binary, and returns its path. The binaries are removed by Main. With
+// PrebuiltEnv set, it returns the prebuilt binary there, or fails.
 func Build(t testing.TB, pkg string) string {
 	t.Helper()
+	if dir := os.Getenv(PrebuiltEnv); dir != "" {
+		p := filepath.Join(dir, PrebuiltName(pkg))
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("build %s: %s is set but holds no prebuilt binary: %v", pkg, PrebuiltEnv, err)
+		}
+		return p
+	}
 	buildMu.Lock()
 	defer buildMu.Unlock()
 	if p, ok := built[pkg]; ok {
