@@ -47,6 +47,7 @@ func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext)
 	diags = append(diags, decodeStop(s, content.Attributes, ctx)...)
 	diags = append(diags, decodeDepends(s, content.Attributes, ctx)...)
 	diags = append(diags, decodeLifecycle(s, content.Attributes, ctx)...)
+	diags = append(diags, decodeNetworking(s, content.Attributes, ctx)...)
 	sortDiags(diags)
 	return s, diags
 }

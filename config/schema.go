@@ -9,6 +9,7 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "variable", LabelNames: []string{"name"}},
 		{Type: "locals"},
 		{Type: "batch"},
+		{Type: "network", LabelNames: []string{"name"}},
 	},
 }
 
@@ -34,6 +35,10 @@ var sandboxSchema = &hcl.BodySchema{
 		{Name: "stop_signal"},
 		{Name: "stop_timeout"},
 		{Name: "init"},
+		{Name: "network"},
+		{Name: "ports"},
+		{Name: "aliases"},
+		{Name: "dns"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{{Type: "limits"}, {Type: "rlimits"}, {Type: "rootfs"}, {Type: "mount"}, {Type: "capabilities"}},
 }
