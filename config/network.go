@@ -65,6 +65,8 @@ type Networking struct {
 	Aliases []string
 	// DNS are the name servers of its /etc/resolv.conf; nil keeps the rootfs's.
 	DNS []netip.Addr
+	// Net is the network named by Network once loading resolved it.
+	Net *Network
 }
 
 // OnNetwork reports whether the sandbox joins a named network.
@@ -293,7 +295,10 @@ func checkOverlap(nets map[string]*Network, n *Network) hcl.Diagnostics {
 func checkNetworkRefs(cfg *Config) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, s := range cfg.Sandboxes {
-		if !s.OnNetwork() || cfg.Networks[s.Network] != nil {
+		if !s.OnNetwork() {
+			continue
+		}
+		if s.Net = cfg.Networks[s.Network]; s.Net != nil {
 			continue
 		}
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown network",
