@@ -13,13 +13,13 @@ import (
 
 // networkChecks say whether named networks work here: bridges and veth
 // pairs (tried in a throwaway net namespace that vanishes with its
-// thread), NAT rules (checked by nft without applying them) and the
-// host's forwarding, which outbound traffic and DNAT need.
+// thread) and NAT rules (checked by nft without applying them), noting
+// the host's forwarding, which outbound traffic and DNAT need.
 func networkChecks(h *Host) []Check {
 	if h.EUID != 0 {
 		return []Check{{Name: "networks", Detail: "not root: sandboxes on a named network need root"}}
 	}
-	return []Check{linkCheck(), natCheck(), forwardCheck()}
+	return []Check{linkCheck(), natCheck()}
 }
 
 func linkCheck() Check {
@@ -75,20 +75,19 @@ func natCheck() Check {
 		return c
 	}
 	c.OK, c.Detail = true, "masquerade for outbound = true, DNAT for published ports"
+	if note := forwardNote(); note != "" {
+		c.Detail += "; " + note
+	}
 	return c
 }
 
-func forwardCheck() Check {
-	c := Check{Name: "IPv4 forwarding"}
+// forwardNote says what a host without IPv4 forwarding lacks; it is a
+// note, not a failed check, since peers, the host and published ports on
+// the host's own addresses work without it.
+func forwardNote() string {
 	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_forward")
-	if err != nil {
-		c.Detail = err.Error()
-		return c
+	if err != nil || strings.TrimSpace(string(b)) == "1" {
+		return ""
 	}
-	if strings.TrimSpace(string(b)) != "1" {
-		c.Detail = "net.ipv4.ip_forward is 0: outbound = true and published ports reached from other hosts need it set to 1; peers, the host and published ports on its own addresses work without"
-		return c
-	}
-	c.OK, c.Detail = true, "outbound traffic and published ports reach beyond the host"
-	return c
+	return "net.ipv4.ip_forward is 0, so outbound = true and published ports reached from other hosts need it set to 1"
 }
