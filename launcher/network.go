@@ -1,9 +1,13 @@
 package launcher
 
 import (
+	"fmt"
 	"net/netip"
+	"os"
+	"os/exec"
 	"strconv"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hclsandbox/sandbox/config"
 )
 
@@ -78,4 +82,21 @@ type NetRecord struct {
 	// Subnet and Outbound let the NAT table be rebuilt without the plan.
 	Subnet   netip.Prefix `json:"subnet"`
 	Outbound bool         `json:"outbound"`
+}
+
+// preflightNetwork checks that a sandbox on a named network can be wired
+// here: bridges and NAT rules need root and the nft command.
+func preflightNetwork(s *config.Sandbox) hcl.Diagnostics {
+	if !s.OnNetwork() {
+		return nil
+	}
+	detail := ""
+	if os.Geteuid() != 0 {
+		detail = fmt.Sprintf("Network %q needs root: the launcher makes a bridge, a veth pair and NAT rules on the host. Use network = \"none\" or \"host\" without root.", s.Network)
+	} else if _, err := exec.LookPath("nft"); err != nil {
+		detail = fmt.Sprintf("Network %q needs the nft command for its NAT rules (Debian: apt-get install nftables).", s.Network)
+	} else {
+		return nil
+	}
+	return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Network unavailable", Detail: detail, Subject: s.Range("network").Ptr()}}
 }

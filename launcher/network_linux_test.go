@@ -78,8 +78,11 @@ func (b *syncBuf) String() string {
 func TestNetworkPeersPortsAndCleanup(t *testing.T) {
 	rootfs := netRootfs(t)
 	d := StateDir{Root: t.TempDir()}
-	front := &config.Network{Name: "front", Subnet: netip.MustParsePrefix("10.231.41.0/24")}
-	other := &config.Network{Name: "other", Subnet: netip.MustParsePrefix("10.231.42.0/24")}
+	// Outbound turns forwarding on for both bridges, so that only the
+	// rules that keep networks apart stop the stranger. No test traffic
+	// leaves the host.
+	front := &config.Network{Name: "front", Subnet: netip.MustParsePrefix("10.231.41.0/24"), Outbound: true}
+	other := &config.Network{Name: "other", Subnet: netip.MustParsePrefix("10.231.42.0/24"), Outbound: true}
 	srv := onNetwork(rootfs, "srv", front,
 		"mkdir -p /tmp/www && echo served-by-srv > /tmp/www/index.html && exec httpd -f -p 80 -h /tmp/www")
 	srv.Ports = []config.Port{{HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: 18941, SandboxPort: 80, Proto: "tcp"}}
@@ -93,7 +96,8 @@ func TestNetworkPeersPortsAndCleanup(t *testing.T) {
 	waitHTTP(t, "127.0.0.1:18941")
 
 	var out syncBuf
-	cli := onNetwork(rootfs, "cli", front, "wget -q -O - http://srv/ && echo peer-ok")
+	cli := onNetwork(rootfs, "cli", front, "cat /etc/resolv.conf; wget -q -O - http://srv/ && echo peer-ok")
+	cli.DNS = []netip.Addr{netip.MustParseAddr("10.231.41.1")}
 	stranger := onNetwork(rootfs, "stranger", other,
 		"grep -c srv /etc/hosts; wget -q -O - http://10.231.41.2/ && echo stranger-reached || echo stranger-blocked")
 	stranger.Timeout = 5 * time.Second // a dropped packet only times out
@@ -105,7 +109,7 @@ func TestNetworkPeersPortsAndCleanup(t *testing.T) {
 		c.Release()
 	}
 	got := out.String()
-	for _, want := range []string{"served-by-srv", "peer-ok", "0\n"} {
+	for _, want := range []string{"nameserver 10.231.41.1", "served-by-srv", "peer-ok", "0\n"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("sandbox output = %q, want %q in it", got, want)
 		}
