@@ -120,14 +120,15 @@ func (a *netAttachment) undo() error {
 // network's directory. The caller holds the network lock.
 func releaseNet(name string, rec *NetRecord) error {
 	errs := []error{delLink(rec.HostVeth)}
-	if rec.Addr.IsValid() {
-		leases, _ := readLeases(rec.Dir)
-		for _, l := range leases {
-			if l.Addr == rec.Addr && l.Sandbox == name {
-				errs = append(errs, os.Remove(filepath.Join(rec.Dir, "leases", l.Addr.String())))
-			}
+	// By name, not by the recorded address: a crash between taking the
+	// lease and recording its address leaves a lease the record does not
+	// name. Names are unique among live sandboxes, so no other is touched.
+	leases, _ := readLeases(rec.Dir)
+	for _, l := range leases {
+		if l.Sandbox == name {
+			errs = append(errs, os.Remove(filepath.Join(rec.Dir, "leases", l.Addr.String())))
+			os.Remove(filepath.Join(rec.Dir, "resolv-"+l.Addr.String()))
 		}
-		os.Remove(filepath.Join(rec.Dir, "resolv-"+rec.Addr.String()))
 	}
 	leases, err := readLeases(rec.Dir)
 	if err != nil {
