@@ -49,6 +49,7 @@ func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext)
 	diags = append(diags, decodeLifecycle(s, content.Attributes, ctx)...)
 	diags = append(diags, decodeRestart(s, content.Attributes, ctx)...)
 	diags = append(diags, decodeWatch(s, content.Blocks.OfType("watch"), ctx)...)
+	diags = append(diags, decodeNetworking(s, content.Attributes, ctx)...)
 	sortDiags(diags)
 	return s, diags
 }

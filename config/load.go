@@ -72,6 +72,7 @@ func (l *loader) finish() (*Config, hcl.Diagnostics) {
 	diags = append(diags, checkDuplicates(cfg.Sandboxes)...)
 	diags = append(diags, checkBaseDuplicates(cfg.Sandboxes)...)
 	diags = append(diags, resolveDepends(cfg)...)
+	diags = append(diags, l.decodeNetworks(cfg)...)
 	batch, d := l.decodeBatch()
 	cfg.Batch = batch
 	diags = append(diags, d...)
@@ -101,6 +102,7 @@ type sourceFile struct {
 	variables []*hcl.Block
 	locals    []*hcl.Block
 	batches   []*hcl.Block
+	networks  []*hcl.Block
 }
 
 // addFile takes in one parsed file and declares its variables.
@@ -136,6 +138,8 @@ func splitFile(name string, body hcl.Body) (*sourceFile, hcl.Diagnostics) {
 			sf.locals = append(sf.locals, b)
 		case "batch":
 			sf.batches = append(sf.batches, b)
+		case "network":
+			sf.networks = append(sf.networks, b)
 		}
 	}
 	return sf, diags

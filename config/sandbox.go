@@ -44,6 +44,8 @@ type Sandbox struct {
 	Resources
 	// Batching is the fan-out key, dependencies and stop settings.
 	Batching
+	// Networking is the network, published ports, aliases and DNS servers.
+	Networking
 	// Init runs a small init as the sandbox's PID 1 that forwards signals
 	// to the command and reaps orphans; nil means the default: on when the
 	// command is a shell.
@@ -112,6 +114,8 @@ type Config struct {
 	Files map[string]*hcl.File
 	// Batch is the batch block, or nil.
 	Batch *Batch
+	// Networks are the network blocks by name, with the implicit default.
+	Networks map[string]*Network
 }
 
 // Lookup returns the sandbox with the given name, or nil.

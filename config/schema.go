@@ -9,6 +9,7 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "variable", LabelNames: []string{"name"}},
 		{Type: "locals"},
 		{Type: "batch"},
+		{Type: "network", LabelNames: []string{"name"}},
 	},
 }
 
@@ -36,6 +37,10 @@ var sandboxSchema = &hcl.BodySchema{
 		{Name: "init"},
 		{Name: "restart"},
 		{Name: "max_restarts"},
+		{Name: "network"},
+		{Name: "ports"},
+		{Name: "aliases"},
+		{Name: "dns"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{{Type: "limits"}, {Type: "rlimits"}, {Type: "rootfs"}, {Type: "mount"}, {Type: "capabilities"}, {Type: "watch"}},
 }

@@ -22,6 +22,7 @@ var blockSchemas = map[string]*hcl.BodySchema{
 	"variable.validation":  validationSchema,
 	"batch":                batchSchema,
 	"batch.limits":         limitsSchema,
+	"network":              networkSchema,
 }
 
 // SchemaDoc lists every block and attribute the language accepts, as

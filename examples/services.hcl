@@ -1,17 +1,42 @@
-# services: two long-running services that start in order. web starts once
-# db runs (condition "started"); Ctrl-C sends each its stop_signal and, after
-# its stop_timeout, SIGKILL.
+# services: two long-running services that start in order and talk by name.
+# Both are on the implicit "default" network (10.88.0.0/24): each has its
+# own network namespace and address, and /etc/hosts names its peers. web
+# starts once db runs (condition "started") and asks db for a greeting over
+# TCP every second; Ctrl-C sends each its stop_signal and, after its
+# stop_timeout, SIGKILL.
 #
+#   make rootfs-busybox
 #   sudo sandbox up examples/services.hcl
 #   ^C
 sandbox "db" {
+  rootfs  = "./rootfs/busybox"
+  network = "default"
+  aliases = ["database"]
   # A shell that is pid 1 of its namespace ignores SIGTERM unless it traps it.
-  command      = ["/bin/sh", "-c", "trap 'echo shutting down; exit 0' TERM; echo ready; while :; do sleep 1; done"]
+  command = ["/bin/sh", "-c", <<-EOT
+    trap 'echo shutting down; exit 0' TERM
+    echo ready
+    while :; do
+      echo "hello from db" | nc -l -p 5432 &
+      wait $!
+    done
+  EOT
+  ]
   stop_timeout = "5s"
 }
 
 sandbox "web" {
-  command     = ["/bin/sh", "-c", "trap 'echo bye; exit 0' INT; echo serving; while :; do sleep 1; done"]
-  depends_on  = ["db"] # the same as { db = "started" }
+  rootfs     = "./rootfs/busybox"
+  network    = "default"
+  depends_on = ["db"] # the same as { db = "started" }
+  command = ["/bin/sh", "-c", <<-EOT
+    trap 'echo bye; exit 0' INT
+    echo serving
+    while :; do
+      nc database 5432 </dev/null
+      sleep 1 & wait $!
+    done
+  EOT
+  ]
   stop_signal = "SIGINT"
 }

@@ -26,7 +26,7 @@ func Doctor() []Check {
 		filesystemCheck("overlay", "ephemeral and persistent rootfs modes"),
 		noNewPrivsCheck(),
 	)
-	return checks
+	return append(checks, networkChecks(h)...)
 }
 
 func cgroupChecks(h *Host) []Check {

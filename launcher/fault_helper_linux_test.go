@@ -22,6 +22,8 @@ type superviseJob struct {
 	Command  []string `json:"command"`
 	// Mark is put in every sandbox process's environment, to find them.
 	Mark string `json:"mark"`
+	// Network, when set, puts every sandbox on it.
+	Network *config.Network `json:"network,omitempty"`
 }
 
 func init() {
@@ -42,6 +44,9 @@ func superviseMain(v string) int {
 		wg.Go(func() {
 			s := &config.Sandbox{Name: name, Command: job.Command, Rootfs: job.Rootfs,
 				Env: map[string]string{"SANDBOX_TEST_MARK": job.Mark}, Namespaces: append([]string(nil), config.Namespaces...)}
+			if job.Network != nil {
+				s.Network, s.Net = job.Network.Name, job.Network
+			}
 			plan := NewPlan(s, ProbeHost())
 			claim, err := StateDir{Root: job.StateDir}.Claim(plan, false)
 			if err != nil {

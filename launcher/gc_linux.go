@@ -102,6 +102,9 @@ func cleanRecord(r *Record) (GCReport, error) {
 			errs = append(errs, fmt.Errorf("unmount %s: %w", m, err))
 		}
 	}
+	if r.Net != nil {
+		errs = append(errs, gcNet(r.Name, r.Net))
+	}
 	if cg != nil {
 		if err := cg.Remove(); err != nil {
 			errs = append(errs, err)

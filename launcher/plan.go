@@ -41,6 +41,8 @@ type Plan struct {
 	// StopTimeout. Zero means the defaults, SIGTERM and 10s (see Stop).
 	StopSignal  syscall.Signal `json:"stop_signal,omitempty"`
 	StopTimeout time.Duration  `json:"stop_timeout_ns,omitempty"`
+	// Network is the wiring of a sandbox on a named network, else nil.
+	Network *NetPlan `json:"network,omitempty"`
 
 	// initConfig is the configured init attribute, nil when unset, so that
 	// WithArgs can recompute the default for a new command.
@@ -79,6 +81,7 @@ func NewPlan(s *config.Sandbox, h *Host) *Plan {
 	p.Spec.Env = environment(s.Env, h.Term)
 	planResources(p, s, h)
 	planStop(p, s)
+	p.Network = planNetwork(s)
 	p.initConfig = s.Init
 	p.Spec.Init = wantInit(s.Init, p.Spec.Args)
 	return p

@@ -10,8 +10,13 @@ import (
 
 // Preflight checks what a sandbox needs from the host before anything is
 // started: its root filesystem exists and is a directory or a file (a
-// tarball). Problems come back as diagnostics that point at the configuration.
+// tarball), and a named network has what it needs (see preflightNetwork).
+// Problems come back as diagnostics that point at the configuration.
 func Preflight(s *config.Sandbox) hcl.Diagnostics {
+	return append(preflightRootfs(s), preflightNetwork(s)...)
+}
+
+func preflightRootfs(s *config.Sandbox) hcl.Diagnostics {
 	if s.Rootfs == "" {
 		return nil
 	}

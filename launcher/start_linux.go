@@ -30,6 +30,7 @@ type Process struct {
 	started  time.Time
 	cgroup   isolation.Cgroup // nil when the host has no cgroups
 	warnings []string
+	net      *netAttachment // nil when not on a named network
 }
 
 // Start launches the sandbox and returns once its target has been executed.
@@ -120,12 +121,19 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup, c *Claim) (*Process, *Resu
 		proc.kill()
 		return nil, nil, err
 	}
+	if proc.net, err = attachNetwork(p, c, cmd.Process.Pid, spec); err != nil {
+		specW.Close()
+		proc.kill()
+		return nil, nil, err
+	}
 	if err := sendSpec(specW, spec); err != nil {
 		proc.kill()
+		proc.net.detach()
 		return nil, nil, err
 	}
 	if stepErr := readStatus(statusR); stepErr != nil {
 		cmd.Wait()
+		proc.net.detach()
 		return nil, &Result{Name: p.Name, ExitCode: stepErr.ExitCode(), SetupError: stepErr, Duration: time.Since(start)}, nil
 	}
 	c.noteRunning()
@@ -227,6 +235,9 @@ func (p *Process) Wait() *Result {
 		}
 	}
 	p.finish(r, timedOut)
+	if err := p.net.detach(); err != nil {
+		r.Warnings = append(r.Warnings, err.Error())
+	}
 	return r
 }
 

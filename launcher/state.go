@@ -14,6 +14,9 @@ import (
 	"github.com/hclsandbox/sandbox/isolation"
 )
 
+// netRoot is the directory of network state under a state root.
+const netRoot = ".net"
+
 // DefaultStateDir is where records are kept unless SANDBOX_RUN says otherwise.
 const DefaultStateDir = "/run/sandbox"
 
@@ -45,10 +48,12 @@ type Record struct {
 	Cgroup     *isolation.CgroupRef `json:"cgroup,omitempty"`
 	CgroupDirs []string             `json:"cgroup_dirs,omitempty"`
 	// Mounts are host mount points made for the sandbox, removed by gc.
-	Mounts     []string  `json:"mounts,omitempty"`
-	PlanDigest string    `json:"plan_digest"`
-	ConfigFile string    `json:"config_file"`
-	Started    time.Time `json:"started"`
+	Mounts []string `json:"mounts,omitempty"`
+	// Net is the sandbox's network wiring, recorded before it is made.
+	Net        *NetRecord `json:"net,omitempty"`
+	PlanDigest string     `json:"plan_digest"`
+	ConfigFile string     `json:"config_file"`
+	Started    time.Time  `json:"started"`
 	// Supervisor is the pid of the launcher that runs the sandbox, with
 	// its start time; it holds the name's lock while it lives.
 	Supervisor      int    `json:"supervisor"`
@@ -104,7 +109,7 @@ func (d StateDir) Names() ([]string, error) {
 	}
 	var names []string
 	for _, e := range entries {
-		if e.IsDir() {
+		if e.IsDir() && e.Name() != netRoot {
 			names = append(names, e.Name())
 		}
 	}

@@ -33,6 +33,12 @@ func writePlan(w io.Writer, p *launcher.Plan, s *config.Sandbox) {
 		}
 	}
 	step("create namespaces: %s", strings.Join(p.Namespaces, " "))
+	if n := p.Network; n != nil {
+		step("before the child runs, wire it to network %s:", n.Network)
+		for _, line := range n.Steps() {
+			fmt.Fprintf(w, "        %s\n", line)
+		}
+	}
 	if p.UIDMap != nil {
 		step("map ids into the user namespace: uid %s; gid %s; become root inside", idMaps(p.UIDMap), idMaps(p.GIDMap))
 	}

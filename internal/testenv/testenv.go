@@ -164,7 +164,7 @@ func MakeRootfs(dir, probe string) error {
 	if err := copyFile(bb, filepath.Join(dir, "bin", "busybox"), 0o755); err != nil {
 		return err
 	}
-	for _, applet := range []string{"sh", "ls", "cat", "echo", "sleep", "kill", "true", "hostname", "ps"} {
+	for _, applet := range []string{"sh", "ls", "cat", "echo", "sleep", "kill", "true", "hostname", "ps", "nc", "httpd", "wget", "ip", "mkdir"} {
 		if err := os.Symlink("busybox", filepath.Join(dir, "bin", applet)); err != nil {
 			return err
 		}
