@@ -19,7 +19,7 @@ STATICCHECK_FLAGS ?= -checks=inherit,-SA1019
 ROOT_TESTS = $(shell find . -name '*_linux_test.go' -exec grep -ho '^func Test[A-Za-z0-9_]*' {} + | \
 	sed 's/^func //' | sort -u | paste -sd'|')
 
-.PHONY: help build install run test test-root bench bench-batch fmt lint cross \
+.PHONY: help build install run test test-root test-oci bench bench-batch fmt lint cross \
 	rootfs-busybox rootfs-debian rootfs-alpine examples vagrant-validate clean
 
 help: ## list the targets
@@ -40,6 +40,10 @@ test: ## run every test, one package at a time (each checks it left no cgroup, m
 
 test-root: ## run only the privileged tests, as root (through sudo when needed)
 	$(ROOT) $(GO) test -count=1 -p 1 -run '^($(ROOT_TESTS)|TestScripts)$$' ./...
+
+test-oci: ## run an exported OCI bundle under runc and crun and compare with sandbox run (root; installs Debian's runc and crun when missing)
+	@for rt in runc crun; do command -v $$rt >/dev/null || $(SUDO) sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$rt" || echo "cannot install $$rt: its test will skip" >&2; done
+	$(ROOT) $(GO) test -count=1 -run '^TestExportOCIRuntimes$$' -v ./cmd/sandbox
 
 bench: build rootfs-busybox ## time sandbox run of /bin/true against crun, runc and bwrap in one hyperfine run (root)
 	$(SUDO) bench/startup.sh
