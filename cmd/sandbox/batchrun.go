@@ -16,6 +16,12 @@ func (e *env) up(args []string, o *upOptions) error {
 	if o.parallel < 0 {
 		return exitf(exitUsage, "--parallel must be 0 (no limit) or more, not %d", o.parallel)
 	}
+	if remote, err := onSlurm(o.on); err != nil || remote {
+		if err != nil {
+			return err
+		}
+		return e.upSlurm(args, o)
+	}
 	paths, names := splitArgs(args)
 	cfg, err := e.loadConfig(paths)
 	if err != nil {
