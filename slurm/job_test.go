@@ -81,17 +81,21 @@ func TestOrderPutsDependenciesFirst(t *testing.T) {
 }
 
 func TestParseStates(t *testing.T) {
-	out := "JobId=12 ArrayJobId=11 ArrayTaskId=1 JobName=sandbox:work JobState=FAILED Reason=NonZeroExitCode ExitCode=3:0 RunTime=00:01:05\n" +
+	out := "JobId=12 ArrayJobId=11 ArrayTaskId=1 JobName=sandbox:work JobState=FAILED Reason=NonZeroExitCode ExitCode=3:0 RunTime=00:01:05 BatchHost=vm\n" +
 		"JobId=11 ArrayJobId=11 ArrayTaskId=0,2-3%2 JobName=sandbox:work JobState=CANCELLED Reason=DependencyNeverSatisfied ExitCode=0:0 RunTime=00:00:00\n"
 	got := ParseStates(out)
 	want := map[int]TaskState{
-		1: {State: "FAILED", Reason: "NonZeroExitCode", ExitCode: 3, RunTime: 65 * time.Second},
+		1: {State: "FAILED", Reason: "NonZeroExitCode", ExitCode: 3, RunTime: 65 * time.Second, Started: true},
 		0: {State: "CANCELLED", Reason: "DependencyNeverSatisfied"},
 		2: {State: "CANCELLED", Reason: "DependencyNeverSatisfied"},
 		3: {State: "CANCELLED", Reason: "DependencyNeverSatisfied"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ParseStates = %+v, want %+v", got, want)
+	}
+	rest := ParseStates("JobId=3 ArrayJobId=3 ArrayTaskId=4294967294 JobState=CANCELLED Reason=None ExitCode=0:0\n")
+	if st := Task(rest, 8); st.State != "CANCELLED" || st.Started {
+		t.Errorf("Task(8) of the cancelled rest of an array = %+v, want cancelled, never started", st)
 	}
 }
 

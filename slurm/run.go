@@ -94,6 +94,8 @@ type TaskState struct {
 	ExitCode, Signal int
 	// RunTime is how long it ran.
 	RunTime time.Duration
+	// Started is set once the job was given a node.
+	Started bool
 }
 
 // States reads how every task of a job ended: by array task index, or
@@ -106,6 +108,15 @@ func States(ctx context.Context, c Commander, id string) (map[int]TaskState, err
 	return ParseStates(out), nil
 }
 
+// Task is how task i ended: its own record, else the record of the
+// array's tasks that never started.
+func Task(states map[int]TaskState, i int) TaskState {
+	if st, ok := states[i]; ok {
+		return st
+	}
+	return states[-1]
+}
+
 // ParseStates parses `scontrol show job -o` output, one job a line.
 func ParseStates(out string) map[int]TaskState {
 	states := map[int]TaskState{}
@@ -114,7 +125,8 @@ func ParseStates(out string) map[int]TaskState {
 		if f["JobId"] == "" {
 			continue
 		}
-		st := TaskState{State: f["JobState"], Reason: f["Reason"], RunTime: parseRunTime(f["RunTime"])}
+		st := TaskState{State: f["JobState"], Reason: f["Reason"], RunTime: parseRunTime(f["RunTime"]),
+			Started: f["BatchHost"] != "" && f["BatchHost"] != "(null)"}
 		code, sig, _ := strings.Cut(f["ExitCode"], ":")
 		st.ExitCode, _ = strconv.Atoi(code)
 		st.Signal, _ = strconv.Atoi(sig)
@@ -125,13 +137,21 @@ func ParseStates(out string) map[int]TaskState {
 	return states
 }
 
+// noTask is the ArrayTaskId of the record that holds an array's tasks that
+// never started once they are cancelled: Slurm no longer lists them.
+const noTask = "4294967294"
+
 // taskIDs expands an ArrayTaskId: "3", or for tasks that never started and
 // so are still one record, a list of ranges "1-3,5" (with an optional
-// "%N" throttle). A job that is not an array is task 0.
+// "%N" throttle). A job that is not an array is task 0; the record of
+// cancelled tasks that never started is task -1 (see Task).
 func taskIDs(s string) []int {
 	s, _, _ = strings.Cut(s, "%")
-	if s == "" {
+	switch s {
+	case "":
 		return []int{0}
+	case noTask:
+		return []int{-1}
 	}
 	var out []int
 	for _, part := range strings.Split(s, ",") {

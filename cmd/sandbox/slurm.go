@@ -47,7 +47,7 @@ func (e *env) upSlurm(args []string, o *upOptions) error {
 	if o.exitCodeFrom != "" && !hasName(sbs, o.exitCodeFrom) {
 		return unknownName(o.exitCodeFrom, sandboxNames(sbs))
 	}
-	bin, err := os.Executable()
+	bin, err := sandboxBinary()
 	if err != nil {
 		return exitf(exitSetup, "find the sandbox binary: %v", err)
 	}
@@ -74,6 +74,16 @@ func (e *env) upSlurm(args []string, o *upOptions) error {
 	}
 	rep.Duration = time.Since(start).Seconds()
 	return e.finishBatch(rep, nil, o)
+}
+
+// sandboxBinary is the path the jobs run: this binary as it was invoked
+// when that path is absolute (it may be a link whose name matters), else
+// the executable the kernel ran.
+func sandboxBinary() (string, error) {
+	if filepath.IsAbs(os.Args[0]) {
+		return os.Args[0], nil
+	}
+	return os.Executable()
 }
 
 // slurmDir is where the jobs write their output: next to the first
@@ -163,7 +173,7 @@ func (e *env) slurmReport(ctx context.Context, jobs []*slurm.Job, ids map[string
 			if !o.quiet {
 				copyOutput(mux.writer(name, out), j.OutputFile(outDir, i))
 			}
-			outs = append(outs, slurmOutcome(name, states[i], interrupt != 0))
+			outs = append(outs, slurmOutcome(name, slurm.Task(states, i), interrupt != 0))
 		}
 	}
 	return &report{Sandboxes: outs, ExitCode: batchExitCode(outs, interrupt, o.exitCodeFrom)}, nil
@@ -190,7 +200,7 @@ func slurmOutcome(name string, st slurm.TaskState, interrupted bool) outcome {
 		o.Result, o.ExitCode = outOOM, 128+int(syscall.SIGKILL)
 	case st.State == "CANCELLED" && st.Reason == "DependencyNeverSatisfied":
 		o.Result, o.Reason, o.ExitCode = outSkipped, "a dependency failed", exitSetup
-	case st.State == "CANCELLED" && st.RunTime == 0:
+	case st.State == "CANCELLED" && !st.Started:
 		o.Result, o.Reason, o.ExitCode, o.Stopped = outSkipped, "cancelled before it started", exitSetup, true
 	case st.State == "CANCELLED" || st.Signal != 0:
 		sig := syscall.Signal(st.Signal)
