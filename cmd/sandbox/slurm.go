@@ -35,10 +35,16 @@ func onSlurm(on string) (bool, error) {
 // reports them like a local up: the same table, --json, --junit and exit
 // code. Each job's output is printed once it has ended.
 func (e *env) upSlurm(args []string, o *upOptions) error {
+	if err := slurmFlags(o); err != nil {
+		return err
+	}
 	paths, names := splitArgs(args)
 	cfg, err := e.loadConfig(paths)
 	if err != nil {
 		return err
+	}
+	if cfg.Batch != nil && cfg.Batch.Limits != nil {
+		fmt.Fprintln(e.stderr, "sandbox: warning: the batch block's limits apply to a batch on one machine; Slurm schedules each job by its own limits")
 	}
 	sbs, err := selectBatch(cfg, names)
 	if err != nil {
@@ -84,6 +90,18 @@ func sandboxBinary() (string, error) {
 		return os.Args[0], nil
 	}
 	return os.Executable()
+}
+
+// slurmFlags refuses the flags of up that only mean something on one
+// machine, rather than ignoring them.
+func slurmFlags(o *upOptions) error {
+	for flag, set := range map[string]bool{"--parallel": o.parallel != 0, "--fail-fast": o.failFast,
+		"--cgroup-parent": o.cgroupParent != "", "--update-lock": o.updateLock} {
+		if set {
+			return exitf(exitUsage, "%s does not apply to up --on slurm: the cluster schedules the jobs", flag)
+		}
+	}
+	return nil
 }
 
 // slurmDir is where the jobs write their output: next to the first
