@@ -68,9 +68,12 @@ func sandboxProcesses(mark string) []int {
 		exe, _ := os.Readlink("/proc/" + e.Name() + "/exe")
 		cmdline, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
 		environ, _ := os.ReadFile("/proc/" + e.Name() + "/environ")
-		// The child runs from the sealed memfd copy of the launcher.
+		// The child runs from the sealed memfd copy of the launcher; only
+		// children in this test's cgroups (named after mark) count.
 		fromLauncher := exe == self || strings.HasPrefix(exe, "/memfd:sandbox")
-		child := fromLauncher && strings.Contains(string(cmdline), isolation.ChildArg)
+		cgroups, _ := os.ReadFile("/proc/" + e.Name() + "/cgroup")
+		child := fromLauncher && strings.Contains(string(cmdline), isolation.ChildArg) &&
+			strings.Contains(string(cgroups), "/"+isolation.CgroupParent+"/"+mark)
 		if strings.Contains(string(environ), "SANDBOX_TEST_MARK="+mark+"\x00") || child {
 			out = append(out, pid)
 		}

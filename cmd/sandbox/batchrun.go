@@ -16,6 +16,15 @@ func (e *env) up(args []string, o *upOptions) error {
 	if o.parallel < 0 {
 		return exitf(exitUsage, "--parallel must be 0 (no limit) or more, not %d", o.parallel)
 	}
+	if remote, err := onSlurm(o.on); err != nil || remote {
+		if err != nil {
+			return err
+		}
+		if o.watch {
+			return exitf(exitUsage, "--watch relaunches sandboxes on this machine; it does not combine with --on slurm")
+		}
+		return e.upSlurm(args, o)
+	}
 	if o.watch {
 		return e.upWatch(args, o)
 	}

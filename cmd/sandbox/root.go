@@ -95,7 +95,7 @@ tree: its own namespaces and root filesystem.
 		return exitf(exitUsage, "%v (see '%s --help')", err, c.CommandPath())
 	})
 	root.PersistentFlags().StringVar(&e.format, "format", "text", "diagnostics format: text, or json (one object per line)")
-	root.AddCommand(newUpCmd(e), newRunCmd(e), newValidateCmd(e), newPlanCmd(e), newFmtCmd(e), newLockCmd(e), newDoctorCmd(e))
+	root.AddCommand(newUpCmd(e), newRunCmd(e), newValidateCmd(e), newPlanCmd(e), newFmtCmd(e), newLockCmd(e), newDoctorCmd(e), newExportCmd(e))
 	root.AddCommand(lifecycleCmds(e)...)
 	addCompletionExamples(root)
 	return root

@@ -13,11 +13,13 @@ func newStopCmd(e *env) *cobra.Command {
 	var all bool
 	var sigName string
 	var timeout time.Duration
+	var on string
 	cmd := &cobra.Command{
 		Use:   "stop NAME... | --all",
 		Short: "Stop running sandboxes gracefully",
 		Example: `  sudo sandbox stop web
-  sudo sandbox stop --all --timeout 3s`,
+  sudo sandbox stop --all --timeout 3s
+  sandbox stop --on slurm worker`,
 		Long: `Stop sandboxes started by any 'sandbox up' or 'sandbox run': send the stop
 signal (SIGTERM) to each one's first process and, if it still runs after the
 stop timeout (10s), SIGKILL everything in its cgroup. Returns once each
@@ -25,6 +27,12 @@ sandbox's launcher has cleaned up after it.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if all == (len(args) > 0) {
 				return exitf(exitUsage, "stop takes sandbox names or --all")
+			}
+			if remote, err := onSlurm(on); err != nil || remote {
+				if err != nil {
+					return err
+				}
+				return e.stopSlurm(args, all)
 			}
 			o := launcher.StopOptions{Timeout: -1}
 			if cmd.Flags().Changed("timeout") {
@@ -41,6 +49,7 @@ sandbox's launcher has cleaned up after it.`,
 		},
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "stop every recorded sandbox")
+	cmd.Flags().StringVar(&on, "on", "", "cancel the jobs of up --on slurm instead (scancel)")
 	cmd.Flags().StringVarP(&sigName, "signal", "s", "", "signal to send first, instead of the sandbox's stop signal")
 	cmd.Flags().DurationVarP(&timeout, "timeout", "t", 0, "wait this long before SIGKILL, instead of the sandbox's stop timeout")
 	return cmd

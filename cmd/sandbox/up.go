@@ -16,6 +16,7 @@ type upOptions struct {
 	cgroupParent string
 	updateLock   bool
 	watch        bool
+	on           string
 }
 
 func newUpCmd(e *env) *cobra.Command {
@@ -38,7 +39,14 @@ second Ctrl-C kills them at once. At the end a table says how each one ended.
 ` + batchExitCodeHelp + exitCodesHelp,
 		Example: `  sandbox up examples/hello.hcl
   sandbox up web.hcl db.hcl web
-  sandbox up --parallel 8 --json --junit report.xml examples/batch.hcl`,
+  sandbox up --parallel 8 --json --junit report.xml examples/batch.hcl
+  sandbox up --on slurm examples/batch.hcl`,
+		PreRunE: func(cmd *cobra.Command, args []string) error {
+			if d, _ := cmd.Flags().GetBool("detach"); d && o.on != "" {
+				return exitf(exitUsage, "up --on %s runs in the background already; it does not take -d", o.on)
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return e.up(args, o)
 		},
@@ -53,6 +61,7 @@ second Ctrl-C kills them at once. At the end a table says how each one ended.
 	f.BoolVar(&o.failFast, "fail-fast", false, "stop every other sandbox as soon as one fails")
 	f.BoolVar(&o.updateLock, "update-lock", false, "record changed rootfs digests in sandbox.lock.hcl instead of refusing them")
 	f.BoolVarP(&o.watch, "watch", "w", false, "relaunch a sandbox when its watch { paths } change, and apply edits of the configuration; run until Ctrl-C")
+	f.StringVar(&o.on, "on", "", "run the batch elsewhere: slurm submits each sandbox as a Slurm job")
 	f.StringVar(&o.cgroupParent, "cgroup-parent", "", "run the batch under the cgroup sandbox/`NAME`, which batch { limits } caps")
 	return e.addDetachFlag(cmd)
 }
