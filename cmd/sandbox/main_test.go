@@ -42,6 +42,9 @@ func TestScripts(t *testing.T) {
 			switch cond {
 			case "root":
 				return os.Geteuid() == 0, nil
+			case "hostusr":
+				_, err := os.Stat("/usr")
+				return err == nil, nil
 			case "busybox":
 				_, err := os.Stat("/bin/busybox")
 				return err == nil, nil
