@@ -22,16 +22,8 @@ func decodeStop(s *Sandbox, attrs hcl.Attributes, ctx *hcl.EvalContext) hcl.Diag
 	s.StopSignal, s.StopTimeout = DefaultStopSignal, DefaultStopTimeout
 	var diags hcl.Diagnostics
 	if a, ok := attrs["stop_signal"]; ok {
-		v, d := stringValue(a, ctx)
+		name, d := signalAttr(a, ctx, "Invalid stop signal", "a stop signal")
 		diags = append(diags, d...)
-		name := strings.ToUpper(v)
-		if !strings.HasPrefix(name, "SIG") {
-			name = "SIG" + name
-		}
-		if !d.HasErrors() && !contains(StopSignals, name) {
-			diags = append(diags, invalid(a, "Invalid stop signal",
-				"%q is not a stop signal; use one of %s.%s", v, strings.Join(StopSignals, ", "), didYouMean(name, StopSignals))...)
-		}
 		s.StopSignal = name
 	}
 	if a, ok := attrs["stop_timeout"]; ok {
@@ -40,4 +32,19 @@ func decodeStop(s *Sandbox, attrs hcl.Attributes, ctx *hcl.EvalContext) hcl.Diag
 		s.StopTimeout = t
 	}
 	return diags
+}
+
+// signalAttr reads a signal name, "SIGTERM" or "term", spelled as the
+// kernel headers do; what names one of StopSignals.
+func signalAttr(a *hcl.Attribute, ctx *hcl.EvalContext, summary, what string) (string, hcl.Diagnostics) {
+	v, diags := stringValue(a, ctx)
+	name := strings.ToUpper(v)
+	if !strings.HasPrefix(name, "SIG") {
+		name = "SIG" + name
+	}
+	if !diags.HasErrors() && !contains(StopSignals, name) {
+		diags = append(diags, invalid(a, summary,
+			"%q is not %s; use one of %s.%s", v, what, strings.Join(StopSignals, ", "), didYouMean(name, StopSignals))...)
+	}
+	return name, diags
 }

@@ -199,16 +199,8 @@ func decodeWatchAction(w *Watch, attrs hcl.Attributes, ctx *hcl.EvalContext) hcl
 		}
 	}
 	if a, ok := attrs["signal"]; ok {
-		v, d := stringValue(a, ctx)
+		name, d := signalAttr(a, ctx, "Invalid signal", "a signal the watch can send")
 		diags = append(diags, d...)
-		name := strings.ToUpper(v)
-		if !strings.HasPrefix(name, "SIG") {
-			name = "SIG" + name
-		}
-		if !d.HasErrors() && !contains(StopSignals, name) {
-			diags = append(diags, invalid(a, "Invalid signal",
-				"%q is not a signal the watch can send; use one of %s.%s", v, strings.Join(StopSignals, ", "), didYouMean(name, StopSignals))...)
-		}
 		if !d.HasErrors() && w.Action != WatchSignal {
 			diags = append(diags, invalid(a, "Signal without action",
 				"signal is what action = \"signal\" sends; set action = \"signal\" too, or leave signal out.")...)
