@@ -9,11 +9,10 @@ BUSYBOX := examples/rootfs/busybox
 DEBIAN  := examples/rootfs/debian
 ALPINE  := examples/rootfs/alpine.tar.gz
 ALPINE_VERSION ?= 3.20.3
-# staticcheck, fetched by `go run` from the Go module proxy. SA1019
-# (deprecated API) is off until testscript.RunMain and runtime.GOROOT in
-# the test helpers are replaced.
+# staticcheck, fetched by `go run` from the Go module proxy, with its
+# default checks.
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
-STATICCHECK_FLAGS ?= -checks=inherit,-SA1019
+STATICCHECK_FLAGS ?= -checks=inherit
 # The tests that need root: those of the *_linux_test.go files (each skips
 # without root), and the command-line scripts, some of which need root.
 ROOT_TESTS = $(shell find . -name '*_linux_test.go' -exec grep -ho '^func Test[A-Za-z0-9_]*' {} + | \

@@ -118,11 +118,12 @@ func Build(t testing.TB, pkg string) string {
 	return out
 }
 
+// goTool is the go command on PATH, or the usual install's.
 func goTool() string {
 	if p, err := exec.LookPath("go"); err == nil {
 		return p
 	}
-	return filepath.Join(runtime.GOROOT(), "bin", "go")
+	return "/usr/local/go/bin/go"
 }
 
 // Rootfs makes a throwaway root filesystem in a temp dir holding /probe and,
