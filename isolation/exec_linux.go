@@ -10,18 +10,28 @@ import (
 
 // execTarget replaces the process with the target; it returns only on failure.
 func execTarget(s *Spec) *StepError {
+	prog, serr := resolveCommand(s)
+	if serr != nil {
+		return serr
+	}
+	return &StepError{Step: "exec " + s.Args[0], Errno: execve(prog, s.Args, s.Env), Exec: true}
+}
+
+// resolveCommand finds the target's program in the PATH of its environment,
+// inside the new root; a failure is the exec step's, with its 126/127 code.
+func resolveCommand(s *Spec) (string, *StepError) {
 	if len(s.Args) == 0 {
-		return &StepError{Step: "exec", Msg: "empty command", Exec: true}
+		return "", &StepError{Step: "exec", Msg: "empty command", Exec: true}
 	}
 	prog, errno := lookPath(s.Args[0], s.Env)
-	if errno == syscall.ENOENT && prog == "" {
-		return &StepError{Step: "exec " + s.Args[0], Errno: errno, Exec: true,
+	switch {
+	case errno == syscall.ENOENT && prog == "":
+		return "", &StepError{Step: "exec " + s.Args[0], Errno: errno, Exec: true,
 			Msg: "command not found in PATH " + pathOf(s.Env)}
+	case errno != 0:
+		return "", &StepError{Step: "exec " + s.Args[0], Errno: errno, Exec: true}
 	}
-	if errno == 0 {
-		errno = execve(prog, s.Args, s.Env)
-	}
-	return &StepError{Step: "exec " + s.Args[0], Errno: errno, Exec: true}
+	return prog, nil
 }
 
 func execve(prog string, argv, env []string) syscall.Errno {

@@ -77,16 +77,9 @@ func runInit(s *Spec, sigs chan os.Signal) *StepError {
 
 // startTarget forks and executes the target with the spec's argv and env.
 func (in *initProc) startTarget(s *Spec) *StepError {
-	if len(s.Args) == 0 {
-		return &StepError{Step: "exec", Msg: "empty command", Exec: true}
-	}
-	prog, errno := lookPath(s.Args[0], s.Env)
-	if errno == syscall.ENOENT && prog == "" {
-		return &StepError{Step: "exec " + s.Args[0], Errno: errno, Exec: true,
-			Msg: "command not found in PATH " + pathOf(s.Env)}
-	}
-	if errno != 0 {
-		return &StepError{Step: "exec " + s.Args[0], Errno: errno, Exec: true}
+	prog, serr := resolveCommand(s)
+	if serr != nil {
+		return serr
 	}
 	attr := &syscall.ProcAttr{Env: s.Env, Files: []uintptr{0, 1, 2}, Sys: targetAttr()}
 	in.mu.Lock()

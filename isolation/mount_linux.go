@@ -56,6 +56,15 @@ func describe(m Mount) string {
 	return fmt.Sprintf("mount %s on %s", m.FSType, m.Target)
 }
 
+// flagBits turns flag names into MS_ bits.
+func flagBits(names []string) uintptr {
+	var flags uintptr
+	for _, f := range names {
+		flags |= mountFlags[f]
+	}
+	return flags
+}
+
 func fsMount(root *os.File, m Mount) *StepError {
 	step := describe(m)
 	target, err := pathrs.MkdirAllHandle(root, m.Target, 0o755)
@@ -63,11 +72,7 @@ func fsMount(root *os.File, m Mount) *StepError {
 		return stepErr(step, err)
 	}
 	defer target.Close()
-	var flags uintptr
-	for _, f := range m.Flags {
-		flags |= mountFlags[f]
-	}
-	if err := unix.Mount(m.FSType, fdPath(target), m.FSType, flags, m.Data); err != nil {
+	if err := unix.Mount(m.FSType, fdPath(target), m.FSType, flagBits(m.Flags), m.Data); err != nil {
 		return stepErr(step, err)
 	}
 	return nil
@@ -155,11 +160,7 @@ func setMountAttrs(f *os.File, flags []string) error {
 		return err
 	}
 	// Kernels before 5.12: remount the top mount only.
-	var ms uintptr = unix.MS_REMOUNT | unix.MS_BIND
-	for _, name := range flags {
-		ms |= mountFlags[name]
-	}
-	return unix.Mount("", fdPath(f), "", ms, "")
+	return unix.Mount("", fdPath(f), "", unix.MS_REMOUNT|unix.MS_BIND|flagBits(flags), "")
 }
 
 func symlink(root *os.File, m Mount) *StepError {

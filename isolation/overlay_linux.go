@@ -97,11 +97,7 @@ func overlayMount(root *os.File, m Mount) *StepError {
 		return stepErr(step, err)
 	}
 	defer target.Close()
-	var flags uintptr
-	for _, f := range m.Flags {
-		flags |= mountFlags[f]
-	}
-	if err := mountOverlayAt(fdPath(target), m.Source, "", m.Data, flags); err != nil {
+	if err := mountOverlayAt(fdPath(target), m.Source, "", m.Data, flagBits(m.Flags)); err != nil {
 		return stepErr(step, err)
 	}
 	return nil

@@ -175,9 +175,7 @@ func newBatchOutput(e *env, plans []*launcher.Plan, o *upOptions) *batchOutput {
 func (bo *batchOutput) launch(j *job) (*launcher.Process, *launcher.Result, error) {
 	var stdio launcher.Stdio
 	if !bo.o.quiet {
-		so, se := bo.mux.writer(j.plan.Name, bo.stdout), bo.mux.writer(j.plan.Name, bo.e.stderr)
-		stdio.Stdout, stdio.Stderr = so, se
-		j.outs = [2]*lineWriter{so, se}
+		stdio, j.outs = bo.mux.stdio(j.plan.Name, bo.stdout, bo.e.stderr)
 	}
 	// Through the name's claim: a record while it runs, and up -d's report.
 	proc, res, release := bo.e.start(j.plan, stdio)

@@ -64,18 +64,10 @@ func (e *env) exportOCI(args []string, out string) error {
 	if len(names) != 1 {
 		return exitf(exitUsage, "export oci takes one sandbox NAME, got %d", len(names))
 	}
-	cfg, err := e.loadConfig(paths)
+	_, s, err := e.loadOne(paths, names[0], "export")
 	if err != nil {
 		return err
 	}
-	sbs, err := selectSandboxes(cfg, names)
-	if err != nil {
-		return err
-	}
-	if len(sbs) > 1 {
-		return exitf(exitUsage, "%s has %d instances; export takes one, such as %s", names[0], len(sbs), sbs[0].Name)
-	}
-	s := sbs[0]
 	if err := makeBundleDir(out); err != nil {
 		return exitf(exitSetup, "%s: %v", s.Name, err)
 	}

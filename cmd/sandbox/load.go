@@ -58,6 +58,30 @@ func (e *env) printDiags(diags hcl.Diagnostics, files map[string]*hcl.File) {
 	config.WriteDiagnostics(e.stderr, diags, files, config.RenderOptions{Color: e.color})
 }
 
+// loadSandboxes loads paths and selects the named sandboxes, or all of
+// them when names is empty.
+func (e *env) loadSandboxes(paths, names []string) (*config.Config, []*config.Sandbox, error) {
+	cfg, err := e.loadConfig(paths)
+	if err != nil {
+		return nil, nil, err
+	}
+	sbs, err := selectSandboxes(cfg, names)
+	return cfg, sbs, err
+}
+
+// loadOne loads paths and selects the one sandbox name stands for; verb is
+// the command, for the error when name is a fanned-out block.
+func (e *env) loadOne(paths []string, name, verb string) (*config.Config, *config.Sandbox, error) {
+	cfg, sbs, err := e.loadSandboxes(paths, []string{name})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(sbs) > 1 {
+		return nil, nil, exitf(exitUsage, "%s has %d instances; %s takes one, such as %s", name, len(sbs), verb, sbs[0].Name)
+	}
+	return cfg, sbs[0], nil
+}
+
 // selectSandboxes returns the named sandboxes in the given order, or all of
 // them when no name is given. An unknown name is an error with a suggestion.
 func selectSandboxes(cfg *config.Config, names []string) ([]*config.Sandbox, error) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"github.com/hclsandbox/sandbox/launcher"
 	"hash/fnv"
 	"io"
 	"sync"
@@ -49,6 +50,13 @@ func (m *outputMux) prefixFor(name string) []byte {
 // writer returns a line-buffering writer that sends name's lines to w.
 func (m *outputMux) writer(name string, w io.Writer) *lineWriter {
 	return &lineWriter{mux: m, out: w, prefix: m.prefixFor(name)}
+}
+
+// stdio gives a sandbox line writers onto stdout and stderr; the writers
+// come back too, to be flushed when the sandbox ends.
+func (m *outputMux) stdio(name string, stdout, stderr io.Writer) (launcher.Stdio, [2]*lineWriter) {
+	so, se := m.writer(name, stdout), m.writer(name, stderr)
+	return launcher.Stdio{Stdout: so, Stderr: se}, [2]*lineWriter{so, se}
 }
 
 // emit writes one complete line, prefixed, under the lock.

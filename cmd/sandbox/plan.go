@@ -35,11 +35,7 @@ command line.`,
 
 func (e *env) plan(args []string, asJSON bool) error {
 	paths, names := splitArgs(args)
-	cfg, err := e.loadConfig(paths)
-	if err != nil {
-		return err
-	}
-	sbs, err := selectSandboxes(cfg, names)
+	_, sbs, err := e.loadSandboxes(paths, names)
 	if err != nil {
 		return err
 	}

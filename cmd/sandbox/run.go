@@ -34,22 +34,16 @@ with its exit code. ARGS, when given, replace the sandbox's command.
 }
 
 func (e *env) run(file, name string, args []string) error {
-	cfg, err := e.loadConfig([]string{file})
+	cfg, s, err := e.loadOne([]string{file}, name, "run")
 	if err != nil {
 		return err
 	}
-	sbs, err := selectSandboxes(cfg, []string{name})
-	if err != nil {
-		return err
-	}
-	if len(sbs) > 1 {
-		return exitf(exitUsage, "%s has %d instances; run takes one, such as %s", name, len(sbs), sbs[0].Name)
-	}
+	sbs := []*config.Sandbox{s}
 	host := e.probeHost()
 	if err := checkHost(host, sbs); err != nil {
 		return err
 	}
-	if err := e.preflight(cfg, []*config.Sandbox{sbs[0]}); err != nil {
+	if err := e.preflight(cfg, sbs); err != nil {
 		return err
 	}
 	roots, err := e.prepareRoots(sbs, false)

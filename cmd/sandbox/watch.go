@@ -207,9 +207,7 @@ func (sv *supervisor) launch(j *wjob) {
 	gen := j.gen
 	var stdio launcher.Stdio
 	if !sv.o.quiet {
-		so, se := sv.mux.writer(j.plan.Name, sv.stout), sv.mux.writer(j.plan.Name, sv.e.stderr)
-		stdio.Stdout, stdio.Stderr = so, se
-		j.outs = [2]*lineWriter{so, se}
+		stdio, j.outs = sv.mux.stdio(j.plan.Name, sv.stout, sv.e.stderr)
 	}
 	proc, res, release := sv.e.start(j.plan, stdio)
 	j.began = sv.now()
