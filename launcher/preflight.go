@@ -3,6 +3,7 @@ package launcher
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hclsandbox/sandbox/config"
@@ -13,7 +14,39 @@ import (
 // tarball), and a named network has what it needs (see preflightNetwork).
 // Problems come back as diagnostics that point at the configuration.
 func Preflight(s *config.Sandbox) hcl.Diagnostics {
-	return append(preflightRootfs(s), preflightNetwork(s)...)
+	diags := append(preflightRootfs(s), preflightNetwork(s)...)
+	if !diags.HasErrors() {
+		diags = append(diags, preflightUserNamespace(s)...)
+	}
+	return diags
+}
+
+// preflightUserNamespace checks that root of a sandbox's user namespace,
+// an unprivileged id outside, can reach a directory rootfs: every
+// directory on the way must be searchable by others. Without this check
+// the first mount inside fails with a bare "permission denied".
+func preflightUserNamespace(s *config.Sandbox) hcl.Diagnostics {
+	if !s.HasNamespace("user") || s.Rootfs == "" {
+		return nil
+	}
+	if info, err := os.Stat(s.Rootfs); err != nil || !info.IsDir() {
+		return nil // a tarball is unpacked into the cache, which is checked there
+	}
+	for dir := s.Rootfs; ; dir = filepath.Dir(dir) {
+		info, err := os.Stat(dir)
+		if err == nil && info.IsDir() && info.Mode().Perm()&0o001 == 0 {
+			return hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "Root filesystem out of reach",
+				Detail: fmt.Sprintf("Root of the sandbox's user namespace is an unprivileged user outside and cannot enter %s (mode %04o); make it searchable (chmod o+x) or leave \"user\" out of namespaces.",
+					dir, info.Mode().Perm()),
+				Subject: s.Range("rootfs").Ptr(),
+			}}
+		}
+		if dir == filepath.Dir(dir) {
+			return nil
+		}
+	}
 }
 
 func preflightRootfs(s *config.Sandbox) hcl.Diagnostics {
