@@ -62,6 +62,9 @@ func (k *fakeKernel) ops() cgroupOps {
 			k.log = append(k.log, "rmdir "+k.rel(dir))
 			return os.RemoveAll(dir)
 		},
+		threadCgroups: func() ([]byte, error) {
+			return []byte(fakeThreadCgroups), nil
+		},
 		kill: func(pid int) error {
 			k.log = append(k.log, "kill "+strconv.Itoa(pid))
 			filepath.Walk(k.root, func(p string, info os.FileInfo, err error) error {
@@ -153,14 +156,14 @@ func TestCgroupV2FakeTree(t *testing.T) {
 	if got := k.read("sandbox/web-1/memory.max"); got != "67108864" {
 		t.Errorf("memory.max = %q", got)
 	}
-	if err := cg.Place(42); err != nil {
-		t.Errorf("Place() = %v", err)
+	if leave, err := cg.Enter(); err != nil || leave() != nil {
+		t.Errorf("Enter() = %v", err)
 	}
 	k.write(filepath.Join(k.root, "sandbox/web-1/cgroup.procs"), "42\n")
 	if err := cg.Kill(); err != nil {
 		t.Errorf("Kill() = %v", err)
 	}
-	checkLog(t, "Place and Kill", k.takeLog(), "write sandbox/web-1/cgroup.kill 1")
+	checkLog(t, "Enter and Kill", k.takeLog(), "write sandbox/web-1/cgroup.kill 1")
 	want := CgroupStats{OOMKills: 1, PeakMemory: 1234, CPUTime: 2500000000}
 	if got := cg.Stats(); got != want {
 		t.Errorf("Stats() = %+v, want %+v", got, want)
@@ -171,9 +174,20 @@ func TestCgroupV2FakeTree(t *testing.T) {
 	checkLog(t, "Remove", k.takeLog(), "rmdir sandbox/web-1", "rmdir sandbox")
 }
 
+// fakeThreadCgroups is /proc/thread-self/cgroup of a launcher thread in
+// the fake v1 tree: cpu and cpuacct co-mounted, a named hierarchy.
+const fakeThreadCgroups = `12:name=systemd:/launcher.slice
+6:freezer:/launcher.slice
+5:blkio:/launcher.slice
+4:pids:/launcher.slice
+3:memory:/launcher.slice
+2:cpu,cpuacct:/launcher.slice
+`
+
 func v1Files() map[string]string {
 	return map[string]string{
 		"cgroup.procs":                       "",
+		"tasks":                              "",
 		"memory/memory.limit_in_bytes":       "9223372036854771712",
 		"memory/memory.memsw.limit_in_bytes": "9223372036854771712",
 		"memory/memory.max_usage_in_bytes":   "4096",
@@ -192,6 +206,7 @@ func newV1Kernel(t *testing.T) *fakeKernel {
 	k := newFakeKernel(t, v1Files())
 	for _, c := range v1Hierarchies {
 		k.write(filepath.Join(k.root, c, "cgroup.procs"), "1\n")
+		k.write(filepath.Join(k.root, c, "launcher.slice", "tasks"), "")
 	}
 	return k
 }
@@ -216,14 +231,21 @@ func TestCgroupV1FakeTree(t *testing.T) {
 		"write memory/sandbox/web-1/memory.limit_in_bytes 67108864",
 		"write memory/sandbox/web-1/memory.memsw.limit_in_bytes 67108864",
 		"write pids/sandbox/web-1/pids.max 64", "write blkio/sandbox/web-1/blkio.bfq.weight 500")...)
-	if err := cg.Place(42); err != nil {
-		t.Fatalf("Place() = %v", err)
+	leave, err := cg.Enter()
+	if err != nil {
+		t.Fatalf("Enter() = %v", err)
 	}
-	var place []string
+	var enter, back []string
 	for _, c := range v1Hierarchies {
-		place = append(place, "write "+c+"/sandbox/web-1/cgroup.procs 42")
+		enter = append(enter, "write "+c+"/sandbox/web-1/tasks 0")
+		back = append(back, "write "+c+"/launcher.slice/tasks 0")
 	}
-	checkLog(t, "Place", k.takeLog(), place...)
+	checkLog(t, "Enter", k.takeLog(), enter...)
+	if err := leave(); err != nil {
+		t.Fatalf("leave() = %v", err)
+	}
+	checkLog(t, "leave", k.takeLog(), back...)
+	k.write(filepath.Join(k.root, "freezer/sandbox/web-1/cgroup.procs"), "42\n")
 	if err := cg.Kill(); err != nil {
 		t.Errorf("Kill() = %v", err)
 	}

@@ -1,7 +1,6 @@
 package isolation
 
 import (
-	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -23,9 +22,11 @@ type Cgroup interface {
 	Create() (warnings []string, err error)
 	// OpenDir opens the v2 leaf for CLONE_INTO_CGROUP; v1 returns -1.
 	OpenDir() (int, error)
-	// Place moves pid into the leaf on v1, where a clone cannot land in a
-	// cgroup; on v2 the clone already did and Place does nothing.
-	Place(pid int) error
+	// Enter moves the calling thread, which must stay locked to its
+	// goroutine, into the v1 leaf and returns how to move it back: what
+	// the thread clones meanwhile is born in the leaf, as a v2 clone with
+	// CLONE_INTO_CGROUP is. v2 does nothing.
+	Enter() (leave func() error, err error)
 	// Kill kills every process left in the leaf and waits until it is empty.
 	Kill() error
 	// Stats reads the leaf's counters; a figure the host lacks is zero.
@@ -53,6 +54,8 @@ type cgroupOps struct {
 	mkdir func(dir string) error
 	rmdir func(dir string) error
 	kill  func(pid int) error
+	// threadCgroups reads /proc/thread-self/cgroup.
+	threadCgroups func() ([]byte, error)
 }
 
 var hostOps = cgroupOps{
@@ -60,13 +63,18 @@ var hostOps = cgroupOps{
 	mkdir: func(dir string) error { return os.Mkdir(dir, 0o755) },
 	rmdir: unix.Rmdir,
 	kill:  func(pid int) error { return unix.Kill(pid, unix.SIGKILL) },
+	threadCgroups: func() ([]byte, error) {
+		return os.ReadFile("/proc/thread-self/cgroup")
+	},
 }
 
 // NewCgroup returns the cgroup of a new sandbox called name, at a fresh leaf
 // "sandbox/<name>-<random id>"; nothing is made until Create.
 func NewCgroup(c *CgroupConfig, name string) (Cgroup, error) {
+	// getrandom(2) itself: crypto/rand would link Go's whole crypto module
+	// into the sandbox child, which shares this package.
 	id := make([]byte, 4)
-	if _, err := rand.Read(id); err != nil {
+	if _, err := unix.Getrandom(id, 0); err != nil {
 		return nil, fmt.Errorf("make cgroup id: %w", err)
 	}
 	dir := CgroupParent

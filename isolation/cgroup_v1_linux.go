@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"time"
 )
 
@@ -71,16 +70,6 @@ func exists(path string) bool {
 }
 
 func (c *cgroupV1) OpenDir() (int, error) { return -1, nil }
-
-// Place writes pid into the leaf's cgroup.procs of every hierarchy.
-func (c *cgroupV1) Place(pid int) error {
-	for _, ctrl := range c.made {
-		if err := c.ops.write(filepath.Join(c.dir(ctrl), "cgroup.procs"), strconv.Itoa(pid)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // Kill freezes the leaf so that nothing can fork while the list is read,
 // SIGKILLs every member, thaws it so the signals are delivered, and

@@ -78,7 +78,9 @@ func (c *cgroupV2) OpenDir() (int, error) {
 	return fd, nil
 }
 
-func (c *cgroupV2) Place(int) error { return nil }
+// Enter does nothing: a v2 child is cloned into its leaf by
+// CLONE_INTO_CGROUP.
+func (c *cgroupV2) Enter() (func() error, error) { return func() error { return nil }, nil }
 
 // Kill writes cgroup.kill (Linux 5.14+), or SIGKILLs every member on older
 // kernels, then waits until the leaf is empty.

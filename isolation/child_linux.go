@@ -38,7 +38,6 @@ func ChildMain() {
 
 // childRun carries out the spec; it returns only on failure.
 func childRun() *StepError {
-	sigs := holdSignals()
 	if _, _, e := unix.Syscall(unix.SYS_FCNTL, StatusFD, unix.F_SETFD, unix.FD_CLOEXEC); e != 0 {
 		return stepErr("mark status fd close-on-exec", e)
 	}
@@ -50,7 +49,15 @@ func childRun() *StepError {
 	if err != nil {
 		return err
 	}
-	// The spec arrives once the launcher has placed this process in its cgroup.
+	// An init holds the signals that arrive during setup for its target.
+	// Otherwise the Go runtime's own handlers end the child on a signal
+	// that would end a process, as nothing inside the sandbox runs yet:
+	// cheaper than watching for them (about 1.5 ms of a start).
+	var sigs chan os.Signal
+	if spec.Init {
+		sigs = holdSignals()
+	}
+	// The child was born in its cgroup: the launcher cloned it into it.
 	if spec.UnshareCgroup {
 		if err := unshareCgroup(); err != nil {
 			return err
@@ -62,7 +69,6 @@ func childRun() *StepError {
 	if spec.Init {
 		return runInit(spec, sigs)
 	}
-	exitIfStopped(sigs)
 	return execTarget(spec)
 }
 

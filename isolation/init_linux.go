@@ -14,30 +14,13 @@ import (
 var InitSignals = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP,
 	syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH}
 
-// holdSignals catches InitSignals from the start of the child, so that a
-// signal sent while the sandbox is set up (a stop right after the start)
-// neither kills the child mid-step, as the Go runtime's default action
-// would, nor is lost: the init forwards it once the target runs.
+// holdSignals catches InitSignals from the moment an init's spec is read,
+// so that a signal sent while the sandbox is set up (a stop right after the
+// start) is not lost: the init forwards it once the target runs.
 func holdSignals() chan os.Signal {
 	sigs := make(chan os.Signal, 64)
 	signal.Notify(sigs, InitSignals...)
 	return sigs
-}
-
-// exitIfStopped ends the child, without executing the target, when a
-// signal whose default action ends a process arrived during setup.
-func exitIfStopped(sigs chan os.Signal) {
-	for {
-		select {
-		case sig := <-sigs:
-			if sig != syscall.SIGWINCH {
-				os.Exit(128 + int(sig.(syscall.Signal)))
-			}
-		default:
-			signal.Stop(sigs)
-			return
-		}
-	}
 }
 
 // initProc is the child staying as the sandbox's PID 1 (Spec.Init).

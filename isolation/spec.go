@@ -34,8 +34,8 @@ type Spec struct {
 	// Env is the target's complete environment, as KEY=VALUE.
 	Env []string `json:"env"`
 	// UnshareCgroup makes the child enter a new cgroup namespace once it has
-	// read the spec, that is once the launcher has placed it in its cgroup,
-	// so that the sandbox's own cgroup is its root.
+	// read the spec, so that the sandbox's own cgroup, in which the child
+	// was cloned, is its root.
 	UnshareCgroup bool `json:"unshare_cgroup,omitempty"`
 	// OOMScoreAdj is written to /proc/self/oom_score_adj; it is always
 	// written, so the launcher's own value never leaks in.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -60,15 +61,37 @@ func intoCgroup(cmd *exec.Cmd, cg isolation.Cgroup) (func(), error) {
 	return func() { unix.Close(fd) }, nil
 }
 
-// placeChild moves the child into its v1 cgroup before it is released.
-func placeChild(cg isolation.Cgroup, pid int) error {
+// startIn starts cmd so that the child is born in cg. On v2 the clone
+// lands there by CLONE_INTO_CGROUP. On v1 the clone is made by a thread
+// that has entered cg (see isolation's Enter) and leaves it right after.
+// Should that thread fail to leave, it is not reused: it ends with its
+// goroutine, and the child with it (Pdeathsig).
+func startIn(cmd *exec.Cmd, cg isolation.Cgroup) error {
 	if cg == nil {
-		return nil
+		return cmd.Start()
 	}
-	if err := cg.Place(pid); err != nil {
-		return fmt.Errorf("place sandbox child in cgroup %s: %w", cg.Path(), err)
-	}
-	return nil
+	done := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		leave, err := cg.Enter()
+		if err != nil {
+			runtime.UnlockOSThread()
+			done <- err
+			return
+		}
+		err = cmd.Start()
+		if lerr := leave(); lerr != nil {
+			if err == nil {
+				cmd.Process.Kill()
+				cmd.Wait()
+			}
+			done <- lerr
+			return
+		}
+		runtime.UnlockOSThread()
+		done <- err
+	}()
+	return <-done
 }
 
 // removeCgroup kills what is left in cg and removes it.

@@ -3,6 +3,8 @@ package launcher
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -362,4 +364,77 @@ func TestCgroupFilesOnHost(t *testing.T) {
 			t.Errorf("%s = %q, %v; want %s", file, got, err, want)
 		}
 	}
+}
+
+// TestEveryThreadInTheLeaf checks, with and without the init, that every
+// thread of every process of a sandbox lands in its leaf in every
+// hierarchy: on v1 the child moves only its own thread there (without an
+// init) and the launcher moves the whole child (with one).
+func TestEveryThreadInTheLeaf(t *testing.T) {
+	h := needCgroups(t, "memory", "pids")
+	root := testRoot(t, true)
+	for _, init := range []bool{false, true} {
+		t.Run(fmt.Sprintf("init=%v", init), func(t *testing.T) {
+			s := sandbox(root, "/bin/sh", "-c", "sleep 5 & sleep 5 & wait")
+			s.Init = &init
+			want := 3 // sh and two sleeps, and the init when it runs
+			if init {
+				want++
+			}
+			var stderr bytes.Buffer
+			proc, res, err := Start(NewPlan(s, h), Stdio{Stderr: &stderr})
+			if err != nil || res != nil {
+				t.Fatalf("Start() = %v, %v (%s)", res, err, stderr.String())
+			}
+			defer func() { proc.Signal(syscall.SIGKILL); proc.Wait() }()
+			leaf := cgroupOf(t, proc.Pid())
+			var procs []string
+			for deadline := time.Now().Add(5 * time.Second); len(procs) < want && time.Now().Before(deadline); {
+				time.Sleep(10 * time.Millisecond)
+				procs = procsIn(t, h, leaf)
+			}
+			if len(procs) != want {
+				t.Fatalf("the leaf %s holds processes %v, want %d", leaf, procs, want)
+			}
+			for _, pid := range procs {
+				tasks, _ := filepath.Glob("/proc/" + pid + "/task/*")
+				for _, task := range tasks {
+					if got := cgroupOf(t, filepath.Base(task)); !maps.Equal(got, leaf) {
+						t.Errorf("thread %s of process %s is in %v, want %v", filepath.Base(task), pid, got, leaf)
+					}
+				}
+			}
+		})
+	}
+}
+
+// cgroupOf reads the v1 hierarchies' cgroups of a task (pid or tid) from
+// the host, name=* hierarchies left out.
+func cgroupOf(t *testing.T, pid any) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%v/cgroup", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.SplitN(line, ":", 3); len(f) == 3 && !strings.HasPrefix(f[1], "name=") {
+			paths[f[1]] = f[2]
+		}
+	}
+	return paths
+}
+
+// procsIn lists the processes of the sandbox's leaf, found through the
+// pids hierarchy (v1) or the unified one (v2).
+func procsIn(t *testing.T, h *Host, leaf map[string]string) []string {
+	dir := filepath.Join(h.Cgroups.Root, "pids", leaf["pids"])
+	if h.Cgroups.Version == 2 {
+		dir = filepath.Join(h.Cgroups.Root, leaf[""])
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "cgroup.procs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Fields(string(b))
 }

@@ -97,7 +97,7 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup, c *Claim) (*Process, *Resu
 		return nil, nil, err
 	}
 	start := time.Now()
-	err = cmd.Start()
+	err = startIn(cmd, cg)
 	closeFD()
 	specR.Close()
 	statusW.Close()
@@ -110,13 +110,6 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup, c *Claim) (*Process, *Resu
 	}
 	proc := &Process{plan: p, cmd: cmd, started: start, cgroup: cg}
 	if err := c.notePid(cmd.Process.Pid); err != nil {
-		specW.Close()
-		proc.kill()
-		return nil, nil, err
-	}
-	// On v1 the child is placed now, while it blocks reading the spec:
-	// sending the spec is what releases it.
-	if err := placeChild(cg, cmd.Process.Pid); err != nil {
 		specW.Close()
 		proc.kill()
 		return nil, nil, err
