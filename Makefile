@@ -18,7 +18,7 @@ STATICCHECK_FLAGS ?= -checks=inherit
 ROOT_TESTS = $(shell find . -name '*_linux_test.go' -exec grep -ho '^func Test[A-Za-z0-9_]*' {} + | \
 	sed 's/^func //' | sort -u | paste -sd'|')
 
-.PHONY: help build install run test test-root test-oci test-slurm bench bench-batch fmt lint cross \
+.PHONY: help build install run test test-root test-oci test-slurm bench bench-batch bench-watch fmt lint cross \
 	rootfs-busybox rootfs-debian rootfs-alpine examples vagrant-validate test-vm clean
 
 help: ## list the targets
@@ -26,7 +26,7 @@ help: ## list the targets
 
 build: ## build bin/sandbox, with the lean sandbox child (cmd/sandbox-init) embedded
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags=-s -o launcher/sandbox-init ./cmd/sandbox-init
-	$(GO) build -tags embedchild -o $(BIN) ./cmd/sandbox
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags=-s -tags embedchild -o $(BIN) ./cmd/sandbox
 
 install: build ## install bin/sandbox to /usr/local/bin (or PREFIX/bin)
 	$(SUDO) install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/sandbox
@@ -58,6 +58,10 @@ bench: build rootfs-busybox ## time sandbox run of /bin/true against crun, runc 
 
 bench-batch: build rootfs-busybox ## time up of 100 sandboxes against 100 parallel crun runs (root)
 	$(SUDO) bench/batch.sh
+
+bench-watch: build rootfs-busybox ## time up --watch relaunches, write to first output line, against the debounce (root)
+	$(GO) build -o bin/watchlat ./bench/watchlat
+	$(SUDO) bin/watchlat -sandbox $(BIN) -rootfs examples/rootfs/busybox -runs $(or $(RUNS),20)
 
 fmt: ## format the Go code and the examples
 	gofmt -w .
