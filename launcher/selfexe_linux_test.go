@@ -2,8 +2,11 @@ package launcher
 
 import (
 	"crypto/sha256"
+	_ "embed"
 	"encoding/json"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/hclsandbox/sandbox/internal/testenv"
@@ -71,4 +74,40 @@ func fileDigest(t *testing.T, path string) [32]byte {
 		t.Fatal(err)
 	}
 	return sha256.Sum256(b)
+}
+
+// embeddedForTest stands in for the embedded child: bytes embedded in the
+// test binary's read-only data, as //go:embed places them.
+//
+//go:embed testdata/oci-full.json
+var embeddedForTest []byte
+
+func TestCopyEmbeddedFromTheFile(t *testing.T) {
+	off, ok := fileOffset(embeddedForTest)
+	if !ok {
+		t.Fatal("fileOffset() found no mapping of this binary holding the embedded bytes")
+	}
+	exe, err := os.ReadFile("/proc/self/exe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := exe[off : off+int64(len(embeddedForTest))]; string(got) != string(embeddedForTest) {
+		t.Fatalf("the file at offset %d does not hold the embedded bytes", off)
+	}
+	fd, err := unix.MemfdCreate("test", unix.MFD_CLOEXEC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := os.NewFile(uintptr(fd), "memfd")
+	defer mem.Close()
+	if !copyEmbedded(mem, embeddedForTest) {
+		t.Fatal("copyEmbedded() = false")
+	}
+	got, err := os.ReadFile("/proc/self/fd/" + strconv.Itoa(fd))
+	if err != nil || string(got) != string(embeddedForTest) {
+		t.Fatalf("the memfd holds %d bytes (%v), want the %d embedded ones", len(got), err, len(embeddedForTest))
+	}
+	if copyEmbedded(mem, []byte(strings.Repeat("x", 100))) {
+		t.Error("copyEmbedded() of bytes not in the file = true")
+	}
 }
