@@ -36,6 +36,13 @@ type wjob struct {
 	// waits before the next one.
 	restarts int
 	backoff  *time.Timer
+	// waiting is set until the sandbox's dependencies allow its first
+	// start; announce prints that start (a sandbox added by an edit).
+	waiting, announce bool
+	// started is set once a run started, succeeded once one exited 0,
+	// failed once one failed with no restart left: what depends_on's
+	// "started" and "completed" wait for.
+	started, succeeded, failed bool
 }
 
 // wexit is the end of one run of a job.
@@ -67,6 +74,9 @@ type supervisor struct {
 	reload    chan struct{}
 	stopping  bool
 	interrupt syscall.Signal
+	// budget is the batch's cgroup (batch { limits } or --cgroup-parent),
+	// made at the start for the whole watch; nil when there is none.
+	budget *launcher.BatchCgroup
 	// now is the clock; tests may replace it.
 	now func() time.Time
 }
@@ -91,6 +101,10 @@ func (e *env) upWatch(args []string, o *upOptions) error {
 	sv.stout = e.stdout
 	sv.mux = newOutputMux(cfg.Names(), !o.noPrefix && len(cfg.Sandboxes) > 1, false)
 	sv.watchConfig(cfg) // before any sandbox starts, so that no edit is missed
+	if sv.budget, err = e.batchBudget(cfg, nil, e.probeHost(), o); err != nil {
+		return err
+	}
+	defer e.closeBudget(sv.budget, &report{})
 	if err := sv.apply(cfg); err != nil {
 		return err
 	}
@@ -112,7 +126,7 @@ func checkWatchFlags(e *env, o *upOptions) error {
 		set  bool
 		name string
 	}{{e.detached, "-d"}, {o.json, "--json"}, {o.junit != "", "--junit"}, {o.exitCodeFrom != "", "--exit-code-from"},
-		{o.failFast, "--fail-fast"}, {o.parallel > 0, "--parallel"}, {o.cgroupParent != "", "--cgroup-parent"}} {
+		{o.failFast, "--fail-fast"}, {o.parallel > 0, "--parallel"}} {
 		if f.set {
 			bad = append(bad, f.name)
 		}
@@ -153,6 +167,7 @@ func (sv *supervisor) run(signals <-chan os.Signal) {
 		case sig := <-signals:
 			sv.signal(sig.(syscall.Signal))
 		}
+		sv.startReady()
 	}
 }
 
@@ -219,7 +234,7 @@ func (sv *supervisor) launch(j *wjob) {
 	for _, w := range proc.Warnings() {
 		sv.status(j.plan.Name, "warning: %s", w)
 	}
-	j.proc, j.release = proc, release
+	j.proc, j.release, j.started = proc, release, true
 	go func() {
 		res := proc.Wait()
 		release()
@@ -272,11 +287,15 @@ func (sv *supervisor) exited(ex wexit) {
 // policy applies j's restart policy to a run that ended by itself.
 func (sv *supervisor) policy(j *wjob, res *launcher.Result) {
 	code := res.ExitCode
+	if code == 0 {
+		j.succeeded = true
+	}
 	if sv.now().Sub(j.began) >= config.RestartHealthy {
 		j.restarts = 0
 	}
 	if !j.s.Restart.ShouldRestart(code, j.restarts) {
 		sv.status(j.plan.Name, "exited with %d", code)
+		j.failed = code != 0
 		return
 	}
 	j.restarts++
@@ -288,7 +307,8 @@ func (sv *supervisor) policy(j *wjob, res *launcher.Result) {
 // fire acts on an expired timer of j: a debounced change relaunches it,
 // an expired backoff starts it again.
 func (sv *supervisor) fire(j *wjob) {
-	if sv.stopping || j.removed || sv.jobs[j.plan.Name] != j {
+	if sv.stopping || j.removed || j.waiting || sv.jobs[j.plan.Name] != j {
+		j.first = ""
 		return
 	}
 	if j.first == "" {

@@ -397,3 +397,61 @@ func TestWatchConfigDir(t *testing.T) {
 	wp.stop()
 	checkNothingLeft(t, "wd", mounts)
 }
+
+// TestWatchDependsOnAndBudget checks that under --watch depends_on orders
+// first starts ("completed" waits for exit 0, a failed one skips its
+// dependents) and that a batch { limits } budget holds every sandbox.
+func TestWatchDependsOnAndBudget(t *testing.T) {
+	bin, dir := batchSetup(t)
+	mounts := mountsOf()
+	writeHCL(t, dir, "d.hcl", `
+batch {
+  limits {
+    pids = 200
+  }
+}
+sandbox "wdapp" {
+  rootfs     = "./rootfs"
+  command    = ["/bin/sh", "-c", "echo app-start; exec sleep 1000"]
+  depends_on = { wdsetup = "completed" }
+}
+sandbox "wdsetup" {
+  rootfs  = "./rootfs"
+  command = ["/bin/sh", "-c", "sleep 0.3; echo setup-done"]
+}
+sandbox "wdbad" {
+  rootfs  = "./rootfs"
+  command = ["/bin/sh", "-c", "exit 3"]
+}
+sandbox "wdskip" {
+  rootfs     = "./rootfs"
+  command    = ["/bin/sh", "-c", "echo skipped-ran"]
+  depends_on = { wdbad = "completed" }
+}
+`)
+	wp := startWatch(t, bin, dir, "d.hcl")
+	wp.await(`app-start`, 10*time.Second)
+	wp.quiet(`.`, 300*time.Millisecond)
+	out := strings.Join(wp.seen, "\n")
+	if i, j := strings.Index(out, "setup-done"), strings.Index(out, "app-start"); i < 0 || i > j {
+		t.Errorf("wdapp started before wdsetup completed:\n%s", out)
+	}
+	if !strings.Contains(out, "wdskip  | skipped: wdbad failed") || strings.Contains(out, "skipped-ran") {
+		t.Errorf("wdskip was not skipped after wdbad failed:\n%s", out)
+	}
+	budgets, _ := filepath.Glob("/sys/fs/cgroup/pids/sandbox/batch-*")
+	if len(budgets) != 1 {
+		t.Fatalf("batch cgroups %v, want one", budgets)
+	}
+	if b, err := os.ReadFile(filepath.Join(budgets[0], "pids.max")); err != nil || strings.TrimSpace(string(b)) != "200" {
+		t.Errorf("the budget's pids.max = %q, %v; want 200", b, err)
+	}
+	if apps, _ := filepath.Glob(filepath.Join(budgets[0], "wdapp-*")); len(apps) != 1 {
+		t.Errorf("wdapp's cgroup is not under the budget %s: %v", budgets[0], apps)
+	}
+	wp.stop()
+	checkNothingLeft(t, "wd", mounts)
+	if m, _ := filepath.Glob("/sys/fs/cgroup/*/sandbox/batch-*"); len(m) > 0 {
+		t.Errorf("the budget is left behind: %v", m)
+	}
+}

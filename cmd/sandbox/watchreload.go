@@ -28,14 +28,12 @@ func (sv *supervisor) apply(cfg *config.Config) error {
 		j := sv.jobs[p.Name]
 		switch {
 		case j == nil || j.removed:
-			j = &wjob{s: s, plan: p, digest: digest}
+			j = &wjob{s: s, plan: p, digest: digest, waiting: true, announce: !initial}
 			sv.jobs[p.Name] = j
-			sv.launch(j)
-			if !initial {
-				sv.status(p.Name, "added → started")
-			}
-		case j.digest == digest:
-			j.s = s // the watch block or restart policy may have changed
+		case j.digest == digest || j.waiting:
+			// The watch block or restart policy may have changed; a sandbox
+			// that waits for its dependencies starts with the new plan.
+			j.s, j.plan, j.digest = s, p, digest
 		default:
 			j.s, j.plan, j.digest = s, p, digest
 			sv.status(p.Name, "configuration changed → restarting")
@@ -47,7 +45,57 @@ func (sv *supervisor) apply(cfg *config.Config) error {
 			sv.remove(j)
 		}
 	}
+	sv.startReady()
 	return nil
+}
+
+// startReady starts, in declaration order, every sandbox that waits for
+// its first start and whose dependencies allow it: a "started" one has
+// started, a "completed" one has exited 0. A sandbox whose "completed"
+// dependency failed for good is skipped. A dependency's later relaunches
+// leave its dependents alone.
+func (sv *supervisor) startReady() {
+	for progress := true; progress && !sv.stopping; {
+		progress = false
+		for _, name := range sv.order {
+			j := sv.jobs[name]
+			if j == nil || !j.waiting || j.removed {
+				continue
+			}
+			ready, failed := sv.dependencies(j)
+			switch {
+			case failed != "":
+				j.waiting = false
+				sv.status(name, "skipped: %s failed", failed)
+			case ready:
+				j.waiting, progress = false, true
+				sv.launch(j)
+				if j.announce && j.proc != nil {
+					sv.status(name, "added → started")
+				}
+			}
+		}
+	}
+}
+
+// dependencies reports whether j's dependencies allow it to start, or
+// names one that failed, which they never will.
+func (sv *supervisor) dependencies(j *wjob) (ready bool, failed string) {
+	ready = true
+	for _, d := range j.s.DependsOn {
+		for _, t := range d.Targets {
+			dj := sv.jobs[t]
+			completed := d.Condition == config.Completed
+			switch {
+			case dj == nil || dj.removed:
+			case dj.failed && (completed || !dj.started):
+				return false, t
+			case completed && !dj.succeeded, !dj.started:
+				ready = false
+			}
+		}
+	}
+	return ready, ""
 }
 
 // plan selects, checks and plans the sandboxes of cfg as up does.
@@ -67,7 +115,13 @@ func (sv *supervisor) plan(cfg *config.Config) ([]*config.Sandbox, []*launcher.P
 	if err != nil {
 		return nil, nil, err
 	}
-	return sbs, buildPlans(sbs, host, roots), nil
+	plans := buildPlans(sbs, host, roots)
+	if sv.budget != nil {
+		for _, p := range plans {
+			p.InBatch(sv.budget.Name)
+		}
+	}
+	return sbs, plans, nil
 }
 
 // remove stops a sandbox that the configuration no longer declares.
