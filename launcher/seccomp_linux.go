@@ -68,11 +68,25 @@ func syscallNames() map[string]bool {
 
 // compileProfile turns a moby profile into a BPF program for this architecture.
 func compileProfile(p *profiles.Seccomp, caps []string, kernel KernelVersion) (*isolation.Seccomp, error) {
+	policy, allowed, info, err := profilePolicy(p, caps, kernel)
+	if err != nil {
+		return nil, err
+	}
+	prog, err := assemble(policy, info)
+	if err != nil {
+		return nil, err
+	}
+	return &isolation.Seccomp{Profile: "default", Allowed: allowed, Program: prog}, nil
+}
+
+// profilePolicy is the policy of the profile's rules that apply here, and
+// the number of syscalls it allows in some case.
+func profilePolicy(p *profiles.Seccomp, caps []string, kernel KernelVersion) (*seccompbpf.Policy, int, *arch.Info, error) {
 	info, err := arch.GetInfo("")
 	if err != nil {
-		return nil, fmt.Errorf("seccomp for %s: %w", runtime.GOARCH, err)
+		return nil, 0, nil, fmt.Errorf("seccomp for %s: %w", runtime.GOARCH, err)
 	}
-	policy := seccompbpf.Policy{DefaultAction: seccompbpf.ActionErrno}
+	policy := &seccompbpf.Policy{DefaultAction: seccompbpf.ActionErrno}
 	decided := map[string]bool{} // the first unconditional rule for a name wins
 	conditional := map[string]bool{}
 	for _, rule := range p.Syscalls {
@@ -81,7 +95,7 @@ func compileProfile(p *profiles.Seccomp, caps []string, kernel KernelVersion) (*
 		}
 		group, err := ruleGroup(rule, info)
 		if err != nil {
-			return nil, err
+			return nil, 0, nil, err
 		}
 		if group == nil {
 			continue
@@ -98,10 +112,6 @@ func compileProfile(p *profiles.Seccomp, caps []string, kernel KernelVersion) (*
 		}
 		policy.Syscalls = append(policy.Syscalls, *group)
 	}
-	prog, err := assemble(&policy)
-	if err != nil {
-		return nil, err
-	}
 	n := 0
 	for _, ok := range decided {
 		if ok {
@@ -113,7 +123,7 @@ func compileProfile(p *profiles.Seccomp, caps []string, kernel KernelVersion) (*
 			n++
 		}
 	}
-	return &isolation.Seccomp{Profile: "default", Allowed: n, Program: prog}, nil
+	return policy, n, info, nil
 }
 
 // ruleApplies evaluates a rule's includes and excludes.
@@ -212,9 +222,10 @@ func conditions(args []specs.LinuxSeccompArg) (seccompbpf.ArgumentConditions, er
 // bpfRetK is the opcode BPF_RET|BPF_K: return a constant.
 const bpfRetK = 0x06
 
-// assemble compiles the policy and rewrites the ENOSYS placeholder.
-func assemble(p *seccompbpf.Policy) ([]isolation.SockFilter, error) {
-	insts, err := p.Assemble()
+// assemble compiles the policy, with the fast path, and rewrites the
+// ENOSYS placeholder.
+func assemble(p *seccompbpf.Policy, info *arch.Info) ([]isolation.SockFilter, error) {
+	insts, err := assembleFast(p, info)
 	if err != nil {
 		return nil, fmt.Errorf("assemble seccomp filter: %w", err)
 	}
