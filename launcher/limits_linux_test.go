@@ -22,13 +22,13 @@ import (
 
 // probeBinary builds the load probe, which allocates, spins, forks and
 // tries to leave its cgroup on request.
-func probeBinary(t *testing.T) string {
+func probeBinary(t testing.TB) string {
 	return testenv.Build(t, "github.com/hclsandbox/sandbox/launcher/testdata/probe")
 }
 
 // needCgroups skips unless the test runs as root on a host with every
 // named controller.
-func needCgroups(t *testing.T, controllers ...string) *Host {
+func needCgroups(t testing.TB, controllers ...string) *Host {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to create namespaces and cgroups")
@@ -47,7 +47,7 @@ func needCgroups(t *testing.T, controllers ...string) *Host {
 
 // testRoot makes a root filesystem holding the probe and, with busybox,
 // a static busybox as /bin/sh and /bin/sleep.
-func testRoot(t *testing.T, busybox bool) string {
+func testRoot(t testing.TB, busybox bool) string {
 	root := t.TempDir()
 	copyFile(t, probeBinary(t), filepath.Join(root, "probe"))
 	if busybox {
@@ -56,14 +56,14 @@ func testRoot(t *testing.T, busybox bool) string {
 		}
 		os.MkdirAll(filepath.Join(root, "bin"), 0o755)
 		copyFile(t, "/bin/busybox", filepath.Join(root, "bin/busybox"))
-		for _, name := range []string{"sh", "sleep", "cat"} {
+		for _, name := range []string{"sh", "sleep", "cat", "true"} {
 			os.Symlink("busybox", filepath.Join(root, "bin", name))
 		}
 	}
 	return root
 }
 
-func copyFile(t *testing.T, from, to string) {
+func copyFile(t testing.TB, from, to string) {
 	b, err := os.ReadFile(from)
 	if err == nil {
 		err = os.WriteFile(to, b, 0o755)

@@ -1,9 +1,11 @@
 package launcher
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/isolation"
 )
 
 // BenchmarkNewPlan is the parent's per-sandbox planning cost, seccomp
@@ -20,5 +22,22 @@ func BenchmarkSeccompCompile(b *testing.B) {
 	for b.Loop() {
 		seccompCache.Clear()
 		NewPlan(&config.Sandbox{Name: "bench", Command: []string{"/bin/true"}, Namespaces: config.Namespaces}, testHost)
+	}
+}
+
+// BenchmarkSpecDecode is the child's first step: decoding the spec of a
+// sandbox with default isolation (the seccomp program included).
+func BenchmarkSpecDecode(b *testing.B) {
+	s := &config.Sandbox{Name: "bench", Command: []string{"/bin/true"}, Rootfs: "/srv/rootfs", Namespaces: config.Namespaces}
+	data, err := json.Marshal(NewPlan(s, testHost).Spec)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		var spec isolation.Spec
+		if err := json.Unmarshal(data, &spec); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
