@@ -127,7 +127,7 @@ func (r *Record) write(dir string) error {
 	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("write state %s: %w", tmp, err)
 	}
-	if err := os.Rename(tmp, filepath.Join(dir, recordFile)); err != nil {
+	if err := replaceFile(tmp, filepath.Join(dir, recordFile)); err != nil {
 		return fmt.Errorf("write state %s: %w", dir, err)
 	}
 	return nil

@@ -1,0 +1,8 @@
+//go:build !linux
+
+package launcher
+
+import "os"
+
+// replaceFile renames tmp over dst.
+func replaceFile(tmp, dst string) error { return os.Rename(tmp, dst) }
