@@ -8,6 +8,11 @@
 #
 # Targets: sandbox's wall time <= 0.5 x crun's, supervisor peak RSS <= 20 MB.
 #
+# The two are timed in ROUNDS alternating rounds (default 5), each after a
+# pause of SETTLE seconds (default 2): the kernel tears down a batch's
+# network namespaces in the background for a while after it ended, which
+# would otherwise slow whichever ran next. Medians are compared.
+#
 # crun comes from Debian and is installed when missing. Debian's crun 1.8.1
 # refuses this kind of host's hybrid cgroup layout (v1 controllers plus an
 # empty cgroup2 mount at /sys/fs/cgroup/unified), so each crun runs in a
@@ -48,16 +53,16 @@ sandbox "bench" {
   command = ["/bin/true"]
 }
 HCL
-"$bin" up --quiet "$work/batch.hcl" 2>/dev/null # warm the page cache
-t0=$(now)
-/usr/bin/time -v -o "$work/time.txt" "$bin" up --quiet "$work/batch.hcl" 2>"$work/up.err" || {
-	cat "$work/up.err" >&2
-	exit 1
+run_sandbox() {
+	"$bin" up --quiet "$work/batch.hcl" 2>"$work/up.err" || {
+		cat "$work/up.err" >&2
+		exit 1
+	}
 }
-t1=$(now)
-sandbox_ms=$(ms "$t0" "$t1")
+run_sandbox # warm the page cache
 # time -v reports the largest RSS of the supervisor and of the children it
 # waited for (the sandbox child before it executes /bin/true).
+/usr/bin/time -v -o "$work/time.txt" "$bin" up --quiet "$work/batch.hcl" 2>/dev/null
 rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.txt")
 
 # The supervisor alone: its own high-water mark, sampled until it exits.
@@ -95,10 +100,26 @@ run_crun() {
 	wait
 }
 run_crun # warm up
-t0=$(now)
-run_crun
-t1=$(now)
-crun_ms=$(ms "$t0" "$t1")
+
+# --- alternating rounds ----------------------------------------------------
+ROUNDS=${ROUNDS:-5}
+SETTLE=${SETTLE:-2}
+timed() { # $1: function; prints its wall time in ms
+	sleep "$SETTLE"
+	t0=$(now)
+	"$1"
+	t1=$(now)
+	ms "$t0" "$t1"
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+r=0
+while [ "$r" -lt "$ROUNDS" ]; do
+	timed run_sandbox >>"$work/sandbox.ms"
+	timed run_crun >>"$work/crun.ms"
+	r=$((r + 1))
+done
+sandbox_ms=$(median <"$work/sandbox.ms")
+crun_ms=$(median <"$work/crun.ms")
 if [ -s "$work/crun.err" ]; then
 	echo "crun reported errors:" >&2
 	sort "$work/crun.err" | uniq -c | head >&2
@@ -107,8 +128,8 @@ fi
 # --- nothing left ----------------------------------------------------------
 left=$(ls -d /sys/fs/cgroup/*/sandbox/bench-* /sys/fs/cgroup/*/sandbox/crun-bench-$$-* /run/crun/crun-bench-$$-* 2>/dev/null | wc -l)
 
-echo "sandbox up, $N x /bin/true:  ${sandbox_ms} ms wall"
-echo "crun run,  $N in parallel:   ${crun_ms} ms wall"
+echo "sandbox up, $N x /bin/true:  ${sandbox_ms} ms wall (median of $ROUNDS: $(tr '\n' ' ' <"$work/sandbox.ms"))"
+echo "crun run,  $N in parallel:   ${crun_ms} ms wall (median of $ROUNDS: $(tr '\n' ' ' <"$work/crun.ms"))"
 awk -v s="$sandbox_ms" -v c="$crun_ms" 'BEGIN { printf "ratio sandbox/crun:          %.2f (target <= 0.50)\n", s / c }'
 awk -v k="$hwm_kb" 'BEGIN { printf "supervisor peak RSS:         %.1f MB (VmHWM; target <= 20 MB)\n", k / 1024 }'
 awk -v k="$rss_kb" 'BEGIN { printf "largest RSS incl. children:  %.1f MB (time -v)\n", k / 1024 }'
