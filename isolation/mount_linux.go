@@ -7,7 +7,6 @@ import (
 	"path"
 	"strings"
 
-	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
 	"golang.org/x/sys/unix"
 )
 
@@ -67,7 +66,7 @@ func flagBits(names []string) uintptr {
 
 func fsMount(root *os.File, m Mount) *StepError {
 	step := describe(m)
-	target, err := pathrs.MkdirAllHandle(root, m.Target, 0o755)
+	target, err := mkdirAllInRoot(root, m.Target)
 	if err != nil {
 		return stepErr(step, err)
 	}
@@ -100,7 +99,7 @@ func bindMount(root *os.File, m Mount) *StepError {
 		return nil
 	}
 	// The handle still names the directory below the new mount: reopen it.
-	mounted, err := pathrs.OpenatInRoot(root, m.Target)
+	mounted, err := openInRoot(root, m.Target)
 	if err != nil {
 		return stepErr(step, err)
 	}
@@ -115,9 +114,9 @@ func bindMount(root *os.File, m Mount) *StepError {
 // directory for a directory source, an empty file otherwise.
 func bindTarget(root *os.File, target string, dir bool) (*os.File, error) {
 	if dir {
-		return pathrs.MkdirAllHandle(root, target, 0o755)
+		return mkdirAllInRoot(root, target)
 	}
-	parent, err := pathrs.MkdirAllHandle(root, path.Dir(target), 0o755)
+	parent, err := mkdirAllInRoot(root, path.Dir(target))
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +164,7 @@ func setMountAttrs(f *os.File, flags []string) error {
 
 func symlink(root *os.File, m Mount) *StepError {
 	step := describe(m)
-	parent, err := pathrs.MkdirAllHandle(root, path.Dir(m.Target), 0o755)
+	parent, err := mkdirAllInRoot(root, path.Dir(m.Target))
 	if err != nil {
 		return stepErr(step, err)
 	}

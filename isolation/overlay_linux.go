@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 
-	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
 	"golang.org/x/sys/unix"
 )
 
@@ -92,7 +91,7 @@ func mountOverlayAt(target, lower, stateDir, tmpfsData string, flags uintptr) er
 // upper layer is a tmpfs sized by Data.
 func overlayMount(root *os.File, m Mount) *StepError {
 	step := fmt.Sprintf("overlay %s on %s", m.Source, m.Target)
-	target, err := pathrs.MkdirAllHandle(root, m.Target, 0o755)
+	target, err := mkdirAllInRoot(root, m.Target)
 	if err != nil {
 		return stepErr(step, err)
 	}
