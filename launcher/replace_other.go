@@ -4,5 +4,5 @@ package launcher
 
 import "os"
 
-// replaceFile renames tmp over dst.
+// replaceFile renames tmp over dst; tmp is gone afterwards.
 func replaceFile(tmp, dst string) error { return os.Rename(tmp, dst) }

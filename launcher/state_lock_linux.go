@@ -149,7 +149,7 @@ func (c *Claim) Release() error {
 		return nil
 	}
 	var errs []error
-	for _, f := range []string{recordFile, ExecSocket, lockFile} {
+	for _, f := range []string{recordFile, recordTmpFile, ExecSocket, lockFile} {
 		if err := os.Remove(filepath.Join(c.dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			errs = append(errs, fmt.Errorf("remove state %s: %w", f, err))
 		}
