@@ -3,6 +3,7 @@ package isolation
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 
@@ -76,8 +77,12 @@ func childRun() *StepError {
 func readSpec() (*Spec, *StepError) {
 	f := os.NewFile(SpecFD, "spec")
 	defer f.Close()
+	b, err := io.ReadAll(f)
 	var s Spec
-	if err := json.NewDecoder(f).Decode(&s); err != nil {
+	if err == nil {
+		err = s.UnmarshalBinary(b)
+	}
+	if err != nil {
 		return nil, &StepError{Step: "read plan", Msg: err.Error()}
 	}
 	return &s, nil

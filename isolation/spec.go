@@ -1,7 +1,8 @@
 package isolation
 
 // Spec is the ordered list of steps the child performs before executing the
-// target. It is plain data, sent to the child as JSON; `sandbox plan` prints it.
+// target. It is plain data, sent to the child in a binary form (speccodec.go);
+// `sandbox plan` prints it as JSON.
 type Spec struct {
 	// Root is the filesystem that becomes "/".
 	Root Root `json:"root"`

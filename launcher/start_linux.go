@@ -164,7 +164,10 @@ func childCommand(self string, p *Plan, stdio Stdio, specR, statusW *os.File) *e
 }
 
 func sendSpec(w *os.File, s *isolation.Spec) error {
-	err := json.NewEncoder(w).Encode(s)
+	b, err := s.MarshalBinary()
+	if err == nil {
+		_, err = w.Write(b)
+	}
 	if cerr := w.Close(); err == nil {
 		err = cerr
 	}
