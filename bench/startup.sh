@@ -16,6 +16,8 @@
 # every tool — sandbox too, to keep the ratios fair — runs inside the same
 # wrapper: a private mount namespace with that mount detached,
 #   unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified; exec TOOL ...'
+# The wrapper running /bin/true alone is timed too, and each tool is also
+# shown with that subtracted.
 set -eu
 
 RUNS=${RUNS:-60}
@@ -76,12 +78,18 @@ hyperfine -N --warmup 5 --runs "$RUNS" --export-json "$work/results.json" \
 	-n crun "$work/wrap crun run --bundle $work/crun startup-bench-crun" \
 	-n runc "$work/wrap runc run --bundle $work/runc startup-bench-runc" \
 	-n bwrap "$work/wrap bwrap --unshare-all --die-with-parent --ro-bind $rootfs / --proc /proc --dev /dev /bin/true" \
+	-n wrapper "$work/wrap /bin/true" \
 	>"$work/hyperfine.txt" 2>&1 || { cat "$work/hyperfine.txt" >&2; exit 1; }
 
 echo "cold start of /bin/true, median of $RUNS runs (same wrapper for every tool):"
 jq -r '
 	(.results[] | select(.command == "sandbox") | .median) as $s |
-	.results[] | "\(.command)\t\(.median * 1000 | . * 10 | round / 10) ms\t\(.median / $s * 100 | round / 100)x sandbox"' \
+	(.results[] | select(.command == "wrapper") | .median) as $w |
+	.results[] | select(.command != "wrapper") |
+	"\(.command)\t\(.median * 1000 | . * 10 | round / 10) ms\t\(.median / $s * 100 | round / 100)x sandbox" +
+	"\twithout the wrapper: \((.median - $w) * 1000 | . * 10 | round / 10) ms"' \
 	"$work/results.json" | column -t -s "$(printf '\t')"
+jq -r '.results[] | select(.command == "wrapper") |
+	"the wrapper itself (unshare, sh, umount, exec /bin/true): \(.median * 1000 | . * 10 | round / 10) ms"' "$work/results.json"
 left=$(ls -d /sys/fs/cgroup/*/sandbox/startup-bench* /run/crun/startup-bench* /run/runc/startup-bench* 2>/dev/null | wc -l)
 echo "left behind (cgroups, runtime state): $left"
