@@ -43,7 +43,7 @@ func writePlan(w io.Writer, p *launcher.Plan, s *config.Sandbox) {
 		step("map ids into the user namespace: uid %s; gid %s; become root inside", idMaps(p.UIDMap), idMaps(p.GIDMap))
 	}
 	if p.Spec.UnshareCgroup {
-		step("once placed in its cgroup, enter a new cgroup namespace")
+		step("enter a new cgroup namespace, rooted at the cgroup it was cloned into")
 	}
 	step("make every mount private: nothing propagates to the host")
 	if p.Spec.Root.Source == "" {
