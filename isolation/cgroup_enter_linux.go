@@ -2,7 +2,9 @@ package isolation
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -62,7 +64,23 @@ func (c *cgroupV1) threadHome() ([]string, error) {
 		if !ok {
 			return nil, fmt.Errorf("read the launcher's cgroups: no %s hierarchy in /proc/thread-self/cgroup", ctrl)
 		}
-		home = append(home, filepath.Join(c.cfg.Root, ctrl, p, "tasks"))
+		f := filepath.Join(c.cfg.Root, ctrl, p, "tasks")
+		if _, err := os.Stat(f); err != nil {
+			// The hierarchy is mounted from below the thread's cgroup, as in
+			// a container that shares the host's cgroup namespace.
+			return nil, fmt.Errorf("find the launcher's own cgroup: %w", err)
+		}
+		home = append(home, f)
 	}
 	return home, nil
+}
+
+// Place writes pid into the leaf's cgroup.procs in every hierarchy.
+func (c *cgroupV1) Place(pid int) error {
+	for _, ctrl := range c.made {
+		if err := c.ops.write(filepath.Join(c.dir(ctrl), "cgroup.procs"), strconv.Itoa(pid)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -377,3 +377,31 @@ func TestCgroupSharedParent(t *testing.T) {
 	}
 	checkLog(t, "last Remove", k.takeLog(), "rmdir pids/sandbox/b-1", "rmdir pids/sandbox")
 }
+
+// TestCgroupV1EnterNeedsItsWayBack checks that Enter moves nothing when
+// the thread's own cgroups are not in the tree (a hierarchy mounted from
+// below them), and that Place, the fallback, moves the whole process.
+func TestCgroupV1EnterNeedsItsWayBack(t *testing.T) {
+	k := newV1Kernel(t)
+	ops := k.ops()
+	ops.threadCgroups = func() ([]byte, error) {
+		return []byte(strings.ReplaceAll(fakeThreadCgroups, "/launcher.slice", "/elsewhere")), nil
+	}
+	cg, _ := newCgroup(NewCgroupConfig(ProbeCgroups(k.root), testLimits, true), "sandbox/web-1", ops)
+	if _, err := cg.Create(); err != nil {
+		t.Fatal(err)
+	}
+	k.takeLog()
+	if _, err := cg.Enter(); err == nil {
+		t.Fatal("Enter() with no way back = nil error")
+	}
+	checkLog(t, "Enter", k.takeLog())
+	if err := cg.Place(42); err != nil {
+		t.Fatalf("Place() = %v", err)
+	}
+	var place []string
+	for _, c := range v1Hierarchies {
+		place = append(place, "write "+c+"/sandbox/web-1/cgroup.procs 42")
+	}
+	checkLog(t, "Place", k.takeLog(), place...)
+}

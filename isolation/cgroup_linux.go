@@ -25,8 +25,13 @@ type Cgroup interface {
 	// Enter moves the calling thread, which must stay locked to its
 	// goroutine, into the v1 leaf and returns how to move it back: what
 	// the thread clones meanwhile is born in the leaf, as a v2 clone with
-	// CLONE_INTO_CGROUP is. v2 does nothing.
+	// CLONE_INTO_CGROUP is. It fails, having moved nothing, when the
+	// thread's own cgroups cannot be found to come back to. v2 does
+	// nothing.
 	Enter() (leave func() error, err error)
+	// Place moves a started process into the v1 leaf: the slow way, for
+	// when Enter cannot be used. v2 does nothing.
+	Place(pid int) error
 	// Kill kills every process left in the leaf and waits until it is empty.
 	Kill() error
 	// Stats reads the leaf's counters; a figure the host lacks is zero.

@@ -82,6 +82,9 @@ func (c *cgroupV2) OpenDir() (int, error) {
 // CLONE_INTO_CGROUP.
 func (c *cgroupV2) Enter() (func() error, error) { return func() error { return nil }, nil }
 
+// Place does nothing: a v2 child is cloned into its leaf.
+func (c *cgroupV2) Place(int) error { return nil }
+
 // Kill writes cgroup.kill (Linux 5.14+), or SIGKILLs every member on older
 // kernels, then waits until the leaf is empty.
 func (c *cgroupV2) Kill() error {

@@ -63,9 +63,10 @@ func intoCgroup(cmd *exec.Cmd, cg isolation.Cgroup) (func(), error) {
 
 // startIn starts cmd so that the child is born in cg. On v2 the clone
 // lands there by CLONE_INTO_CGROUP. On v1 the clone is made by a thread
-// that has entered cg (see isolation's Enter) and leaves it right after.
-// Should that thread fail to leave, it is not reused: it ends with its
-// goroutine, and the child with it (Pdeathsig).
+// that has entered cg (see isolation's Enter) and leaves it right after;
+// where the thread cannot enter, the child is moved once started, before
+// it is sent its spec. Should the thread fail to leave, it is not reused:
+// it ends with its goroutine, and the child with it (Pdeathsig).
 func startIn(cmd *exec.Cmd, cg isolation.Cgroup) error {
 	if cg == nil {
 		return cmd.Start()
@@ -76,7 +77,7 @@ func startIn(cmd *exec.Cmd, cg isolation.Cgroup) error {
 		leave, err := cg.Enter()
 		if err != nil {
 			runtime.UnlockOSThread()
-			done <- err
+			done <- startThenPlace(cmd, cg)
 			return
 		}
 		err = cmd.Start()
@@ -92,6 +93,19 @@ func startIn(cmd *exec.Cmd, cg isolation.Cgroup) error {
 		done <- err
 	}()
 	return <-done
+}
+
+// startThenPlace starts cmd and moves the child into cg.
+func startThenPlace(cmd *exec.Cmd, cg isolation.Cgroup) error {
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	if err := cg.Place(cmd.Process.Pid); err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		return fmt.Errorf("place sandbox child in cgroup %s: %w", cg.Path(), err)
+	}
+	return nil
 }
 
 // removeCgroup kills what is left in cg and removes it.

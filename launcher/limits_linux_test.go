@@ -3,6 +3,7 @@ package launcher
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -437,4 +438,42 @@ func procsIn(t *testing.T, h *Host, leaf map[string]string) []string {
 		t.Fatal(err)
 	}
 	return strings.Fields(string(b))
+}
+
+// noEnter is a cgroup whose Enter fails, as where the launcher's own
+// cgroup cannot be found to come back to.
+type noEnter struct{ isolation.Cgroup }
+
+func (noEnter) Enter() (func() error, error) { return nil, errors.New("no way back") }
+
+// TestPlacedWhenEnterFails checks the fallback: a child started outside
+// its cgroup is moved into it, every thread, before it runs the target.
+func TestPlacedWhenEnterFails(t *testing.T) {
+	h := needCgroups(t, "memory", "pids")
+	if h.Cgroups.Version != 1 {
+		t.Skip("the fallback is v1's")
+	}
+	s := sandbox(testRoot(t, true), "/bin/sleep", "5")
+	s.Limits.Pids = 64
+	p := NewPlan(s, h)
+	cg, _, err := createCgroup(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proc, res, err := start(p, Stdio{}, noEnter{cg}, nil)
+	if err != nil || res != nil {
+		removeCgroup(cg)
+		t.Fatalf("start() = %v, %v", res, err)
+	}
+	defer func() { proc.Signal(syscall.SIGKILL); proc.Wait() }()
+	leaf := cgroupOf(t, proc.Pid())
+	if !strings.HasPrefix(leaf["pids"], "/"+cg.Path()) {
+		t.Fatalf("the sandbox is in %v, want %s", leaf, cg.Path())
+	}
+	tasks, _ := filepath.Glob("/proc/" + strconv.Itoa(proc.Pid()) + "/task/*")
+	for _, task := range tasks {
+		if got := cgroupOf(t, filepath.Base(task)); !maps.Equal(got, leaf) {
+			t.Errorf("thread %s is in %v, want %v", filepath.Base(task), got, leaf)
+		}
+	}
 }
