@@ -1,6 +1,7 @@
 package isolation
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -33,13 +34,23 @@ func (c *cgroupV1) Enter() (leave func() error, err error) {
 	for i, ctrl := range c.made {
 		if err := c.ops.write(filepath.Join(c.dir(ctrl), "tasks"), "0"); err != nil {
 			if berr := back(i); berr != nil {
-				return nil, berr
+				return nil, fmt.Errorf("%w: %w", ErrThreadStuck, berr)
 			}
 			return nil, fmt.Errorf("enter cgroup %s: %w", c.dir(ctrl), err)
 		}
 	}
-	return func() error { return back(len(c.made)) }, nil
+	return func() error {
+		if err := back(len(c.made)); err != nil {
+			return fmt.Errorf("%w: %w", ErrThreadStuck, err)
+		}
+		return nil
+	}, nil
 }
+
+// ErrThreadStuck is returned by Enter, or by the function it returns, when
+// the thread entered the leaf and could not leave it: the thread must not
+// be used again.
+var ErrThreadStuck = errors.New("the thread is stuck in the sandbox's cgroup")
 
 // threadHome is the tasks file of the calling thread's own cgroup in each
 // hierarchy of the leaf, in the order of c.made.

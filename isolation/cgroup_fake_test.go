@@ -1,6 +1,7 @@
 package isolation
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -404,4 +405,43 @@ func TestCgroupV1EnterNeedsItsWayBack(t *testing.T) {
 		place = append(place, "write "+c+"/sandbox/web-1/cgroup.procs 42")
 	}
 	checkLog(t, "Place", k.takeLog(), place...)
+}
+
+// TestCgroupV1EnterStuck checks that a thread that entered part of the
+// leaf and cannot come back is reported as stuck, and one that can come
+// back is not.
+func TestCgroupV1EnterStuck(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fails []string // files whose writes fail
+		stuck bool
+	}{
+		{"enter fails, back works", []string{"memory/sandbox/web-1/tasks"}, false},
+		{"enter fails, back fails", []string{"memory/sandbox/web-1/tasks", "cpu/launcher.slice/tasks"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k := newV1Kernel(t)
+			ops := k.ops()
+			write := ops.write
+			ops.write = func(path, value string) error {
+				for _, f := range tc.fails {
+					if k.rel(path) == f {
+						return errors.New("refused")
+					}
+				}
+				return write(path, value)
+			}
+			cg, _ := newCgroup(NewCgroupConfig(ProbeCgroups(k.root), testLimits, true), "sandbox/web-1", ops)
+			if _, err := cg.Create(); err != nil {
+				t.Fatal(err)
+			}
+			_, err := cg.Enter()
+			if err == nil {
+				t.Fatal("Enter() = nil error")
+			}
+			if errors.Is(err, ErrThreadStuck) != tc.stuck {
+				t.Errorf("Enter() = %v; stuck %v, want %v", err, errors.Is(err, ErrThreadStuck), tc.stuck)
+			}
+		})
+	}
 }

@@ -64,20 +64,26 @@ func intoCgroup(cmd *exec.Cmd, cg isolation.Cgroup) (func(), error) {
 // startIn starts cmd so that the child is born in cg. On v2 the clone
 // lands there by CLONE_INTO_CGROUP. On v1 the clone is made by a thread
 // that has entered cg (see isolation's Enter) and leaves it right after;
-// where the thread cannot enter, the child is moved once started, before
-// it is sent its spec. Should the thread fail to leave, it is not reused:
-// it ends with its goroutine, and the child with it (Pdeathsig).
+// where the thread cannot enter, the child is started outside and moved
+// in before it is sent its spec. A thread that cannot leave is not reused:
+// it ends with its goroutine (and a child it made, by Pdeathsig).
 func startIn(cmd *exec.Cmd, cg isolation.Cgroup) error {
 	if cg == nil {
 		return cmd.Start()
 	}
-	done := make(chan error, 1)
+	type result struct {
+		entered bool
+		err     error
+	}
+	done := make(chan result, 1)
 	go func() {
 		runtime.LockOSThread()
 		leave, err := cg.Enter()
 		if err != nil {
-			runtime.UnlockOSThread()
-			done <- startThenPlace(cmd, cg)
+			if !errors.Is(err, isolation.ErrThreadStuck) {
+				runtime.UnlockOSThread()
+			}
+			done <- result{false, err}
 			return
 		}
 		err = cmd.Start()
@@ -86,13 +92,17 @@ func startIn(cmd *exec.Cmd, cg isolation.Cgroup) error {
 				cmd.Process.Kill()
 				cmd.Wait()
 			}
-			done <- lerr
+			done <- result{true, lerr}
 			return
 		}
 		runtime.UnlockOSThread()
-		done <- err
+		done <- result{true, err}
 	}()
-	return <-done
+	r := <-done
+	if !r.entered {
+		return startThenPlace(cmd, cg) // on this goroutine's thread, not the one that failed
+	}
+	return r.err
 }
 
 // startThenPlace starts cmd and moves the child into cg.
