@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"unsafe"
 
+	"github.com/hclsandbox/sandbox/launcher/rootfs"
 	"golang.org/x/sys/unix"
 )
 
@@ -36,7 +38,7 @@ const sealedSelfFD = 100
 // it uses its own /proc/self/fd/N, which it inherited.
 func sealedSelf(userns bool) (string, error) {
 	sealed.once.Do(func() {
-		sealed.fd, sealed.err = makeSealedSelf()
+		sealed.fd, sealed.err = childFD()
 	})
 	if sealed.err != nil {
 		return "", sealed.err
@@ -45,6 +47,23 @@ func sealedSelf(userns bool) (string, error) {
 		return fmt.Sprintf("/proc/self/fd/%d", sealed.fd), nil
 	}
 	return fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), sealed.fd), nil
+}
+
+// childFD is the fd of the program the child runs: the read-only cached
+// child when this launcher runs as root and has one embedded, else a
+// sealed memfd copy.
+func childFD() (int, error) {
+	if os.Geteuid() == 0 {
+		fd, err := readonlyChild(childBinary, childDigest, filepath.Join(rootfs.Home(), "bin"))
+		if err == nil {
+			high, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, sealedSelfFD)
+			unix.Close(fd)
+			if err == nil {
+				return high, nil
+			}
+		}
+	}
+	return makeSealedSelf()
 }
 
 func makeSealedSelf() (int, error) {
