@@ -32,7 +32,9 @@ func TestReadonlyChild(t *testing.T) {
 	}
 	defer unix.Close(fd)
 	path := "/proc/self/fd/" + strconv.Itoa(fd)
-	if err := exec.Command(path).Run(); err != nil {
+	cmd := exec.Command(path)
+	cmd.Args = []string{"true"} // busybox, as some hosts' /bin/true is, goes by argv[0]
+	if err := cmd.Run(); err != nil {
 		t.Errorf("executing %s: %v", path, err)
 	}
 	for _, flags := range []int{os.O_WRONLY, os.O_RDWR | os.O_TRUNC} {
