@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/internal/testenv"
 	"golang.org/x/sys/unix"
 )
@@ -50,7 +51,17 @@ func TestSandboxCannotRewriteLauncher(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := fileDigest(t, self)
-	out, res := runSandbox(t, sandboxFor(testenv.Rootfs(t), "exe-write"))
+	checkExeWriteRefused(t, sandboxFor(testenv.Rootfs(t), "exe-write"))
+	if after := fileDigest(t, self); after != before {
+		t.Errorf("the launcher binary changed: sha256 %x before, %x after", before, after)
+	}
+}
+
+// checkExeWriteRefused runs s, the exe-write probe, and fails the test if
+// any /proc/PID/exe opened for writing inside.
+func checkExeWriteRefused(t *testing.T, s *config.Sandbox) {
+	t.Helper()
+	out, res := runSandbox(t, s)
 	if res.ExitCode != 0 {
 		t.Fatalf("exe-write probe exited %d (%s)", res.ExitCode, res.Describe())
 	}
@@ -62,9 +73,6 @@ func TestSandboxCannotRewriteLauncher(t *testing.T) {
 		if result == "ok" {
 			t.Errorf("%s opened for writing inside the sandbox", p)
 		}
-	}
-	if after := fileDigest(t, self); after != before {
-		t.Errorf("the launcher binary changed: sha256 %x before, %x after", before, after)
 	}
 }
 
