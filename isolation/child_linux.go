@@ -58,7 +58,8 @@ func childRun() *StepError {
 	if spec.Init {
 		sigs = holdSignals()
 	}
-	// The child was born in its cgroup: the launcher cloned it into it.
+	// The child is in its cgroup by now: cloned into it, or moved there
+	// before the launcher sent the spec.
 	if spec.UnshareCgroup {
 		if err := unshareCgroup(); err != nil {
 			return err

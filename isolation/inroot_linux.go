@@ -24,12 +24,12 @@ const inRoot = unix.RESOLVE_IN_ROOT | unix.RESOLVE_NO_MAGICLINKS
 // more than half of the child's work on the root, for a guarantee the
 // kernel already gives.)
 func mkdirAllInRoot(root *os.File, target string) (*os.File, error) {
-	fd, err := openDirInRoot(int(root.Fd()), target)
+	fd, err := openat2InRoot(int(root.Fd()), target, unix.O_DIRECTORY)
 	if errors.Is(err, unix.ENOENT) && path.Dir(target) != target {
 		// Only the last component missing, as for a mount point made in a
 		// fresh tmpfs: make it in its parent and open it without
 		// following anything.
-		if parent, perr := openDirInRoot(int(root.Fd()), path.Dir(target)); perr == nil {
+		if parent, perr := openat2InRoot(int(root.Fd()), path.Dir(target), unix.O_DIRECTORY); perr == nil {
 			fd, err = mkdirOpen(parent, path.Base(target))
 			unix.Close(parent)
 		}
@@ -40,9 +40,10 @@ func mkdirAllInRoot(root *os.File, target string) (*os.File, error) {
 	return pathrs.MkdirAllHandle(root, target, 0o755)
 }
 
-// openDirInRoot opens the directory name inside root as an O_PATH handle.
-func openDirInRoot(root int, name string) (int, error) {
-	how := unix.OpenHow{Flags: unix.O_PATH | unix.O_DIRECTORY | unix.O_CLOEXEC, Resolve: inRoot}
+// openat2InRoot opens name inside root as an O_PATH handle, with flags
+// added, retrying a lookup that a concurrent rename spoiled (EAGAIN).
+func openat2InRoot(root int, name string, flags uint64) (int, error) {
+	how := unix.OpenHow{Flags: unix.O_PATH | unix.O_CLOEXEC | flags, Resolve: inRoot}
 	for range 4 {
 		fd, err := unix.Openat2(root, name, &how)
 		if !errors.Is(err, unix.EAGAIN) {
@@ -69,18 +70,13 @@ func mkdirOpen(parent int, name string) (int, error) {
 // openInRoot opens target inside root as an O_PATH handle, through
 // openat2(2) or, without it, pathrs-lite.
 func openInRoot(root *os.File, target string) (*os.File, error) {
-	how := unix.OpenHow{Flags: unix.O_PATH | unix.O_CLOEXEC, Resolve: inRoot}
-	for range 4 {
-		fd, err := unix.Openat2(int(root.Fd()), target, &how)
-		if err == nil {
-			return os.NewFile(uintptr(fd), target), nil
-		}
-		if errors.Is(err, unix.ENOSYS) {
-			break
-		}
-		if !errors.Is(err, unix.EAGAIN) {
-			return nil, &os.PathError{Op: "openat2", Path: target, Err: err}
-		}
+	fd, err := openat2InRoot(int(root.Fd()), target, 0)
+	switch {
+	case err == nil:
+		return os.NewFile(uintptr(fd), target), nil
+	case errors.Is(err, unix.ENOSYS), errors.Is(err, unix.EAGAIN):
+		return pathrs.OpenatInRoot(root, target)
+	default:
+		return nil, &os.PathError{Op: "openat2", Path: target, Err: err}
 	}
-	return pathrs.OpenatInRoot(root, target)
 }

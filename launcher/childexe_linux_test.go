@@ -84,10 +84,10 @@ func TestSandboxRunsTheCachedChild(t *testing.T) {
 	oldBin, oldDigest := childBinary, childDigest
 	childBinary, childDigest = self, hex.EncodeToString(sum[:])
 	resetChild := func() {
-		if sealed.fd > 0 {
-			unix.Close(sealed.fd)
+		if childExe.fd > 0 {
+			unix.Close(childExe.fd)
 		}
-		sealed.once, sealed.fd, sealed.err = sync.Once{}, 0, nil
+		childExe.once, childExe.fd, childExe.err = sync.Once{}, 0, nil
 	}
 	resetChild()
 	t.Cleanup(func() { resetChild(); childBinary, childDigest = oldBin, oldDigest })
@@ -100,7 +100,7 @@ func TestSandboxRunsTheCachedChild(t *testing.T) {
 	if got, err := os.ReadFile(cached); err != nil || sha256.Sum256(got) != sum {
 		t.Errorf("the cached child %s is missing or changed (%v)", cached, err)
 	}
-	if f, err := os.OpenFile("/proc/self/fd/"+strconv.Itoa(sealed.fd), os.O_WRONLY, 0); !errors.Is(err, unix.EROFS) {
+	if f, err := os.OpenFile("/proc/self/fd/"+strconv.Itoa(childExe.fd), os.O_WRONLY, 0); !errors.Is(err, unix.EROFS) {
 		if err == nil {
 			f.Close()
 		}

@@ -15,38 +15,38 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// The child is re-executed from a sealed in-memory copy of this binary, never
-// from the file on disk: a process inside a sandbox that reaches the
-// launcher's executable (through /proc/PID/exe) finds a memfd that no one can
-// write, so it cannot replace the host's binary (CVE-2019-5736).
-var sealed struct {
+// childExe is the program the child runs, opened once per launcher: never
+// a file on disk that a sandbox could write. A process inside a sandbox
+// that reaches it (through /proc/PID/exe) finds a read-only mount or a
+// sealed memfd, so it cannot replace what the host runs (CVE-2019-5736).
+var childExe struct {
 	once sync.Once
 	fd   int
 	err  error
 }
 
-// sealedSelfFD is the lowest fd number the sealed copy may use: high enough
+// childFDMin is the lowest fd number childExe may use: high enough
 // that the fds handed to the child (0-4) never collide with it.
-const sealedSelfFD = 100
+const childFDMin = 100
 
-// sealedSelf returns a path through which the sealed copy can be executed:
+// childPath returns a path through which childExe can be executed:
 // /proc/PID/fd/N of this process. Not /proc/self: a child cloned into a new
 // pid namespace under load sometimes fails to exec through its own
 // /proc/self/fd with EACCES (seen about once in a few hundred starts),
 // while the launcher's own entry is stable for as long as it lives. A child
 // in a new user namespace may not look into the launcher's fds, though, so
 // it uses its own /proc/self/fd/N, which it inherited.
-func sealedSelf(userns bool) (string, error) {
-	sealed.once.Do(func() {
-		sealed.fd, sealed.err = childFD()
+func childPath(userns bool) (string, error) {
+	childExe.once.Do(func() {
+		childExe.fd, childExe.err = childFD()
 	})
-	if sealed.err != nil {
-		return "", sealed.err
+	if childExe.err != nil {
+		return "", childExe.err
 	}
 	if userns {
-		return fmt.Sprintf("/proc/self/fd/%d", sealed.fd), nil
+		return fmt.Sprintf("/proc/self/fd/%d", childExe.fd), nil
 	}
-	return fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), sealed.fd), nil
+	return fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), childExe.fd), nil
 }
 
 // childFD is the fd of the program the child runs: the read-only cached
@@ -56,17 +56,18 @@ func childFD() (int, error) {
 	if os.Geteuid() == 0 {
 		fd, err := readonlyChild(childBinary, childDigest, filepath.Join(rootfs.Home(), "bin"))
 		if err == nil {
-			high, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, sealedSelfFD)
+			high, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, childFDMin)
 			unix.Close(fd)
 			if err == nil {
 				return high, nil
 			}
 		}
 	}
-	return makeSealedSelf()
+	return sealedCopy()
 }
 
-func makeSealedSelf() (int, error) {
+// sealedCopy copies the child program into a memfd and seals it.
+func sealedCopy() (int, error) {
 	fd, err := unix.MemfdCreate("sandbox", unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
 	if err != nil {
 		return -1, fmt.Errorf("create memfd for the launcher binary: %w", err)
@@ -80,7 +81,7 @@ func makeSealedSelf() (int, error) {
 	if _, err := unix.FcntlInt(mem.Fd(), unix.F_ADD_SEALS, seals); err != nil {
 		return -1, fmt.Errorf("seal the launcher binary's memfd: %w", err)
 	}
-	high, err := unix.FcntlInt(mem.Fd(), unix.F_DUPFD_CLOEXEC, sealedSelfFD)
+	high, err := unix.FcntlInt(mem.Fd(), unix.F_DUPFD_CLOEXEC, childFDMin)
 	if err != nil {
 		return -1, fmt.Errorf("move the launcher binary's memfd: %w", err)
 	}

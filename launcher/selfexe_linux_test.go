@@ -15,9 +15,9 @@ import (
 )
 
 func TestSealedSelfCannotBeWritten(t *testing.T) {
-	path, err := sealedSelf(false)
+	path, err := childPath(false)
 	if err != nil {
-		t.Fatalf("sealedSelf() = %v", err)
+		t.Fatalf("childPath() = %v", err)
 	}
 	f, err := os.Open(path)
 	if err != nil {

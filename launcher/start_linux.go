@@ -78,7 +78,7 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup, c *Claim) (*Process, *Resu
 		return nil, nil, fmt.Errorf("create status pipe: %w", err)
 	}
 	defer statusR.Close()
-	self, err := sealedSelf(p.UIDMap != nil)
+	self, err := childPath(p.UIDMap != nil)
 	if err != nil {
 		specR.Close()
 		specW.Close()
@@ -133,8 +133,8 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup, c *Claim) (*Process, *Resu
 	return proc, nil, nil
 }
 
-// childCommand prepares the re-execution of this binary, from its sealed
-// copy at self, as the sandbox child.
+// childCommand prepares the sandbox child, the program at self (see
+// childPath).
 func childCommand(self string, p *Plan, stdio Stdio, specR, statusW *os.File) *exec.Cmd {
 	cmd := &exec.Cmd{
 		Path:       self,
