@@ -459,3 +459,41 @@ sandbox "wdskip" {
 		t.Errorf("the budget is left behind: %v", m)
 	}
 }
+
+// TestWatchSettingsEditNoRelaunch edits only a sandbox's watch block: the
+// sandbox keeps running, and the new paths, not the old, relaunch it.
+func TestWatchSettingsEditNoRelaunch(t *testing.T) {
+	bin, dir := batchSetup(t)
+	mounts := mountsOf()
+	for _, d := range []string{"old", "new"} {
+		os.Mkdir(filepath.Join(dir, d), 0o755)
+	}
+	block := func(path string) string {
+		return `sandbox "ws" {
+  rootfs       = "./rootfs"
+  command      = ["/bin/sh", "-c", "echo run; exec sleep 1000"]
+  stop_timeout = "2s"
+  watch {
+    paths    = ["./` + path + `"]
+    debounce = "50ms"
+  }
+}
+`
+	}
+	hcl := writeHCL(t, dir, "s.hcl", block("old"))
+	wp := startWatch(t, bin, dir, "s.hcl")
+	wp.await(`^run$`, 10*time.Second)
+	write(t, hcl, block("new"))
+	if got := wp.quiet(`restarting|^run$`, time.Second); len(got) > 0 {
+		t.Errorf("an edit of the watch block alone relaunched the sandbox: %q", got)
+	}
+	write(t, filepath.Join(dir, "old", "x"), "1")
+	if got := wp.quiet(`restarting|^run$`, 500*time.Millisecond); len(got) > 0 {
+		t.Errorf("a change under the old watch path relaunched the sandbox: %q", got)
+	}
+	write(t, filepath.Join(dir, "new", "x"), "1")
+	wp.await(`^ws \| change in .*new/x → restarting$`, 5*time.Second)
+	wp.await(`^run$`, 5*time.Second)
+	wp.stop()
+	checkNothingLeft(t, "ws", mounts)
+}
