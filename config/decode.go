@@ -68,13 +68,19 @@ func decodeAttrs(s *Sandbox, attrs hcl.Attributes, ctx *hcl.EvalContext) hcl.Dia
 		s.Env = v
 	}
 	if a, ok := attrs["workdir"]; ok {
-		v, d := stringValue(a, ctx)
-		diags = append(diags, append(d, checkWorkdir(v, a)...)...)
+		v, ok, d := stringValue(a, ctx)
+		diags = append(diags, d...)
+		if ok {
+			diags = append(diags, checkWorkdir(v, a)...)
+		}
 		s.Workdir = v
 	}
 	if a, ok := attrs["hostname"]; ok {
-		v, d := stringValue(a, ctx)
-		diags = append(diags, append(d, checkHostname(v, a)...)...)
+		v, ok, d := stringValue(a, ctx)
+		diags = append(diags, d...)
+		if ok {
+			diags = append(diags, checkHostname(v, a)...)
+		}
 		s.Hostname = v
 	}
 	if a, ok := attrs["namespaces"]; ok {

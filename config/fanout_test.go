@@ -222,3 +222,45 @@ batch {}`), Options{})
 		}
 	}
 }
+
+// TestNoInstanceChecksNoValues loads a fanned-out block with no instance,
+// whose attributes depend on count.index and each.*: it is checked once
+// with those unknown, which must neither panic nor reject the values the
+// instances would have. With an instance, the same checks still run.
+func TestNoInstanceChecksNoValues(t *testing.T) {
+	body := `
+  command     = ["/bin/true"]
+  seccomp     = count.index == 0 ? "default" : "unconfined"
+  restart     = count.index == 0 ? "always" : "no"
+  user        = count.index == 0 ? "1000" : "1001"
+  hostname    = "h${count.index}"
+  workdir     = "/w${count.index}"
+  stop_signal = count.index == 0 ? "SIGTERM" : "SIGINT"
+  rootfs {
+    source = "./r${count.index}"
+    mode   = count.index == 0 ? "readonly" : "ephemeral"
+  }
+  mount {
+    type   = count.index == 0 ? "tmpfs" : "bind"
+    target = "/m${count.index}"
+  }
+  watch {
+    paths  = ["."]
+    action = count.index == 0 ? "signal" : "restart"
+  }
+`
+	cfg, msgs := loadSrc(t, "sandbox \"a\" {\n  count = 0\n"+body+"}\n"+
+		"sandbox \"b\" {\n  for_each = {}\n"+strings.ReplaceAll(strings.ReplaceAll(body, "count.index == 0", `each.key == "x"`), "count.index", "each.key")+
+		"  seccomp_x = 1\n}\n")
+	if len(cfg.Sandboxes) != 0 || !strings.Contains(msgs, "seccomp_x") || strings.Count(msgs, "\n") != 0 {
+		t.Errorf("want no sandbox and only the error about seccomp_x, got %d sandboxes and:\n%s", len(cfg.Sandboxes), msgs)
+	}
+	_, msgs = loadSrc(t, "sandbox \"a\" {\n  count = 1\n"+strings.Replace(body, `"always"`, `"sometimes"`, 1)+"}\n")
+	if !strings.Contains(msgs, `"sometimes" is not a restart policy`) {
+		t.Errorf("with an instance, a wrong restart policy was not reported:\n%s", msgs)
+	}
+	_, msgs = loadSrc(t, "sandbox \"a\" {\n  count = 0\n  command = [\"/bin/true\"]\n  seccomp = { profile = \"x${count.index}\" }\n}\n")
+	if msgs != "" {
+		t.Errorf("an unknown seccomp object was checked:\n%s", msgs)
+	}
+}

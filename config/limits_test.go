@@ -1,8 +1,6 @@
 package config
 
 import (
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -12,23 +10,11 @@ import (
 // loadOne loads a file holding one sandbox whose body is body.
 func loadOne(t *testing.T, body string) (*Sandbox, string) {
 	t.Helper()
-	name := filepath.Join(t.TempDir(), "s.hcl")
-	src := "sandbox \"s\" {\n  command = [\"/bin/true\"]\n" + body + "\n}\n"
-	if err := os.WriteFile(name, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cfg, diags := Load([]string{name})
-	var msgs []string
-	for _, d := range diags {
-		msgs = append(msgs, d.Summary+": "+d.Detail)
-		if d.Subject == nil {
-			t.Errorf("diagnostic %q has no range", d.Summary)
-		}
-	}
+	cfg, msgs := loadSrc(t, "sandbox \"s\" {\n  command = [\"/bin/true\"]\n"+body+"\n}\n")
 	if len(cfg.Sandboxes) != 1 {
 		t.Fatalf("Load() = %d sandboxes, want 1 (%v)", len(cfg.Sandboxes), msgs)
 	}
-	return cfg.Sandboxes[0], strings.Join(msgs, "\n")
+	return cfg.Sandboxes[0], msgs
 }
 
 func u64(n uint64) *uint64 { return &n }

@@ -63,6 +63,9 @@ func decodeMount(dir string, b *hcl.Block, ctx *hcl.EvalContext) (*Mount, hcl.Di
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	if m.Type == "" {
+		return m, diags // an unknown type (see attrValue): nothing to check it against
+	}
 	src, hasSrc := content.Attributes["source"]
 	switch {
 	case m.Type != "tmpfs" && !hasSrc:
@@ -82,18 +85,21 @@ func decodeMountAttr(m *Mount, dir string, a *hcl.Attribute, ctx *hcl.EvalContex
 	var d hcl.Diagnostics
 	switch a.Name {
 	case "type":
-		m.Type, d = stringValue(a, ctx)
-		if !d.HasErrors() && !contains(MountTypes, m.Type) {
+		var ok bool
+		m.Type, ok, d = stringValue(a, ctx)
+		if ok && !contains(MountTypes, m.Type) {
 			d = invalid(a, "Invalid mount type", "%q is not a mount type.%s Valid types: bind, tmpfs, overlay.", m.Type, didYouMean(m.Type, MountTypes))
 		}
 	case "source":
-		var v string
-		v, d = stringValue(a, ctx)
-		d = append(d, checkNotEmpty(v, a)...)
+		v, ok, sd := stringValue(a, ctx)
+		if d = sd; ok {
+			d = checkNotEmpty(v, a)
+		}
 		m.Source = resolvePath(dir, v)
 	case "target":
-		m.Target, d = stringValue(a, ctx)
-		if !d.HasErrors() {
+		var ok bool
+		m.Target, ok, d = stringValue(a, ctx)
+		if ok {
 			d = checkMountTarget(m.Target, a)
 			m.Target = path.Clean(m.Target)
 		}

@@ -86,9 +86,9 @@ func decodeNetworking(s *Sandbox, attrs hcl.Attributes, ctx *hcl.EvalContext) hc
 		s.Network = NetworkHost
 	}
 	if a, ok := attrs["network"]; ok {
-		v, d := stringValue(a, ctx)
+		v, ok, d := stringValue(a, ctx)
 		diags = append(diags, d...)
-		if !d.HasErrors() {
+		if ok {
 			diags = append(diags, setNetwork(s, v, a)...)
 		}
 	}
@@ -255,9 +255,9 @@ func decodeNetwork(b *hcl.Block, ctx *hcl.EvalContext) (*Network, hcl.Diagnostic
 			Subject: b.LabelRanges[0].Ptr()})
 	}
 	if a, ok := content.Attributes["subnet"]; ok {
-		v, d := stringValue(a, ctx)
+		v, ok, d := stringValue(a, ctx)
 		diags = append(diags, d...)
-		if !d.HasErrors() {
+		if ok {
 			p, err := netip.ParsePrefix(v)
 			switch {
 			case err != nil || !p.Addr().Is4():

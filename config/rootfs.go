@@ -72,10 +72,12 @@ func decodeRootfs(s *Sandbox, content *hcl.BodyContent, ctx *hcl.EvalContext) hc
 	blocks := content.Blocks.OfType("rootfs")
 	a, short := content.Attributes["rootfs"]
 	if short {
-		v, d := stringValue(a, ctx)
+		v, ok, d := stringValue(a, ctx)
 		s.Rootfs = resolvePath(s.Dir, v)
-		d = append(d, checkNotEmpty(v, a)...)
-		d = append(d, checkRootfs(s.Rootfs, a)...)
+		if ok {
+			d = append(d, checkNotEmpty(v, a)...)
+			d = append(d, checkRootfs(s.Rootfs, a)...)
+		}
 		if len(blocks) > 0 {
 			d = append(d, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
@@ -101,23 +103,26 @@ func decodeRootfsBlock(s *Sandbox, b *hcl.Block, ctx *hcl.EvalContext) hcl.Diagn
 		s.Ranges["rootfs."+name] = a.Expr.Range()
 	}
 	if a, ok := attrs["source"]; ok {
-		v, d := stringValue(a, ctx)
-		diags = append(diags, append(d, checkNotEmpty(v, a)...)...)
+		v, ok, d := stringValue(a, ctx)
+		diags = append(diags, d...)
 		s.Rootfs = resolvePath(s.Dir, v)
-		diags = append(diags, checkRootfs(s.Rootfs, a)...)
+		if ok {
+			diags = append(diags, checkNotEmpty(v, a)...)
+			diags = append(diags, checkRootfs(s.Rootfs, a)...)
+		}
 		s.Ranges["rootfs"] = a.Expr.Range()
 	}
 	if a, ok := attrs["sha256"]; ok {
-		v, d := stringValue(a, ctx)
-		if !d.HasErrors() && !sha256Syntax.MatchString(v) {
+		v, ok, d := stringValue(a, ctx)
+		if ok && !sha256Syntax.MatchString(v) {
 			d = invalid(a, "Invalid sha256", "%q is not a sha256 digest: give 64 lowercase hexadecimal digits, as `sandbox lock` prints them.", v)
 		}
 		diags = append(diags, d...)
 		s.RootfsOptions.SHA256 = v
 	}
 	if a, ok := attrs["mode"]; ok {
-		v, d := stringValue(a, ctx)
-		if !d.HasErrors() && !contains(RootfsModes, v) {
+		v, ok, d := stringValue(a, ctx)
+		if ok && !contains(RootfsModes, v) {
 			d = invalid(a, "Invalid rootfs mode", "%q is not a rootfs mode.%s Valid modes: ephemeral, readonly, persistent.", v, didYouMean(v, RootfsModes))
 		}
 		diags = append(diags, d...)
@@ -146,7 +151,10 @@ func decodeStateDir(s *Sandbox, b *hcl.Block, attrs hcl.Attributes, ctx *hcl.Eva
 	case !persistent:
 		return invalid(a, "Unexpected state_dir", "state_dir is used only with mode = \"persistent\".")
 	}
-	v, d := stringValue(a, ctx)
+	v, ok, d := stringValue(a, ctx)
 	s.RootfsOptions.StateDir = resolvePath(s.Dir, v)
-	return append(d, checkNotEmpty(v, a)...)
+	if !ok {
+		return d
+	}
+	return checkNotEmpty(v, a)
 }

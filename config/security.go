@@ -46,9 +46,9 @@ func decodeSecurity(s *Sandbox, content *hcl.BodyContent, ctx *hcl.EvalContext) 
 	var diags hcl.Diagnostics
 	s.Security.Seccomp.Profile = SeccompDefault
 	if a, ok := content.Attributes["user"]; ok {
-		v, d := stringValue(a, ctx)
+		v, ok, d := stringValue(a, ctx)
 		diags = append(diags, d...)
-		if !d.HasErrors() && !userSyntax.MatchString(v) {
+		if ok && !userSyntax.MatchString(v) {
 			diags = append(diags, invalid(a, "Invalid user",
 				"%q is not a user: write \"UID\", \"UID:GID\", \"NAME\" or \"NAME:GROUP\", such as \"1000:1000\" or \"nobody\".", v)...)
 		}
@@ -108,9 +108,9 @@ func NormalizeCapability(name string) string {
 // decodeSeccomp accepts "default", "unconfined" or an object
 // { profile = "default", allow = [...], deny = [...] }.
 func decodeSeccomp(s *Sandbox, a *hcl.Attribute, ctx *hcl.EvalContext) hcl.Diagnostics {
-	v, diags := a.Expr.Value(ctx)
-	if diags.HasErrors() || v.IsNull() {
-		return diags
+	v, diags := evalChecked(a.Expr, ctx)
+	if diags.HasErrors() || v.IsNull() || !v.IsWhollyKnown() {
+		return diags // unknown: nothing to check (see attrValue)
 	}
 	if v.Type() == cty.String {
 		s.Security.Seccomp.Profile = v.AsString()

@@ -37,12 +37,15 @@ func decodeStop(s *Sandbox, attrs hcl.Attributes, ctx *hcl.EvalContext) hcl.Diag
 // signalAttr reads a signal name, "SIGTERM" or "term", spelled as the
 // kernel headers do; what names one of StopSignals.
 func signalAttr(a *hcl.Attribute, ctx *hcl.EvalContext, summary, what string) (string, hcl.Diagnostics) {
-	v, diags := stringValue(a, ctx)
+	v, ok, diags := stringValue(a, ctx)
+	if !ok {
+		return "", diags
+	}
 	name := strings.ToUpper(v)
 	if !strings.HasPrefix(name, "SIG") {
 		name = "SIG" + name
 	}
-	if !diags.HasErrors() && !contains(StopSignals, name) {
+	if !contains(StopSignals, name) {
 		diags = append(diags, invalid(a, summary,
 			"%q is not %s; use one of %s.%s", v, what, strings.Join(StopSignals, ", "), didYouMean(name, StopSignals))...)
 	}

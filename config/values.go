@@ -9,21 +9,30 @@ import (
 )
 
 // attrValue evaluates an attribute and converts it to want, reporting a
-// diagnostic at the expression when it cannot.
+// diagnostic at the expression when it cannot. An unknown value (from an
+// earlier error, or count.index and each.* in a fanned-out block checked
+// with no instance) comes back as null; attrValueKnown says which.
 func attrValue(a *hcl.Attribute, ctx *hcl.EvalContext, want cty.Type, what string) (cty.Value, hcl.Diagnostics) {
+	v, _, diags := attrValueKnown(a, ctx, want, what)
+	return v, diags
+}
+
+// attrValueKnown is attrValue that also reports whether the value is
+// known: checks of the value must not run on an unknown one.
+func attrValueKnown(a *hcl.Attribute, ctx *hcl.EvalContext, want cty.Type, what string) (cty.Value, bool, hcl.Diagnostics) {
 	v, diags := evalChecked(a.Expr, ctx)
 	if diags.HasErrors() {
-		return cty.NilVal, diags
+		return cty.NilVal, false, diags
 	}
 	if !v.IsWhollyKnown() {
-		return cty.NullVal(want), nil // an earlier error made it unknown
+		return cty.NullVal(want), false, nil
 	}
 	if v.IsNull() {
-		return v, nil
+		return v, true, nil
 	}
 	conv, err := convert.Convert(v, want)
 	if err != nil {
-		return cty.NilVal, hcl.Diagnostics{{
+		return cty.NilVal, false, hcl.Diagnostics{{
 			Severity:    hcl.DiagError,
 			Summary:     "Incorrect attribute value type",
 			Detail:      fmt.Sprintf("Inappropriate value for attribute %q: %s required, got %s.", a.Name, what, v.Type().FriendlyName()),
@@ -32,16 +41,18 @@ func attrValue(a *hcl.Attribute, ctx *hcl.EvalContext, want cty.Type, what strin
 			EvalContext: ctx,
 		}}
 	}
-	return conv, nil
+	return conv, true, nil
 }
 
-// stringValue decodes a string attribute; null is "".
-func stringValue(a *hcl.Attribute, ctx *hcl.EvalContext) (string, hcl.Diagnostics) {
-	v, diags := attrValue(a, ctx, cty.String, "a string")
-	if diags.HasErrors() || v.IsNull() {
-		return "", diags
+// stringValue decodes a string attribute; null is "". checked is false
+// when there is nothing to check: the value is unknown, or it failed to
+// decode (diags says why).
+func stringValue(a *hcl.Attribute, ctx *hcl.EvalContext) (v string, checked bool, diags hcl.Diagnostics) {
+	val, known, diags := attrValueKnown(a, ctx, cty.String, "a string")
+	if !known || val.IsNull() {
+		return "", known, diags
 	}
-	return v.AsString(), nil
+	return val.AsString(), true, nil
 }
 
 // stringList decodes a list of strings; null elements are errors.

@@ -70,7 +70,7 @@ func (v *variable) decodeAttrs(attrs hcl.Attributes) hcl.Diagnostics {
 		}
 	}
 	if a, ok := attrs["description"]; ok {
-		s, d := stringValue(a, nil)
+		s, _, d := stringValue(a, nil)
 		diags = append(diags, d...)
 		v.description = s
 	}

@@ -122,9 +122,9 @@ func decodeRestart(s *Sandbox, attrs hcl.Attributes, ctx *hcl.EvalContext) hcl.D
 	s.Restart = Restart{Policy: RestartNo}
 	var diags hcl.Diagnostics
 	if a, ok := attrs["restart"]; ok {
-		v, d := stringValue(a, ctx)
+		v, ok, d := stringValue(a, ctx)
 		diags = append(diags, d...)
-		if !d.HasErrors() {
+		if ok {
 			diags = append(diags, oneOf(a, v, "restart policy", restartPolicies)...)
 			s.Restart.Policy = v
 		}
@@ -191,9 +191,9 @@ func decodeWatch(s *Sandbox, blocks hcl.Blocks, ctx *hcl.EvalContext) hcl.Diagno
 func decodeWatchAction(w *Watch, attrs hcl.Attributes, ctx *hcl.EvalContext) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	if a, ok := attrs["action"]; ok {
-		v, d := stringValue(a, ctx)
+		v, ok, d := stringValue(a, ctx)
 		diags = append(diags, d...)
-		if !d.HasErrors() {
+		if ok {
 			diags = append(diags, oneOf(a, v, "watch action", watchActions)...)
 			w.Action = v
 		}
