@@ -39,11 +39,9 @@ func ChildMain() {
 
 // childRun carries out the spec; it returns only on failure.
 func childRun() *StepError {
-	if _, _, e := unix.Syscall(unix.SYS_FCNTL, StatusFD, unix.F_SETFD, unix.FD_CLOEXEC); e != 0 {
-		return stepErr("mark status fd close-on-exec", e)
-	}
-	// Nothing the launcher inherited may reach the target (CVE-2024-21626).
-	if err := unix.CloseRange(StatusFD+1, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
+	// Nothing the launcher inherited may reach the target (CVE-2024-21626);
+	// the status pipe closes at execve, which tells the launcher it ran.
+	if err := unix.CloseRange(StatusFD, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
 		return stepErr("mark inherited fds close-on-exec", err)
 	}
 	spec, err := readSpec()
@@ -161,7 +159,10 @@ func enterWorkdir(dir string) *StepError {
 		return stepErr("chdir to workdir "+dir, err)
 	}
 	got, err := os.Getwd()
-	if err != nil || got != dir {
+	if err != nil {
+		return stepErr("chdir to workdir "+dir+": read it back", err)
+	}
+	if got != dir {
 		return &StepError{Step: "chdir to workdir " + dir, Msg: fmt.Sprintf("working directory is %q", got)}
 	}
 	return nil

@@ -2,6 +2,7 @@ package isolation
 
 import (
 	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"syscall"
@@ -29,17 +30,21 @@ func startExecServer(in *initProc, s *Spec) {
 	if !s.ExecServer {
 		return
 	}
-	l, err := net.FileListener(os.NewFile(ExecFD, "exec"))
-	if err != nil {
+	f := os.NewFile(ExecFD, "exec")
+	l, err := net.FileListener(f) // a duplicate of fd 5
+	f.Close()
+	ul, ok := l.(*net.UnixListener)
+	if err != nil || !ok {
+		fmt.Fprintf(os.Stderr, "sandbox: exec server: listen on fd %d: %v\n", ExecFD, err)
 		return // exec is refused; the sandbox itself runs on
 	}
 	go func() {
 		for {
-			c, err := l.Accept()
+			c, err := ul.AcceptUnix()
 			if err != nil {
 				return
 			}
-			go in.serveExec(c.(*net.UnixConn), s)
+			go in.serveExec(c, s)
 		}
 	}()
 }
@@ -50,6 +55,9 @@ func (in *initProc) serveExec(c *net.UnixConn, s *Spec) {
 	defer c.Close()
 	msg, files, err := readExecRequest(c)
 	if err != nil {
+		for _, fd := range files {
+			unix.Close(int(fd))
+		}
 		writeExec(c, ExecMessage{Error: err})
 		return
 	}
@@ -79,10 +87,13 @@ func readExecRequest(c *net.UnixConn) (ExecMessage, []uintptr, *StepError) {
 	}
 	files, ferr := receivedFDs(oob[:oobn])
 	if ferr != nil || len(files) != 3 {
-		return msg, files, &StepError{Step: "read exec request", Msg: "want 3 stdio fds"}
+		return msg, files, &StepError{Step: "read exec request", Msg: fmt.Sprintf("want 3 stdio fds, got %d (%v)", len(files), ferr)}
 	}
-	if err := json.Unmarshal(buf[:n], &msg); err != nil || len(msg.Args) == 0 {
-		return msg, files, &StepError{Step: "read exec request", Msg: "malformed request"}
+	if err := json.Unmarshal(buf[:n], &msg); err != nil {
+		return msg, files, &StepError{Step: "read exec request", Msg: "malformed request: " + err.Error()}
+	}
+	if len(msg.Args) == 0 {
+		return msg, files, &StepError{Step: "read exec request", Msg: "no command"}
 	}
 	return msg, files, nil
 }
@@ -134,9 +145,9 @@ func writeExec(c *net.UnixConn, m ExecMessage) {
 // spawn starts an exec'd command; it runs on the init's locked thread.
 func (in *initProc) spawn(r spawnRequest, s *Spec) {
 	env := append(append([]string(nil), s.Env...), r.msg.Env...)
-	prog, errno := lookPath(r.msg.Args[0], env)
-	if errno != 0 {
-		r.reply <- spawnResult{err: &StepError{Step: "exec " + r.msg.Args[0], Errno: errno, Exec: true}}
+	prog, serr := resolveCommand(&Spec{Args: r.msg.Args, Env: env})
+	if serr != nil {
+		r.reply <- spawnResult{err: serr}
 		return
 	}
 	cwd := r.msg.Cwd

@@ -31,6 +31,9 @@ func maskPaths(paths []string) *StepError {
 	return nil
 }
 
+// readonlyFlags are the mount flags of a read-only path.
+var readonlyFlags = []string{"ro", "nosuid", "nodev", "noexec"}
+
 // readonlyPaths makes each existing path a read-only bind of itself.
 func readonlyPaths(paths []string) *StepError {
 	for _, p := range paths {
@@ -40,8 +43,14 @@ func readonlyPaths(paths []string) *StepError {
 		if err := unix.Mount(p, p, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
 			return stepErr("make "+p+" read-only", err)
 		}
-		flags := uintptr(unix.MS_BIND | unix.MS_REMOUNT | unix.MS_RDONLY | unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC)
-		if err := unix.Mount("", p, "", flags, ""); err != nil {
+		// Through a handle, and recursively: a remount by path would make
+		// only the top of the recursive bind read-only.
+		f, err := os.OpenFile(p, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if err == nil {
+			err = setMountAttrs(f, readonlyFlags)
+			f.Close()
+		}
+		if err != nil {
 			return stepErr("make "+p+" read-only", err)
 		}
 	}

@@ -32,7 +32,9 @@ func setRlimits(limits []Rlimit) *StepError {
 		err := syscall.Setrlimit(res, &syscall.Rlimit{Cur: l.Soft, Max: l.Hard})
 		if err == syscall.EPERM {
 			var cur syscall.Rlimit
-			syscall.Getrlimit(res, &cur)
+			if syscall.Getrlimit(res, &cur) != nil {
+				return stepErr(step, err)
+			}
 			return &StepError{Step: step, Errno: syscall.EPERM, Msg: fmt.Sprintf(
 				"the hard limit is %s and raising it needs CAP_SYS_RESOURCE, which the launcher lacks", rlimText(cur.Max))}
 		}
