@@ -36,16 +36,6 @@ func (c *Claim) execSocket(p *Plan) (*isolation.Spec, *os.File, error) {
 	return &spec, f, nil
 }
 
-// ExecRequest is a command to run inside a running sandbox.
-type ExecRequest struct {
-	Args []string
-	// Env is added to the sandbox's environment; Cwd replaces its workdir.
-	Env []string
-	Cwd string
-	// Stdio are the command's stdin, stdout and stderr.
-	Stdio [3]*os.File
-}
-
 // Exec runs a command inside the running sandbox name: in all its
 // namespaces, its cgroup, with its capabilities, seccomp filter and user,
 // because the sandbox's init starts it. Signals received on sigs are

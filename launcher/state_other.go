@@ -38,14 +38,6 @@ func (d StateDir) Statuses(now time.Time) ([]Status, error) { return nil, errors
 // Stop fails: sandboxes run only on Linux.
 func (d StateDir) Stop(name string, o StopOptions) error { return errors.ErrUnsupported }
 
-// ExecRequest is a command to run inside a running sandbox.
-type ExecRequest struct {
-	Args  []string
-	Env   []string
-	Cwd   string
-	Stdio [3]*os.File
-}
-
 // Exec fails: sandboxes run only on Linux.
 func (d StateDir) Exec(name string, req ExecRequest, sigs <-chan os.Signal) (int, error) {
 	return 0, errors.ErrUnsupported
