@@ -17,14 +17,6 @@ func BenchmarkNewPlan(b *testing.B) {
 	}
 }
 
-// BenchmarkSeccompCompile is the cost of compiling the default profile once.
-func BenchmarkSeccompCompile(b *testing.B) {
-	for b.Loop() {
-		seccompCache.Clear()
-		NewPlan(&config.Sandbox{Name: "bench", Command: []string{"/bin/true"}, Namespaces: config.Namespaces}, testHost)
-	}
-}
-
 // BenchmarkSpecDecode is the child's first step: decoding the spec of a
 // sandbox with default isolation (the seccomp program included).
 func BenchmarkSpecDecode(b *testing.B) {

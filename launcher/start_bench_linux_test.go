@@ -59,6 +59,14 @@ func BenchmarkCgroupCreateRemove(b *testing.B) {
 	}
 }
 
+// BenchmarkSeccompCompile is the cost of compiling the default profile once.
+func BenchmarkSeccompCompile(b *testing.B) {
+	for b.Loop() {
+		seccompCache.Clear()
+		NewPlan(&config.Sandbox{Name: "bench", Command: []string{"/bin/true"}, Namespaces: config.Namespaces}, testHost)
+	}
+}
+
 // BenchmarkSeccompLoad loads the default filter, as the child does just
 // before execve, each time into a fresh thread that then ends (a filter
 // cannot be unloaded). It measures the kernel's check and compile of the
