@@ -3,6 +3,7 @@ package launcher
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/hclsandbox/sandbox/internal/probe/report"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,25 +14,8 @@ import (
 	"github.com/hclsandbox/sandbox/internal/testenv"
 )
 
-// probeReport mirrors the probe's JSON report.
-type probeReport struct {
-	Hostname   string            `json:"hostname"`
-	Pid        int               `json:"pid"`
-	Pids       []int             `json:"pids"`
-	Cwd        string            `json:"cwd"`
-	CwdAfterUp string            `json:"cwd_after_up"`
-	CanarySeen bool              `json:"canary_seen"`
-	Env        []string          `json:"env"`
-	Namespaces map[string]uint64 `json:"namespaces"`
-	Dev        []string          `json:"dev"`
-	Mounts     []string          `json:"mounts"`
-	RootWrite  string            `json:"root_write"`
-	Status     map[string]string `json:"status"`
-	OpenWrite  map[string]string `json:"open_write"`
-	Masked     map[string]int    `json:"masked"`
-	Exists     map[string]bool   `json:"exists"`
-	Interfaces []string          `json:"interfaces"`
-}
+// probeReport is the probe's JSON report.
+type probeReport = report.Report
 
 // sandboxFor declares a sandbox on rootfs running the probe with args.
 func sandboxFor(rootfs string, args ...string) *config.Sandbox {

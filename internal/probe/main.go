@@ -11,6 +11,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	probereport "github.com/hclsandbox/sandbox/internal/probe/report"
 	"os"
 	"sort"
 	"strconv"
@@ -19,25 +20,8 @@ import (
 	"unsafe"
 )
 
-// Report is what the probe sees.
-type Report struct {
-	Hostname   string            `json:"hostname"`
-	Pid        int               `json:"pid"`
-	Pids       []int             `json:"pids"`
-	Cwd        string            `json:"cwd"`
-	CwdAfterUp string            `json:"cwd_after_up"`
-	CanarySeen bool              `json:"canary_seen"`
-	Env        []string          `json:"env"`
-	Namespaces map[string]uint64 `json:"namespaces"`
-	Dev        []string          `json:"dev"`
-	Mounts     []string          `json:"mounts"`
-	RootWrite  string            `json:"root_write"`
-	Status     map[string]string `json:"status"`
-	OpenWrite  map[string]string `json:"open_write"`
-	Masked     map[string]int    `json:"masked"`
-	Exists     map[string]bool   `json:"exists"`
-	Interfaces []string          `json:"interfaces"`
-}
+// Report is what the probe sees, as its JSON report.
+type Report = probereport.Report
 
 // writeTargets are opened for writing (never written) to show they are protected.
 var writeTargets = []string{"/proc/sysrq-trigger", "/proc/sys/kernel/core_pattern",
