@@ -63,7 +63,7 @@ func childRun() *StepError {
 			return err
 		}
 	}
-	if err := Setup(spec); err != nil {
+	if err := setup(spec); err != nil {
 		return err
 	}
 	if spec.Init {
@@ -98,9 +98,9 @@ func report(status *os.File, e *StepError) {
 	}
 }
 
-// Setup performs every filesystem and identity step of the spec in the
+// setup performs every filesystem and identity step of the spec in the
 // current process, which must already be in its new namespaces.
-func Setup(s *Spec) *StepError {
+func setup(s *Spec) *StepError {
 	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
 		return stepErr("make / private", err)
 	}

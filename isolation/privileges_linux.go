@@ -70,4 +70,3 @@ func capset(mask uint64) error {
 	}
 	return unix.Capset(&hdr, &data[0])
 }
-
