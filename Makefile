@@ -4,11 +4,15 @@ BIN     := bin/sandbox
 PREFIX  ?= /usr/local
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Root's PATH under sudo may lack Go; keep the caller's.
-ROOT    := $(SUDO) env "PATH=$$PATH"
+ROOT    := $(SUDO) env "PATH=$$PATH" CGO_ENABLED=0
 BUSYBOX := examples/rootfs/busybox
 DEBIAN  := examples/rootfs/debian
 ALPINE  := examples/rootfs/alpine.tar.gz
 ALPINE_VERSION ?= 3.20.3
+# Without cgo, everything: the sandbox child drops privileges on every
+# thread with syscall.AllThreadsSyscall, which a cgo binary cannot use, and
+# the privileged tests run their test binary as the child.
+export CGO_ENABLED := 0
 # staticcheck, fetched by `go run` from the Go module proxy, with its
 # default checks.
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
@@ -25,8 +29,8 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
 build: ## build bin/sandbox, with the lean sandbox child (cmd/sandbox-init) embedded
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags=-s -o launcher/sandbox-init ./cmd/sandbox-init
-	CGO_ENABLED=0 $(GO) build -trimpath -tags embedchild -o $(BIN) \
+	$(GO) build -trimpath -ldflags=-s -o launcher/sandbox-init ./cmd/sandbox-init
+	$(GO) build -trimpath -tags embedchild -o $(BIN) \
 		-ldflags="-s -X github.com/hclsandbox/sandbox/launcher.childDigest=$$(sha256sum launcher/sandbox-init | cut -c1-64)" ./cmd/sandbox
 
 install: build ## install bin/sandbox to /usr/local/bin (or PREFIX/bin)

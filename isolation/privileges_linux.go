@@ -2,40 +2,61 @@ package isolation
 
 import (
 	"strconv"
+	"syscall"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
 
-// dropPrivileges switches to the spec's user and leaves the calling thread
-// with exactly the spec's capabilities in its bounding set — and, for root,
-// in permitted and effective; a non-root user keeps none — with nothing
-// inheritable or ambient, and sets no_new_privs when asked. It runs on the
-// locked thread that executes the target, before rlimits and seccomp.
+// Capabilities, the bounding set, the ambient set and no_new_privs belong
+// to a thread, not to a process. A child that executes its target at once
+// needs them on the exec'ing thread only, but an init stays alive as
+// PID 1, and the Go runtime has started other threads in it before main
+// ran (sysmon, the template thread of LockOSThread, …): each would keep
+// the launcher's full privileges for as long as the sandbox runs, a host
+// escape away with a capability such as SYS_PTRACE. A Go program cannot
+// be made single-threaded, so every change below is made on every thread
+// of the process at once with syscall.AllThreadsSyscall (the user switch
+// through syscall.Setgroups/Setresgid/Setresuid, which use it too), and
+// the seccomp filter is loaded with SECCOMP_FILTER_FLAG_TSYNC. Every
+// thread the runtime starts later copies the thread that starts it, so it
+// inherits the same state.
+//
+// AllThreadsSyscall refuses to run in a program linked with cgo, where
+// threads the runtime does not know of could exist; the child is built
+// without it (make build, CGO_ENABLED=0), and a child that cannot drop
+// every thread's privileges fails rather than run with some kept.
+
+// allThreads runs a syscall on every thread of the process.
+func allThreads(trap, a1, a2, a3 uintptr) error {
+	_, _, errno := syscall.AllThreadsSyscall(trap, a1, a2, a3)
+	switch errno {
+	case 0:
+		return nil
+	case syscall.ENOTSUP:
+		return errCgoChild
+	}
+	return errno
+}
+
+// errCgoChild says the child cannot reach every thread.
+var errCgoChild = &StepError{Step: "drop privileges on every thread",
+	Msg: "the sandbox child was built with cgo, which cannot change every thread's privileges; build it with CGO_ENABLED=0 (make build does)"}
+
+// dropPrivileges switches to the spec's user and leaves every thread with
+// exactly the spec's capabilities in its bounding set — and, for root, in
+// permitted and effective; a non-root user keeps none — with nothing
+// inheritable or ambient, and sets no_new_privs when asked. It runs
+// before rlimits and seccomp.
 func dropPrivileges(s *Spec) *StepError {
-	keep, noNewPrivs := s.Capabilities, s.NoNewPrivs
-	var mask uint64
-	for _, name := range keep {
-		n, ok := capNames[name]
-		if !ok {
-			return &StepError{Step: "drop capabilities", Msg: "unknown capability " + name}
-		}
-		mask |= 1 << uint(n)
+	mask, serr := capabilityMask(s.Capabilities)
+	if serr != nil {
+		return serr
 	}
-	// Up to the first number the kernel does not know (EINVAL): no need
-	// to read /proc/sys/kernel/cap_last_cap, which a sandbox may lack.
-	for c := 0; c < 64; c++ {
-		if mask&(1<<uint(c)) != 0 {
-			continue
-		}
-		err := unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(c), 0, 0, 0)
-		if err == unix.EINVAL {
-			break
-		}
-		if err != nil {
-			return stepErr("drop capability "+strconv.Itoa(c)+" from the bounding set", err)
-		}
+	if err := dropBounding(mask); err != nil {
+		return err
 	}
-	if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); err != nil && err != unix.EINVAL {
+	if err := allThreads(unix.SYS_PRCTL, unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0); err != nil && err != unix.EINVAL {
 		return stepErr("clear ambient capabilities", err)
 	}
 	uid := 0
@@ -52,21 +73,54 @@ func dropPrivileges(s *Spec) *StepError {
 			return stepErr("set capabilities", err)
 		}
 	}
-	if noNewPrivs {
-		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+	if s.NoNewPrivs {
+		if err := allThreads(unix.SYS_PRCTL, unix.PR_SET_NO_NEW_PRIVS, 1, 0); err != nil {
 			return stepErr("set no_new_privs", err)
 		}
 	}
 	return nil
 }
 
-// capset sets permitted and effective to mask and inheritable to nothing.
+// capabilityMask turns capability names into a bit mask.
+func capabilityMask(names []string) (uint64, *StepError) {
+	var mask uint64
+	for _, name := range names {
+		n, ok := capNames[name]
+		if !ok {
+			return 0, &StepError{Step: "drop capabilities", Msg: "unknown capability " + name}
+		}
+		mask |= 1 << uint(n)
+	}
+	return mask, nil
+}
+
+// dropBounding drops every capability outside mask from every thread's
+// bounding set, up to the first number the kernel does not know (EINVAL):
+// no need to read /proc/sys/kernel/cap_last_cap, which a sandbox may lack.
+func dropBounding(mask uint64) *StepError {
+	for c := 0; c < 64; c++ {
+		if mask&(1<<uint(c)) != 0 {
+			continue
+		}
+		err := allThreads(unix.SYS_PRCTL, unix.PR_CAPBSET_DROP, uintptr(c), 0)
+		if err == unix.EINVAL {
+			break
+		}
+		if err != nil {
+			return stepErr("drop capability "+strconv.Itoa(c)+" from the bounding set", err)
+		}
+	}
+	return nil
+}
+
+// capset sets every thread's permitted and effective sets to mask and its
+// inheritable set to nothing.
 func capset(mask uint64) error {
-	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3} // pid 0: the calling thread
 	lo, hi := uint32(mask), uint32(mask>>32)
 	data := [2]unix.CapUserData{
 		{Effective: lo, Permitted: lo},
 		{Effective: hi, Permitted: hi},
 	}
-	return unix.Capset(&hdr, &data[0])
+	return allThreads(unix.SYS_CAPSET, uintptr(unsafe.Pointer(&hdr)), uintptr(unsafe.Pointer(&data[0])), 0)
 }

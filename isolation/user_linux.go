@@ -6,8 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
-
-	"golang.org/x/sys/unix"
+	"syscall"
 )
 
 // identity is a resolved user: ids and supplementary groups.
@@ -114,20 +113,21 @@ func atoi(s string) int {
 	return n
 }
 
-// switchUser sets the groups, gid and uid of the calling process.
+// switchUser sets the groups, gid and uid of every thread of the process:
+// the syscall package's setters, unlike x/sys/unix's, reach them all.
 func switchUser(spec string) (*identity, *StepError) {
 	step := "switch to user " + spec
 	id, err := resolveUser(spec)
 	if err != nil {
 		return nil, &StepError{Step: step, Msg: err.Error()}
 	}
-	if err := unix.Setgroups(id.groups); err != nil {
+	if err := syscall.Setgroups(id.groups); err != nil {
 		return nil, stepErr(step+": setgroups", err)
 	}
-	if err := unix.Setresgid(id.gid, id.gid, id.gid); err != nil {
+	if err := syscall.Setresgid(id.gid, id.gid, id.gid); err != nil {
 		return nil, stepErr(step+": setresgid", err)
 	}
-	if err := unix.Setresuid(id.uid, id.uid, id.uid); err != nil {
+	if err := syscall.Setresuid(id.uid, id.uid, id.uid); err != nil {
 		return nil, stepErr(step+": setresuid", err)
 	}
 	return id, nil

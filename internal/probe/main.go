@@ -6,6 +6,7 @@
 // outside its own standard streams.
 //
 // Usage: probe [report [CANARY]] | exit N | kill SIGNAL | kill-all | syscalls | exe-write | fds | mknod | tiocsti | pid1 | abstract NAME
+// | tasks | open PATH... | loopback | list DIR | symlink TARGET LINK | read PATH N
 package main
 
 import (
@@ -39,6 +40,9 @@ func main() {
 	args := os.Args[1:]
 	if len(args) == 0 {
 		args = []string{"report"}
+	}
+	if attackMode(args) {
+		return
 	}
 	switch args[0] {
 	case "exit":
@@ -169,7 +173,7 @@ func listDir(dir string) []string {
 	return out
 }
 
-// mounts lists "mountpoint fstype options" for every mount it sees.
+// mounts lists "root mountpoint fstype options superoptions" for every mount it sees.
 func mounts() []string {
 	b, _ := os.ReadFile("/proc/self/mountinfo")
 	var out []string
@@ -182,8 +186,8 @@ func mounts() []string {
 				break
 			}
 		}
-		if len(f) > 5 && sep > 0 && sep+1 < len(f) {
-			out = append(out, f[3]+" "+f[4]+" "+f[sep+1]+" "+f[5])
+		if len(f) > 5 && sep > 0 && sep+3 < len(f) {
+			out = append(out, f[3]+" "+f[4]+" "+f[sep+1]+" "+f[5]+" "+f[sep+3])
 		}
 	}
 	return out

@@ -33,6 +33,10 @@ func Main(m *testing.M) {
 	if isolation.IsChild() {
 		isolation.ChildMain()
 	}
+	if os.Geteuid() == 0 && runtime.GOOS == "linux" && withCgo() {
+		fmt.Fprintln(os.Stderr, "FAIL: the privileged tests run this test binary as the sandbox child, which must be built without cgo to drop privileges on every thread: run them with CGO_ENABLED=0 (make test does)")
+		os.Exit(1)
+	}
 	os.Exit(Check(m.Run))
 }
 

@@ -1,0 +1,111 @@
+package launcher
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/hclsandbox/sandbox/internal/testenv"
+	"github.com/hclsandbox/sandbox/isolation"
+)
+
+// Checklist 37: every thread of every process inside — the init's, the
+// target's and an exec'd command's — holds the sandbox's capabilities,
+// no_new_privs and seccomp filter.
+func TestEveryThreadDropped(t *testing.T) {
+	testenv.RequireRoot(t)
+	for _, user := range []string{"", "65534:65534"} {
+		t.Run("user="+user, func(t *testing.T) {
+			init := true
+			s := sandboxFor(testenv.Rootfs(t), "tasks")
+			s.Init = &init
+			s.Security.CapAdd = []string{"CAP_SYS_PTRACE"}
+			s.Security.User = user
+			out, res := runSandbox(t, s)
+			if res.ExitCode != 0 {
+				t.Fatalf("probe exited %d (%s)", res.ExitCode, res.Describe())
+			}
+			bounding, held := capMask(t, capabilities(s.Security.CapAdd, nil)), capMask(t, nil)
+			if user == "" {
+				held = bounding
+			}
+			checkTasks(t, out, bounding, held)
+		})
+	}
+}
+
+// TestEveryExecThreadDropped is TestEveryThreadDropped for a command that
+// `sandbox exec` starts in a running sandbox.
+func TestEveryExecThreadDropped(t *testing.T) {
+	testenv.RequireRoot(t)
+	s := shellSandbox(t, "sleep 30")
+	state := StateDir{Root: t.TempDir()}
+	plan := NewPlan(s, ProbeHost())
+	claim, err := state.Claim(plan, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer claim.Release()
+	proc, res, err := StartClaimed(plan, Stdio{}, claim)
+	if err != nil || res != nil {
+		t.Fatalf("StartClaimed = %v, %v", res, err)
+	}
+	defer func() { proc.Signal(syscall.SIGKILL); proc.Wait() }()
+	out := execOutput(t, state, s.Name, "/probe tasks")
+	caps := capMask(t, plan.Spec.Capabilities)
+	checkTasks(t, strings.Join(out, "\n"), caps, caps)
+}
+
+func capMask(t *testing.T, caps []string) string {
+	var mask uint64
+	for _, name := range caps {
+		n, ok := isolation.CapabilityNumber(name)
+		if !ok {
+			t.Fatalf("unknown capability %s", name)
+		}
+		mask |= 1 << uint(n)
+	}
+	return fmt.Sprintf("%016x", mask)
+}
+
+// checkTasks decodes the probe's tasks report and checks that every
+// thread has the bounding set and the permitted and effective sets held.
+func checkTasks(t *testing.T, out, bounding, held string) {
+	t.Helper()
+	var tasks map[string]map[string]string
+	if err := json.Unmarshal([]byte(out), &tasks); err != nil {
+		t.Fatalf("decode tasks report %q: %v", out, err)
+	}
+	want := map[string]string{"CapInh": "0000000000000000", "CapAmb": "0000000000000000",
+		"CapPrm": held, "CapEff": held, "CapBnd": bounding, "NoNewPrivs": "1", "Seccomp": "2"}
+	threads := map[string]int{}
+	for task, fields := range tasks {
+		pid, _, _ := strings.Cut(task, "/")
+		threads[pid]++
+		for k, v := range want {
+			if fields[k] != v {
+				t.Errorf("task %s has %s: %s, want %s", task, k, fields[k], v)
+			}
+		}
+		for _, k := range []string{"Uid", "Gid", "Groups"} {
+			if init := tasks["1/1 "+initName(tasks)][k]; fields[k] != init {
+				t.Errorf("task %s has %s: %s, the init %s", task, k, fields[k], init)
+			}
+		}
+	}
+	if threads["1"] < 2 {
+		t.Errorf("the init shows %d threads, want the Go runtime's several: %v", threads["1"], tasks)
+	}
+}
+
+// initName is the command name of the sandbox's PID 1 in a tasks report.
+func initName(tasks map[string]map[string]string) string {
+	for task := range tasks {
+		if id, name, _ := strings.Cut(task, " "); id == "1/1" {
+			return name
+		}
+	}
+	return ""
+}
