@@ -20,6 +20,9 @@ type Resources struct {
 	OOMScoreAdj int
 	// Timeout ends the sandbox after this wall time; 0 means never.
 	Timeout time.Duration
+	// ShmSize and TmpSize are the sizes in bytes of the tmpfs on /dev/shm
+	// and /tmp; 0 means the default (see the launcher).
+	ShmSize, TmpSize uint64
 }
 
 // Limits is the limits block: what the sandbox's cgroup enforces. A zero
@@ -68,6 +71,16 @@ func decodeResources(s *Sandbox, content *hcl.BodyContent, ctx *hcl.EvalContext)
 		diags = append(diags, d...)
 		s.Timeout = t
 	}
+	for _, t := range []struct {
+		name string
+		size *uint64
+	}{{"shm_size", &s.ShmSize}, {"tmp_size", &s.TmpSize}} {
+		if a, ok := content.Attributes[t.name]; ok {
+			n, d := tmpfsSizeAttr(a, ctx)
+			diags = append(diags, d...)
+			*t.size = n
+		}
+	}
 	for _, kind := range []string{"limits", "rlimits"} {
 		blocks := content.Blocks.OfType(kind)
 		if len(blocks) == 0 {
@@ -82,6 +95,16 @@ func decodeResources(s *Sandbox, content *hcl.BodyContent, ctx *hcl.EvalContext)
 		}
 	}
 	return diags
+}
+
+// tmpfsSizeAttr decodes the size of a tmpfs: at least a page, as tmpfs
+// takes 0 to mean no limit at all.
+func tmpfsSizeAttr(a *hcl.Attribute, ctx *hcl.EvalContext) (uint64, hcl.Diagnostics) {
+	n, d := sizeAttr(a, ctx, 0)
+	if !d.HasErrors() && n < 4096 {
+		return 0, invalid(a, "Value out of range", "The value of %q must be at least 4KiB, one page.", a.Name)
+	}
+	return n, d
 }
 
 func onlyOne(blocks hcl.Blocks) hcl.Diagnostics {

@@ -24,8 +24,10 @@ type Mount struct {
 	Target string
 	// Readonly makes the mount read-only.
 	Readonly bool
-	// Options are flags (nosuid, nodev, noexec) and, for tmpfs and overlay,
-	// size=N and mode=OCTAL.
+	// Options are flags (noexec; dev and suid, which lift the nodev and
+	// nosuid that every mount gets otherwise) and, for tmpfs and overlay,
+	// size=N and mode=OCTAL. nosuid and nodev are accepted and change
+	// nothing.
 	Options []string
 	// Optional skips the mount when its source does not exist.
 	Optional bool
@@ -45,12 +47,15 @@ var mountSchema = &hcl.BodySchema{
 }
 
 var (
-	mountFlagOptions = []string{"nosuid", "nodev", "noexec"}
-	sizeOption       = regexp.MustCompile(`^size=[0-9]+[kmgKMG%]?$`)
-	modeOption       = regexp.MustCompile(`^mode=[0-7]{3,4}$`)
-	// kernelFS are the trees whose contents the kernel makes: a mount there
-	// could hide a masked path or expose a writable kernel knob.
-	kernelFS = []string{"/proc", "/sys"}
+	mountFlagOptions = []string{"nosuid", "nodev", "noexec", "dev", "suid"}
+	// contraryOptions are the pairs of options that cancel each other.
+	contraryOptions = [][2]string{{"dev", "nodev"}, {"suid", "nosuid"}}
+	sizeOption      = regexp.MustCompile(`^size=[0-9]+[kmgKMG%]?$`)
+	modeOption      = regexp.MustCompile(`^mode=[0-7]{3,4}$`)
+	// kernelFS are the trees the sandbox makes itself: a mount there could
+	// hide a masked path, expose a writable kernel knob or replace the
+	// null device that masks are made of.
+	kernelFS = []string{"/proc", "/sys", "/dev"}
 )
 
 // decodeMount decodes and validates one mount block.
@@ -125,8 +130,12 @@ func checkMountTarget(target string, a *hcl.Attribute) hcl.Diagnostics {
 	}
 	for _, k := range kernelFS {
 		if clean == k || strings.HasPrefix(clean, k+"/") {
+			hint := ""
+			if k == "/dev" {
+				hint = " For the size of /dev/shm, set shm_size."
+			}
 			return invalid(a, "Mount on a kernel filesystem",
-				"The target %q is on or under %s, which the sandbox sets up itself and protects; choose another target.", target, k)
+				"The target %q is on or under %s, which the sandbox sets up itself and protects; choose another target.%s", target, k, hint)
 		}
 	}
 	return nil
@@ -144,7 +153,12 @@ func checkMountOptions(m *Mount, a *hcl.Attribute) hcl.Diagnostics {
 			}
 		default:
 			diags = append(diags, invalid(a, "Invalid mount option",
-				"%q is not a mount option. Valid options: nosuid, nodev, noexec, size=N[k|m|g], mode=OCTAL.", o)...)
+				"%q is not a mount option. Valid options: noexec, dev, suid, size=N[k|m|g], mode=OCTAL.", o)...)
+		}
+	}
+	for _, pair := range contraryOptions {
+		if contains(m.Options, pair[0]) && contains(m.Options, pair[1]) {
+			diags = append(diags, invalid(a, "Contrary mount options", "The options %q and %q cancel each other; keep one.", pair[0], pair[1])...)
 		}
 	}
 	return diags

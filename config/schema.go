@@ -24,6 +24,8 @@ var sandboxSchema = &hcl.BodySchema{
 		{Name: "namespaces"},
 		{Name: "oom_score_adj"},
 		{Name: "timeout"},
+		{Name: "shm_size"},
+		{Name: "tmp_size"},
 		{Name: "user"},
 		{Name: "uid_map"},
 		{Name: "gid_map"},

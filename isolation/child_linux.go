@@ -107,17 +107,24 @@ func setup(s *Spec) *StepError {
 	if err := enterBase(); err != nil {
 		return err
 	}
-	if err := buildRoot(s); err != nil {
+	null, err := buildRoot(s)
+	if err != nil {
 		return err
 	}
+	defer null.Close()
 	if err := pivotInto(newRootDir, s.Root.Readonly); err != nil {
 		return err
 	}
-	if err := maskPaths(s.MaskedPaths); err != nil {
+	if err := maskPaths(s.MaskedPaths, null); err != nil {
 		return err
 	}
 	if err := readonlyPaths(s.ReadonlyPaths); err != nil {
 		return err
+	}
+	if s.Loopback {
+		if err := loopbackUp(); err != nil {
+			return err
+		}
 	}
 	if s.Hostname != "" {
 		if err := unix.Sethostname([]byte(s.Hostname)); err != nil {

@@ -29,17 +29,29 @@ var mountAttrs = map[string]uint64{
 // MountFlagNames lists the flag names a Mount may carry.
 func MountFlagNames() []string { return []string{"ro", "nosuid", "nodev", "noexec"} }
 
-// doMount performs one mount step inside root.
-func doMount(root *os.File, m Mount) *StepError {
+// builder performs the mount steps of a spec in the new root.
+type builder struct {
+	host *os.File // the host's root, at oldRootDir
+	root *os.File // the new root, at newRootDir
+	// kernel are the devices of the mounts made on or under /proc, /sys
+	// and /dev so far, and kernelDone how many of kernelTargets have been
+	// looked at: no other mount may land on them.
+	kernelTargets []string
+	kernelDevs    map[uint64]bool
+	kernelDone    int
+}
+
+// doMount performs one mount step inside the new root.
+func (b *builder) doMount(m Mount) *StepError {
 	switch m.Kind {
 	case KindBind:
-		return bindMount(root, m)
+		return b.bindMount(m)
 	case KindFS:
-		return fsMount(root, m)
+		return b.fsMount(m)
 	case KindSymlink:
-		return symlink(root, m)
+		return symlink(b.root, m)
 	case KindOverlay:
-		return overlayMount(root, m)
+		return b.overlayMount(m)
 	}
 	return &StepError{Step: "mount " + m.Target, Msg: fmt.Sprintf("unknown mount kind %q", m.Kind)}
 }
@@ -51,6 +63,8 @@ func describe(m Mount) string {
 		return fmt.Sprintf("bind %s on %s", m.Source, m.Target)
 	case KindSymlink:
 		return fmt.Sprintf("symlink %s -> %s", m.Target, m.Source)
+	case KindOverlay:
+		return fmt.Sprintf("overlay %s on %s", m.Source, m.Target)
 	}
 	return fmt.Sprintf("mount %s on %s", m.FSType, m.Target)
 }
@@ -64,9 +78,9 @@ func flagBits(names []string) uintptr {
 	return flags
 }
 
-func fsMount(root *os.File, m Mount) *StepError {
+func (b *builder) fsMount(m Mount) *StepError {
 	step := describe(m)
-	target, err := mkdirAllInRoot(root, m.Target)
+	target, err := b.target(m.Target, true)
 	if err != nil {
 		return stepErr(step, err)
 	}
@@ -77,46 +91,90 @@ func fsMount(root *os.File, m Mount) *StepError {
 	return nil
 }
 
-func bindMount(root *os.File, m Mount) *StepError {
+func (b *builder) bindMount(m Mount) *StepError {
 	step := describe(m)
-	src := hostPath(m.Source)
-	info, err := os.Stat(src)
+	src, err := openSource(b.host, m.Source, m.Beneath)
 	if err != nil {
 		if m.Optional && errors.Is(err, os.ErrNotExist) {
 			return nil
 		}
 		return stepErr(step, err)
 	}
-	target, serr := bindTarget(root, m.Target, info.IsDir())
-	if serr != nil {
-		return stepErr(step, serr)
-	}
-	defer target.Close()
-	if err := unix.Mount(src, fdPath(target), "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+	defer src.Close()
+	var st unix.Stat_t
+	if err := unix.Fstat(int(src.Fd()), &st); err != nil {
 		return stepErr(step, err)
 	}
-	if len(m.Flags) == 0 {
-		return nil
-	}
-	// The handle still names the directory below the new mount: reopen it.
-	mounted, err := openInRoot(root, m.Target)
+	target, err := b.bindTarget(m.Target, st.Mode&unix.S_IFMT == unix.S_IFDIR)
 	if err != nil {
 		return stepErr(step, err)
 	}
-	defer mounted.Close()
-	if err := setMountAttrs(mounted, m.Flags); err != nil {
-		return stepErr(step+": set "+strings.Join(m.Flags, ","), err)
+	defer target.Close()
+	if err := bindFrom(src, target, m.Flags, hostProc); err != nil {
+		return stepErr(step, err)
 	}
 	return nil
 }
 
+// bindFrom attaches a recursive copy of the mount tree at src on target,
+// with flags set on every mount of the copy before it is attached
+// (open_tree(2), mount_setattr(2), move_mount(2)): nothing is ever
+// visible writable that should not be, and no path is resolved again.
+// proc is the /proc this process sees itself in, for older kernels.
+func bindFrom(src, target *os.File, flags []string, proc string) error {
+	tree, err := unix.OpenTree(int(src.Fd()), "", unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_RECURSIVE|unix.AT_EMPTY_PATH)
+	if errors.Is(err, unix.ENOSYS) {
+		return bindByPath(src, target, flags, proc) // before Linux 5.2
+	}
+	if err != nil {
+		return fmt.Errorf("open_tree: %w", err)
+	}
+	defer unix.Close(tree)
+	attrsSet := true
+	if len(flags) > 0 {
+		err = unix.MountSetattr(tree, "", unix.AT_EMPTY_PATH|unix.AT_RECURSIVE, &unix.MountAttr{Attr_set: attrBits(flags)})
+		attrsSet = !errors.Is(err, unix.ENOSYS) // before Linux 5.12
+		if err != nil && attrsSet {
+			return fmt.Errorf("set %s: %w", strings.Join(flags, ","), err)
+		}
+	}
+	if err := unix.MoveMount(tree, "", int(target.Fd()), "", unix.MOVE_MOUNT_F_EMPTY_PATH|unix.MOVE_MOUNT_T_EMPTY_PATH); err != nil {
+		return fmt.Errorf("move_mount: %w", err)
+	}
+	if !attrsSet {
+		return remountTree(fdIn(proc, target), proc, flags)
+	}
+	return nil
+}
+
+// bindByPath is bindFrom for kernels without open_tree(2): a recursive
+// bind through the handles' /proc paths, then the flags.
+func bindByPath(src, target *os.File, flags []string, proc string) error {
+	if err := unix.Mount(fdIn(proc, src), fdIn(proc, target), "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+		return err
+	}
+	if len(flags) == 0 {
+		return nil
+	}
+	return remountTree(fdIn(proc, target), proc, flags)
+}
+
+// attrBits turns flag names into MOUNT_ATTR_ bits.
+func attrBits(names []string) uint64 {
+	var attr uint64
+	for _, name := range names {
+		attr |= mountAttrs[name]
+	}
+	return attr
+}
+
 // bindTarget opens (creating if needed) the mount point for a bind: a
 // directory for a directory source, an empty file otherwise.
-func bindTarget(root *os.File, target string, dir bool) (*os.File, error) {
+func (b *builder) bindTarget(target string, dir bool) (*os.File, error) {
 	if dir {
-		return mkdirAllInRoot(root, target)
+		return b.target(target, true)
 	}
-	parent, err := mkdirAllInRoot(root, path.Dir(target))
+	parent, err := b.target(path.Dir(target), true)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +190,12 @@ func bindTarget(root *os.File, target string, dir bool) (*os.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return os.NewFile(uintptr(fd), target), nil
+	f := os.NewFile(uintptr(fd), target)
+	if err := b.checkLanding(f, target); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 func checkNotSymlink(fd int) error {
@@ -146,20 +209,6 @@ func checkNotSymlink(fd int) error {
 		return errors.New("mount target is a symlink")
 	}
 	return nil
-}
-
-// setMountAttrs applies flags to a mount and everything below it.
-func setMountAttrs(f *os.File, flags []string) error {
-	var attr unix.MountAttr
-	for _, name := range flags {
-		attr.Attr_set |= mountAttrs[name]
-	}
-	err := unix.MountSetattr(int(f.Fd()), "", unix.AT_EMPTY_PATH|unix.AT_RECURSIVE, &attr)
-	if err != unix.ENOSYS {
-		return err
-	}
-	// Kernels before 5.12: remount the top mount only.
-	return unix.Mount("", fdPath(f), "", unix.MS_REMOUNT|unix.MS_BIND|flagBits(flags), "")
 }
 
 func symlink(root *os.File, m Mount) *StepError {
@@ -191,8 +240,15 @@ func readlinkat(dirfd int, name string) (string, error) {
 	return string(buf[:n]), nil
 }
 
+// hostProc is the host's /proc while the new root is built; after
+// pivot_root the sandbox's own is at /proc.
+const hostProc = oldRootDir + "/proc"
+
 // fdPath names an open file through the host's /proc, so that mount(2)
 // acts on exactly the inode that was resolved safely.
-func fdPath(f *os.File) string {
-	return fmt.Sprintf("%s/proc/self/fd/%d", oldRootDir, f.Fd())
+func fdPath(f *os.File) string { return fdIn(hostProc, f) }
+
+// fdIn names an open file through the /proc at proc.
+func fdIn(proc string, f *os.File) string {
+	return fmt.Sprintf("%s/self/fd/%d", proc, f.Fd())
 }

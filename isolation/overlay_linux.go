@@ -3,7 +3,6 @@ package isolation
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"golang.org/x/sys/unix"
 )
@@ -27,44 +26,86 @@ func (l *overlayLayers) data() string {
 	return fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", fdPath(l.lower), fdPath(l.upper), fdPath(l.work))
 }
 
-// openLayers opens the host directory lower and an upper and work directory:
-// stateDir/upper and stateDir/work on the host, or on a fresh tmpfs (mounted
-// with tmpfsData) when stateDir is "".
-func openLayers(lower, stateDir, tmpfsData string) (*overlayLayers, error) {
+// overlaySpec is what an overlay is made of: host directories, each with
+// where it stops being trusted (see Mount.Beneath), and the options of
+// the tmpfs that holds the writes when there is no state directory.
+type overlaySpec struct {
+	lower, lowerBeneath string
+	state, stateBeneath string
+	tmpfsData           string
+}
+
+// openLayers opens the host directory lower and an upper and work
+// directory: state/upper and state/work on the host, or on a fresh tmpfs
+// when there is no state directory.
+func (b *builder) openLayers(o overlaySpec) (*overlayLayers, error) {
 	l := &overlayLayers{}
 	var err error
-	if l.lower, err = openDir(hostPath(lower)); err != nil {
-		return nil, err
+	if l.lower, err = openSource(b.host, o.lower, o.lowerBeneath); err == nil {
+		err = isDir(l.lower)
 	}
-	scratch := hostPath(stateDir)
-	if stateDir == "" {
-		// The scratch tmpfs sits on the base, which is detached with the
-		// old root: only the overlay keeps it alive.
-		if scratch, err = os.MkdirTemp("/", "overlay-"); err != nil {
-			l.close()
-			return nil, fmt.Errorf("make overlay scratch dir: %w", err)
-		}
-		if err = unix.Mount("sandbox-overlay", scratch, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, tmpfsData); err != nil {
-			l.close()
-			return nil, fmt.Errorf("mount tmpfs for overlay upper: %w", err)
-		}
-	}
-	for _, d := range []struct {
-		name string
-		f    **os.File
-	}{{"upper", &l.upper}, {"work", &l.work}} {
-		if err = os.Mkdir(filepath.Join(scratch, d.name), 0o755); err != nil && !os.IsExist(err) {
-			break
-		}
-		if *d.f, err = openDir(filepath.Join(scratch, d.name)); err != nil {
-			break
-		}
+	var scratch *os.File
+	if err == nil {
+		scratch, err = b.scratchDir(o)
 	}
 	if err != nil {
 		l.close()
 		return nil, err
 	}
+	defer scratch.Close()
+	for _, d := range []struct {
+		name string
+		f    **os.File
+	}{{"upper", &l.upper}, {"work", &l.work}} {
+		if *d.f, err = mkdirOpenFile(scratch, d.name); err != nil {
+			l.close()
+			return nil, fmt.Errorf("%s/%s: %w", scratch.Name(), d.name, err)
+		}
+	}
 	return l, nil
+}
+
+// scratchDir opens the directory that holds upper/ and work/: the state
+// directory on the host, or a fresh tmpfs. The tmpfs sits on the base,
+// which is detached with the old root: only the overlay keeps it alive.
+func (b *builder) scratchDir(o overlaySpec) (*os.File, error) {
+	if o.state != "" {
+		f, err := openSource(b.host, o.state, o.stateBeneath)
+		if err == nil {
+			err = isDir(f)
+		}
+		return f, err
+	}
+	dir, err := os.MkdirTemp("/", "overlay-")
+	if err != nil {
+		return nil, fmt.Errorf("make overlay scratch dir: %w", err)
+	}
+	if err := unix.Mount("sandbox-overlay", dir, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, o.tmpfsData); err != nil {
+		return nil, fmt.Errorf("mount tmpfs for overlay upper: %w", err)
+	}
+	return openDir(dir)
+}
+
+// mkdirOpenFile makes the directory name in parent unless it exists and
+// opens it without following a symlink.
+func mkdirOpenFile(parent *os.File, name string) (*os.File, error) {
+	fd, err := mkdirOpen(int(parent.Fd()), name)
+	if err != nil {
+		return nil, err
+	}
+	return os.NewFile(uintptr(fd), parent.Name()+"/"+name), nil
+}
+
+// isDir checks that an opened source is a directory.
+func isDir(f *os.File) error {
+	var st unix.Stat_t
+	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
+		return err
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
+		return fmt.Errorf("%s: not a directory", f.Name())
+	}
+	return nil
 }
 
 // openDir opens a directory as a path handle without following a final symlink.
@@ -76,10 +117,10 @@ func openDir(p string) (*os.File, error) {
 	return os.NewFile(uintptr(fd), p), nil
 }
 
-// mountOverlayAt mounts an overlay of lower (a host path) on the directory
-// at target, a path the caller resolved safely.
-func mountOverlayAt(target, lower, stateDir, tmpfsData string, flags uintptr) error {
-	l, err := openLayers(lower, stateDir, tmpfsData)
+// mountOverlayAt mounts the overlay o on the directory at target, a path
+// the caller resolved safely.
+func (b *builder) mountOverlayAt(target string, o overlaySpec, flags uintptr) error {
+	l, err := b.openLayers(o)
 	if err != nil {
 		return err
 	}
@@ -89,14 +130,15 @@ func mountOverlayAt(target, lower, stateDir, tmpfsData string, flags uintptr) er
 
 // overlayMount performs a KindOverlay step: Source is the lower layer, the
 // upper layer is a tmpfs sized by Data.
-func overlayMount(root *os.File, m Mount) *StepError {
-	step := fmt.Sprintf("overlay %s on %s", m.Source, m.Target)
-	target, err := mkdirAllInRoot(root, m.Target)
+func (b *builder) overlayMount(m Mount) *StepError {
+	step := describe(m)
+	target, err := b.target(m.Target, true)
 	if err != nil {
 		return stepErr(step, err)
 	}
 	defer target.Close()
-	if err := mountOverlayAt(fdPath(target), m.Source, "", m.Data, flagBits(m.Flags)); err != nil {
+	o := overlaySpec{lower: m.Source, lowerBeneath: m.Beneath, tmpfsData: m.Data}
+	if err := b.mountOverlayAt(fdPath(target), o, flagBits(m.Flags)); err != nil {
 		return stepErr(step, err)
 	}
 	return nil

@@ -40,33 +40,71 @@ func enterBase() *StepError {
 }
 
 // buildRoot mounts the root filesystem at newRootDir and performs every
-// mount of the spec inside it.
-func buildRoot(s *Spec) *StepError {
-	if s.Root.Source == "" {
-		if err := unix.Mount("sandbox-root", newRootDir, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=0755"); err != nil {
+// mount of the spec inside it. It returns the new root's null device,
+// opened and verified for the masks, which are made after pivot_root.
+func buildRoot(s *Spec) (*os.File, *StepError) {
+	host, err := openDir(oldRootDir)
+	if err != nil {
+		return nil, stepErr("open the host's root", err)
+	}
+	defer host.Close()
+	b := &builder{host: host}
+	if err := b.mountRoot(s.Root); err != nil {
+		return nil, err
+	}
+	if b.root, err = openDir(newRootDir); err != nil {
+		return nil, stepErr("open new root", err)
+	}
+	defer b.root.Close()
+	for _, m := range s.Mounts {
+		if err := b.doMount(m); err != nil {
+			return nil, err
+		}
+	}
+	null, err := openNull(b.root)
+	if err != nil {
+		return nil, stepErr("open the null device for masks", err)
+	}
+	return null, nil
+}
+
+// mountRoot mounts the root filesystem at newRootDir: a tmpfs for the
+// host view, an overlay, or a bind of the root directory.
+func (b *builder) mountRoot(r Root) *StepError {
+	switch {
+	case r.Source == "":
+		if err := unix.Mount("sandbox-root", newRootDir, "tmpfs", flagBits(r.Flags), "mode=0755"); err != nil {
 			return stepErr("mount tmpfs root", err)
 		}
-	} else if s.Root.Overlay {
-		if err := mountOverlayAt(newRootDir, s.Root.Source, s.Root.StateDir, "mode=0755", unix.MS_NOSUID); err != nil {
-			return stepErr("overlay rootfs "+s.Root.Source, err)
+	case r.Overlay:
+		o := overlaySpec{lower: r.Source, lowerBeneath: r.Beneath, state: r.StateDir, stateBeneath: r.StateBeneath, tmpfsData: "mode=0755"}
+		if err := b.mountOverlayAt(newRootDir, o, flagBits(r.Flags)); err != nil {
+			return stepErr("overlay rootfs "+r.Source, err)
 		}
-	} else {
-		src := hostPath(s.Root.Source)
-		if err := unix.Mount(src, newRootDir, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
-			return stepErr("bind rootfs "+s.Root.Source, err)
-		}
-	}
-	root, err := os.OpenFile(newRootDir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return stepErr("open new root", err)
-	}
-	defer root.Close()
-	for _, m := range s.Mounts {
-		if err := doMount(root, m); err != nil {
-			return err
+	default:
+		if err := b.bindRoot(r); err != nil {
+			return stepErr("bind rootfs "+r.Source, err)
 		}
 	}
 	return nil
+}
+
+// bindRoot binds the root directory at newRootDir with the root's flags.
+func (b *builder) bindRoot(r Root) error {
+	src, err := openSource(b.host, r.Source, r.Beneath)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	if err := isDir(src); err != nil {
+		return err
+	}
+	target, err := openDir(newRootDir)
+	if err != nil {
+		return err
+	}
+	defer target.Close()
+	return bindFrom(src, target, r.Flags, hostProc)
 }
 
 // pivotInto makes dir the root, detaches everything else and optionally
@@ -86,14 +124,21 @@ func pivotInto(dir string, readonly bool) *StepError {
 		return stepErr("chdir /", err)
 	}
 	if readonly {
-		if err := unix.Mount("", "/", "", unix.MS_REMOUNT|unix.MS_BIND|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, ""); err != nil {
+		if err := remountReadonly("/"); err != nil {
 			return stepErr("make / read-only", err)
 		}
 	}
 	return nil
 }
 
-// hostPath is where a host path is reachable while the root is being built.
-func hostPath(p string) string {
-	return oldRootDir + p
+// remountReadonly makes the mount at p read-only, keeping its other
+// flags (locked ones in a user namespace included), and leaves the mounts
+// below it as they are.
+func remountReadonly(p string) error {
+	var st unix.Statfs_t
+	if err := unix.Statfs(p, &st); err != nil {
+		return err
+	}
+	keep := uintptr(st.Flags) & (unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC | unix.MS_NOATIME | unix.MS_NODIRATIME | unix.MS_RELATIME)
+	return unix.Mount("", p, "", unix.MS_REMOUNT|unix.MS_BIND|unix.MS_RDONLY|keep, "")
 }

@@ -50,6 +50,8 @@ type Spec struct {
 	// ExecServer is set by the launcher when it passes the init a
 	// listening exec socket on ExecFD; it is not part of a printed plan.
 	ExecServer bool `json:"exec_server,omitempty"`
+	// Loopback brings up lo: the sandbox has a network namespace of its own.
+	Loopback bool `json:"loopback,omitempty"`
 }
 
 // Rlimit is one resource limit of the target, as setrlimit(2) takes it.
@@ -78,6 +80,13 @@ type Root struct {
 	// overlay's writes, kept across runs; "" keeps them on a tmpfs that
 	// goes away with the sandbox.
 	StateDir string `json:"state_dir,omitempty"`
+	// Beneath and StateBeneath are where Source and StateDir stop being
+	// trusted, as for Mount.Beneath.
+	Beneath      string `json:"beneath,omitempty"`
+	StateBeneath string `json:"state_beneath,omitempty"`
+	// Flags are the root mount's flag names: nodev, and nosuid unless
+	// setuid programs may work.
+	Flags []string `json:"flags,omitempty"`
 }
 
 // Mount kinds.
@@ -102,6 +111,13 @@ type Mount struct {
 	Data string `json:"data,omitempty"`
 	// Optional skips a bind whose source does not exist instead of failing.
 	Optional bool `json:"optional,omitempty"`
+	// Beneath is set for a source the configuration names: the host
+	// directory below which no symlink in Source is followed, because
+	// something a sandbox can write may lie there (the configuration's
+	// directory when Source is inside it, else "/"). The part of Source up
+	// to Beneath is resolved as the host resolves it. "" trusts the whole
+	// path: a system path the launcher chose.
+	Beneath string `json:"beneath,omitempty"`
 }
 
 // HasFlag reports whether the mount carries the named flag.

@@ -15,7 +15,7 @@ import (
 // reflection, so a field added to Spec and not here fails it.
 
 // specMagic opens an encoded spec and names the form's version.
-const specMagic = "SBXSPEC1"
+const specMagic = "SBXSPEC2"
 
 // MarshalBinary encodes the spec for the child.
 func (s *Spec) MarshalBinary() ([]byte, error) {
@@ -24,6 +24,9 @@ func (s *Spec) MarshalBinary() ([]byte, error) {
 	e.bool(s.Root.Readonly)
 	e.bool(s.Root.Overlay)
 	e.str(s.Root.StateDir)
+	e.str(s.Root.Beneath)
+	e.str(s.Root.StateBeneath)
+	e.strs(s.Root.Flags)
 	e.uint(uint64(len(s.Mounts)))
 	for _, m := range s.Mounts {
 		e.str(m.Kind)
@@ -33,6 +36,7 @@ func (s *Spec) MarshalBinary() ([]byte, error) {
 		e.strs(m.Flags)
 		e.str(m.Data)
 		e.bool(m.Optional)
+		e.str(m.Beneath)
 	}
 	e.strs(s.MaskedPaths)
 	e.strs(s.ReadonlyPaths)
@@ -64,6 +68,7 @@ func (s *Spec) MarshalBinary() ([]byte, error) {
 	}
 	e.bool(s.Init)
 	e.bool(s.ExecServer)
+	e.bool(s.Loopback)
 	return e.b, nil
 }
 
@@ -79,6 +84,9 @@ func (s *Spec) UnmarshalBinary(data []byte) error {
 	out.Root.Readonly = d.bool()
 	out.Root.Overlay = d.bool()
 	out.Root.StateDir = d.str()
+	out.Root.Beneath = d.str()
+	out.Root.StateBeneath = d.str()
+	out.Root.Flags = d.strs()
 	if n := d.count(); n > 0 {
 		out.Mounts = make([]Mount, n)
 		for i := range out.Mounts {
@@ -87,6 +95,7 @@ func (s *Spec) UnmarshalBinary(data []byte) error {
 			m.Flags = d.strs()
 			m.Data = d.str()
 			m.Optional = d.bool()
+			m.Beneath = d.str()
 		}
 	}
 	out.MaskedPaths = d.strs()
@@ -122,6 +131,7 @@ func (s *Spec) UnmarshalBinary(data []byte) error {
 	}
 	out.Init = d.bool()
 	out.ExecServer = d.bool()
+	out.Loopback = d.bool()
 	if d.err != nil {
 		return fmt.Errorf("decode spec: %w", d.err)
 	}

@@ -1,8 +1,11 @@
 package launcher
 
 import (
+	"fmt"
 	"io/fs"
+	"strings"
 
+	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
 )
 
@@ -48,8 +51,15 @@ func roBind(p string, optional bool) isolation.Mount {
 		Flags: []string{"ro", "nosuid", "nodev"}, Optional: optional}
 }
 
+// Default sizes of the sandbox's tmpfs mounts (config.Resources.ShmSize
+// and TmpSize): without one a tmpfs may take half the host's memory.
+const (
+	defaultShmSize = 64 << 20
+	defaultTmpSize = 1 << 30 // when there is no memory limit to follow
+)
+
 // systemMounts are /proc, /dev, /tmp and /sys, the same for every root.
-func systemMounts(privateNet bool) []isolation.Mount {
+func systemMounts(s *config.Sandbox) []isolation.Mount {
 	out := []isolation.Mount{
 		fsMount("proc", "/proc", "", "nosuid", "nodev", "noexec"),
 		fsMount("tmpfs", "/dev", "mode=0755,size=64k", "nosuid", "nodev", "noexec"),
@@ -64,18 +74,55 @@ func systemMounts(privateNet bool) []isolation.Mount {
 	} {
 		out = append(out, isolation.Mount{Kind: isolation.KindSymlink, Source: l[0], Target: l[1]})
 	}
+	shm, tmp := tmpfsSizes(s)
 	out = append(out,
 		fsMount("devpts", "/dev/pts", "newinstance,ptmxmode=0666,mode=0620", "nosuid", "noexec"),
-		fsMount("tmpfs", "/dev/shm", "mode=1777", "nosuid", "nodev", "noexec"),
+		fsMount("tmpfs", "/dev/shm", "mode=1777,size="+sizeOption(shm), "nosuid", "nodev", "noexec"),
 		fsMount("mqueue", "/dev/mqueue", "", "nosuid", "nodev", "noexec"),
-		fsMount("tmpfs", "/tmp", "mode=1777", "nosuid", "nodev"),
+		fsMount("tmpfs", "/tmp", "mode=1777,size="+sizeOption(tmp), "nosuid", "nodev"),
 	)
-	if privateNet {
+	if s.HasNamespace("net") {
 		return append(out, fsMount("sysfs", "/sys", "", "ro", "nosuid", "nodev", "noexec"))
 	}
 	// sysfs can only be mounted by the owner of the net namespace: show the host's, read-only.
 	return append(out, isolation.Mount{Kind: isolation.KindBind, Source: "/sys", Target: "/sys",
 		Flags: []string{"ro", "nosuid", "nodev", "noexec"}})
+}
+
+// tmpfsSizes are the sizes of /dev/shm and /tmp: the configured ones, else
+// 64 MiB and the memory limit (what /tmp holds counts against it anyway),
+// or 1 GiB without one.
+func tmpfsSizes(s *config.Sandbox) (shm, tmp uint64) {
+	shm, tmp = s.ShmSize, s.TmpSize
+	if shm == 0 {
+		shm = defaultShmSize
+	}
+	if tmp == 0 {
+		tmp = defaultTmpSize
+		if s.Limits != nil && s.Limits.Memory > 0 {
+			tmp = s.Limits.Memory
+		}
+	}
+	return shm, tmp
+}
+
+// sizeOption writes a tmpfs size in kibibytes when it is whole ones, as
+// mountinfo shows it.
+func sizeOption(n uint64) string {
+	if n%1024 == 0 {
+		return fmt.Sprintf("%dk", n/1024)
+	}
+	return fmt.Sprint(n)
+}
+
+// beneath is where a host path that the configuration names stops being
+// trusted (isolation.Mount.Beneath): its directory when the path lies in
+// it, else "/".
+func beneath(dir, p string) string {
+	if dir != "" && dir != "/" && (p == dir || strings.HasPrefix(p, dir+"/")) {
+		return dir
+	}
+	return "/"
 }
 
 func fsMount(fstype, target, data string, flags ...string) isolation.Mount {

@@ -101,6 +101,9 @@ func (b *OCIBundle) rootWarnings(p *Plan) {
 	case r.Overlay:
 		b.warnf("rootfs mode ephemeral: OCI has no overlay root; writes go straight to the bundle's root and are kept")
 	}
+	if r.Source != "" && len(r.Flags) > 0 {
+		b.warnf("root flags %s: OCI cannot set them on the root; runtimes mount it without them", strings.Join(r.Flags, ","))
+	}
 }
 
 // lifecycleWarnings lists the supervision the launcher does that OCI leaves

@@ -63,11 +63,12 @@ func NewPlan(s *config.Sandbox, h *Host) *Plan {
 	p := &Plan{Name: s.Name, File: s.File, Namespaces: orderedNamespaces(s)}
 	p.Spec.Root = planRoot(s, s.Rootfs)
 	if s.Rootfs == "" {
-		p.Spec.Root = isolation.Root{Readonly: true}
+		p.Spec.Root = isolation.Root{Readonly: true, Flags: []string{"nosuid", "nodev"}}
 		p.Spec.Mounts = hostView(h.FS)
 	}
-	p.Spec.Mounts = append(p.Spec.Mounts, systemMounts(s.HasNamespace("net"))...)
-	p.Spec.Mounts = append(p.Spec.Mounts, userMounts(s.Mounts)...)
+	p.Spec.Mounts = append(p.Spec.Mounts, systemMounts(s)...)
+	p.Spec.Mounts = append(p.Spec.Mounts, userMounts(s)...)
+	p.Spec.Loopback = s.HasNamespace("net")
 	if s.HasNamespace("uts") {
 		p.Spec.Hostname = hostname(s)
 	}

@@ -84,8 +84,9 @@ func TestNewPlanRootfsAndEnv(t *testing.T) {
 		Env: map[string]string{"PATH": "/opt/bin", "A": "1"}, Workdir: "/app",
 		Namespaces: []string{"mount", "pid"}}
 	p := NewPlan(s, testHost)
-	if p.Spec.Root != (isolation.Root{Source: "/srv/rootfs", Overlay: true}) {
-		t.Errorf("root = %+v, want an ephemeral overlay of /srv/rootfs", p.Spec.Root)
+	want := isolation.Root{Source: "/srv/rootfs", Overlay: true, Beneath: "/", Flags: []string{"nosuid", "nodev"}}
+	if !reflect.DeepEqual(p.Spec.Root, want) {
+		t.Errorf("root = %+v, want an ephemeral overlay of /srv/rootfs, nosuid and nodev, no symlink followed: %+v", p.Spec.Root, want)
 	}
 	if p.Spec.Mounts[0].Target != "/proc" {
 		t.Errorf("first mount = %+v, want /proc (no host view with a rootfs)", p.Spec.Mounts[0])
@@ -115,18 +116,19 @@ func TestPlanWithArgs(t *testing.T) {
 
 func TestNewPlanRootfsModesAndMounts(t *testing.T) {
 	base := config.Sandbox{Name: "m", Command: []string{"/bin/sh"}, Rootfs: "/srv/r", Namespaces: config.Namespaces}
+	flags := []string{"nosuid", "nodev"}
 	for mode, want := range map[string]isolation.Root{
-		"":                      {Source: "/srv/r", Overlay: true},
-		config.RootfsEphemeral:  {Source: "/srv/r", Overlay: true},
-		config.RootfsReadonly:   {Source: "/srv/r", Readonly: true},
-		config.RootfsPersistent: {Source: "/srv/r", Overlay: true, StateDir: "/srv/state"},
+		"":                      {Source: "/srv/r", Overlay: true, Beneath: "/", Flags: flags},
+		config.RootfsEphemeral:  {Source: "/srv/r", Overlay: true, Beneath: "/", Flags: flags},
+		config.RootfsReadonly:   {Source: "/srv/r", Readonly: true, Beneath: "/", Flags: flags},
+		config.RootfsPersistent: {Source: "/srv/r", Overlay: true, StateDir: "/srv/state", Beneath: "/", StateBeneath: "/", Flags: flags},
 	} {
 		s := base
 		s.RootfsOptions = config.RootfsOptions{Mode: mode}
 		if mode == config.RootfsPersistent {
 			s.RootfsOptions.StateDir = "/srv/state"
 		}
-		if got := NewPlan(&s, testHost).Spec.Root; got != want {
+		if got := NewPlan(&s, testHost).Spec.Root; !reflect.DeepEqual(got, want) {
 			t.Errorf("mode %q: root = %+v, want %+v", mode, got, want)
 		}
 	}
@@ -139,14 +141,40 @@ func TestNewPlanRootfsModesAndMounts(t *testing.T) {
 	mounts := NewPlan(&s, testHost).WithRootfs("/cache/sha256-x").Spec.Mounts
 	got := mounts[len(mounts)-3:]
 	want := []isolation.Mount{
-		{Kind: isolation.KindBind, Source: "/data", Target: "/data", Flags: []string{"ro", "nosuid"}},
-		{Kind: isolation.KindFS, FSType: "tmpfs", Target: "/scratch", Flags: []string{"noexec"}, Data: "size=1m,mode=0700"},
-		{Kind: isolation.KindOverlay, Source: "/src", Target: "/src", Optional: true},
+		{Kind: isolation.KindBind, Source: "/data", Target: "/data", Flags: []string{"ro", "nosuid", "nodev"}, Beneath: "/"},
+		{Kind: isolation.KindFS, FSType: "tmpfs", Target: "/scratch", Flags: []string{"nosuid", "nodev", "noexec"}, Data: "size=1m,mode=0700"},
+		{Kind: isolation.KindOverlay, Source: "/src", Target: "/src", Optional: true, Flags: []string{"nosuid", "nodev"}, Beneath: "/"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("user mounts = %+v, want %+v", got, want)
 	}
-	if p := NewPlan(&s, testHost).WithRootfs("/cache/sha256-x"); p.Spec.Root.Source != "/cache/sha256-x" {
-		t.Errorf("WithRootfs: root = %+v", p.Spec.Root)
+	if p := NewPlan(&s, testHost).WithRootfs("/cache/sha256-x"); p.Spec.Root.Source != "/cache/sha256-x" || p.Spec.Root.Beneath != "" {
+		t.Errorf("WithRootfs: root = %+v, want the cache entry, trusted whole", p.Spec.Root)
+	}
+}
+
+func TestNewPlanMountFlagsAndSources(t *testing.T) {
+	s := config.Sandbox{Name: "m", Command: []string{"/bin/sh"}, Rootfs: "/proj/rootfs", Dir: "/proj", Namespaces: config.Namespaces}
+	s.Mounts = []config.Mount{
+		{Type: "bind", Source: "/proj/data", Target: "/data", Options: []string{"dev", "suid"}},
+		{Type: "bind", Source: "/proj", Target: "/proj"},
+		{Type: "bind", Source: "/project-b", Target: "/b"},
+	}
+	p := NewPlan(&s, testHost)
+	got := p.Spec.Mounts[len(p.Spec.Mounts)-3:]
+	for i, want := range []struct {
+		beneath string
+		flags   []string
+	}{{"/proj", nil}, {"/proj", []string{"nosuid", "nodev"}}, {"/", []string{"nosuid", "nodev"}}} {
+		if got[i].Beneath != want.beneath || !slices.Equal(got[i].Flags, want.flags) {
+			t.Errorf("mount of %s: beneath %q flags %v, want %q %v", got[i].Source, got[i].Beneath, got[i].Flags, want.beneath, want.flags)
+		}
+	}
+	if p.Spec.Root.Beneath != "/proj" {
+		t.Errorf("root beneath %q, want /proj", p.Spec.Root.Beneath)
+	}
+	s.Security.AllowNewPrivileges = true
+	if f := NewPlan(&s, testHost).Spec.Root.Flags; !slices.Equal(f, []string{"nodev"}) {
+		t.Errorf("root flags with no_new_privileges = false: %v, want nodev alone", f)
 	}
 }

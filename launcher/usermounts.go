@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/hclsandbox/sandbox/config"
@@ -8,22 +9,24 @@ import (
 )
 
 // userMounts turns the sandbox's mount blocks into mount steps, after the
-// system mounts so that a mount on /tmp replaces the default one.
-func userMounts(mounts []config.Mount) []isolation.Mount {
-	out := make([]isolation.Mount, 0, len(mounts))
-	for _, m := range mounts {
+// system mounts so that a mount on /tmp replaces the default one. Every
+// one is nodev and nosuid unless its options say dev or suid, and its
+// source is not followed through a symlink below the configuration's
+// directory.
+func userMounts(s *config.Sandbox) []isolation.Mount {
+	out := make([]isolation.Mount, 0, len(s.Mounts))
+	for _, m := range s.Mounts {
 		im := isolation.Mount{Source: m.Source, Target: m.Target, Optional: m.Optional}
+		if m.Source != "" {
+			im.Beneath = beneath(s.Dir, m.Source)
+		}
 		var data []string
 		for _, o := range m.Options {
 			if strings.Contains(o, "=") {
 				data = append(data, o)
-			} else {
-				im.Flags = append(im.Flags, o)
 			}
 		}
-		if m.Readonly {
-			im.Flags = append([]string{"ro"}, im.Flags...)
-		}
+		im.Flags = mountFlags(m)
 		im.Data = strings.Join(data, ",")
 		switch m.Type {
 		case "bind":
@@ -34,6 +37,25 @@ func userMounts(mounts []config.Mount) []isolation.Mount {
 			im.Kind = isolation.KindOverlay
 		}
 		out = append(out, im)
+	}
+	return out
+}
+
+// mountFlags are the flags of a configured mount: ro when read-only,
+// nosuid and nodev unless lifted by suid and dev, and noexec when asked.
+func mountFlags(m config.Mount) []string {
+	var out []string
+	if m.Readonly {
+		out = append(out, "ro")
+	}
+	if !slices.Contains(m.Options, "suid") {
+		out = append(out, "nosuid")
+	}
+	if !slices.Contains(m.Options, "dev") {
+		out = append(out, "nodev")
+	}
+	if slices.Contains(m.Options, "noexec") {
+		out = append(out, "noexec")
 	}
 	return out
 }

@@ -46,24 +46,26 @@ func writePlan(w io.Writer, p *launcher.Plan, s *config.Sandbox) {
 		step("enter a new cgroup namespace, rooted at the cgroup it was cloned into")
 	}
 	step("make every mount private: nothing propagates to the host")
-	if p.Spec.Root.Source == "" {
-		step("root: a fresh tmpfs")
-	} else {
-		step("root: bind %s", redact(s, "rootfs", p.Spec.Root.Source))
-	}
+	step("root: %s", rootLine(p.Spec.Root, s))
 	step("mount, in order:")
 	for _, m := range p.Spec.Mounts {
 		fmt.Fprintf(w, "        %s\n", mountLine(m))
+	}
+	if dirs := untrustedBelow(p.Spec); len(dirs) > 0 {
+		fmt.Fprintf(w, "        (host paths the file names are opened without following a symlink below %s)\n", strings.Join(dirs, ", "))
 	}
 	step("pivot_root into the new root, detach the old root, chdir /")
 	if p.Spec.Root.Readonly {
 		step("remount / read-only")
 	}
 	if len(p.Spec.MaskedPaths) > 0 {
-		step("mask %s", strings.Join(p.Spec.MaskedPaths, " "))
+		step("mask %s (files with the null device, checked to be char 1:3; directories with an empty read-only tmpfs)", strings.Join(p.Spec.MaskedPaths, " "))
 	}
 	if len(p.Spec.ReadonlyPaths) > 0 {
 		step("make read-only %s", strings.Join(p.Spec.ReadonlyPaths, " "))
+	}
+	if p.Spec.Loopback {
+		step("bring up lo")
 	}
 	if p.Spec.Hostname != "" {
 		step("set hostname %s", redact(s, "hostname", p.Spec.Hostname))
@@ -83,6 +85,44 @@ func writePlan(w io.Writer, p *launcher.Plan, s *config.Sandbox) {
 	if p.Timeout > 0 {
 		fmt.Fprintf(w, "  timeout: the whole tree is killed after %s\n", p.Timeout)
 	}
+}
+
+// rootLine describes the root filesystem: what it is, where its writes
+// go, and its flags.
+func rootLine(r isolation.Root, s *config.Sandbox) string {
+	flags := ""
+	if len(r.Flags) > 0 {
+		flags = " (" + strings.Join(r.Flags, ",") + ")"
+	}
+	src := redact(s, "rootfs", r.Source)
+	switch {
+	case r.Source == "":
+		return "a fresh tmpfs" + flags
+	case r.Overlay && r.StateDir != "":
+		return fmt.Sprintf("overlay of %s, writes kept in %s/upper%s", src, r.StateDir, flags)
+	case r.Overlay:
+		return fmt.Sprintf("overlay of %s, writes to a tmpfs that ends with the sandbox%s", src, flags)
+	}
+	return fmt.Sprintf("bind %s%s", src, flags)
+}
+
+// untrustedBelow lists the directories below which the spec's host paths
+// are not followed through a symlink, "/" aside.
+func untrustedBelow(spec isolation.Spec) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(d string) {
+		if d != "" && !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	add(spec.Root.Beneath)
+	add(spec.Root.StateBeneath)
+	for _, m := range spec.Mounts {
+		add(m.Beneath)
+	}
+	return out
 }
 
 // redact returns hidden for a sensitive value, else v.
