@@ -31,6 +31,10 @@ type Claim struct {
 // record. A name whose sandbox runs is refused with ErrRunning and left
 // alone.
 func (d StateDir) Claim(p *Plan, detached bool) (*Claim, error) {
+	dir, err := d.Dir(p.Name)
+	if err != nil {
+		return nil, err
+	}
 	lock, err := d.lock(p.Name, time.Second)
 	if errors.Is(err, errLocked) {
 		return nil, d.runningError(p.Name)
@@ -40,12 +44,12 @@ func (d StateDir) Claim(p *Plan, detached bool) (*Claim, error) {
 	}
 	file, _ := filepath.Abs(p.File)
 	stopSig, stopTimeout := p.Stop()
-	c := &Claim{dir: d.Dir(p.Name), lock: lock, rec: Record{
+	c := &Claim{dir: dir, lock: lock, rec: Record{
 		Name: p.Name, PlanDigest: PlanDigest(p), ConfigFile: file, Started: time.Now(),
 		Supervisor: os.Getpid(), SupervisorStart: startTime(os.Getpid()), Detached: detached,
 		Init: p.Spec.Init, StopSignal: signalName(stopSig), StopTimeout: stopTimeout,
 	}}
-	if _, err := cleanDir(c.dir, false); err != nil {
+	if _, err := cleanDir(c.dir, p.Name, false); err != nil {
 		lock.Close()
 		return nil, err
 	}
@@ -70,7 +74,10 @@ func (d StateDir) runningError(name string) error {
 // another process holds it, it tries again for up to wait unless the
 // holder is a live supervisor; then it fails with errLocked.
 func (d StateDir) lock(name string, wait time.Duration) (*os.File, error) {
-	dir := d.Dir(name)
+	dir, err := d.Dir(name)
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(d.Root, 0o700); err != nil {
 		return nil, fmt.Errorf("create state dir %s: %w", d.Root, err)
 	}
