@@ -55,6 +55,8 @@ type Record struct {
 	// Cgroup is the sandbox's cgroup, set before it is made.
 	Cgroup     *isolation.CgroupRef `json:"cgroup,omitempty"`
 	CgroupDirs []string             `json:"cgroup_dirs,omitempty"`
+	// Writable are the host paths the sandbox can write (Plan.WritablePaths).
+	Writable []string `json:"writable,omitempty"`
 	// Mounts are host mount points made for the sandbox, removed by gc.
 	Mounts []string `json:"mounts,omitempty"`
 	// Net is the sandbox's network wiring, recorded before it is made.

@@ -47,7 +47,7 @@ func (d StateDir) Claim(p *Plan, detached bool) (*Claim, error) {
 	c := &Claim{dir: dir, lock: lock, rec: Record{
 		Name: p.Name, PlanDigest: PlanDigest(p), ConfigFile: file, Started: time.Now(),
 		Supervisor: os.Getpid(), SupervisorStart: startTime(os.Getpid()), Detached: detached,
-		Init: p.Spec.Init, StopSignal: signalName(stopSig), StopTimeout: stopTimeout,
+		Init: p.Spec.Init, StopSignal: signalName(stopSig), StopTimeout: stopTimeout, Writable: p.WritablePaths(),
 	}}
 	if _, err := cleanDir(c.dir, p.Name, false); err != nil {
 		lock.Close()

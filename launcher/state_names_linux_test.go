@@ -6,8 +6,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/hclsandbox/sandbox/config"
 )
 
 // traversal is a state directory next to a directory outside it that an
@@ -176,5 +179,22 @@ func TestStateRefusesBadNames(t *testing.T) {
 		if _, err := tr.state.Dir(name); err != nil {
 			t.Errorf("Dir(%q) = %v, want the sandbox's directory", name, err)
 		}
+	}
+}
+
+// A claim records the host paths its sandbox can write, so that another
+// launcher (up --watch) knows them.
+func TestClaimRecordsWritable(t *testing.T) {
+	state := StateDir{Root: t.TempDir()}
+	p := NewPlan(&config.Sandbox{Name: "w", Command: []string{"app"}, Namespaces: config.Namespaces,
+		Mounts: []config.Mount{{Type: "bind", Source: "/proj", Target: "/proj"}}}, testHost)
+	c, err := state.Claim(p, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Release()
+	ws, err := state.Writers()
+	if err != nil || len(ws) != 1 || ws[0].Name != "w" || !slices.Equal(ws[0].Paths, []string{"/proj"}) {
+		t.Errorf("Writers() = %+v, %v; want w writing /proj", ws, err)
 	}
 }
