@@ -55,6 +55,9 @@ type Record struct {
 	// Cgroup is the sandbox's cgroup, set before it is made.
 	Cgroup     *isolation.CgroupRef `json:"cgroup,omitempty"`
 	CgroupDirs []string             `json:"cgroup_dirs,omitempty"`
+	// IDs are the host ids allocated to the sandbox's user namespace
+	// (Plan.AutoIDs); they are free again once the record is gone.
+	IDs *IDRanges `json:"ids,omitempty"`
 	// Writable are the host paths the sandbox can write (Plan.WritablePaths).
 	Writable []string `json:"writable,omitempty"`
 	// Mounts are host mount points made for the sandbox, removed by gc.
@@ -86,6 +89,9 @@ const (
 // StateDir is the directory that holds every sandbox's record.
 type StateDir struct {
 	Root string
+	// SubIDs are the ranges that user-namespace ids are allocated from;
+	// the zero value is the system's.
+	SubIDs SubIDSource
 }
 
 // Dir is the state directory of the sandbox name, inside Root. A name no

@@ -20,10 +20,11 @@ var errLocked = errors.New("locked")
 // The lock is held until Release, or until this process dies, when the
 // kernel drops it: a lock that can be taken means a dead supervisor.
 type Claim struct {
-	mu   sync.Mutex
-	dir  string
-	lock *os.File
-	rec  Record
+	mu    sync.Mutex
+	state StateDir
+	dir   string
+	lock  *os.File
+	rec   Record
 }
 
 // Claim locks p's name for a sandbox this process is about to run, cleans
@@ -44,7 +45,7 @@ func (d StateDir) Claim(p *Plan, detached bool) (*Claim, error) {
 	}
 	file, _ := filepath.Abs(p.File)
 	stopSig, stopTimeout := p.Stop()
-	c := &Claim{dir: dir, lock: lock, rec: Record{
+	c := &Claim{state: d, dir: dir, lock: lock, rec: Record{
 		Name: p.Name, PlanDigest: PlanDigest(p), ConfigFile: file, Started: time.Now(),
 		Supervisor: os.Getpid(), SupervisorStart: startTime(os.Getpid()), Detached: detached,
 		Init: p.Spec.Init, StopSignal: signalName(stopSig), StopTimeout: stopTimeout, Writable: p.WritablePaths(),

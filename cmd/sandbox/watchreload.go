@@ -105,7 +105,7 @@ func (sv *supervisor) plan(cfg *config.Config) ([]*config.Sandbox, []*launcher.P
 		return nil, nil, err
 	}
 	host := sv.e.probeHost()
-	if err := checkHost(host, sbs); err != nil {
+	if err := sv.e.checkHost(host, sbs); err != nil {
 		return nil, nil, err
 	}
 	if err := sv.e.preflight(cfg, sbs); err != nil {
