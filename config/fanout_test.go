@@ -36,6 +36,11 @@ func TestFanout(t *testing.T) {
 			if got := strings.Join(cfg.Names(), " "); got != strings.Join(tt.want, " ") {
 				t.Errorf("names = %q, want %q", got, strings.Join(tt.want, " "))
 			}
+			for _, name := range cfg.Names() {
+				if !ValidName(name) {
+					t.Errorf("ValidName(%q) = false for a name the loader made", name)
+				}
+			}
 		})
 	}
 }

@@ -28,7 +28,7 @@ func LoadWith(paths []string, opts Options) (*Config, hcl.Diagnostics) {
 	l := newLoader(opts)
 	names, diags := expandPaths(paths)
 	for _, name := range names {
-		f, d := l.parser.ParseHCLFile(name)
+		f, d := l.parseFile(name)
 		diags = append(diags, l.addFile(name, f, d)...)
 	}
 	cfg, d := l.finish()
@@ -42,6 +42,24 @@ func loadSource(name string, src []byte, opts Options) (*Config, hcl.Diagnostics
 	diags = l.addFile(name, f, diags)
 	cfg, d := l.finish()
 	return cfg, append(diags, d...)
+}
+
+// parseFile reads name through the options' ReadFile and parses it, as
+// hclparse's ParseHCLFile does with os.ReadFile; a file parsed before is
+// not read again.
+func (l *loader) parseFile(name string) (*hcl.File, hcl.Diagnostics) {
+	if f := l.parser.Files()[name]; f != nil {
+		return f, nil
+	}
+	src, err := l.opts.readFile()(name)
+	if err != nil {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Failed to read file",
+			Detail:   fmt.Sprintf("The configuration file %q could not be read: %v.", name, err),
+		}}
+	}
+	return l.parser.ParseHCL(src, name)
 }
 
 func newLoader(opts Options) *loader {

@@ -13,6 +13,11 @@ type Options struct {
 	// LookupEnv reads the caller's environment, for SANDBOX_VAR_NAME and
 	// the env function. Nil means os.LookupEnv.
 	LookupEnv func(string) (string, bool)
+	// ReadFile reads each configuration and variables file the load
+	// consumes; nil means os.ReadFile. A caller that must know exactly
+	// which bytes were loaded, such as up --watch deciding whether a
+	// sandbox wrote them, reads them itself.
+	ReadFile func(name string) ([]byte, error)
 }
 
 // EnvVarPrefix is prepended to a variable's name to set it from the
@@ -24,4 +29,11 @@ func (o Options) lookupEnv() func(string) (string, bool) {
 		return os.LookupEnv
 	}
 	return o.LookupEnv
+}
+
+func (o Options) readFile() func(string) ([]byte, error) {
+	if o.ReadFile == nil {
+		return os.ReadFile
+	}
+	return o.ReadFile
 }

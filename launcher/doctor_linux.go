@@ -22,6 +22,7 @@ func Doctor() []Check {
 	checks = append(checks,
 		fileCheck("mount namespaces and pivot_root", "/proc/self/ns/mnt", "every sandbox has its own mount namespace and root"),
 		userNamespaceCheck(h),
+		subIDCheck(h),
 		seccompCheck(h),
 		filesystemCheck("overlay", "ephemeral and persistent rootfs modes"),
 		noNewPrivsCheck(),

@@ -41,6 +41,10 @@ func (c *Claim) execSocket(p *Plan) (*isolation.Spec, *os.File, error) {
 // because the sandbox's init starts it. Signals received on sigs are
 // passed on. It returns the command's exit code, or 128+N for signal N.
 func (d StateDir) Exec(name string, req ExecRequest, sigs <-chan os.Signal) (int, error) {
+	dir, err := d.Dir(name)
+	if err != nil {
+		return 0, fmt.Errorf("exec: %w", err)
+	}
 	r, err := d.Read(name)
 	if errors.Is(err, os.ErrNotExist) || (err == nil && !r.Live()) {
 		return 0, fmt.Errorf("exec in %s: %w", name, ErrNotRunning)
@@ -51,7 +55,7 @@ func (d StateDir) Exec(name string, req ExecRequest, sigs <-chan os.Signal) (int
 	if !r.Init {
 		return 0, fmt.Errorf("exec in %s: the sandbox runs without an init (init = false), and its init is what starts exec'd commands", name)
 	}
-	path := filepath.Join(d.Dir(name), ExecSocket)
+	path := filepath.Join(dir, ExecSocket)
 	c, err := net.DialUnix("unixpacket", nil, &net.UnixAddr{Name: path, Net: "unixpacket"})
 	if err != nil {
 		return 0, fmt.Errorf("exec in %s: connect to %s: %w", name, path, err)

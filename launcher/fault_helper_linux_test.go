@@ -24,6 +24,9 @@ type superviseJob struct {
 	Mark string `json:"mark"`
 	// Network, when set, puts every sandbox on it.
 	Network *config.Network `json:"network,omitempty"`
+	// UserNS gives every sandbox a user namespace, whose ids come from SubIDs.
+	UserNS bool        `json:"userns,omitempty"`
+	SubIDs SubIDSource `json:"subids,omitempty"`
 }
 
 func init() {
@@ -47,8 +50,11 @@ func superviseMain(v string) int {
 			if job.Network != nil {
 				s.Network, s.Net = job.Network.Name, job.Network
 			}
+			if job.UserNS {
+				s = withUserNamespace(s)
+			}
 			plan := NewPlan(s, ProbeHost())
-			claim, err := StateDir{Root: job.StateDir}.Claim(plan, false)
+			claim, err := StateDir{Root: job.StateDir, SubIDs: job.SubIDs}.Claim(plan, false)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				return

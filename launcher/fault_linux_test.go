@@ -239,8 +239,9 @@ func TestGCSparesReusedPid(t *testing.T) {
 	dead.Run()
 	rec := &Record{Name: "stale", Pid: pid, PidStart: start + 1, Supervisor: dead.Process.Pid, SupervisorStart: 1,
 		Cgroup: &isolation.CgroupRef{Version: 1, Root: "/sys/fs/cgroup", Controllers: []string{"memory"}, Leaf: "sandbox/stale-00000000"}}
-	os.MkdirAll(state.Dir("stale"), 0o700)
-	if err := rec.write(state.Dir("stale")); err != nil {
+	dir := filepath.Join(state.Root, "stale")
+	os.MkdirAll(dir, 0o700)
+	if err := rec.write(dir); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := state.GC()

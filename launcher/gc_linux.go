@@ -43,7 +43,7 @@ func (d StateDir) GC() (GCReport, error) {
 			errs = append(errs, err)
 			continue
 		}
-		n, err := cleanDir(d.Dir(name), true)
+		n, err := d.clean(name, true)
 		rep.add(n)
 		if err == nil {
 			rep.Records++
@@ -59,19 +59,30 @@ func (r *GCReport) add(o GCReport) {
 	r.Killed += o.Killed
 }
 
-// cleanDir cleans up after the record in dir, whose lock the caller holds,
-// and empties dir but for the lock; with all, the lock and dir go too. A
-// record whose cleanup failed is kept, so that a later gc can retry.
-func cleanDir(dir string, all bool) (GCReport, error) {
+// clean is cleanDir for the state directory of name.
+func (d StateDir) clean(name string, all bool) (GCReport, error) {
+	dir, err := d.Dir(name)
+	if err != nil {
+		return GCReport{}, err
+	}
+	return cleanDir(dir, name, all)
+}
+
+// cleanDir cleans up after the record in dir, the state directory of
+// name, whose lock the caller holds, and empties dir but for the lock;
+// with all, the lock and dir go too. A record whose cleanup failed is
+// kept, so that a later gc can retry.
+func cleanDir(dir, name string, all bool) (GCReport, error) {
 	var rep GCReport
-	r, err := readRecord(filepath.Join(dir, recordFile))
+	r, err := readRecord(dir, name)
 	if err == nil {
 		if rep, err = cleanRecord(r); err != nil {
 			return rep, err
 		}
 	}
 	// A missing record names nothing to clean up; an undecodable one
-	// cannot, since records are replaced atomically.
+	// cannot, since records are replaced atomically; one that names
+	// another sandbox is not to be believed.
 	return rep, removeState(dir, all)
 }
 

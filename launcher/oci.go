@@ -70,6 +70,10 @@ func OCIConfig(p *Plan, s *config.Sandbox, h *Host, rootPath string, exists func
 	for _, m := range p.GIDMap {
 		sp.Linux.GIDMappings = append(sp.Linux.GIDMappings, specs.LinuxIDMapping{ContainerID: m.Inside, HostID: m.Outside, Size: m.Count})
 	}
+	if p.AutoIDs > 0 && (p.UIDMap == nil || p.GIDMap == nil) {
+		b.warnf("user namespace ids: the launcher allocates %d per start from the %s user's subordinate range, which a bundle cannot; "+
+			"add uidMappings and gidMappings, or set uid_map and gid_map", p.AutoIDs, SubIDUser)
+	}
 	b.mounts(p.Spec.Mounts, exists)
 	proc, err := b.process(p)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
 )
 
@@ -35,6 +36,11 @@ const (
 // ErrRunning is returned when a name is claimed while its sandbox runs.
 var ErrRunning = errors.New("already running")
 
+// ErrInvalidName is returned for a name that no sandbox can have
+// (config.ValidName). Such a name never becomes a path: "../d" or "/etc"
+// would lead out of the state directory.
+var ErrInvalidName = errors.New("not a sandbox name")
+
 // Record is what the state directory holds about one running sandbox. It
 // is written before the sandbox's cgroup is made and removed last.
 type Record struct {
@@ -49,6 +55,11 @@ type Record struct {
 	// Cgroup is the sandbox's cgroup, set before it is made.
 	Cgroup     *isolation.CgroupRef `json:"cgroup,omitempty"`
 	CgroupDirs []string             `json:"cgroup_dirs,omitempty"`
+	// IDs are the host ids allocated to the sandbox's user namespace
+	// (Plan.AutoIDs); they are free again once the record is gone.
+	IDs *IDRanges `json:"ids,omitempty"`
+	// Writable are the host paths the sandbox can write (Plan.WritablePaths).
+	Writable []string `json:"writable,omitempty"`
 	// Mounts are host mount points made for the sandbox, removed by gc.
 	Mounts []string `json:"mounts,omitempty"`
 	// Net is the sandbox's network wiring, recorded before it is made.
@@ -78,17 +89,45 @@ const (
 // StateDir is the directory that holds every sandbox's record.
 type StateDir struct {
 	Root string
+	// SubIDs are the ranges that user-namespace ids are allocated from;
+	// the zero value is the system's.
+	SubIDs SubIDSource
 }
 
-// Dir is the state directory of the sandbox name.
-func (d StateDir) Dir(name string) string { return filepath.Join(d.Root, name) }
+// Dir is the state directory of the sandbox name, inside Root. A name no
+// sandbox can have is refused with ErrInvalidName, whoever asks: this is
+// the one place where a name becomes a path.
+func (d StateDir) Dir(name string) (string, error) {
+	if err := CheckName(name); err != nil {
+		return "", err
+	}
+	return filepath.Join(d.Root, name), nil
+}
+
+// CheckName returns an error that wraps ErrInvalidName and says what a
+// name may be, unless name is one a sandbox can have.
+func CheckName(name string) error {
+	if !config.ValidName(name) {
+		return fmt.Errorf("%q is %w: %s", name, ErrInvalidName, config.NameRule)
+	}
+	return nil
+}
 
 // Read returns the record of name.
 func (d StateDir) Read(name string) (*Record, error) {
-	return readRecord(filepath.Join(d.Dir(name), recordFile))
+	dir, err := d.Dir(name)
+	if err != nil {
+		return nil, err
+	}
+	return readRecord(dir, name)
 }
 
-func readRecord(path string) (*Record, error) {
+// readRecord reads the record in dir, the state directory of name. A
+// record that names another sandbox than its directory does is refused:
+// the directory's name was checked, the name inside was not, and only
+// the first may become a path or be shown as a sandbox's.
+func readRecord(dir, name string) (*Record, error) {
+	path := filepath.Join(dir, recordFile)
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read state %s: %w", path, err)
@@ -97,10 +136,15 @@ func readRecord(path string) (*Record, error) {
 	if err := json.Unmarshal(b, &r); err != nil {
 		return nil, fmt.Errorf("read state %s: %w", path, err)
 	}
+	if r.Name != name {
+		return nil, fmt.Errorf("read state %s: the record names %q, not %q: not trusted", path, r.Name, name)
+	}
 	return &r, nil
 }
 
-// Names lists the names that have a state directory, sorted.
+// Names lists the names that have a state directory, sorted. Entries
+// whose name no sandbox can have, such as the network state's netRoot,
+// are not sandboxes' and are left out.
 func (d StateDir) Names() ([]string, error) {
 	entries, err := os.ReadDir(d.Root)
 	if errors.Is(err, os.ErrNotExist) {
@@ -111,7 +155,7 @@ func (d StateDir) Names() ([]string, error) {
 	}
 	var names []string
 	for _, e := range entries {
-		if e.IsDir() && e.Name() != netRoot {
+		if e.IsDir() && config.ValidName(e.Name()) {
 			names = append(names, e.Name())
 		}
 	}

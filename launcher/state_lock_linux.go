@@ -20,10 +20,11 @@ var errLocked = errors.New("locked")
 // The lock is held until Release, or until this process dies, when the
 // kernel drops it: a lock that can be taken means a dead supervisor.
 type Claim struct {
-	mu   sync.Mutex
-	dir  string
-	lock *os.File
-	rec  Record
+	mu    sync.Mutex
+	state StateDir
+	dir   string
+	lock  *os.File
+	rec   Record
 }
 
 // Claim locks p's name for a sandbox this process is about to run, cleans
@@ -31,6 +32,10 @@ type Claim struct {
 // record. A name whose sandbox runs is refused with ErrRunning and left
 // alone.
 func (d StateDir) Claim(p *Plan, detached bool) (*Claim, error) {
+	dir, err := d.Dir(p.Name)
+	if err != nil {
+		return nil, err
+	}
 	lock, err := d.lock(p.Name, time.Second)
 	if errors.Is(err, errLocked) {
 		return nil, d.runningError(p.Name)
@@ -40,12 +45,12 @@ func (d StateDir) Claim(p *Plan, detached bool) (*Claim, error) {
 	}
 	file, _ := filepath.Abs(p.File)
 	stopSig, stopTimeout := p.Stop()
-	c := &Claim{dir: d.Dir(p.Name), lock: lock, rec: Record{
+	c := &Claim{state: d, dir: dir, lock: lock, rec: Record{
 		Name: p.Name, PlanDigest: PlanDigest(p), ConfigFile: file, Started: time.Now(),
 		Supervisor: os.Getpid(), SupervisorStart: startTime(os.Getpid()), Detached: detached,
-		Init: p.Spec.Init, StopSignal: signalName(stopSig), StopTimeout: stopTimeout,
+		Init: p.Spec.Init, StopSignal: signalName(stopSig), StopTimeout: stopTimeout, Writable: p.WritablePaths(),
 	}}
-	if _, err := cleanDir(c.dir, false); err != nil {
+	if _, err := cleanDir(c.dir, p.Name, false); err != nil {
 		lock.Close()
 		return nil, err
 	}
@@ -70,7 +75,10 @@ func (d StateDir) runningError(name string) error {
 // another process holds it, it tries again for up to wait unless the
 // holder is a live supervisor; then it fails with errLocked.
 func (d StateDir) lock(name string, wait time.Duration) (*os.File, error) {
-	dir := d.Dir(name)
+	dir, err := d.Dir(name)
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(d.Root, 0o700); err != nil {
 		return nil, fmt.Errorf("create state dir %s: %w", d.Root, err)
 	}

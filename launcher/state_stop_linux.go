@@ -18,6 +18,9 @@ import (
 // is cleaned up as gc would.
 func (d StateDir) Stop(name string, o StopOptions) error {
 	r, err := d.Read(name)
+	if errors.Is(err, ErrInvalidName) {
+		return fmt.Errorf("stop: %w", err)
+	}
 	if errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("stop %s: %w", name, ErrNotRunning)
 	}
@@ -124,6 +127,6 @@ func (d StateDir) collect(name string) error {
 		return err
 	}
 	defer lock.Close()
-	_, err = cleanDir(d.Dir(name), true)
+	_, err = d.clean(name, true)
 	return err
 }

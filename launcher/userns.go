@@ -2,17 +2,13 @@ package launcher
 
 import "github.com/hclsandbox/sandbox/config"
 
-// Default id maps of a user namespace. Started by root, root inside is
-// 100000 outside, with 65536 ids: an unprivileged range, as container
-// engines allocate from /etc/subuid. Started by another user, root inside is
-// that user, and it is the only id there.
-const (
-	defaultOutside = 100000
-	defaultCount   = 65536
-)
-
 // planUserNamespace sets the id maps of a sandbox that has a user namespace
-// and notes what an unprivileged launcher cannot give.
+// and notes what an unprivileged launcher cannot give. Started by root,
+// the sandbox gets DefaultAutoIDs host uids or gids of its own for each map
+// it does not set, allocated when it starts from the sandbox user's
+// subordinate ranges (AutoIDs): sandboxes running at once never share host
+// ids, with each other or with a user's own subordinate range. Started by
+// another user, root inside is that user, and it is the only id there.
 func planUserNamespace(p *Plan, s *config.Sandbox, h *Host) {
 	p.Rootless = h.EUID != 0
 	if p.Rootless {
@@ -23,17 +19,31 @@ func planUserNamespace(p *Plan, s *config.Sandbox, h *Host) {
 		return
 	}
 	p.UIDMap, p.GIDMap = s.UIDMap, s.GIDMap
-	if p.UIDMap == nil {
-		p.UIDMap = defaultMap(h.EUID, p.Rootless)
-	}
-	if p.GIDMap == nil {
-		p.GIDMap = defaultMap(h.EGID, p.Rootless)
+	switch {
+	case p.Rootless:
+		if p.UIDMap == nil {
+			p.UIDMap = ownID(h.EUID)
+		}
+		if p.GIDMap == nil {
+			p.GIDMap = ownID(h.EGID)
+		}
+	default:
+		p.AutoIDs = AutoIDCount(s, h)
 	}
 }
 
-func defaultMap(own int, rootless bool) []config.IDMap {
-	if rootless {
-		return []config.IDMap{{Inside: 0, Outside: uint32(own), Count: 1}}
+// AutoIDCount is how many host uids, and gids, a sandbox started on h gets
+// from the sandbox user's subordinate ranges: DefaultAutoIDs when root
+// starts it with a user namespace and without uid_map or gid_map, else 0.
+func AutoIDCount(s *config.Sandbox, h *Host) uint32 {
+	if h.EUID != 0 || !s.HasNamespace("user") || s.UIDMap != nil && s.GIDMap != nil {
+		return 0
 	}
-	return []config.IDMap{{Inside: 0, Outside: defaultOutside, Count: defaultCount}}
+	return DefaultAutoIDs
+}
+
+// ownID maps root inside to the launcher's own id, the one id an
+// unprivileged user may map.
+func ownID(id int) []config.IDMap {
+	return []config.IDMap{{Inside: 0, Outside: uint32(id), Count: 1}}
 }

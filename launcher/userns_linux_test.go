@@ -21,24 +21,32 @@ func withUserNamespace(s *config.Sandbox) *config.Sandbox {
 	return s
 }
 
-// Root inside a user namespace is an unprivileged id outside.
+// withIDMaps maps root inside to 200000 outside, and 65535 ids more.
+func withIDMaps(s *config.Sandbox) *config.Sandbox {
+	s.UIDMap = []config.IDMap{{Inside: 0, Outside: 200000, Count: 65536}}
+	s.GIDMap = []config.IDMap{{Inside: 0, Outside: 200000, Count: 65536}}
+	return s
+}
+
+// Root inside a user namespace is an unprivileged id outside: the one an
+// explicit uid_map and gid_map give, without anything allocated.
 func TestSandboxUserNamespace(t *testing.T) {
 	testenv.RequireRoot(t)
 	rootfs := testenv.Rootfs(t)
 	if !testenv.HasBusybox(rootfs) {
 		t.Skip("needs busybox-static for cat")
 	}
-	s := withUserNamespace(sandboxFor(rootfs))
+	s := withIDMaps(withUserNamespace(sandboxFor(rootfs)))
 	s.Command = []string{"/bin/cat", "/proc/self/uid_map", "/proc/self/gid_map"}
 	out, res := runSandbox(t, s)
 	if res.ExitCode != 0 {
 		t.Fatalf("exit %d (%s)", res.ExitCode, res.Describe())
 	}
-	want := fmt.Sprintf("0 %d %d", defaultOutside, defaultCount)
+	want := "0 200000 65536"
 	if got := strings.Join(strings.Fields(out), " "); got != want+" "+want {
 		t.Errorf("id maps inside = %q, want %q for uids and gids", got, want)
 	}
-	r := probe(t, withUserNamespace(sandboxFor(rootfs)))
+	r := probe(t, withIDMaps(withUserNamespace(sandboxFor(rootfs))))
 	if f := strings.Fields(r.Status["Uid"]); len(f) == 0 || f[0] != "0" {
 		t.Errorf("uid inside = %q, want 0", r.Status["Uid"])
 	}

@@ -41,7 +41,7 @@ func (e *env) up(args []string, o *upOptions) error {
 		return unknownName(o.exitCodeFrom, sandboxNames(sbs))
 	}
 	host := e.probeHost()
-	if err := checkHost(host, sbs); err != nil {
+	if err := e.checkHost(host, sbs); err != nil {
 		return err
 	}
 	if err := e.preflight(cfg, sbs); err != nil {

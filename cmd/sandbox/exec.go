@@ -42,6 +42,9 @@ the sandbox needs one (init = true, the default for shells).`,
 }
 
 func (e *env) exec(name string, req launcher.ExecRequest) error {
+	if err := launcher.CheckName(name); err != nil {
+		return exitf(exitUsage, "exec: %v", err)
+	}
 	for i, v := range []any{e.stdin, e.stdout, e.stderr} {
 		f, ok := v.(*os.File)
 		if !ok {

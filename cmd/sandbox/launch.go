@@ -16,14 +16,30 @@ var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP,
 	syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH}
 
 // checkHost fails with exit code 125 unless sandboxes can be started here.
-// Without root, only sandboxes with a user namespace can start (rootless).
-func checkHost(h *launcher.Host, sbs []*config.Sandbox) error {
+// Without root, only sandboxes with a user namespace can start (rootless);
+// with root, those whose ids come from the sandbox user's subordinate
+// ranges need the ranges.
+func (e *env) checkHost(h *launcher.Host, sbs []*config.Sandbox) error {
 	if h.EUID == 0 {
-		return nil
+		return e.checkIDPool(h, sbs)
 	}
 	for _, s := range sbs {
 		if !s.HasNamespace("user") {
 			return exitf(exitSetup, "%s: starting a sandbox without root needs a user namespace: add \"user\" to its namespaces, or use sudo; validate and plan work without either", s.Name)
+		}
+	}
+	return nil
+}
+
+// checkIDPool refuses, before any sandbox starts, a batch whose sandboxes
+// would get their ids from subordinate ranges the host does not have.
+func (e *env) checkIDPool(h *launcher.Host, sbs []*config.Sandbox) error {
+	for _, s := range sbs {
+		if n := launcher.AutoIDCount(s, h); n > 0 {
+			if _, err := e.stateDir().SubIDs.Pool(n); err != nil {
+				return exitf(exitSetup, "%s: %v", s.Name, err)
+			}
+			return nil
 		}
 	}
 	return nil

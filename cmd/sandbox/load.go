@@ -28,6 +28,11 @@ func splitArgs(args []string) (paths, names []string) {
 // loadConfig loads paths (./*.hcl when there are none), printing every
 // diagnostic. It fails with exit code 1 on any error.
 func (e *env) loadConfig(paths []string) (*config.Config, error) {
+	return e.loadConfigWith(paths, e.loadOptions())
+}
+
+// loadConfigWith is loadConfig with the given load options.
+func (e *env) loadConfigWith(paths []string, opts config.Options) (*config.Config, error) {
 	if len(paths) == 0 {
 		paths, _ = filepath.Glob("*.hcl")
 		paths = slices.DeleteFunc(paths, func(p string) bool { return p == config.LockFileName })
@@ -36,7 +41,7 @@ func (e *env) loadConfig(paths []string) (*config.Config, error) {
 			return nil, exitf(exitInvalidConfig, "no configuration: give a file or directory, or run where *.hcl files are")
 		}
 	}
-	cfg, diags := config.LoadWith(paths, e.loadOptions())
+	cfg, diags := config.LoadWith(paths, opts)
 	if !diags.HasErrors() {
 		diags = append(diags, launcher.Validate(cfg.Sandboxes)...)
 	}

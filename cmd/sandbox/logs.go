@@ -31,7 +31,10 @@ rotation. With -f, keep printing what it writes until it ends.`,
 
 func (e *env) logs(name string, tail int, follow bool) error {
 	d := e.stateDir()
-	dir := d.Dir(name)
+	dir, err := d.Dir(name)
+	if err != nil {
+		return exitf(exitUsage, "logs: %v", err)
+	}
 	if _, err := os.Stat(filepath.Join(dir, launcher.LogFile)); err != nil {
 		return exitf(exitInvalidConfig, "no log for sandbox %s (only sandboxes started with up -d have one)", name)
 	}

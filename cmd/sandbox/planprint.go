@@ -39,8 +39,13 @@ func writePlan(w io.Writer, p *launcher.Plan, s *config.Sandbox) {
 			fmt.Fprintf(w, "        %s\n", line)
 		}
 	}
-	if p.UIDMap != nil {
-		step("map ids into the user namespace: uid %s; gid %s; become root inside", idMaps(p.UIDMap), idMaps(p.GIDMap))
+	switch {
+	case p.UIDMap == nil && p.GIDMap == nil && p.AutoIDs > 0:
+		step("map ids into the user namespace: auto: %d uids and as many gids from the %s user's range, allocated at start; become root inside",
+			p.AutoIDs, launcher.SubIDUser)
+	case p.UIDMap != nil || p.GIDMap != nil:
+		step("map ids into the user namespace: uid %s; gid %s; become root inside",
+			idMaps(p.UIDMap, p.AutoIDs), idMaps(p.GIDMap, p.AutoIDs))
 	}
 	if p.Spec.UnshareCgroup {
 		step("enter a new cgroup namespace, rooted at the cgroup it was cloned into")
@@ -214,7 +219,11 @@ func rlimitValue(v uint64) string {
 }
 
 // idMaps describes id maps as "0->100000 (65536 ids)".
-func idMaps(maps []config.IDMap) string {
+// idMaps shows id maps; nil ones are allocated at start, auto ids each.
+func idMaps(maps []config.IDMap, auto uint32) string {
+	if maps == nil {
+		return fmt.Sprintf("auto: %d ids from the %s user's range", auto, launcher.SubIDUser)
+	}
 	var parts []string
 	for _, m := range maps {
 		parts = append(parts, fmt.Sprintf("%d->%d (%d ids)", m.Inside, m.Outside, m.Count))

@@ -40,7 +40,7 @@ func (e *env) run(file, name string, args []string) error {
 	}
 	sbs := []*config.Sandbox{s}
 	host := e.probeHost()
-	if err := checkHost(host, sbs); err != nil {
+	if err := e.checkHost(host, sbs); err != nil {
 		return err
 	}
 	if err := e.preflight(cfg, sbs); err != nil {

@@ -58,6 +58,11 @@ sandbox's launcher has cleaned up after it.`,
 // stop stops the named sandboxes, or all, in parallel.
 func (e *env) stop(names []string, all bool, o launcher.StopOptions) error {
 	d := e.stateDir()
+	for _, name := range names {
+		if err := launcher.CheckName(name); err != nil {
+			return exitf(exitUsage, "stop: %v", err)
+		}
+	}
 	if all {
 		sts, err := d.Statuses(time.Now())
 		if err != nil {

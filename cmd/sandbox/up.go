@@ -36,6 +36,12 @@ sandbox's name. Ctrl-C or SIGTERM sends
 every running sandbox its stop_signal, then SIGKILL after its stop_timeout; a
 second Ctrl-C kills them at once. At the end a table says how each one ended.
 
+With --watch, an edit of the configuration is applied while it runs, unless
+a configuration, variables or lock file changed where a sandbox can write
+(a writable bind, a persistent rootfs's state_dir): that change is reported
+and not applied. The configuration is code that the launcher runs, as root
+under sudo: whatever can write ./*.hcl can run anything as root.
+
 ` + batchExitCodeHelp + exitCodesHelp,
 		Example: `  sandbox up examples/hello.hcl
   sandbox up web.hcl db.hcl web

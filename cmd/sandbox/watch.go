@@ -66,7 +66,13 @@ type supervisor struct {
 	stout io.Writer // the sandboxes' stdout
 	fs    *fsWatch
 	// cfgFiles are the HCL and variables files, watched for reloads.
-	cfgFiles  map[string]bool
+	cfgFiles map[string]bool
+	// inputs are the configuration's files as the last applied load read
+	// them; wrote maps each sandbox this watch started to the host paths
+	// it can write. A reload that changed an input where a sandbox can
+	// write is not applied (see watchtrust.go).
+	inputs    inputs
+	wrote     map[string][]string
 	cfgDirs   map[string]bool
 	cfgTimer  *time.Timer
 	exits     chan wexit
@@ -87,17 +93,16 @@ func (e *env) upWatch(args []string, o *upOptions) error {
 		return err
 	}
 	paths, names := splitArgs(args)
-	cfg, err := e.loadConfig(paths)
+	sv := &supervisor{e: e, o: o, paths: paths, names: names, jobs: map[string]*wjob{}, wrote: map[string][]string{},
+		exits: make(chan wexit, 16), fired: make(chan *wjob, 16), reload: make(chan struct{}, 1), now: time.Now}
+	cfg, in, err := sv.load()
 	if err != nil {
 		return err
 	}
-	fs, err := newFSWatch()
-	if err != nil {
+	if sv.fs, err = newFSWatch(); err != nil {
 		return exitf(exitSetup, "watch files: %v", err)
 	}
-	defer fs.close()
-	sv := &supervisor{e: e, o: o, paths: paths, names: names, jobs: map[string]*wjob{}, fs: fs,
-		exits: make(chan wexit, 16), fired: make(chan *wjob, 16), reload: make(chan struct{}, 1), now: time.Now}
+	defer sv.fs.close()
 	sv.stout = e.stdout
 	sv.mux = newOutputMux(cfg.Names(), !o.noPrefix && len(cfg.Sandboxes) > 1, false)
 	sv.watchConfig(cfg) // before any sandbox starts, so that no edit is missed
@@ -108,6 +113,7 @@ func (e *env) upWatch(args []string, o *upOptions) error {
 	if err := sv.apply(cfg); err != nil {
 		return err
 	}
+	sv.settle(in)
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, forwarded...)
 	defer signal.Stop(sigs)
@@ -224,6 +230,7 @@ func (sv *supervisor) launch(j *wjob) {
 	if !sv.o.quiet {
 		stdio, j.outs = sv.mux.stdio(j.plan.Name, sv.stout, sv.e.stderr)
 	}
+	sv.noteWriter(j.plan)
 	proc, res, release := sv.e.start(j.plan, stdio)
 	j.began = sv.now()
 	if proc == nil {

@@ -105,7 +105,7 @@ func (sv *supervisor) plan(cfg *config.Config) ([]*config.Sandbox, []*launcher.P
 		return nil, nil, err
 	}
 	host := sv.e.probeHost()
-	if err := checkHost(host, sbs); err != nil {
+	if err := sv.e.checkHost(host, sbs); err != nil {
 		return nil, nil, err
 	}
 	if err := sv.e.preflight(cfg, sbs); err != nil {
@@ -176,12 +176,20 @@ func (sv *supervisor) watchConfig(cfg *config.Config) {
 }
 
 // reloadConfig loads the configuration again: diagnostics leave the
-// running sandboxes as they are; a valid configuration is applied.
+// running sandboxes as they are, and so does a change that a sandbox
+// could have written; a valid configuration is applied.
 func (sv *supervisor) reloadConfig() {
 	if sv.stopping {
 		return
 	}
-	cfg, err := sv.e.loadConfig(sv.paths)
+	cfg, in, err := sv.load()
+	if lines := sv.written(in); len(lines) > 0 {
+		for _, l := range lines {
+			fmt.Fprintf(sv.e.stderr, "sandbox: %s\n", l)
+		}
+		fmt.Fprintln(sv.e.stderr, "sandbox: configuration not applied; the running sandboxes keep running (review the change, then start up --watch again to load it)")
+		return
+	}
 	if err == nil {
 		err = sv.apply(cfg)
 	}
@@ -192,7 +200,18 @@ func (sv *supervisor) reloadConfig() {
 		fmt.Fprintln(sv.e.stderr, "sandbox: configuration not applied; the running sandboxes keep running")
 		return
 	}
+	sv.settle(in)
 	sv.watchConfig(cfg)
+}
+
+// settle makes in, the inputs of a load just applied, the ones later
+// loads are compared with. With --update-lock the apply may have written
+// the lock files, whose digests are taken again.
+func (sv *supervisor) settle(in inputs) {
+	if sv.o.updateLock {
+		in.refreshLocks()
+	}
+	sv.inputs = in
 }
 
 // configDirs are the directories whose *.hcl files make up the

@@ -1,0 +1,200 @@
+package launcher
+
+import (
+	"errors"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/hclsandbox/sandbox/config"
+)
+
+// traversal is a state directory next to a directory outside it that an
+// attacker controls, reached from the state directory as ../d/trav.
+type traversal struct {
+	state   StateDir
+	outside string // the attacker's directory
+	keep    string // a file in it that nothing may remove
+}
+
+func newTraversal(t *testing.T) traversal {
+	t.Helper()
+	base := t.TempDir()
+	tr := traversal{state: StateDir{Root: filepath.Join(base, "run")}, outside: filepath.Join(base, "d", "trav")}
+	tr.keep = filepath.Join(tr.outside, "keep")
+	for _, dir := range []string{tr.state.Root, tr.outside} {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(tr.keep, []byte("not the launcher's\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
+
+// plant writes r as the record of the attacker's directory.
+func (tr traversal) plant(t *testing.T, r *Record) {
+	t.Helper()
+	if err := r.write(tr.outside); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// untouched fails the test when the attacker's directory lost its file.
+func (tr traversal) untouched(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(tr.keep); err != nil {
+		t.Errorf("a file outside the state directory is gone: %v", err)
+	}
+}
+
+// sleeper starts a process that stands for one the attacker wants
+// signalled, and returns its pid and start time.
+func sleeper(t *testing.T) (int, uint64) {
+	t.Helper()
+	cmd := exec.Command("sleep", "60")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return cmd.Process.Pid, startTime(cmd.Process.Pid)
+}
+
+// badNames are names that must never become paths.
+var badNames = []string{"../d/trav", "..", ".", "", "/etc", "a/b", "web/../../d/trav", "web\x00x", "-v", "web\n", `job[../x]`}
+
+// A name that walks out of the state directory is refused before it
+// becomes a path: stop neither signals the process a record planted there
+// names nor removes the directory.
+func TestStopRefusesTraversal(t *testing.T) {
+	tr := newTraversal(t)
+	pid, start := sleeper(t)
+	tr.plant(t, &Record{Name: "../d/trav", Pid: pid, PidStart: start, Running: true,
+		Supervisor: pid, SupervisorStart: start, StopSignal: "SIGKILL"})
+	err := tr.state.Stop("../d/trav", StopOptions{Timeout: 0})
+	if !errors.Is(err, ErrInvalidName) {
+		t.Errorf("Stop(../d/trav) = %v, want ErrInvalidName", err)
+	}
+	if !sameProcess(pid, start) {
+		t.Errorf("Stop(../d/trav) killed pid %d, named by a record outside the state directory", pid)
+	}
+	tr.untouched(t)
+}
+
+// exec with a name that walks out of the state directory never connects
+// to a socket there, which would receive the caller's descriptors.
+func TestExecRefusesTraversal(t *testing.T) {
+	tr := newTraversal(t)
+	tr.plant(t, &Record{Name: "../d/trav", Init: true, Supervisor: os.Getpid(), SupervisorStart: startTime(os.Getpid())})
+	l, err := net.ListenUnix("unixpacket", &net.UnixAddr{Name: filepath.Join(tr.outside, ExecSocket), Net: "unixpacket"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	connected := make(chan bool, 1)
+	go func() {
+		c, err := l.AcceptUnix()
+		if err != nil {
+			connected <- false
+			return
+		}
+		c.Close() // the request, with the caller's descriptors, was there to read
+		connected <- true
+	}()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	_, err = tr.state.Exec("../d/trav", ExecRequest{Args: []string{"true"}, Stdio: [3]*os.File{r, w, w}}, nil)
+	l.Close()
+	if <-connected {
+		t.Errorf("Exec(../d/trav) connected to a socket outside the state directory")
+	}
+	if !errors.Is(err, ErrInvalidName) {
+		t.Errorf("Exec(../d/trav) = %v, want ErrInvalidName", err)
+	}
+}
+
+// A record planted in the state directory under a valid name that names
+// another sandbox is not believed: ps, stop --all and gc go by the
+// directory's name, so the record's name never becomes a path.
+func TestPlantedRecordName(t *testing.T) {
+	tr := newTraversal(t)
+	pid, start := sleeper(t)
+	planted := filepath.Join(tr.state.Root, "x")
+	if err := os.Mkdir(planted, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	rec := &Record{Name: "../d/trav", Pid: pid, PidStart: start, Running: true, Supervisor: pid, SupervisorStart: start}
+	if err := rec.write(planted); err != nil {
+		t.Fatal(err)
+	}
+	tr.plant(t, rec)
+	sts, err := tr.state.Statuses(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sts {
+		if s.Name != "x" {
+			t.Errorf("Statuses() lists %q, a name its record claims; want only the directory's names", s.Name)
+		}
+		tr.state.Stop(s.Name, StopOptions{Timeout: 0}) // as stop --all does
+	}
+	if !sameProcess(pid, start) {
+		t.Errorf("stop --all killed pid %d, named by a record whose name is not its directory's", pid)
+	}
+	tr.untouched(t)
+}
+
+// Every state operation refuses a name that is not one a sandbox can
+// have, whoever the caller, and makes nothing on the way.
+func TestStateRefusesBadNames(t *testing.T) {
+	tr := newTraversal(t)
+	for _, name := range badNames {
+		if _, err := tr.state.Dir(name); !errors.Is(err, ErrInvalidName) {
+			t.Errorf("Dir(%q) = %v, want ErrInvalidName", name, err)
+		}
+		if _, err := tr.state.Read(name); !errors.Is(err, ErrInvalidName) {
+			t.Errorf("Read(%q) = %v, want ErrInvalidName", name, err)
+		}
+		if c, err := tr.state.Claim(&Plan{Name: name}, false); !errors.Is(err, ErrInvalidName) {
+			c.Release()
+			t.Errorf("Claim(%q) = %v, want ErrInvalidName", name, err)
+		}
+		if err := tr.state.Stop(name, StopOptions{Timeout: 0}); !errors.Is(err, ErrInvalidName) {
+			t.Errorf("Stop(%q) = %v, want ErrInvalidName", name, err)
+		}
+	}
+	if entries, _ := os.ReadDir(tr.state.Root); len(entries) != 0 {
+		t.Errorf("the state directory holds %d entries after refused names, want none", len(entries))
+	}
+	tr.untouched(t)
+	for _, name := range []string{"web", "job[2]", `worker["eu"]`, "a.b_c-d"} {
+		if _, err := tr.state.Dir(name); err != nil {
+			t.Errorf("Dir(%q) = %v, want the sandbox's directory", name, err)
+		}
+	}
+}
+
+// A claim records the host paths its sandbox can write, so that another
+// launcher (up --watch) knows them.
+func TestClaimRecordsWritable(t *testing.T) {
+	state := StateDir{Root: t.TempDir()}
+	p := NewPlan(&config.Sandbox{Name: "w", Command: []string{"app"}, Namespaces: config.Namespaces,
+		Mounts: []config.Mount{{Type: "bind", Source: "/proj", Target: "/proj"}}}, testHost)
+	c, err := state.Claim(p, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Release()
+	ws, err := state.Writers()
+	if err != nil || len(ws) != 1 || ws[0].Name != "w" || !slices.Equal(ws[0].Paths, []string{"/proj"}) {
+		t.Errorf("Writers() = %+v, %v; want w writing /proj", ws, err)
+	}
+}
