@@ -5,7 +5,7 @@
 // filesystem and run it as the sandbox's command. It never writes anything
 // outside its own standard streams.
 //
-// Usage: probe [report [CANARY]] | exit N | kill SIGNAL | kill-all | syscalls | exe-write | fds | mknod | tiocsti | pid1 | abstract NAME
+// Usage: probe [report [CANARY]] | exit N | kill SIGNAL | kill-all | syscalls | exe-write | fds | mknod | tiocsti | pid1 | abstract NAME | seccomp-cases FILE
 package main
 
 import (
@@ -79,6 +79,8 @@ func main() {
 		fmt.Printf("stdin-rdev=%d tiocsti=%s\n", st.Rdev, errText(e))
 	case "exe-write":
 		json.NewEncoder(os.Stdout).Encode(exeWrites())
+	case "seccomp-cases", "seccomp-case":
+		seccompMode(args)
 	case "syscalls":
 		json.NewEncoder(os.Stdout).Encode(syscallReport())
 	case "report":
