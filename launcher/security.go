@@ -31,7 +31,7 @@ func applySecurity(p *Plan, s *config.Sandbox, h *Host) {
 	if sec.Seccomp.Profile == config.SeccompUnconfined {
 		return
 	}
-	filter, err := buildSeccomp(sec.Seccomp, spec.Capabilities, h.Kernel)
+	filter, err := buildSeccomp(sec.Seccomp, spec.Capabilities, h.Kernel, h.arch())
 	if err != nil {
 		p.HostWarnings = append(p.HostWarnings, "no seccomp filter: "+err.Error())
 	}
