@@ -2,6 +2,7 @@ package launcher
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/elastic/go-seccomp-bpf/arch"
@@ -115,5 +116,36 @@ func TestSeccompMatchesProfileRules(t *testing.T) {
 			}
 			t.Logf("%d calls, %d instructions", n, len(f.Program))
 		})
+	}
+}
+
+// TestSeccompFailsClosed: a profile that does not compile (here, for an
+// architecture without a syscall table) stops the sandbox: the plan
+// records why, Start refuses it with exit code 125 before it makes
+// anything, and nothing says "warning" and runs unfiltered.
+func TestSeccompFailsClosed(t *testing.T) {
+	h := *testHost
+	h.Arch = "riscv64"
+	s := &config.Sandbox{Name: "nofilter", Command: []string{"/bin/true"}, Namespaces: config.Namespaces}
+	p := NewPlan(s, &h)
+	if p.Spec.Seccomp != nil || !strings.Contains(p.SeccompError, "no syscall table") {
+		t.Fatalf("plan for riscv64: seccomp %v, error %q; want no filter and the compile error", p.Spec.Seccomp, p.SeccompError)
+	}
+	for _, w := range p.Warnings() {
+		if strings.Contains(w, "seccomp") {
+			t.Errorf("the compile error is a warning, %q: the sandbox would run without its filter", w)
+		}
+	}
+	if d := PlanDiagnostics(p, s); !d.HasErrors() || !strings.Contains(d.Error(), "does not compile") {
+		t.Errorf("PlanDiagnostics = %v, want an error saying the filter does not compile", d)
+	}
+	proc, res, err := Start(p, Stdio{})
+	if proc != nil || err != nil || res == nil || res.ExitCode != 125 || res.SetupError == nil ||
+		!strings.Contains(res.SetupError.Error(), "refusing to start") {
+		t.Fatalf("Start = %v, %+v, %v; want no process and exit 125 refusing to start", proc, res, err)
+	}
+	s.Security.Seccomp.Profile = config.SeccompUnconfined
+	if p := NewPlan(s, &h); p.SeccompError != "" || PlanDiagnostics(p, s) != nil {
+		t.Errorf("an unconfined sandbox on riscv64 has the error %q: it asks for no filter", p.SeccompError)
 	}
 }
