@@ -48,9 +48,9 @@ test-root: ## run only the privileged tests, as root (through sudo when needed)
 test-vm: ## run the cgroup tests on Debian's kernel with cgroup v2 only, in qemu (root: installs the kernel and qemu); BREAK=1 proves a broken v2 driver fails them
 	$(ROOT) BREAK=$(BREAK) GO=$(GO) scripts/vm/run.sh
 
-test-oci: ## run an exported OCI bundle under runc and crun and compare with sandbox run (root; installs Debian's runc and crun when missing)
+test-oci: ## run an exported OCI bundle under runc and crun and compare with sandbox run, and the seccomp cases under crun (root; installs Debian's runc and crun when missing)
 	@for rt in runc crun; do command -v $$rt >/dev/null || $(SUDO) sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$rt" || echo "cannot install $$rt: its test will skip" >&2; done
-	$(ROOT) $(GO) test -count=1 -run '^TestExportOCIRuntimes$$' -v ./cmd/sandbox
+	$(ROOT) $(GO) test -count=1 -run '^(TestExportOCIRuntimes|TestSeccompSameAsCrun)$$' -v ./cmd/sandbox
 
 test-slurm: ## run up --on slurm on a single-node Slurm cluster started by the test (root; installs Debian's slurmctld, slurmd, slurm-client and munge when missing, without starting their services)
 	@command -v slurmctld >/dev/null && command -v slurmd >/dev/null && command -v sbatch >/dev/null && command -v munged >/dev/null || \

@@ -3,6 +3,7 @@ package launcher
 import (
 	"io/fs"
 	"os"
+	"runtime"
 
 	"github.com/hclsandbox/sandbox/isolation"
 )
@@ -26,6 +27,17 @@ type Host struct {
 	Cgroups isolation.CgroupHost
 	// Kernel is the running kernel's version; seccomp rules depend on it.
 	Kernel KernelVersion
+	// Arch is the machine's architecture as GOARCH names it; the seccomp
+	// filter is compiled for it. Empty means the one this program runs on.
+	Arch string
+}
+
+// arch is h.Arch, or the architecture this program runs on.
+func (h *Host) arch() string {
+	if h.Arch == "" {
+		return runtime.GOARCH
+	}
+	return h.Arch
 }
 
 type osFS struct{}
@@ -36,7 +48,7 @@ func (osFS) Readlink(name string) (string, error)   { return os.Readlink(name) }
 // ProbeHost reads the facts of the running machine.
 func ProbeHost() *Host {
 	h := &Host{EUID: os.Geteuid(), EGID: os.Getegid(), Term: os.Getenv("TERM"), FS: osFS{},
-		Kernel: kernelVersion()}
+		Kernel: kernelVersion(), Arch: runtime.GOARCH}
 	if h.EUID == 0 {
 		// An unprivileged launcher cannot make cgroups: it runs without.
 		h.Cgroups = isolation.ProbeCgroups("/sys/fs/cgroup")

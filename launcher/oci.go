@@ -82,7 +82,7 @@ func OCIConfig(p *Plan, s *config.Sandbox, h *Host, rootPath string, exists func
 	sp.Process = proc
 	sp.Linux.Resources = b.resources(p)
 	if s.Security.Seccomp.Profile != config.SeccompUnconfined {
-		sc, err := ociSeccomp(s.Security.Seccomp, p.Spec.Capabilities, h.Kernel)
+		sc, err := seccompRules(s.Security.Seccomp, p.Spec.Capabilities, h.Kernel, h.arch())
 		if err != nil {
 			return nil, err
 		}

@@ -41,6 +41,11 @@ type Plan struct {
 	// HostWarnings are protections the host cannot give this sandbox;
 	// Warnings adds the limits it cannot enforce.
 	HostWarnings []string `json:"warnings,omitempty"`
+	// SeccompError says why the seccomp filter the sandbox asks for did
+	// not compile. A sandbox never runs without the filter it asks for:
+	// Start refuses a plan with this set, and plan and validate report it
+	// (see PlanDiagnostics).
+	SeccompError string `json:"seccomp_error,omitempty"`
 	// StopSignal asks the sandbox to stop; SIGKILL follows after
 	// StopTimeout. Zero means the defaults, SIGTERM and 10s (see Stop).
 	StopSignal  syscall.Signal `json:"stop_signal,omitempty"`

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/isolation"
 )
 
 // Preflight checks what a sandbox needs from the host before anything is
@@ -47,6 +48,32 @@ func preflightUserNamespace(s *config.Sandbox) hcl.Diagnostics {
 			return nil
 		}
 	}
+}
+
+// PlanDiagnostics reports, against the configuration of s, what keeps its
+// plan p from starting on this host: a seccomp filter that did not
+// compile. A sandbox never starts without the filter it asks for.
+func PlanDiagnostics(p *Plan, s *config.Sandbox) hcl.Diagnostics {
+	if p.SeccompError == "" {
+		return nil
+	}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Seccomp filter does not compile",
+		Detail: fmt.Sprintf("Sandbox %q asks for a seccomp filter, which cannot be built here: %s. A sandbox never runs without the filter it asks for; set seccomp = \"unconfined\" to run this one without a filter.",
+			s.Name, p.SeccompError),
+		Subject: s.Range("seccomp").Ptr(),
+	}}
+}
+
+// refusal is the result of a plan that PlanDiagnostics faults, which
+// Start refuses before it makes anything (exit code 125); nil for others.
+func refusal(p *Plan) *Result {
+	if p.SeccompError == "" {
+		return nil
+	}
+	return &Result{Name: p.Name, ExitCode: 125, SetupError: &isolation.StepError{
+		Step: "build seccomp filter", Msg: p.SeccompError + "; refusing to start without it"}}
 }
 
 func preflightRootfs(s *config.Sandbox) hcl.Diagnostics {

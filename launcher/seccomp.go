@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/hclsandbox/sandbox/isolation"
@@ -8,6 +9,9 @@ import (
 
 // KernelVersion is a kernel's major and minor version, as seccomp rules use it.
 type KernelVersion struct{ Major, Minor uint64 }
+
+// errSeccompOffLinux is why a plan made on another system has no filter.
+var errSeccompOffLinux = errors.New("the seccomp filter is compiled on Linux only")
 
 // SeccompSummary describes a filter in one line for `sandbox plan`.
 func SeccompSummary(s *isolation.Seccomp) string {

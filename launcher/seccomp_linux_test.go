@@ -1,54 +1,36 @@
 package launcher
 
 import (
-	"encoding/binary"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
+	"github.com/elastic/go-seccomp-bpf/arch"
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
-	profiles "github.com/moby/profiles/seccomp"
-	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/hclsandbox/sandbox/launcher/seccomp/seccomptest"
 	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 )
 
-// runFilter runs a compiled filter on one syscall the way the kernel would,
-// with x/net/bpf's interpreter. Its loads are big-endian where the kernel's
-// are native, so each 32-bit word of struct seccomp_data is written
-// big-endian at its native offset.
-func runFilter(t *testing.T, f *isolation.Seccomp, arch uint32, nr uint32, arg0 uint64) uint32 {
-	t.Helper()
-	raw := make([]bpf.RawInstruction, len(f.Program))
+// rawProgram is a filter's program as x/net/bpf instructions.
+func rawProgram(f *isolation.Seccomp) []bpf.RawInstruction {
+	out := make([]bpf.RawInstruction, len(f.Program))
 	for i, in := range f.Program {
-		raw[i] = bpf.RawInstruction{Op: in.Code, Jt: in.Jt, Jf: in.Jf, K: in.K}
+		out[i] = bpf.RawInstruction{Op: in.Code, Jt: in.Jt, Jf: in.Jf, K: in.K}
 	}
-	insts, ok := bpf.Disassemble(raw)
-	if !ok {
-		t.Fatal("the filter does not disassemble")
-	}
-	vm, err := bpf.NewVM(insts)
-	if err != nil {
-		t.Fatalf("NewVM: %v", err)
-	}
-	data := make([]byte, 64) // nr, arch, ip, args[6]
-	binary.BigEndian.PutUint32(data[0:], nr)
-	binary.BigEndian.PutUint32(data[4:], arch)
-	binary.BigEndian.PutUint32(data[16:], uint32(arg0))
-	binary.BigEndian.PutUint32(data[20:], uint32(arg0>>32))
-	ret, err := vm.Run(data)
-	if err != nil {
-		t.Fatalf("run filter: %v", err)
-	}
-	return uint32(ret)
+	return out
 }
 
+// TestDefaultSeccompDecisions checks what the default filter decides for
+// the calls that matter most, as Docker's profile means them: every
+// address family it lists, its personas, clone without namespaces.
 func TestDefaultSeccompDecisions(t *testing.T) {
-	f, err := buildSeccomp(config.SeccompConfig{Profile: config.SeccompDefault}, isolation.DefaultCapabilities, KernelVersion{6, 1})
+	f, err := buildSeccomp(config.SeccompConfig{Profile: config.SeccompDefault}, isolation.DefaultCapabilities, KernelVersion{6, 1}, "amd64")
 	if err != nil {
 		t.Fatal(err)
 	}
-	const amd64, i386 = unix.AUDIT_ARCH_X86_64, unix.AUDIT_ARCH_I386
+	const amd64, i386 = seccomptest.ArchX86_64, seccomptest.ArchI386
 	eperm := uint32(unix.SECCOMP_RET_ERRNO | uint32(unix.EPERM))
 	enosys := uint32(unix.SECCOMP_RET_ERRNO | uint32(unix.ENOSYS))
 	allow := uint32(unix.SECCOMP_RET_ALLOW)
@@ -64,88 +46,106 @@ func TestDefaultSeccompDecisions(t *testing.T) {
 		{"clone3 (libc falls back to clone)", amd64, unix.SYS_CLONE3, 0, enosys},
 		{"clone without namespace flags", amd64, unix.SYS_CLONE, uint64(unix.SIGCHLD), allow},
 		{"clone with CLONE_NEWNS", amd64, unix.SYS_CLONE, unix.CLONE_NEWNS, eperm},
+		{"clone with CLONE_NEWUSER", amd64, unix.SYS_CLONE, unix.CLONE_NEWUSER | uint64(unix.SIGCHLD), eperm},
+		{"clone with a high half", amd64, unix.SYS_CLONE, 1<<32 | uint64(unix.SIGCHLD), allow},
+		{"socket(AF_UNIX)", amd64, unix.SYS_SOCKET, unix.AF_UNIX, allow},
+		{"socket(AF_INET)", amd64, unix.SYS_SOCKET, unix.AF_INET, allow},
+		{"socket(AF_INET6)", amd64, unix.SYS_SOCKET, unix.AF_INET6, allow},
+		{"socket(AF_NETLINK)", amd64, unix.SYS_SOCKET, unix.AF_NETLINK, allow},
+		{"socket(AF_PACKET)", amd64, unix.SYS_SOCKET, unix.AF_PACKET, allow},
+		{"socket(AF_XDP)", amd64, unix.SYS_SOCKET, unix.AF_XDP, allow},
+		{"socket(AF_ALG)", amd64, unix.SYS_SOCKET, unix.AF_ALG, eperm},
+		{"socket(AF_VSOCK)", amd64, unix.SYS_SOCKET, unix.AF_VSOCK, eperm},
+		{"socket(AF_INET) with a high half", amd64, unix.SYS_SOCKET, 1<<32 | unix.AF_INET, eperm},
+		{"personality(PER_LINUX)", amd64, unix.SYS_PERSONALITY, 0, allow},
+		{"personality(PER_LINUX32)", amd64, unix.SYS_PERSONALITY, 8, allow},
+		{"personality(UNAME26)", amd64, unix.SYS_PERSONALITY, 0x20000, allow},
+		{"personality query", amd64, unix.SYS_PERSONALITY, 0xffffffff, allow},
+		{"personality(READ_IMPLIES_EXEC)", amd64, unix.SYS_PERSONALITY, 0x400000, eperm},
+		{"personality query with a high half", amd64, unix.SYS_PERSONALITY, ^uint64(0), eperm},
 		{"x32 read", amd64, unix.SYS_READ | 0x40000000, 0, enosys},
 		{"32-bit entry", i386, 3 /* read on i386 */, 0, eperm},
 	}
 	for _, tc := range cases {
-		if got := runFilter(t, f, tc.arch, tc.nr, tc.arg0); got != tc.want {
-			t.Errorf("%s: filter returns %#x, want %#x", tc.name, got, tc.want)
+		got, err := seccomptest.Run(rawProgram(f), seccomptest.Call{Arch: tc.arch, Nr: tc.nr, Args: [6]uint64{tc.arg0}})
+		if err != nil || got != tc.want {
+			t.Errorf("%s: filter returns %#x (%v), want %#x", tc.name, got, err, tc.want)
 		}
 	}
 }
 
-// TestFastPathSameDecisions runs the program with the fast path and the
-// plain one on every syscall number, on both entries and architectures,
-// with argument values the profile's rules test and random ones: both
-// must decide the same every time.
-func TestFastPathSameDecisions(t *testing.T) {
-	deny := &profiles.Syscall{LinuxSyscall: specs.LinuxSyscall{Names: []string{"read", "socket", "clone"}, Action: specs.ActErrno}}
-	allow := &profiles.Syscall{LinuxSyscall: specs.LinuxSyscall{Names: []string{"mount", "read"}, Action: specs.ActAllow}}
-	withChanges := profiles.DefaultProfile()
-	withChanges.Syscalls = append(append([]*profiles.Syscall{deny}, withChanges.Syscalls...), allow)
+// TestSeccompMatchesProfileRules holds the compiled default filter against
+// the rules it was compiled from (the rules `export oci` writes), for
+// every syscall of x86-64 and the argument values the rules compare:
+// whatever capabilities, kernel or changes chose the rules, every rule
+// must keep its meaning.
+func TestSeccompMatchesProfileRules(t *testing.T) {
+	info, _ := arch.GetInfo("amd64")
 	for _, tc := range []struct {
-		name string
-		p    *profiles.Seccomp
-		caps []string
+		name   string
+		cfg    config.SeccompConfig
+		caps   []string
+		kernel KernelVersion
 	}{
-		{"default", profiles.DefaultProfile(), isolation.DefaultCapabilities},
-		{"every capability", profiles.DefaultProfile(), isolation.CapabilityNames()},
-		{"with deny and allow", withChanges, isolation.DefaultCapabilities},
+		{"default", config.SeccompConfig{}, isolation.DefaultCapabilities, KernelVersion{6, 1}},
+		{"every capability", config.SeccompConfig{}, isolation.CapabilityNames(), KernelVersion{6, 1}},
+		{"no capability, old kernel", config.SeccompConfig{}, nil, KernelVersion{4, 4}},
+		{"with allow and deny", config.SeccompConfig{Allow: []string{"mount", "clone3", "personality"}, Deny: []string{"read", "socket", "clone"}},
+			isolation.DefaultCapabilities, KernelVersion{6, 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			policy, _, info, err := profilePolicy(tc.p, tc.caps, KernelVersion{6, 1})
+			rules, err := seccompRules(tc.cfg, tc.caps, tc.kernel, "amd64")
 			if err != nil {
 				t.Fatal(err)
 			}
-			plain, err := policy.Assemble()
+			f, err := buildSeccomp(tc.cfg, tc.caps, tc.kernel, "amd64")
 			if err != nil {
 				t.Fatal(err)
 			}
-			fast, err := assembleFast(policy, info)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(fast) >= len(plain) {
-				t.Errorf("the fast path did not shorten the program: %d instructions, plain %d", len(fast), len(plain))
-			}
-			t.Logf("%d instructions, plain %d", len(fast), len(plain))
-			plainVM, err1 := bpf.NewVM(plain)
-			fastVM, err2 := bpf.NewVM(fast)
-			if err1 != nil || err2 != nil {
-				t.Fatal(err1, err2)
-			}
+			prog := rawProgram(f)
 			rnd := rand.New(rand.NewPCG(1, 2))
-			args := []uint64{0, 1, 2, 8, 10, 16, 40, 0x20000, 0x20008, 0xffffffff, 1 << 32, uint64(unix.SIGCHLD),
-				unix.CLONE_NEWNS, unix.CLONE_NEWUSER, unix.CLONE_NEWNET | uint64(unix.SIGCHLD), ^uint64(0)}
-			for range 8 {
-				args = append(args, rnd.Uint64())
-			}
-			for _, arch := range []uint32{unix.AUDIT_ARCH_X86_64, unix.AUDIT_ARCH_I386, unix.AUDIT_ARCH_AARCH64} {
-				for nr := uint32(0); nr < 600; nr++ {
-					for _, x32 := range []uint32{0, 0x40000000} {
-						for _, a := range args {
-							data := seccompData(nr|x32, arch, a, rnd.Uint64())
-							want, _ := plainVM.Run(data)
-							if got, _ := fastVM.Run(data); got != want {
-								t.Fatalf("arch %#x nr %d arg0 %#x: fast path returns %#x, plain %#x", arch, nr|x32, a, got, want)
-							}
-						}
+			n := 0
+			for name, nr := range info.SyscallNames {
+				for _, args := range seccomptest.ArgVectors(rules, name, rnd, 2) {
+					n++
+					got, err := seccomptest.Run(prog, seccomptest.Call{Arch: seccomptest.ArchX86_64, Nr: uint32(nr), Args: args})
+					if want := seccomptest.Decide(rules, name, args); err != nil || got != want {
+						t.Errorf("%s%#x: the filter returns %#x (%v), the rules say %#x", name, args, got, err, want)
 					}
 				}
 			}
+			t.Logf("%d calls, %d instructions", n, len(f.Program))
 		})
 	}
 }
 
-// seccompData is struct seccomp_data for x/net/bpf's big-endian loads
-// (see runFilter), with arg0 and arg1 set.
-func seccompData(nr, arch uint32, arg0, arg1 uint64) []byte {
-	data := make([]byte, 64)
-	binary.BigEndian.PutUint32(data[0:], nr)
-	binary.BigEndian.PutUint32(data[4:], arch)
-	binary.BigEndian.PutUint32(data[16:], uint32(arg0))
-	binary.BigEndian.PutUint32(data[20:], uint32(arg0>>32))
-	binary.BigEndian.PutUint32(data[24:], uint32(arg1))
-	binary.BigEndian.PutUint32(data[28:], uint32(arg1>>32))
-	return data
+// TestSeccompFailsClosed: a profile that does not compile (here, for an
+// architecture without a syscall table) stops the sandbox: the plan
+// records why, Start refuses it with exit code 125 before it makes
+// anything, and nothing says "warning" and runs unfiltered.
+func TestSeccompFailsClosed(t *testing.T) {
+	h := *testHost
+	h.Arch = "riscv64"
+	s := &config.Sandbox{Name: "nofilter", Command: []string{"/bin/true"}, Namespaces: config.Namespaces}
+	p := NewPlan(s, &h)
+	if p.Spec.Seccomp != nil || !strings.Contains(p.SeccompError, "no syscall table") {
+		t.Fatalf("plan for riscv64: seccomp %v, error %q; want no filter and the compile error", p.Spec.Seccomp, p.SeccompError)
+	}
+	for _, w := range p.Warnings() {
+		if strings.Contains(w, "seccomp") {
+			t.Errorf("the compile error is a warning, %q: the sandbox would run without its filter", w)
+		}
+	}
+	if d := PlanDiagnostics(p, s); !d.HasErrors() || !strings.Contains(d.Error(), "does not compile") {
+		t.Errorf("PlanDiagnostics = %v, want an error saying the filter does not compile", d)
+	}
+	proc, res, err := Start(p, Stdio{})
+	if proc != nil || err != nil || res == nil || res.ExitCode != 125 || res.SetupError == nil ||
+		!strings.Contains(res.SetupError.Error(), "refusing to start") {
+		t.Fatalf("Start = %v, %+v, %v; want no process and exit 125 refusing to start", proc, res, err)
+	}
+	s.Security.Seccomp.Profile = config.SeccompUnconfined
+	if p := NewPlan(s, &h); p.SeccompError != "" || PlanDiagnostics(p, s) != nil {
+		t.Errorf("an unconfined sandbox on riscv64 has the error %q: it asks for no filter", p.SeccompError)
+	}
 }

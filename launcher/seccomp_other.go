@@ -3,15 +3,19 @@
 package launcher
 
 import (
-	"errors"
-
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
-// buildSeccomp has no profile off Linux.
-func buildSeccomp(cfg config.SeccompConfig, caps []string, kernel KernelVersion) (*isolation.Seccomp, error) {
-	return nil, errors.ErrUnsupported
+// buildSeccomp has no profile off Linux: Docker's profile is defined for
+// Linux only, where sandboxes run.
+func buildSeccomp(config.SeccompConfig, []string, KernelVersion, string) (*isolation.Seccomp, error) {
+	return nil, errSeccompOffLinux
+}
+
+func seccompRules(config.SeccompConfig, []string, KernelVersion, string) (*specs.LinuxSeccomp, error) {
+	return nil, errSeccompOffLinux
 }
 
 // syscallNames has no table off Linux.

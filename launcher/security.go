@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"errors"
 	"sort"
 
 	"github.com/hclsandbox/sandbox/config"
@@ -31,9 +32,14 @@ func applySecurity(p *Plan, s *config.Sandbox, h *Host) {
 	if sec.Seccomp.Profile == config.SeccompUnconfined {
 		return
 	}
-	filter, err := buildSeccomp(sec.Seccomp, spec.Capabilities, h.Kernel)
-	if err != nil {
+	filter, err := buildSeccomp(sec.Seccomp, spec.Capabilities, h.Kernel, h.arch())
+	switch {
+	case errors.Is(err, errSeccompOffLinux):
+		// A plan made elsewhere, for show: no sandbox starts there.
 		p.HostWarnings = append(p.HostWarnings, "no seccomp filter: "+err.Error())
+	case err != nil:
+		// Fail closed: the plan records why, and Start refuses it.
+		p.SeccompError = err.Error()
 	}
 	spec.Seccomp = filter
 }

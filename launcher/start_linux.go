@@ -44,6 +44,9 @@ func Start(p *Plan, stdio Stdio) (*Process, *Result, error) {
 // the ids allocated to it (Plan.AutoIDs), the cgroup before the cgroup is
 // made and the pid once the child runs.
 func StartClaimed(p *Plan, stdio Stdio, c *Claim) (*Process, *Result, error) {
+	if res := refusal(p); res != nil {
+		return nil, res, nil
+	}
 	p, err := c.mapIDs(p)
 	if err != nil {
 		return nil, nil, err

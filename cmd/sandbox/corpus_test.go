@@ -110,7 +110,7 @@ func fakeHost() *launcher.Host {
 	for _, d := range []string{"bin", "sbin", "lib", "lib64"} {
 		m[d] = &fstest.MapFile{Mode: fs.ModeSymlink | 0o777, Data: []byte("usr/" + d)}
 	}
-	return &launcher.Host{EUID: 0, Term: "xterm", FS: hostFS{m}}
+	return &launcher.Host{EUID: 0, Term: "xterm", FS: hostFS{m}, Arch: "amd64"}
 }
 
 // hostFS adapts an fstest.MapFS to absolute host paths.

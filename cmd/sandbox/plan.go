@@ -21,7 +21,8 @@ child, as a JSON array. Needs no privileges and starts nothing.
 A word that names an existing file or directory is a configuration; any
 other word is a sandbox name. With no file, ./*.hcl is loaded.
 
-Exit codes: 0 success, 1 invalid configuration or unknown name, 2 invalid
+Exit codes: 0 success, 1 invalid configuration, unknown name or a sandbox
+that cannot start here (its seccomp filter does not compile), 2 invalid
 command line.`,
 		Example: `  sandbox plan examples/hello.hcl
   sandbox plan examples busybox --json`,
@@ -35,11 +36,14 @@ command line.`,
 
 func (e *env) plan(args []string, asJSON bool) error {
 	paths, names := splitArgs(args)
-	_, sbs, err := e.loadSandboxes(paths, names)
+	cfg, sbs, err := e.loadSandboxes(paths, names)
 	if err != nil {
 		return err
 	}
 	plans := buildPlans(sbs, e.probeHost(), nil)
+	if err := e.checkPlans(cfg, sbs, plans); err != nil {
+		return err
+	}
 	if asJSON {
 		b, err := json.MarshalIndent(plans, "", "  ")
 		if err != nil {

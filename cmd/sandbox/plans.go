@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
 )
@@ -19,4 +20,19 @@ func buildPlans(sbs []*config.Sandbox, host *launcher.Host, roots map[*config.Sa
 		}
 	}
 	return plans
+}
+
+// checkPlans prints what keeps any plan from starting on this host (a
+// seccomp filter that does not compile) and fails with exit code 1 if
+// anything does: validate and plan say what run and up would refuse.
+func (e *env) checkPlans(cfg *config.Config, sbs []*config.Sandbox, plans []*launcher.Plan) error {
+	var diags hcl.Diagnostics
+	for i, p := range plans {
+		diags = append(diags, launcher.PlanDiagnostics(p, sbs[i])...)
+	}
+	if len(diags) == 0 {
+		return nil
+	}
+	e.printDiags(diags, cfg.Files)
+	return exitCode(exitInvalidConfig)
 }

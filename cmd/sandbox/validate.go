@@ -15,7 +15,8 @@ func newValidateCmd(e *env) *cobra.Command {
 variables, locals and functions, and report every problem at once with its
 file:line:col. Needs no privileges and starts nothing.
 
-Exit codes: 0 valid, 1 invalid, 2 invalid command line.`,
+Exit codes: 0 valid, 1 invalid or a sandbox that cannot start here (its
+seccomp filter does not compile), 2 invalid command line.`,
 		Example: `  sandbox validate
   sandbox validate examples --var port=8080
   sandbox validate --format json web.hcl`,
@@ -28,6 +29,9 @@ Exit codes: 0 valid, 1 invalid, 2 invalid command line.`,
 func (e *env) validate(paths []string) error {
 	cfg, err := e.loadConfig(paths)
 	if err != nil {
+		return err
+	}
+	if err := e.checkPlans(cfg, cfg.Sandboxes, buildPlans(cfg.Sandboxes, e.probeHost(), nil)); err != nil {
 		return err
 	}
 	if e.format == "text" {

@@ -6,7 +6,7 @@
 // outside its own standard streams.
 //
 // Usage: probe [report [CANARY]] | exit N | kill SIGNAL | kill-all | syscalls | exe-write | fds | mknod | tiocsti | pid1 | abstract NAME
-// | tasks | open PATH... | loopback | list DIR | symlink TARGET LINK | read PATH N
+// | tasks | open PATH... | loopback | list DIR | symlink TARGET LINK | read PATH N | seccomp-cases FILE
 package main
 
 import (
@@ -83,6 +83,8 @@ func main() {
 		fmt.Printf("stdin-rdev=%d tiocsti=%s\n", st.Rdev, errText(e))
 	case "exe-write":
 		json.NewEncoder(os.Stdout).Encode(exeWrites())
+	case "seccomp-cases", "seccomp-case":
+		seccompMode(args)
 	case "syscalls":
 		json.NewEncoder(os.Stdout).Encode(syscallReport())
 	case "report":
