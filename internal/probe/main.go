@@ -5,7 +5,7 @@
 // filesystem and run it as the sandbox's command. It never writes anything
 // outside its own standard streams.
 //
-// Usage: probe [report [CANARY]] | exit N | kill SIGNAL | kill-all | syscalls | exe-write | fds | mknod | tiocsti | pid1 | abstract NAME
+// Usage: probe [report [CANARY]] | exit N | kill SIGNAL | kill-all | syscalls | exe-write | fds | mknod | tiocsti | pid1 | abstract NAME | devices [r:]PATH|pts...
 package main
 
 import (
@@ -77,6 +77,8 @@ func main() {
 		c := byte('\n')
 		_, _, e := syscall.Syscall(syscall.SYS_IOCTL, 0, syscall.TIOCSTI, uintptr(unsafe.Pointer(&c)))
 		fmt.Printf("stdin-rdev=%d tiocsti=%s\n", st.Rdev, errText(e))
+	case "devices":
+		json.NewEncoder(os.Stdout).Encode(devices(args[1:]))
 	case "exe-write":
 		json.NewEncoder(os.Stdout).Encode(exeWrites())
 	case "syscalls":
