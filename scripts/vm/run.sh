@@ -126,6 +126,7 @@ done
 log "initramfs $(du -h "$work/initrd" | cut -f1), kernel $kernel; booting (TCG)"
 
 console=$work/console.log
+: >"$console" # before tail follows it: qemu's own redirection may come later
 timeout "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -nographic -no-reboot -m 2048 -smp 2 \
 	-nic none -kernel "$kernel" -initrd "$work/initrd" \
 	-append 'console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init' \
