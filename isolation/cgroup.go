@@ -49,6 +49,12 @@ type CgroupConfig struct {
 	Controllers []string `json:"controllers"`
 	// Writes are performed in order once the leaf exists.
 	Writes []CgroupWrite `json:"writes"`
+	// Devices are the only devices the cgroup's processes may open or
+	// create; every other is denied. The v1 driver writes them into the
+	// devices hierarchy after Writes; the v2 driver attaches them as a
+	// BPF_PROG_TYPE_CGROUP_DEVICE program. Empty when the host lacks the
+	// v1 devices controller (then Missing says so).
+	Devices []DeviceRule `json:"devices,omitempty"`
 	// Strict makes a limit the host cannot enforce an error, not a warning.
 	Strict bool `json:"strict"`
 	// Parent is the directory under CgroupParent that holds the leaf, the
@@ -71,14 +77,16 @@ type CgroupHost struct {
 }
 
 // v1Hierarchies are the v1 controllers in which a sandbox's leaf is made.
-var v1Hierarchies = []string{"cpu", "cpuacct", "memory", "pids", "blkio", "freezer"}
+var v1Hierarchies = []string{"cpu", "cpuacct", "memory", "pids", "blkio", "freezer", "devices"}
 
 // v2Controllers are the v2 controllers enabled for sandboxes.
 var v2Controllers = []string{"cpu", "io", "memory", "pids"}
 
 // NewCgroupConfig computes the cgroup of a sandbox on a host: the
-// controllers to use and every write, in order. A write whose controller the
-// host lacks is dropped and named in Missing.
+// controllers to use, every write, in order, and the device allowlist,
+// DefaultDevices. A write whose controller the host lacks is dropped and
+// named in Missing, and so is the allowlist on a v1 host without the
+// devices controller.
 func NewCgroupConfig(h CgroupHost, l CgroupLimits, strict bool) *CgroupConfig {
 	c := &CgroupConfig{Version: h.Version, Root: h.Root, Strict: strict}
 	want := v1Hierarchies
@@ -100,6 +108,12 @@ func NewCgroupConfig(h CgroupHost, l CgroupLimits, strict bool) *CgroupConfig {
 		}
 	}
 	c.Missing = slices.Compact(c.Missing)
+	switch {
+	case h.Version == 2 || slices.Contains(c.Controllers, "devices"):
+		c.Devices = slices.Clone(DefaultDevices)
+	case h.Version == 1:
+		c.Missing = append(c.Missing, "devices ("+deviceAllowlist+")")
+	}
 	return c
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -18,6 +19,8 @@ type fakeKernel struct {
 	root  string
 	files map[string]string // file name -> initial content of a new cgroup
 	log   []string
+	// filterErr is what attaching a device allowlist returns.
+	filterErr error
 }
 
 func newFakeKernel(t *testing.T, files map[string]string) *fakeKernel {
@@ -65,6 +68,14 @@ func (k *fakeKernel) ops() cgroupOps {
 		},
 		threadCgroups: func() ([]byte, error) {
 			return []byte(fakeThreadCgroups), nil
+		},
+		filterDevices: func(dir string, rules []DeviceRule) error {
+			var rs []string
+			for _, r := range rules {
+				rs = append(rs, r.String())
+			}
+			k.log = append(k.log, "attach "+k.rel(dir)+" devices "+strings.Join(rs, ", "))
+			return k.filterErr
 		},
 		kill: func(pid int) error {
 			k.log = append(k.log, "kill "+strconv.Itoa(pid))
@@ -153,7 +164,8 @@ func TestCgroupV2FakeTree(t *testing.T) {
 		"mkdir sandbox/web-1",
 		"write sandbox/web-1/cpu.max 50000 100000", "write sandbox/web-1/cpu.weight 100",
 		"write sandbox/web-1/memory.max 67108864", "write sandbox/web-1/memory.swap.max 0",
-		"write sandbox/web-1/pids.max 64", "write sandbox/web-1/io.weight default 100")
+		"write sandbox/web-1/pids.max 64", "write sandbox/web-1/io.weight default 100",
+		"attach sandbox/web-1 devices "+defaultDeviceList)
 	if got := k.read("sandbox/web-1/memory.max"); got != "67108864" {
 		t.Errorf("memory.max = %q", got)
 	}
@@ -175,9 +187,13 @@ func TestCgroupV2FakeTree(t *testing.T) {
 	checkLog(t, "Remove", k.takeLog(), "rmdir sandbox/web-1", "rmdir sandbox")
 }
 
+// defaultDeviceList is DefaultDevices as the fake kernel logs them.
+const defaultDeviceList = "c 1:3 rwm, c 1:5 rwm, c 1:7 rwm, c 1:8 rwm, c 1:9 rwm, c 5:0 rwm, c 5:2 rwm, c 136:* rwm"
+
 // fakeThreadCgroups is /proc/thread-self/cgroup of a launcher thread in
 // the fake v1 tree: cpu and cpuacct co-mounted, a named hierarchy.
 const fakeThreadCgroups = `12:name=systemd:/launcher.slice
+7:devices:/launcher.slice
 6:freezer:/launcher.slice
 5:blkio:/launcher.slice
 4:pids:/launcher.slice
@@ -200,6 +216,8 @@ func v1Files() map[string]string {
 		"pids/pids.max":                      "max",
 		"blkio/blkio.bfq.weight":             "100",
 		"freezer/freezer.state":              "THAWED",
+		"devices/devices.deny":               "",
+		"devices/devices.allow":              "",
 	}
 }
 
@@ -231,7 +249,12 @@ func TestCgroupV1FakeTree(t *testing.T) {
 		"write cpu/sandbox/web-1/cpu.shares 1024",
 		"write memory/sandbox/web-1/memory.limit_in_bytes 67108864",
 		"write memory/sandbox/web-1/memory.memsw.limit_in_bytes 67108864",
-		"write pids/sandbox/web-1/pids.max 64", "write blkio/sandbox/web-1/blkio.bfq.weight 500")...)
+		"write pids/sandbox/web-1/pids.max 64", "write blkio/sandbox/web-1/blkio.bfq.weight 500",
+		"write devices/sandbox/web-1/devices.deny a",
+		"write devices/sandbox/web-1/devices.allow c 1:3 rwm", "write devices/sandbox/web-1/devices.allow c 1:5 rwm",
+		"write devices/sandbox/web-1/devices.allow c 1:7 rwm", "write devices/sandbox/web-1/devices.allow c 1:8 rwm",
+		"write devices/sandbox/web-1/devices.allow c 1:9 rwm", "write devices/sandbox/web-1/devices.allow c 5:0 rwm",
+		"write devices/sandbox/web-1/devices.allow c 5:2 rwm", "write devices/sandbox/web-1/devices.allow c 136:* rwm")...)
 	leave, err := cg.Enter()
 	if err != nil {
 		t.Fatalf("Enter() = %v", err)
@@ -280,13 +303,56 @@ func TestCgroupWeights(t *testing.T) {
 func TestCgroupMissingController(t *testing.T) {
 	host := CgroupHost{Version: 1, Root: "/x", Controllers: []string{"cpu", "freezer"}}
 	cfg := NewCgroupConfig(host, testLimits, true)
-	want := "memory (limits.memory),pids (limits.pids),blkio (limits.io_weight)"
+	want := "memory (limits.memory),pids (limits.pids),blkio (limits.io_weight),devices (device allowlist)"
 	if got := strings.Join(cfg.Missing, ","); got != want {
 		t.Errorf("Missing = %s, want %s", got, want)
 	}
 	for _, w := range cfg.Writes {
 		if w.Controller != "cpu" {
 			t.Errorf("write %+v for a missing controller kept", w)
+		}
+	}
+	if cfg.Devices != nil {
+		t.Errorf("Devices = %v without the devices controller, want none", cfg.Devices)
+	}
+}
+
+// TestCgroupDevicesPlanned checks that every cgroup gets the default
+// device allowlist: on v2 always, on v1 with the devices controller, and
+// that it does not depend on limits.
+func TestCgroupDevicesPlanned(t *testing.T) {
+	for _, host := range []CgroupHost{
+		{Version: 1, Root: "/x", Controllers: []string{"devices"}},
+		{Version: 2, Root: "/x"},
+	} {
+		cfg := NewCgroupConfig(host, CgroupLimits{}, true)
+		if len(cfg.Missing) != 0 || !slices.Equal(cfg.Devices, DefaultDevices) {
+			t.Errorf("v%d: Missing %v, Devices %v; want nothing missing and DefaultDevices", host.Version, cfg.Missing, cfg.Devices)
+		}
+	}
+	if got := NewCgroupConfig(CgroupHost{}, testLimits, true).Devices; got != nil {
+		t.Errorf("no cgroups: Devices = %v, want none", got)
+	}
+}
+
+// TestCgroupV2DeviceFilterFails checks that a device allowlist the kernel
+// refuses fails a strict Create and is a warning otherwise.
+func TestCgroupV2DeviceFilterFails(t *testing.T) {
+	k := newFakeKernel(t, map[string]string{"cgroup.procs": "", "cgroup.subtree_control": ""})
+	k.write(filepath.Join(k.root, "cgroup.controllers"), "")
+	k.write(filepath.Join(k.root, "cgroup.subtree_control"), "")
+	k.filterErr = errors.New("refused")
+	for _, strict := range []bool{true, false} {
+		cg, _ := newCgroup(NewCgroupConfig(ProbeCgroups(k.root), CgroupLimits{}, strict), "sandbox/web-1", k.ops())
+		w, err := cg.Create()
+		switch {
+		case strict && (err == nil || !strings.Contains(err.Error(), "refused")):
+			t.Errorf("strict Create() = %v, want the filter's error", err)
+		case !strict && (err != nil || len(w) != 1 || !strings.Contains(w[0], "device allowlist not enforced: refused")):
+			t.Errorf("Create() = %q, %v; want a warning that the device allowlist is not enforced", w, err)
+		}
+		if err := cg.Remove(); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -61,6 +61,8 @@ type cgroupOps struct {
 	kill  func(pid int) error
 	// threadCgroups reads /proc/thread-self/cgroup.
 	threadCgroups func() ([]byte, error)
+	// filterDevices attaches the device allowlist to the v2 cgroup dir.
+	filterDevices func(dir string, rules []DeviceRule) error
 }
 
 var hostOps = cgroupOps{
@@ -73,9 +75,17 @@ var hostOps = cgroupOps{
 	},
 }
 
+// DeviceFilter attaches a device allowlist to the v2 cgroup whose
+// directory is open as dirFd, for as long as the cgroup exists, whatever
+// becomes of the caller. isolation/devfilter has the one to use; it is
+// passed in, not imported, so that the sandbox's child, which links this
+// package, does not link a BPF loader it never runs.
+type DeviceFilter func(dirFd int, rules []DeviceRule) error
+
 // NewCgroup returns the cgroup of a new sandbox called name, at a fresh leaf
-// "sandbox/<name>-<random id>"; nothing is made until Create.
-func NewCgroup(c *CgroupConfig, name string) (Cgroup, error) {
+// "sandbox/<name>-<random id>"; nothing is made until Create. On v2, Create
+// sets the device allowlist with filter.
+func NewCgroup(c *CgroupConfig, name string, filter DeviceFilter) (Cgroup, error) {
 	// getrandom(2) itself: crypto/rand would link Go's whole crypto module
 	// into the sandbox child, which shares this package.
 	id := make([]byte, 4)
@@ -86,14 +96,36 @@ func NewCgroup(c *CgroupConfig, name string) (Cgroup, error) {
 	if c.Parent != "" {
 		dir += "/" + c.Parent
 	}
-	return newCgroup(c, dir+"/"+name+"-"+hex.EncodeToString(id), hostOps)
+	return newCgroup(c, dir+"/"+name+"-"+hex.EncodeToString(id), hostOpsWith(filter))
 }
 
 // NewParentCgroup returns the cgroup "sandbox/<name>" that holds the leaves
 // of a batch (CgroupConfig.Parent) and caps them together; nothing is made
-// until Create.
-func NewParentCgroup(c *CgroupConfig, name string) (Cgroup, error) {
-	return newCgroup(c, CgroupParent+"/"+name, hostOps)
+// until Create. On v2, Create sets the device allowlist with filter.
+func NewParentCgroup(c *CgroupConfig, name string, filter DeviceFilter) (Cgroup, error) {
+	return newCgroup(c, CgroupParent+"/"+name, hostOpsWith(filter))
+}
+
+// hostOpsWith is hostOps that attaches device allowlists with filter.
+func hostOpsWith(filter DeviceFilter) cgroupOps {
+	ops := hostOps
+	ops.filterDevices = func(dir string, rules []DeviceRule) error {
+		if filter == nil {
+			return fmt.Errorf("attach device allowlist to %s: no device filter given", dir)
+		}
+		// Not O_PATH: the kernel takes a cgroup for BPF_PROG_ATTACH only
+		// from an fd opened for reading.
+		fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return fmt.Errorf("attach device allowlist: %w", &os.PathError{Op: "open", Path: dir, Err: err})
+		}
+		defer unix.Close(fd)
+		if err := filter(fd, rules); err != nil {
+			return fmt.Errorf("attach device allowlist to %s: %w", dir, err)
+		}
+		return nil
+	}
+	return ops
 }
 
 func newCgroup(c *CgroupConfig, leaf string, ops cgroupOps) (Cgroup, error) {

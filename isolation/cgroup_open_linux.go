@@ -43,7 +43,7 @@ func OpenCgroup(r CgroupRef) (Cgroup, error) {
 		}
 		return c, nil
 	case 2:
-		c := &cgroupV2{cfg: cfg, leaf: leaf, ops: hostOps}
+		c := &cgroupV2{cfg: cfg, leaf: leaf, ops: hostOpsWith(nil)}
 		if _, err := os.Stat(c.dir()); err != nil {
 			return nil, nil
 		}

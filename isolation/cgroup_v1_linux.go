@@ -26,7 +26,7 @@ func (c *cgroupV1) Path() string { return c.leaf }
 func (c *cgroupV1) dir(ctrl string) string { return filepath.Join(c.cfg.Root, ctrl, c.leaf) }
 
 // Create makes the leaf in every hierarchy (once for co-mounted ones such
-// as cpu,cpuacct) and performs the writes.
+// as cpu,cpuacct), performs the writes and sets the device allowlist.
 func (c *cgroupV1) Create() ([]string, error) {
 	seen := map[string]bool{}
 	for _, ctrl := range c.cfg.Controllers {
@@ -46,9 +46,16 @@ func (c *cgroupV1) Create() ([]string, error) {
 	return c.applyWrites()
 }
 
+// applyWrites performs the writes, then those of the device allowlist:
+// all before Enter or Place, so the child is under the allowlist from its
+// first instruction.
 func (c *cgroupV1) applyWrites() ([]string, error) {
+	writes := c.cfg.Writes
+	if len(c.cfg.Devices) > 0 {
+		writes = append(slices.Clip(writes), deviceWritesV1(c.cfg.Devices)...)
+	}
 	var warnings []string
-	for _, w := range c.cfg.Writes {
+	for _, w := range writes {
 		dir := c.dir(w.Controller)
 		if alt, ok := v1Fallbacks[w.File]; ok && !exists(filepath.Join(dir, w.File)) && exists(filepath.Join(dir, alt)) {
 			w.File = alt

@@ -12,10 +12,14 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// v2BrokenController is a controller that enable leaves off, to prove that
-// the tests on a real cgroup v2 kernel notice; only the build tag
-// cgroupv2break (cgroup_v2_break_linux.go) sets it.
-var v2BrokenController string
+// v2BrokenController is a controller that enable leaves off, and
+// v2BrokenDevices leaves the device allowlist off, to prove that the tests
+// on a real cgroup v2 kernel notice; only the build tag cgroupv2break
+// (cgroup_v2_break_linux.go) sets them.
+var (
+	v2BrokenController string
+	v2BrokenDevices    bool
+)
 
 // cgroupV2 is a leaf in the unified hierarchy.
 type cgroupV2 struct {
@@ -29,7 +33,8 @@ func (c *cgroupV2) Path() string { return c.leaf }
 func (c *cgroupV2) dir() string { return filepath.Join(c.cfg.Root, c.leaf) }
 
 // Create enables the controllers in the root's and the parent's
-// cgroup.subtree_control, makes the leaf and performs the writes.
+// cgroup.subtree_control, makes the leaf, performs the writes and attaches
+// the device allowlist: all before the child is cloned into the leaf.
 func (c *cgroupV2) Create() ([]string, error) {
 	if err := c.enable(c.cfg.Root); err != nil {
 		return nil, err
@@ -47,7 +52,14 @@ func (c *cgroupV2) Create() ([]string, error) {
 			warnings = append(warnings, warn)
 		}
 	}
-	return warnings, nil
+	if len(c.cfg.Devices) == 0 || v2BrokenDevices {
+		return warnings, nil
+	}
+	err := c.ops.filterDevices(c.dir(), c.cfg.Devices)
+	if err != nil && !c.cfg.Strict {
+		return append(warnings, fmt.Sprintf("%s not enforced: %v", deviceAllowlist, err)), nil
+	}
+	return warnings, err
 }
 
 // enable turns on, in dir's cgroup.subtree_control, each controller that is

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/isolation/devfilter"
 )
 
 // BatchCgroup is the parent cgroup of a batch, sandbox/<name>, which holds
@@ -32,7 +33,7 @@ func NewBatchCgroup(h *Host, name string, l *config.Limits) (*BatchCgroup, []str
 	if inUse(c, name) {
 		return nil, nil, fmt.Errorf("batch cgroup %s/%s already exists: another batch uses it", isolation.CgroupParent, name)
 	}
-	cg, err := isolation.NewParentCgroup(c, name)
+	cg, err := isolation.NewParentCgroup(c, name, devfilter.Attach)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/isolation/devfilter"
 	"golang.org/x/sys/unix"
 )
 
@@ -29,7 +30,7 @@ func createCgroup(p *Plan, claim *Claim) (isolation.Cgroup, []string, error) {
 	if c.Version == 0 {
 		return nil, warnings, nil
 	}
-	cg, err := isolation.NewCgroup(c, SafeName(p.Name))
+	cg, err := isolation.NewCgroup(c, SafeName(p.Name), devfilter.Attach)
 	if err != nil {
 		return nil, nil, err
 	}

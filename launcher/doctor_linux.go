@@ -18,7 +18,7 @@ var wantedControllers = []string{"cpu", "memory", "pids", "io"}
 // current user. It changes nothing on the host.
 func Doctor() []Check {
 	h := ProbeHost()
-	checks := cgroupChecks(h)
+	checks := append(cgroupChecks(h), deviceAllowlistCheck(h))
 	checks = append(checks,
 		fileCheck("mount namespaces and pivot_root", "/proc/self/ns/mnt", "every sandbox has its own mount namespace and root"),
 		userNamespaceCheck(h),

@@ -14,7 +14,7 @@ func TestExamplesPlan(t *testing.T) {
 		t.Fatalf("Load(examples) = %v", diags)
 	}
 	for _, v := range []isolation.CgroupHost{
-		{Version: 1, Root: "/sys/fs/cgroup", Controllers: []string{"cpu", "cpuacct", "memory", "pids", "blkio", "freezer"}},
+		{Version: 1, Root: "/sys/fs/cgroup", Controllers: []string{"cpu", "cpuacct", "memory", "pids", "blkio", "freezer", "devices"}},
 		{Version: 2, Root: "/sys/fs/cgroup", Controllers: []string{"cpu", "io", "memory", "pids"}},
 	} {
 		h := &Host{FS: osFS{}, Cgroups: v}

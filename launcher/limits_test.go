@@ -25,7 +25,7 @@ func limitedSandbox() *config.Sandbox {
 
 func TestPlanLimits(t *testing.T) {
 	h := &Host{Cgroups: isolation.CgroupHost{Version: 1, Root: "/sys/fs/cgroup",
-		Controllers: []string{"cpu", "cpuacct", "memory", "pids", "freezer"}}}
+		Controllers: []string{"cpu", "cpuacct", "memory", "pids", "freezer", "devices"}}}
 	p := NewPlan(limitedSandbox(), h)
 	if p.Cgroup == nil || p.Cgroup.Version != 1 || len(p.Cgroup.Missing) != 0 {
 		t.Fatalf("Cgroup = %+v, want v1 with nothing missing", p.Cgroup)

@@ -13,10 +13,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// hostBlockDevice attaches a loop device to an image that starts with
+// canaryBlockDevice attaches a loop device to an image that starts with
 // canary and returns its device number: a node for it in a root
 // filesystem would read and write the host's device.
-func hostBlockDevice(t *testing.T, canary string) uint64 {
+func canaryBlockDevice(t *testing.T, canary string) uint64 {
 	t.Helper()
 	img := filepath.Join(t.TempDir(), "image")
 	if err := os.WriteFile(img, append([]byte(canary), make([]byte, 1<<16)...), 0o600); err != nil {
@@ -40,7 +40,7 @@ func hostBlockDevice(t *testing.T, canary string) uint64 {
 func TestRootfsDeviceNodeNotOpened(t *testing.T) {
 	testenv.RequireRoot(t)
 	const canary = "host-disk-canary"
-	dev := hostBlockDevice(t, canary)
+	dev := canaryBlockDevice(t, canary)
 	for _, mode := range config.RootfsModes {
 		t.Run(mode, func(t *testing.T) {
 			rootfs := testenv.Rootfs(t)

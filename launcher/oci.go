@@ -251,7 +251,28 @@ func (b *OCIBundle) resources(p *Plan) *specs.LinuxResources {
 		r.BlockIO = &specs.LinuxBlockIO{Weight: &w}
 		b.warnf("limits.io_weight %d: OCI's block I/O weight ranges 10..1000; exported as %d", l.IOWeight, w)
 	}
+	r.Devices = ociDevices(p.Cgroup)
 	return r
+}
+
+// ociDevices is the cgroup's device allowlist as OCI writes it: everything
+// denied, then each rule allowed, so a runtime's wider defaults do not
+// apply.
+func ociDevices(c *isolation.CgroupConfig) []specs.LinuxDeviceCgroup {
+	if c == nil || len(c.Devices) == 0 {
+		return nil
+	}
+	out := []specs.LinuxDeviceCgroup{{Allow: false, Access: "rwm"}}
+	for _, d := range c.Devices {
+		major := d.Major
+		rule := specs.LinuxDeviceCgroup{Allow: true, Type: d.Type, Major: &major, Access: d.Access}
+		if d.Minor != isolation.AnyMinor {
+			minor := d.Minor
+			rule.Minor = &minor
+		}
+		out = append(out, rule)
+	}
+	return out
 }
 
 // adjustSeccompRules applies a sandbox's deny and allow lists to profile

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/isolation/devfilter"
 	"golang.org/x/sys/unix"
 )
 
@@ -39,7 +40,7 @@ func BenchmarkCgroupCreateRemove(b *testing.B) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	for b.Loop() {
-		cg, err := isolation.NewCgroup(cfg, "bench")
+		cg, err := isolation.NewCgroup(cfg, "bench", devfilter.Attach)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -65,3 +65,18 @@ func initBytes(t *testing.T, pkg string) int {
 	}
 	return total
 }
+
+// TestChildLinksNoBPFLoader checks that the child does not link
+// cilium/ebpf: only the launcher loads the cgroup v2 device program
+// (isolation/devfilter), before the child is cloned.
+func TestChildLinksNoBPFLoader(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "github.com/hclsandbox/sandbox/cmd/sandbox-init").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list -deps: %v\n%s", err, out)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		if strings.HasPrefix(pkg, "github.com/cilium/ebpf") || strings.HasSuffix(pkg, "/isolation/devfilter") {
+			t.Errorf("sandbox-init links %s", pkg)
+		}
+	}
+}

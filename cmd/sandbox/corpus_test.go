@@ -10,6 +10,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/rogpeppe/go-internal/txtar"
 )
@@ -104,13 +105,16 @@ func lines(b []byte) []string {
 	return out
 }
 
-// fakeHost is a merged-/usr host whose /etc allowlist is complete.
+// fakeHost is a merged-/usr host whose /etc allowlist is complete, with
+// cgroup v2 and every controller sandboxes use, so that the golden plans
+// show each sandbox's cgroup.
 func fakeHost() *launcher.Host {
 	m := fstest.MapFS{"usr": {Mode: fs.ModeDir | 0o755}}
 	for _, d := range []string{"bin", "sbin", "lib", "lib64"} {
 		m[d] = &fstest.MapFile{Mode: fs.ModeSymlink | 0o777, Data: []byte("usr/" + d)}
 	}
-	return &launcher.Host{EUID: 0, Term: "xterm", FS: hostFS{m}, Arch: "amd64"}
+	cgroups := isolation.CgroupHost{Version: 2, Root: "/sys/fs/cgroup", Controllers: []string{"cpu", "io", "memory", "pids"}}
+	return &launcher.Host{EUID: 0, Term: "xterm", FS: hostFS{m}, Arch: "amd64", Cgroups: cgroups}
 }
 
 // hostFS adapts an fstest.MapFS to absolute host paths.

@@ -31,6 +31,7 @@ func writePlan(w io.Writer, p *launcher.Plan, s *config.Sandbox) {
 		for _, wr := range c.Writes {
 			fmt.Fprintf(w, "        %s/%s = %s    (%s)\n", wr.Controller, wr.File, wr.Value, wr.Limit)
 		}
+		writeDeviceStep(w, c, step)
 	}
 	step("create namespaces: %s", strings.Join(p.Namespaces, " "))
 	if n := p.Network; n != nil {
@@ -128,6 +129,21 @@ func untrustedBelow(spec isolation.Spec) []string {
 		add(m.Beneath)
 	}
 	return out
+}
+
+// writeDeviceStep prints the cgroup's device allowlist, one rule a line.
+func writeDeviceStep(w io.Writer, c *isolation.CgroupConfig, step func(string, ...any)) {
+	if len(c.Devices) == 0 {
+		return
+	}
+	how := "write devices/devices.deny = a, then devices/devices.allow = each rule"
+	if c.Version == 2 {
+		how = "attach a BPF device program to the cgroup, before the child is cloned into it"
+	}
+	step("allow only these devices, deny every other (%s):", how)
+	for _, r := range c.Devices {
+		fmt.Fprintf(w, "        %-12s %s\n", r, r.Name)
+	}
 }
 
 // redact returns hidden for a sensitive value, else v.

@@ -6,7 +6,7 @@
 // outside its own standard streams.
 //
 // Usage: probe [report [CANARY]] | exit N | kill SIGNAL | kill-all | syscalls | exe-write | fds | mknod | tiocsti | pid1 | abstract NAME
-// | tasks | open PATH... | loopback | list DIR | symlink TARGET LINK | read PATH N | seccomp-cases FILE
+// | tasks | open PATH... | loopback | list DIR | symlink TARGET LINK | read PATH N | seccomp-cases FILE | devices [r:]PATH|pts...
 package main
 
 import (
@@ -81,6 +81,8 @@ func main() {
 		c := byte('\n')
 		_, _, e := syscall.Syscall(syscall.SYS_IOCTL, 0, syscall.TIOCSTI, uintptr(unsafe.Pointer(&c)))
 		fmt.Printf("stdin-rdev=%d tiocsti=%s\n", st.Rdev, errText(e))
+	case "devices":
+		json.NewEncoder(os.Stdout).Encode(devices(args[1:]))
 	case "exe-write":
 		json.NewEncoder(os.Stdout).Encode(exeWrites())
 	case "seccomp-cases", "seccomp-case":

@@ -7,7 +7,8 @@
 #   scripts/vm/run.sh            run the tests, exit with their status
 #   BREAK=1 scripts/vm/run.sh    build the tests with the cgroupv2break tag
 #                                (the driver leaves the memory controller
-#                                off) and exit 0 only if the VM run FAILS
+#                                and the device program off) and exit 0
+#                                only if the VM run FAILS for both
 #
 # PKGS lists the packages to test; TESTS (a -test.run regexp) and SKIP_<pkg>
 # (-test.skip, "/" made "_" in pkg) pick their tests; VM_TIMEOUT bounds the boot (seconds). Needs root for apt-get only; everything else is a temp dir
@@ -28,7 +29,7 @@ if [ -n "$BREAK" ]; then
 	# The broken driver only has to fail the cgroup tests of the launcher;
 	# running everything else again would double the time for nothing.
 	PKGS=launcher
-	[ "$TESTS" = . ] && TESTS='^(TestForkBombCapped|TestOOMReported|TestCPUHalfCore|TestCannotLeaveCgroup|TestTimeoutKillsDaemons|TestCgroupV2.*)$'
+	[ "$TESTS" = . ] && TESTS='^(TestForkBombCapped|TestOOMReported|TestCPUHalfCore|TestCannotLeaveCgroup|TestTimeoutKillsDaemons|TestCgroupV2.*|TestDeviceNode.*)$'
 fi
 SKIP_launcher=${SKIP_launcher:-'^TestInitReapsOrphans$'}
 SKIP_cmd_sandbox=${SKIP_cmd_sandbox:-'^TestScripts$/^lifecycle_signals$'}
@@ -102,10 +103,13 @@ printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 
 # Sandboxes mount overlayfs; Debian builds it (and veth, for the network
-# tests) as a module. Load order is alphabetical: none of these depend on
-# another.
-for mod in overlay veth; do
-	if grep -q "^CONFIG_$(echo "$mod" | tr a-z A-Z)_*[A-Z]*=y" "/boot/config-$kver" 2>/dev/null; then
+# tests, and loop, whose block devices the device tests plant in a rootfs
+# and must not open) as a module. Load order is alphabetical: none of
+# these depend on another.
+for mod in loop overlay veth; do
+	cfg=$(echo "$mod" | tr a-z A-Z)
+	[ "$mod" = loop ] && cfg=BLK_DEV_LOOP
+	if grep -q "^CONFIG_${cfg}_*[A-Z]*=y" "/boot/config-$kver" 2>/dev/null; then
 		continue
 	fi
 	f=$(find "/lib/modules/$kver" -name "$mod.ko*" | head -n 1)
@@ -122,6 +126,7 @@ done
 log "initramfs $(du -h "$work/initrd" | cut -f1), kernel $kernel; booting (TCG)"
 
 console=$work/console.log
+: >"$console" # before tail follows it: qemu's own redirection may come later
 timeout "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -nographic -no-reboot -m 2048 -smp 2 \
 	-nic none -kernel "$kernel" -initrd "$work/initrd" \
 	-append 'console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init' \
@@ -147,12 +152,16 @@ if [ -n "$BREAK" ]; then
 		log "BREAK: the tests passed although the v2 driver leaves memory off: they do not check"
 		exit 1
 	fi
-	# And failed for the reason planted, not some other.
+	# And failed for the reasons planted, not some other.
 	if ! tr -d '\r' <"$console" | grep -q 'memory\.max: no such file or directory'; then
 		log "BREAK: the tests failed ($status), but none for want of memory.max"
 		exit 1
 	fi
-	log "BREAK: the tests failed ($status) for want of memory.max, as they must with the memory controller left off"
+	if ! tr -d '\r' <"$console" | grep -q "/opt/disk: open for reading ok, for writing ok; want EPERM and EPERM"; then
+		log "BREAK: the tests failed ($status), but none because a planted device node opened"
+		exit 1
+	fi
+	log "BREAK: the tests failed ($status) for want of memory.max and because a planted device node opened, as they must with the memory controller and the device program left off"
 	exit 0
 fi
 log "tests exited $status"
