@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/hclsandbox/sandbox/internal/safepath"
 	"github.com/schollz/progressbar/v3"
 )
 
@@ -48,19 +49,27 @@ func (c *Cache) EntryDir(digest string) string {
 // Ensure returns the cache entry of tarball, whose sha256 the caller has
 // already checked to be digest, unpacking it when the entry is missing.
 // unpacked reports whether this call did the unpacking.
+//
+// Root runs what the entries hold, so the cache is used only when no one
+// but root (or, for another user, that user) can change it: Dir and every
+// directory above it pass safepath. Dir itself is kept 0700, since entries
+// hold the setuid binaries of root filesystems; an entry is a directory
+// in it, never a symlink.
 func (c *Cache) Ensure(tarball, digest string) (dir string, unpacked bool, err error) {
-	dir = c.EntryDir(digest)
-	if info, err := os.Stat(dir); err == nil && info.IsDir() {
-		return dir, false, nil
-	}
-	// 0700: the cache holds setuid binaries and device nodes of the rootfs.
-	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
-		return "", false, fmt.Errorf("create rootfs cache %s: %w", c.Dir, err)
-	}
-	c.removeStale(time.Now().Add(-staleAfter))
-	tmp, err := os.MkdirTemp(c.Dir, ".unpack-sha256-"+digest[:12]+"-")
+	d, err := c.open()
 	if err != nil {
-		return "", false, fmt.Errorf("create unpack directory in %s: %w", c.Dir, err)
+		return "", false, err
+	}
+	defer d.Close()
+	name := "sha256-" + digest
+	dir = filepath.Join(d.Path, name)
+	if ok, err := isEntry(d, name); ok || err != nil {
+		return dir, false, err
+	}
+	c.removeStale(d.Path, time.Now().Add(-staleAfter))
+	tmp, err := os.MkdirTemp(d.Path, ".unpack-sha256-"+digest[:12]+"-")
+	if err != nil {
+		return "", false, fmt.Errorf("create unpack directory in %s: %w", d.Path, err)
 	}
 	if err := c.unpackInto(tmp, tarball, digest); err != nil {
 		removeTree(tmp)
@@ -68,12 +77,44 @@ func (c *Cache) Ensure(tarball, digest string) (dir string, unpacked bool, err e
 	}
 	if err := os.Rename(tmp, dir); err != nil {
 		removeTree(tmp)
-		if info, serr := os.Stat(dir); serr == nil && info.IsDir() {
+		if ok, _ := isEntry(d, name); ok {
 			return dir, false, nil // another launcher unpacked it meanwhile
 		}
 		return "", false, fmt.Errorf("move unpacked %s into the cache: %w", tarball, err)
 	}
 	return dir, true, nil
+}
+
+// open makes the cache directory if needed, checks it and everything
+// above it, and takes group and other permissions off it.
+func (c *Cache) open() (*safepath.Dir, error) {
+	d, err := safepath.MkdirAll(c.Dir, 0o700)
+	if err != nil {
+		return nil, fmt.Errorf("rootfs cache: %w", err)
+	}
+	// d.Path is safe: no one else can swap what it names.
+	if info, err := os.Stat(d.Path); err != nil || info.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(d.Path, 0o700); err != nil {
+			d.Close()
+			return nil, fmt.Errorf("rootfs cache: %w", err)
+		}
+	}
+	return d, nil
+}
+
+// isEntry reports whether name in d is a cache entry: a directory. Anything
+// else under that name is an error.
+func isEntry(d *safepath.Dir, name string) (bool, error) {
+	info, err := os.Lstat(filepath.Join(d.Path, name))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("rootfs cache: %w", err)
+	case !info.IsDir():
+		return false, fmt.Errorf("rootfs cache entry %s is not a directory (%v); remove it", filepath.Join(d.Path, name), info.Mode().Type())
+	}
+	return true, nil
 }
 
 // unpackInto unpacks tarball into tmp and checks on the way that the bytes
@@ -139,10 +180,11 @@ func (c *Cache) progressBar(f *os.File, tarball string) *progressbar.ProgressBar
 // launcher takes it for the remains of one that was killed.
 const staleAfter = 6 * time.Hour
 
-// removeStale removes unpack directories last changed before cutoff: a
-// launcher killed while unpacking leaves its temporary directory behind.
-func (c *Cache) removeStale(cutoff time.Time) {
-	matches, _ := filepath.Glob(filepath.Join(c.Dir, ".unpack-*"))
+// removeStale removes unpack directories in dir last changed before
+// cutoff: a launcher killed while unpacking leaves its temporary directory
+// behind.
+func (c *Cache) removeStale(dir string, cutoff time.Time) {
+	matches, _ := filepath.Glob(filepath.Join(dir, ".unpack-*"))
 	for _, m := range matches {
 		if info, err := os.Lstat(m); err == nil && info.ModTime().Before(cutoff) {
 			removeTree(m)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hclsandbox/sandbox/internal/testenv"
 )
 
 func writeTarball(t *testing.T, b []byte) (path, digest string) {
@@ -75,11 +77,62 @@ func TestCacheRemovesStaleUnpacks(t *testing.T) {
 	os.Mkdir(fresh, 0o755)
 	old := time.Now().Add(-2 * staleAfter)
 	os.Chtimes(stale, old, old)
-	c.removeStale(time.Now().Add(-staleAfter))
+	c.removeStale(c.Dir, time.Now().Add(-staleAfter))
 	if _, err := os.Stat(stale); err == nil {
 		t.Errorf("stale unpack directory %s was kept", stale)
 	}
 	if _, err := os.Stat(fresh); err != nil {
 		t.Errorf("fresh unpack directory %s was removed: another launcher may be filling it", fresh)
+	}
+}
+
+// TestCacheOfAnotherUser is the attack of another local user on a
+// SANDBOX_HOME below a directory of theirs: they plant a cache entry for
+// the tarball's digest, a tree of their making. Root must not run it as
+// the rootfs: Ensure refuses the cache, naming the directory at fault, its
+// owner and mode.
+func TestCacheOfAnotherUser(t *testing.T) {
+	testenv.RequireRoot(t)
+	tarball, digest := writeTarball(t, gzipped(t, basicTree(t)))
+	top := t.TempDir()
+	alice := filepath.Join(top, "alice")
+	os.Chmod(top, 0o755)
+	os.Mkdir(alice, 0o755)
+	os.Chown(alice, 65534, 65534)
+	c := &Cache{Dir: filepath.Join(alice, "home", "rootfs")}
+	planted := c.EntryDir(digest)
+	for _, p := range []string{filepath.Join(alice, "home"), c.Dir, planted} {
+		os.Mkdir(p, 0o755)
+		os.Chown(p, 65534, 65534)
+	}
+	dir, _, err := c.Ensure(tarball, digest)
+	if dir == planted && err == nil {
+		t.Fatalf("Ensure() returned the entry that uid 65534 planted: %s", dir)
+	}
+	if err == nil || !strings.Contains(err.Error(), alice+" belongs to another user") || !strings.Contains(err.Error(), "uid 65534") ||
+		!strings.Contains(err.Error(), "mode 0755") {
+		t.Errorf("Ensure() = %q, %v; want an error naming %s, its owner and mode", dir, err, alice)
+	}
+}
+
+// TestCacheIsRootsOnly: the cache directory is made, or made again, 0700,
+// and an entry that is not a directory is refused.
+func TestCacheIsRootsOnly(t *testing.T) {
+	tarball, digest := writeTarball(t, gzipped(t, basicTree(t)))
+	c := &Cache{Dir: filepath.Join(t.TempDir(), "rootfs")}
+	os.Mkdir(c.Dir, 0o755)
+	os.Chmod(c.Dir, 0o755)
+	dir, _, err := c.Ensure(tarball, digest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(filepath.Join(dir, "ro"), 0o755)
+	if info, err := os.Stat(c.Dir); err != nil || info.Mode().Perm() != 0o700 {
+		t.Errorf("cache directory: %v, %v; want mode 0700", info, err)
+	}
+	other := c.EntryDir(strings.Repeat("1", 64))
+	os.Symlink(dir, other)
+	if got, _, err := c.Ensure(tarball, strings.Repeat("1", 64)); err == nil || !strings.Contains(err.Error(), "not a directory") {
+		t.Errorf("Ensure() of a symlinked entry = %q, %v; want it refused", got, err)
 	}
 }
