@@ -83,8 +83,12 @@ type StateDir struct {
 // Dir is the state directory of the sandbox name.
 func (d StateDir) Dir(name string) string { return filepath.Join(d.Root, name) }
 
-// Read returns the record of name.
+// Read returns the record of name. A state directory that someone else
+// could have written is refused.
 func (d StateDir) Read(name string) (*Record, error) {
+	if err := d.check(false); err != nil {
+		return nil, err
+	}
 	return readRecord(filepath.Join(d.Dir(name), recordFile))
 }
 
@@ -100,8 +104,12 @@ func readRecord(path string) (*Record, error) {
 	return &r, nil
 }
 
-// Names lists the names that have a state directory, sorted.
+// Names lists the names that have a state directory, sorted. A state
+// directory that someone else could have written is refused.
 func (d StateDir) Names() ([]string, error) {
+	if err := d.check(false); err != nil {
+		return nil, err
+	}
 	entries, err := os.ReadDir(d.Root)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
