@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 
 	"github.com/hclsandbox/sandbox/internal/testenv"
@@ -208,9 +207,7 @@ func forgetChild() {
 // asNobody runs a shell script as uid and gid 65534, another local user.
 func asNobody(t *testing.T, script string) {
 	t.Helper()
-	cmd := exec.Command("/bin/sh", "-ec", script)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-	if out, err := cmd.CombinedOutput(); err != nil {
+	if out, err := nobody(t, "set -e; "+script).CombinedOutput(); err != nil {
 		t.Fatalf("as uid 65534: %s: %v\n%s", script, err, out)
 	}
 }

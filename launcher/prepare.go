@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher/rootfs"
@@ -67,10 +66,8 @@ func PrepareRootfs(s *config.Sandbox, o PrepareOptions) (*PreparedRootfs, error)
 		}
 	}
 	if s.RootfsOptions.Mode == config.RootfsPersistent {
-		for _, d := range []string{"upper", "work"} {
-			if err := os.MkdirAll(filepath.Join(s.RootfsOptions.StateDir, d), 0o755); err != nil {
-				return nil, fmt.Errorf("create rootfs state directory: %w", err)
-			}
+		if err := makeRootfsState(s.RootfsOptions.StateDir, configAuthor(s)); err != nil {
+			return nil, err
 		}
 	}
 	return p, nil
