@@ -106,9 +106,10 @@ examples: build ## run every example this machine can (root); those whose rootfs
 vagrant-validate: ## check the Vagrantfile with Debian's vagrant; skipped when vagrant cannot be installed
 	@scripts/vagrant-validate.sh
 
-# The cache entry that running examples/alpine.hcl unpacked the tarball into.
+# The cache entries that running examples/alpine.hcl unpacked the tarball
+# into (one per way of treating its device nodes).
 SANDBOX_HOME ?= /var/lib/sandbox
-ALPINE_CACHE = $(if $(wildcard $(ALPINE)),$(SANDBOX_HOME)/rootfs/sha256-$(firstword $(shell sha256sum $(ALPINE))))
+ALPINE_CACHE = $(if $(wildcard $(ALPINE)),$(SANDBOX_HOME)/rootfs/sha256-$(firstword $(shell sha256sum $(ALPINE)))*)
 
 clean: ## remove bin/, the built root filesystems, the examples' state and lock, and the alpine cache entry
 	$(SUDO) rm -rf bin examples/rootfs examples/state examples/sandbox.lock.hcl $(ALPINE_CACHE)

@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -26,8 +27,10 @@ type PreparedRootfs struct {
 	Dir string
 	// Digest is the rootfs's sha256 when it was computed, else "".
 	Digest string
-	// Unpacked is set when a tarball was unpacked by this call.
+	// Unpacked is set when a tarball was unpacked by this call, and
+	// Devices then says what became of its device nodes.
 	Unpacked bool
+	Devices  rootfs.DeviceCount
 }
 
 // MismatchError is a rootfs whose digest is not the pinned one.
@@ -45,8 +48,8 @@ func (e *MismatchError) Error() string {
 // PrepareRootfs verifies a sandbox's rootfs against its sha256 and the lock
 // file next to its configuration, unpacks a tarball into the cache, and
 // creates a persistent rootfs's state directory. It runs in the launcher,
-// before the child starts.
-func PrepareRootfs(s *config.Sandbox, o PrepareOptions) (*PreparedRootfs, error) {
+// before the child starts; ctx ends an unpack early, leaving nothing behind.
+func PrepareRootfs(ctx context.Context, s *config.Sandbox, o PrepareOptions) (*PreparedRootfs, error) {
 	if s.Rootfs == "" {
 		return &PreparedRootfs{}, nil
 	}
@@ -61,9 +64,11 @@ func PrepareRootfs(s *config.Sandbox, o PrepareOptions) (*PreparedRootfs, error)
 	if !info.IsDir() {
 		c := rootfs.NewCache(o.Home)
 		c.Progress = o.Progress
-		if p.Dir, p.Unpacked, err = c.Ensure(s.Rootfs, p.Digest); err != nil {
+		e, err := c.Ensure(ctx, s.Rootfs, p.Digest, s.RootfsOptions.Devices)
+		if err != nil {
 			return nil, err
 		}
+		p.Dir, p.Unpacked, p.Devices = e.Dir, e.Unpacked, e.Devices
 	}
 	if s.RootfsOptions.Mode == config.RootfsPersistent {
 		if err := makeRootfsState(s.RootfsOptions.StateDir, configAuthor(s)); err != nil {
