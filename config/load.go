@@ -28,7 +28,7 @@ func LoadWith(paths []string, opts Options) (*Config, hcl.Diagnostics) {
 	l := newLoader(opts)
 	names, diags := expandPaths(paths)
 	for _, name := range names {
-		f, d := l.parser.ParseHCLFile(name)
+		f, d := l.parseFile(name)
 		diags = append(diags, l.addFile(name, f, d)...)
 	}
 	cfg, d := l.finish()

@@ -73,7 +73,7 @@ func autoVarFiles(dirs []string) []string {
 func (l *loader) readVarFiles(names []string, values map[string]varValue, undeclared hcl.DiagnosticSeverity) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, name := range names {
-		f, d := l.parser.ParseHCLFile(name)
+		f, d := l.parseFile(name)
 		diags = append(diags, d...)
 		if f == nil || f.Body == nil {
 			continue
