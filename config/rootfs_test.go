@@ -116,3 +116,20 @@ func FuzzRootfsAndMounts(f *testing.F) {
 		Load([]string{name})
 	})
 }
+
+// TestRootfsHostRootSpellings: every way of writing the host's / in a
+// configuration is refused without looking at the host; a symlink to it
+// is for the launcher to find (launcher.Validate).
+func TestRootfsHostRootSpellings(t *testing.T) {
+	for _, c := range []struct{ file, rootfs string }{
+		{"/srv/app/main.hcl", "/"}, {"/srv/app/main.hcl", "/.."}, {"/srv/app/main.hcl", "/./"},
+		{"/srv/app/main.hcl", "//"}, {"/srv/app/main.hcl", "/srv/../.."}, {"/main.hcl", "."},
+		{"/main.hcl", "./"}, {"/srv/main.hcl", ".."},
+	} {
+		src := "sandbox \"s\" {\n  command = [\"/bin/true\"]\n  rootfs = \"" + c.rootfs + "\"\n}\n"
+		_, diags := loadSource(c.file, []byte(src), Options{})
+		if !strings.Contains(diags.Error(), "Host root as rootfs") {
+			t.Errorf("rootfs %q in %s: %v, want it refused as the host root", c.rootfs, c.file, diags)
+		}
+	}
+}

@@ -58,6 +58,11 @@ func PrepareRootfs(ctx context.Context, s *config.Sandbox, o PrepareOptions) (*P
 		return nil, fmt.Errorf("rootfs: %w", err)
 	}
 	p := &PreparedRootfs{Dir: s.Rootfs}
+	if info.IsDir() {
+		if p.Dir, err = resolveRootfsDir(s); err != nil {
+			return nil, err
+		}
+	}
 	if p.Digest, err = verifyRootfs(s, !info.IsDir(), o.UpdateLock); err != nil {
 		return nil, err
 	}
