@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/rootfs"
 	"github.com/spf13/cobra"
 )
 
@@ -16,13 +17,16 @@ func newDoctorCmd(e *env) *cobra.Command {
 		Short: "Say what this host enforces for sandboxes",
 		Long: `Check what this host gives a sandbox started by the current user: the cgroup
 version and controllers, user namespaces for rootless runs, seccomp,
-overlayfs, no_new_privs. Each line says enforced or unsupported, and why.
+overlayfs, no_new_privs; and whether $SANDBOX_HOME and $SANDBOX_RUN are safe
+for this user (root, normally): no one else may be able to change them or
+a directory above them. Each line says enforced or unsupported, and why.
 It changes nothing. Exit 0 when everything is enforced, 1 otherwise.`,
 		Example: `  sudo sandbox doctor
   sandbox doctor --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.doctor(launcher.Doctor(), asJSON)
+			checks := append(launcher.Doctor(), launcher.DirChecks(rootfs.Home(), e.stateDir().Root)...)
+			return e.doctor(checks, asJSON)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the checks as JSON")
