@@ -27,7 +27,8 @@ help: ## list the targets
 build: ## build bin/sandbox, with the lean sandbox child (cmd/sandbox-init) embedded
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags=-s -o launcher/sandbox-init ./cmd/sandbox-init
 	CGO_ENABLED=0 $(GO) build -trimpath -tags embedchild -o $(BIN) \
-		-ldflags="-s -X github.com/hclsandbox/sandbox/launcher.childDigest=$$(sha256sum launcher/sandbox-init | cut -c1-64)" ./cmd/sandbox
+		-ldflags="-s -X github.com/hclsandbox/sandbox/launcher.childDigest=$$(sha256sum launcher/sandbox-init | cut -c1-64) \
+		-X github.com/hclsandbox/sandbox/launcher.childVerity=$$($(GO) run ./internal/fsverity/fsverity-digest launcher/sandbox-init)" ./cmd/sandbox
 
 install: build ## install bin/sandbox to /usr/local/bin (or PREFIX/bin)
 	$(SUDO) install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/sandbox
