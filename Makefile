@@ -31,7 +31,8 @@ help: ## list the targets
 build: ## build bin/sandbox, with the lean sandbox child (cmd/sandbox-init) embedded
 	$(GO) build -trimpath -ldflags=-s -o launcher/sandbox-init ./cmd/sandbox-init
 	$(GO) build -trimpath -tags embedchild -o $(BIN) \
-		-ldflags="-s -X github.com/hclsandbox/sandbox/launcher.childDigest=$$(sha256sum launcher/sandbox-init | cut -c1-64)" ./cmd/sandbox
+		-ldflags="-s -X github.com/hclsandbox/sandbox/launcher.childDigest=$$(sha256sum launcher/sandbox-init | cut -c1-64) \
+		-X github.com/hclsandbox/sandbox/launcher.childVerity=$$($(GO) run ./internal/fsverity/fsverity-digest launcher/sandbox-init)" ./cmd/sandbox
 
 install: build ## install bin/sandbox to /usr/local/bin (or PREFIX/bin)
 	$(SUDO) install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/sandbox
@@ -110,9 +111,10 @@ examples: build ## run every example this machine can (root); those whose rootfs
 vagrant-validate: ## check the Vagrantfile with Debian's vagrant; skipped when vagrant cannot be installed
 	@scripts/vagrant-validate.sh
 
-# The cache entry that running examples/alpine.hcl unpacked the tarball into.
+# The cache entries that running examples/alpine.hcl unpacked the tarball
+# into (one per way of treating its device nodes).
 SANDBOX_HOME ?= /var/lib/sandbox
-ALPINE_CACHE = $(if $(wildcard $(ALPINE)),$(SANDBOX_HOME)/rootfs/sha256-$(firstword $(shell sha256sum $(ALPINE))))
+ALPINE_CACHE = $(if $(wildcard $(ALPINE)),$(SANDBOX_HOME)/rootfs/sha256-$(firstword $(shell sha256sum $(ALPINE)))*)
 
 clean: ## remove bin/, the built root filesystems, the examples' state and lock, and the alpine cache entry
 	$(SUDO) rm -rf bin examples/rootfs examples/state examples/sandbox.lock.hcl $(ALPINE_CACHE)

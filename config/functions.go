@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
@@ -113,9 +114,22 @@ func fileFunc(dir string) function.Function {
 }
 
 // readTextFile reads a regular file of at most maxFileSize bytes of UTF-8.
-// Errors leave out the path, which the caller names as the user wrote it.
+// It checks that name is a regular file before opening it: opening a FIFO
+// waits for a writer, and opening a device can have effects of its own.
+// It opens without waiting and checks again what it opened, in case name
+// changed in between. Errors leave out the path, which the caller names as
+// the user wrote it.
 func readTextFile(name string) ([]byte, error) {
-	f, err := os.Open(name)
+	before, err := os.Stat(name)
+	switch {
+	case err != nil:
+		return nil, unwrapPath(err)
+	case !before.Mode().IsRegular():
+		return nil, errors.New("not a regular file")
+	case before.Size() > maxFileSize:
+		return nil, fmt.Errorf("larger than %d bytes", maxFileSize)
+	}
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
 	if err != nil {
 		return nil, unwrapPath(err)
 	}
@@ -124,10 +138,8 @@ func readTextFile(name string) ([]byte, error) {
 	switch {
 	case err != nil:
 		return nil, unwrapPath(err)
-	case !info.Mode().IsRegular():
+	case !info.Mode().IsRegular() || !os.SameFile(before, info):
 		return nil, errors.New("not a regular file")
-	case info.Size() > maxFileSize:
-		return nil, fmt.Errorf("larger than %d bytes", maxFileSize)
 	}
 	b, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
 	switch {

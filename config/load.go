@@ -1,7 +1,9 @@
 package config
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -44,20 +46,21 @@ func loadSource(name string, src []byte, opts Options) (*Config, hcl.Diagnostics
 	return cfg, append(diags, d...)
 }
 
-// parseFile reads name through the options' ReadFile and parses it, as
-// hclparse's ParseHCLFile does with os.ReadFile; a file parsed before is
-// not read again.
+// parseFile reads name through the options' ReadFile (ReadSource, which
+// bounds its size, unless set) and parses it; a file parsed before is not
+// read again.
 func (l *loader) parseFile(name string) (*hcl.File, hcl.Diagnostics) {
 	if f := l.parser.Files()[name]; f != nil {
 		return f, nil
 	}
 	src, err := l.opts.readFile()(name)
 	if err != nil {
-		return nil, hcl.Diagnostics{{
-			Severity: hcl.DiagError,
-			Summary:  "Failed to read file",
-			Detail:   fmt.Sprintf("The configuration file %q could not be read: %v.", name, err),
-		}}
+		detail := err.Error() + "."
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			detail = fmt.Sprintf("The configuration file %q could not be read: %v.", name, pe.Err)
+		}
+		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Failed to read file", Detail: detail}}
 	}
 	return l.parser.ParseHCL(src, name)
 }

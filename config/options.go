@@ -14,7 +14,7 @@ type Options struct {
 	// the env function. Nil means os.LookupEnv.
 	LookupEnv func(string) (string, bool)
 	// ReadFile reads each configuration and variables file the load
-	// consumes; nil means os.ReadFile. A caller that must know exactly
+	// consumes; nil means ReadSource, which bounds its size. A caller that must know exactly
 	// which bytes were loaded, such as up --watch deciding whether a
 	// sandbox wrote them, reads them itself.
 	ReadFile func(name string) ([]byte, error)
@@ -33,7 +33,7 @@ func (o Options) lookupEnv() func(string) (string, bool) {
 
 func (o Options) readFile() func(string) ([]byte, error) {
 	if o.ReadFile == nil {
-		return os.ReadFile
+		return ReadSource
 	}
 	return o.ReadFile
 }

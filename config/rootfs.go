@@ -22,6 +22,22 @@ const (
 // RootfsModes lists the valid values of the rootfs mode attribute.
 var RootfsModes = []string{RootfsEphemeral, RootfsReadonly, RootfsPersistent}
 
+// What unpacking a tarball rootfs does with the archive's device nodes.
+const (
+	// DevicesSkip leaves them out and counts them: the default.
+	DevicesSkip = "skip"
+	// DevicesRefuse fails the unpack at the first one.
+	DevicesRefuse = "refuse"
+	// DevicesKeep makes them, as root only, for a faithful copy of the
+	// archive. Every mount but the sandbox's own /dev is nodev and the
+	// cgroup's device allowlist holds only the standard nodes, so a kept
+	// node still cannot be opened inside.
+	DevicesKeep = "keep"
+)
+
+// DeviceRules lists the valid values of the rootfs devices attribute.
+var DeviceRules = []string{DevicesSkip, DevicesRefuse, DevicesKeep}
+
 // LockFileName is the lock file that `sandbox lock` writes next to the
 // configuration files; loading a directory skips it.
 const LockFileName = "sandbox.lock.hcl"
@@ -38,6 +54,9 @@ type RootfsOptions struct {
 	// StateDir is the absolute directory that holds a persistent rootfs's
 	// writes; set only with RootfsPersistent.
 	StateDir string
+	// Devices is one of DeviceRules: what unpacking a tarball does with its
+	// device nodes. It is DevicesSkip unless set.
+	Devices string
 }
 
 // rootfsSchema is the body of the long-form rootfs block.
@@ -47,6 +66,7 @@ var rootfsSchema = &hcl.BodySchema{
 		{Name: "sha256"},
 		{Name: "mode"},
 		{Name: "state_dir"},
+		{Name: "devices"},
 	},
 }
 
@@ -69,6 +89,7 @@ func decodeStorage(s *Sandbox, content *hcl.BodyContent, ctx *hcl.EvalContext) h
 // `rootfs { ... }`; at most one of them may be given.
 func decodeRootfs(s *Sandbox, content *hcl.BodyContent, ctx *hcl.EvalContext) hcl.Diagnostics {
 	s.RootfsOptions.Mode = RootfsEphemeral
+	s.RootfsOptions.Devices = DevicesSkip
 	blocks := content.Blocks.OfType("rootfs")
 	a, short := content.Attributes["rootfs"]
 	if short {
@@ -128,6 +149,16 @@ func decodeRootfsBlock(s *Sandbox, b *hcl.Block, ctx *hcl.EvalContext) hcl.Diagn
 		diags = append(diags, d...)
 		if !d.HasErrors() {
 			s.RootfsOptions.Mode = v
+		}
+	}
+	if a, ok := attrs["devices"]; ok {
+		v, ok, d := stringValue(a, ctx)
+		if ok && !contains(DeviceRules, v) {
+			d = invalid(a, "Invalid devices rule", "%q is not a rule for the device nodes of a tarball.%s Valid rules: skip, refuse, keep.", v, didYouMean(v, DeviceRules))
+		}
+		diags = append(diags, d...)
+		if !d.HasErrors() {
+			s.RootfsOptions.Devices = v
 		}
 	}
 	return append(diags, decodeStateDir(s, b, attrs, ctx)...)

@@ -15,11 +15,15 @@ func TestRootfsForms(t *testing.T) {
 		want RootfsOptions
 		src  string
 	}{
-		{`rootfs = "./root"`, RootfsOptions{Mode: RootfsEphemeral}, "root"},
+		{`rootfs = "./root"`, RootfsOptions{Mode: RootfsEphemeral, Devices: DevicesSkip}, "root"},
 		{"rootfs {\n source = \"r.tar.gz\"\n sha256 = \"" + digest + "\"\n mode = \"readonly\"\n }",
-			RootfsOptions{SHA256: digest, Mode: RootfsReadonly}, "r.tar.gz"},
+			RootfsOptions{SHA256: digest, Mode: RootfsReadonly, Devices: DevicesSkip}, "r.tar.gz"},
 		{"rootfs {\n source = \"/srv/r\"\n mode = \"persistent\"\n state_dir = \"st\"\n }",
-			RootfsOptions{Mode: RootfsPersistent, StateDir: "st"}, "/srv/r"},
+			RootfsOptions{Mode: RootfsPersistent, StateDir: "st", Devices: DevicesSkip}, "/srv/r"},
+		{"rootfs {\n source = \"r.tar\"\n devices = \"refuse\"\n }",
+			RootfsOptions{Mode: RootfsEphemeral, Devices: DevicesRefuse}, "r.tar"},
+		{"rootfs {\n source = \"r.tar\"\n devices = \"keep\"\n }",
+			RootfsOptions{Mode: RootfsEphemeral, Devices: DevicesKeep}, "r.tar"},
 	}
 	for _, c := range cases {
 		s, diags := loadOne(t, c.body)
@@ -43,6 +47,7 @@ func TestRootfsErrors(t *testing.T) {
 	cases := map[string]string{
 		"rootfs {\n source = \"r\"\n mode = \"ephemral\"\n }":                                         `Invalid rootfs mode: "ephemral" is not a rootfs mode. Did you mean "ephemeral"?`,
 		"rootfs {\n source = \"r\"\n sha256 = \"abc\"\n }":                                            "Invalid sha256",
+		"rootfs {\n source = \"r\"\n devices = \"kept\"\n }":                                          `Invalid devices rule: "kept" is not a rule for the device nodes of a tarball. Did you mean "keep"?`,
 		"rootfs {\n source = \"r\"\n mode = \"persistent\"\n }":                                       "Missing state_dir",
 		"rootfs {\n source = \"r\"\n state_dir = \"s\"\n }":                                           "Unexpected state_dir",
 		"rootfs = \"a\"\nrootfs {\n source = \"r\"\n }":                                               "Duplicate rootfs",
@@ -110,4 +115,21 @@ func FuzzRootfsAndMounts(f *testing.F) {
 		}
 		Load([]string{name})
 	})
+}
+
+// TestRootfsHostRootSpellings: every way of writing the host's / in a
+// configuration is refused without looking at the host; a symlink to it
+// is for the launcher to find (launcher.Validate).
+func TestRootfsHostRootSpellings(t *testing.T) {
+	for _, c := range []struct{ file, rootfs string }{
+		{"/srv/app/main.hcl", "/"}, {"/srv/app/main.hcl", "/.."}, {"/srv/app/main.hcl", "/./"},
+		{"/srv/app/main.hcl", "//"}, {"/srv/app/main.hcl", "/srv/../.."}, {"/main.hcl", "."},
+		{"/main.hcl", "./"}, {"/srv/main.hcl", ".."},
+	} {
+		src := "sandbox \"s\" {\n  command = [\"/bin/true\"]\n  rootfs = \"" + c.rootfs + "\"\n}\n"
+		_, diags := loadSource(c.file, []byte(src), Options{})
+		if !strings.Contains(diags.Error(), "Host root as rootfs") {
+			t.Errorf("rootfs %q in %s: %v, want it refused as the host root", c.rootfs, c.file, diags)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package isolation
 
 import (
+	"fmt"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -77,6 +78,9 @@ func (b *builder) mountRoot(r Root) *StepError {
 			return stepErr("mount tmpfs root", err)
 		}
 	case r.Overlay:
+		if err := b.notHostRoot(r.Source, r.Beneath); err != nil {
+			return stepErr("overlay rootfs "+r.Source, err)
+		}
 		o := overlaySpec{lower: r.Source, lowerBeneath: r.Beneath, state: r.StateDir, stateBeneath: r.StateBeneath, tmpfsData: "mode=0755"}
 		if err := b.mountOverlayAt(newRootDir, o, flagBits(r.Flags)); err != nil {
 			return stepErr("overlay rootfs "+r.Source, err)
@@ -89,6 +93,33 @@ func (b *builder) mountRoot(r Root) *StepError {
 	return nil
 }
 
+// notHostRoot refuses a root directory that is the host's own "/", under
+// whatever name it was reached: the launcher checked it too, but the
+// child mounts what it opens now.
+func (b *builder) notHostRoot(p, beneath string) error {
+	src, err := openSource(b.host, p, beneath)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	return sameAsHostRoot(src, b.host)
+}
+
+// sameAsHostRoot returns an error when f is the directory host is.
+func sameAsHostRoot(f, host *os.File) error {
+	var a, h unix.Stat_t
+	if err := unix.Fstat(int(f.Fd()), &a); err != nil {
+		return err
+	}
+	if err := unix.Fstat(int(host.Fd()), &h); err != nil {
+		return err
+	}
+	if a.Dev == h.Dev && a.Ino == h.Ino {
+		return fmt.Errorf("%s is the host's /, which a sandbox never gets as its root", f.Name())
+	}
+	return nil
+}
+
 // bindRoot binds the root directory at newRootDir with the root's flags.
 func (b *builder) bindRoot(r Root) error {
 	src, err := openSource(b.host, r.Source, r.Beneath)
@@ -97,6 +128,9 @@ func (b *builder) bindRoot(r Root) error {
 	}
 	defer src.Close()
 	if err := isDir(src); err != nil {
+		return err
+	}
+	if err := sameAsHostRoot(src, b.host); err != nil {
 		return err
 	}
 	target, err := openDir(newRootDir)

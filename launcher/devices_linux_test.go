@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -154,7 +155,7 @@ func runDevices(t *testing.T, s *config.Sandbox, h *Host) map[string]report.Devi
 	t.Helper()
 	plan := NewPlan(s, h)
 	if strings.HasSuffix(s.Rootfs, ".tar.gz") {
-		p, err := PrepareRootfs(s, PrepareOptions{Home: t.TempDir()})
+		p, err := PrepareRootfs(context.Background(), s, PrepareOptions{Home: t.TempDir()})
 		if err != nil {
 			t.Fatalf("PrepareRootfs() = %v", err)
 		}

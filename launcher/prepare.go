@@ -1,10 +1,10 @@
 package launcher
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher/rootfs"
@@ -27,8 +27,10 @@ type PreparedRootfs struct {
 	Dir string
 	// Digest is the rootfs's sha256 when it was computed, else "".
 	Digest string
-	// Unpacked is set when a tarball was unpacked by this call.
+	// Unpacked is set when a tarball was unpacked by this call, and
+	// Devices then says what became of its device nodes.
 	Unpacked bool
+	Devices  rootfs.DeviceCount
 }
 
 // MismatchError is a rootfs whose digest is not the pinned one.
@@ -46,8 +48,8 @@ func (e *MismatchError) Error() string {
 // PrepareRootfs verifies a sandbox's rootfs against its sha256 and the lock
 // file next to its configuration, unpacks a tarball into the cache, and
 // creates a persistent rootfs's state directory. It runs in the launcher,
-// before the child starts.
-func PrepareRootfs(s *config.Sandbox, o PrepareOptions) (*PreparedRootfs, error) {
+// before the child starts; ctx ends an unpack early, leaving nothing behind.
+func PrepareRootfs(ctx context.Context, s *config.Sandbox, o PrepareOptions) (*PreparedRootfs, error) {
 	if s.Rootfs == "" {
 		return &PreparedRootfs{}, nil
 	}
@@ -56,21 +58,26 @@ func PrepareRootfs(s *config.Sandbox, o PrepareOptions) (*PreparedRootfs, error)
 		return nil, fmt.Errorf("rootfs: %w", err)
 	}
 	p := &PreparedRootfs{Dir: s.Rootfs}
+	if info.IsDir() {
+		if p.Dir, err = resolveRootfsDir(s); err != nil {
+			return nil, err
+		}
+	}
 	if p.Digest, err = verifyRootfs(s, !info.IsDir(), o.UpdateLock); err != nil {
 		return nil, err
 	}
 	if !info.IsDir() {
 		c := rootfs.NewCache(o.Home)
 		c.Progress = o.Progress
-		if p.Dir, p.Unpacked, err = c.Ensure(s.Rootfs, p.Digest); err != nil {
+		e, err := c.Ensure(ctx, s.Rootfs, p.Digest, s.RootfsOptions.Devices)
+		if err != nil {
 			return nil, err
 		}
+		p.Dir, p.Unpacked, p.Devices = e.Dir, e.Unpacked, e.Devices
 	}
 	if s.RootfsOptions.Mode == config.RootfsPersistent {
-		for _, d := range []string{"upper", "work"} {
-			if err := os.MkdirAll(filepath.Join(s.RootfsOptions.StateDir, d), 0o755); err != nil {
-				return nil, fmt.Errorf("create rootfs state directory: %w", err)
-			}
+		if err := makeRootfsState(s.RootfsOptions.StateDir, configAuthor(s)); err != nil {
+			return nil, err
 		}
 	}
 	return p, nil

@@ -40,7 +40,7 @@ func tarDir(t *testing.T, dir string) string {
 // prepared runs s after preparing its rootfs with the cache in home.
 func prepared(t *testing.T, s *config.Sandbox, home string, progress io.Writer) (*PreparedRootfs, string, *Result) {
 	t.Helper()
-	p, err := PrepareRootfs(s, PrepareOptions{Home: home, Progress: progress})
+	p, err := PrepareRootfs(t.Context(), s, PrepareOptions{Home: home, Progress: progress})
 	if err != nil {
 		t.Fatalf("PrepareRootfs() = %v", err)
 	}
@@ -84,7 +84,7 @@ func TestRootfsWrongDigestUnpacksNothing(t *testing.T) {
 	home := t.TempDir()
 	s := withFile(sandboxFor(tarDir(t, testenv.Rootfs(t))))
 	s.RootfsOptions.SHA256 = strings.Repeat("0", 64)
-	_, err := PrepareRootfs(s, PrepareOptions{Home: home})
+	_, err := PrepareRootfs(t.Context(), s, PrepareOptions{Home: home})
 	var mismatch *MismatchError
 	if !errors.As(err, &mismatch) || mismatch.Expected != s.RootfsOptions.SHA256 {
 		t.Errorf("PrepareRootfs() = %v, want a mismatch expecting %s", err, s.RootfsOptions.SHA256)
@@ -101,19 +101,19 @@ func TestRootfsTamperedLockedDirRefused(t *testing.T) {
 	if _, err := LockRootfs([]*config.Sandbox{s}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := PrepareRootfs(s, PrepareOptions{Home: t.TempDir()}); err != nil {
+	if _, err := PrepareRootfs(t.Context(), s, PrepareOptions{Home: t.TempDir()}); err != nil {
 		t.Fatalf("PrepareRootfs(untouched) = %v", err)
 	}
 	os.WriteFile(filepath.Join(root, "app"), []byte("v2"), 0o755)
-	_, err := PrepareRootfs(s, PrepareOptions{Home: t.TempDir()})
+	_, err := PrepareRootfs(t.Context(), s, PrepareOptions{Home: t.TempDir()})
 	var mismatch *MismatchError
 	if !errors.As(err, &mismatch) || !strings.HasSuffix(mismatch.PinnedIn, rootfs.LockFileName) {
 		t.Fatalf("PrepareRootfs(tampered) = %v, want a mismatch with the lock file", err)
 	}
-	if _, err := PrepareRootfs(s, PrepareOptions{Home: t.TempDir(), UpdateLock: true}); err != nil {
+	if _, err := PrepareRootfs(t.Context(), s, PrepareOptions{Home: t.TempDir(), UpdateLock: true}); err != nil {
 		t.Errorf("PrepareRootfs(UpdateLock) = %v, want the lock refreshed", err)
 	}
-	if _, err := PrepareRootfs(s, PrepareOptions{Home: t.TempDir()}); err != nil {
+	if _, err := PrepareRootfs(t.Context(), s, PrepareOptions{Home: t.TempDir()}); err != nil {
 		t.Errorf("PrepareRootfs after the update = %v", err)
 	}
 }
@@ -222,4 +222,63 @@ func TestRootfsSymlinkedMountTargetContained(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// tarWithDevices writes dir as a gzipped tarball, as tarDir does, with a
+// block device node (the loop device 7:0) and a character one (1:1,
+// /dev/mem) in opt/.
+func tarWithDevices(t *testing.T, dir string) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "root.tar.gz")
+	f, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zw := gzip.NewWriter(f)
+	tw := tar.NewWriter(zw)
+	err = tw.AddFS(os.DirFS(dir))
+	for _, h := range []*tar.Header{
+		{Name: "opt/", Typeflag: tar.TypeDir, Mode: 0o755},
+		{Name: "opt/block", Typeflag: tar.TypeBlock, Mode: 0o666, Devmajor: 7},
+		{Name: "opt/char", Typeflag: tar.TypeChar, Mode: 0o666, Devmajor: 1, Devminor: 1},
+	} {
+		if err == nil {
+			err = tw.WriteHeader(h)
+		}
+	}
+	if err := errors.Join(err, tw.Close(), zw.Close()); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestRootfsTarballDevices: a tarball's block and character device nodes
+// are left out by default and counted, refused with devices = "refuse"
+// (exit 125 from the command line), and made only with devices = "keep".
+func TestRootfsTarballDevices(t *testing.T) {
+	testenv.RequireRoot(t)
+	home := t.TempDir()
+	s := withFile(sandboxFor(tarWithDevices(t, testenv.Rootfs(t)), "exit", "0"))
+	p, _, res := prepared(t, s, home, nil)
+	if res.ExitCode != 0 || p.Devices.Skipped != 2 {
+		t.Errorf("default: exit %d, devices %+v; want 0 and 2 skipped", res.ExitCode, p.Devices)
+	}
+	for _, n := range []string{"block", "char"} {
+		if _, err := os.Lstat(filepath.Join(p.Dir, "opt", n)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("default: opt/%s in the unpacked rootfs: %v", n, err)
+		}
+	}
+	s.RootfsOptions.Devices = config.DevicesRefuse
+	if _, err := PrepareRootfs(t.Context(), s, PrepareOptions{Home: home}); err == nil || !strings.Contains(err.Error(), `devices = "refuse"`) {
+		t.Errorf("refuse: PrepareRootfs() = %v, want the device node refused", err)
+	}
+	s.RootfsOptions.Devices = config.DevicesKeep
+	kept, err := PrepareRootfs(t.Context(), s, PrepareOptions{Home: home})
+	if err != nil || kept.Devices.Made != 2 {
+		t.Fatalf("keep: PrepareRootfs() = %+v, %v; want 2 made", kept, err)
+	}
+	if info, err := os.Lstat(filepath.Join(kept.Dir, "opt", "block")); err != nil || info.Mode()&os.ModeDevice == 0 {
+		t.Errorf("keep: opt/block = %v, %v; want a block device", info, err)
+	}
 }

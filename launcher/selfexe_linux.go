@@ -2,6 +2,7 @@ package launcher
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/hclsandbox/sandbox/launcher/rootfs"
@@ -23,6 +25,9 @@ var childExe struct {
 	once sync.Once
 	fd   int
 	err  error
+	// warning says why the cached child is not used; the first start
+	// that follows reports it.
+	warning atomic.Pointer[string]
 }
 
 // childFDMin is the lowest fd number childExe may use: high enough
@@ -49,9 +54,17 @@ func childPath(userns bool) (string, error) {
 	return fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), childExe.fd), nil
 }
 
+// childWarning returns, once, why the cached child is not used, or "".
+func childWarning() string {
+	if w := childExe.warning.Swap(nil); w != nil {
+		return *w
+	}
+	return ""
+}
+
 // childFD is the fd of the program the child runs: the read-only cached
 // child when this launcher runs as root and has one embedded, else a
-// sealed memfd copy.
+// sealed memfd copy. A cached child that cannot be trusted is a warning.
 func childFD() (int, error) {
 	if os.Geteuid() == 0 {
 		fd, err := readonlyChild(childBinary, childDigest, filepath.Join(rootfs.Home(), "bin"))
@@ -61,6 +74,10 @@ func childFD() (int, error) {
 			if err == nil {
 				return high, nil
 			}
+		}
+		if !errors.Is(err, errNoCachedChild) {
+			w := fmt.Sprintf("the sandbox child runs from a sealed copy in memory, not from SANDBOX_HOME: %v", err)
+			childExe.warning.Store(&w)
 		}
 	}
 	return sealedCopy()

@@ -63,6 +63,9 @@ func StartClaimed(p *Plan, stdio Stdio, c *Claim) (*Process, *Result, error) {
 		return nil, res, err
 	}
 	proc.warnings = warnings
+	if w := childWarning(); w != "" {
+		proc.warnings = append(proc.warnings, w)
+	}
 	return proc, nil, nil
 }
 

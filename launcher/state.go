@@ -113,10 +113,14 @@ func CheckName(name string) error {
 	return nil
 }
 
-// Read returns the record of name.
+// Read returns the record of name. A state directory that someone else
+// could have written is refused.
 func (d StateDir) Read(name string) (*Record, error) {
 	dir, err := d.Dir(name)
 	if err != nil {
+		return nil, err
+	}
+	if err := d.check(false); err != nil {
 		return nil, err
 	}
 	return readRecord(dir, name)
@@ -144,8 +148,12 @@ func readRecord(dir, name string) (*Record, error) {
 
 // Names lists the names that have a state directory, sorted. Entries
 // whose name no sandbox can have, such as the network state's netRoot,
-// are not sandboxes' and are left out.
+// are not sandboxes' and are left out. A state directory that someone
+// else could have written is refused.
 func (d StateDir) Names() ([]string, error) {
+	if err := d.check(false); err != nil {
+		return nil, err
+	}
 	entries, err := os.ReadDir(d.Root)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil

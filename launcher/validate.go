@@ -9,10 +9,16 @@ import (
 )
 
 // Validate checks what the language cannot know by itself: capability and
-// syscall names. It makes no syscalls, so validate and plan run it too.
+// syscall names, and a rootfs that is the host's / under another name (a
+// symlink, /proc/self/root). It needs no privileges and starts nothing, so
+// validate and plan run it too; its only syscalls are a stat of each
+// rootfs and of /. A rootfs it cannot reach is checked again at start.
 func Validate(sbs []*config.Sandbox) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, s := range sbs {
+		if s.Rootfs != "" && isHostRoot(s.Rootfs) {
+			diags = append(diags, hostRootDiag(s))
+		}
 		diags = append(diags, checkCapabilities(s, "add", s.Security.CapAdd)...)
 		diags = append(diags, checkCapabilities(s, "drop", s.Security.CapDrop)...)
 		diags = append(diags, checkSyscalls(s, s.Security.Seccomp.Allow)...)

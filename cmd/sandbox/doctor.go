@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/rootfs"
 	"github.com/spf13/cobra"
 )
 
@@ -17,9 +18,11 @@ func newDoctorCmd(e *env) *cobra.Command {
 		Short: "Say what this host enforces for sandboxes",
 		Long: `Check what this host gives a sandbox started by the current user: the cgroup
 version and controllers, user namespaces for rootless runs and the ids of
-root-started ones, seccomp, overlayfs, no_new_privs. Each line says enforced
-or unsupported, and why. It changes nothing, unless asked to with
---add-sandbox-user. Exit 0 when everything is enforced, 1 otherwise.
+root-started ones, seccomp, overlayfs, no_new_privs; and whether
+$SANDBOX_HOME and $SANDBOX_RUN are safe for this user (root, normally): no
+one else may be able to change them or a directory above them. Each line
+says enforced or unsupported, and why. It changes nothing, unless asked to
+with --add-sandbox-user. Exit 0 when everything is enforced, 1 otherwise.
 
 Root-started sandboxes with a user namespace and no uid_map each get their
 own 65536 host uids and gids, from the subordinate ranges of the system user
@@ -36,7 +39,8 @@ already given, with useradd and usermod.`,
 					return err
 				}
 			}
-			return e.doctor(launcher.Doctor(), asJSON)
+			checks := append(launcher.Doctor(), launcher.DirChecks(rootfs.Home(), e.stateDir().Root)...)
+			return e.doctor(checks, asJSON)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the checks as JSON")

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/spf13/cobra"
+	"golang.org/x/sys/unix"
 )
 
 func newExportCmd(e *env) *cobra.Command {
@@ -37,9 +37,11 @@ func newExportOCICmd(e *env) *cobra.Command {
 sandbox's plan (namespaces, mounts, cgroup limits, rlimits, capabilities,
 seccomp rules, masked and read-only paths, hostname, user, environment,
 working directory and command), and its root filesystem. A rootfs directory
-is referenced by its absolute path; a tarball is unpacked into DIR/rootfs;
-the host view becomes an empty DIR/rootfs with read-only binds of the host's
-system directories. Run the bundle with runc run or crun run.
+is referenced by its absolute path; a tarball is unpacked into DIR/rootfs,
+without its device nodes and with no setuid or setgid bit; the host view
+becomes an empty DIR/rootfs with read-only binds of the host's system
+directories. DIR is made, or must be an empty directory of your own. Run
+the bundle with runc run or crun run.
 
 Parts of the plan that OCI cannot express (the timeout, the init, an
 ephemeral overlay root, ...) are printed as warnings, never dropped silently.
@@ -55,7 +57,7 @@ command line, 125 the bundle could not be written.`,
 			return e.exportOCI(args, out)
 		},
 	})
-	cmd.Flags().StringVar(&out, "out", "", "the bundle directory to write (created; must be empty if it exists)")
+	cmd.Flags().StringVar(&out, "out", "", "the bundle directory to write (created; if it exists, it must be yours and empty)")
 	return cmd
 }
 
@@ -68,12 +70,17 @@ func (e *env) exportOCI(args []string, out string) error {
 	if err != nil {
 		return err
 	}
-	if err := makeBundleDir(out); err != nil {
+	bd, err := openBundleDir(out)
+	if err != nil {
 		return exitf(exitSetup, "%s: %v", s.Name, err)
 	}
-	rootPath, err := e.bundleRoot(s, out)
+	defer bd.Close()
+	rootPath, root, err := e.bundleRoot(s, bd)
 	if err != nil {
 		return err
+	}
+	if root != nil {
+		defer root.Close()
 	}
 	host := e.probeHost()
 	plan := launcher.NewPlan(s, host).WithRootfs(rootPath)
@@ -84,7 +91,7 @@ func (e *env) exportOCI(args []string, out string) error {
 	if err != nil {
 		return exitf(exitSetup, "%s: %v", s.Name, err)
 	}
-	if err := writeBundle(b, out, rootPath); err != nil {
+	if err := writeBundle(b, bd, root); err != nil {
 		return exitf(exitSetup, "%s: %v", s.Name, err)
 	}
 	for _, w := range b.Warnings {
@@ -94,46 +101,55 @@ func (e *env) exportOCI(args []string, out string) error {
 	return nil
 }
 
-// makeBundleDir creates dir, or accepts it when it exists and is empty.
-func makeBundleDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+// bundleRoot is the root.path of the bundle and, when the bundle holds its
+// own root, that directory open: a rootfs directory is referenced as it
+// is; an unpacked tarball is copied into DIR/rootfs without device nodes
+// or setuid bits (copyTree); the host view gets an empty DIR/rootfs.
+func (e *env) bundleRoot(s *config.Sandbox, bd *bundleDir) (string, *bundleDir, error) {
+	own := filepath.Join(bd.path, "rootfs")
+	if s.Rootfs == "" {
+		root, err := bd.mkdir("rootfs", 0o755)
+		return own, root, exitIfErr(s, err)
 	}
-	entries, err := os.ReadDir(dir)
+	if info, err := os.Stat(s.Rootfs); err == nil && info.IsDir() {
+		return s.Rootfs, nil, nil
+	}
+	roots, err := e.prepareRoots([]*config.Sandbox{s}, false)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
-	if len(entries) > 0 {
-		return fmt.Errorf("bundle directory %s is not empty", dir)
+	root, err := bd.mkdir("rootfs", 0o700)
+	if err != nil {
+		return "", nil, exitIfErr(s, err)
+	}
+	var st copyStats
+	if err := copyTree(roots[s], root, &st); err != nil {
+		root.Close()
+		return "", nil, exitf(exitSetup, "%s: copy rootfs: %v", s.Name, err)
+	}
+	if st.Devices+st.Setuid > 0 {
+		fmt.Fprintf(e.stderr, "sandbox: warning: %s: the bundle's rootfs leaves out %d device node%s or socket%s and clears the setuid and setgid bits of %d file%s\n",
+			s.Name, st.Devices, plural(st.Devices, "s"), plural(st.Devices, "s"), st.Setuid, plural(st.Setuid, "s"))
+	}
+	return own, root, nil
+}
+
+// exitIfErr is err as a setup failure of s, or nil.
+func exitIfErr(s *config.Sandbox, err error) error {
+	if err != nil {
+		return exitf(exitSetup, "%s: %v", s.Name, err)
 	}
 	return nil
 }
 
-// bundleRoot is the root.path of the bundle: a rootfs directory as it is,
-// an unpacked tarball copied into DIR/rootfs, or an empty DIR/rootfs for the
-// host view.
-func (e *env) bundleRoot(s *config.Sandbox, out string) (string, error) {
-	own := filepath.Join(out, "rootfs")
-	if s.Rootfs == "" {
-		return own, os.Mkdir(own, 0o755)
-	}
-	if info, err := os.Stat(s.Rootfs); err == nil && info.IsDir() {
-		return s.Rootfs, nil
-	}
-	roots, err := e.prepareRoots([]*config.Sandbox{s}, false)
-	if err != nil {
-		return "", err
-	}
-	if b, err := exec.Command("cp", "-a", roots[s], own).CombinedOutput(); err != nil {
-		return "", exitf(exitSetup, "%s: copy rootfs: %v: %s", s.Name, err, strings.TrimSpace(string(b)))
-	}
-	return own, nil
-}
-
-// writeBundle writes config.json and the symlinks of the host view.
-func writeBundle(b *launcher.OCIBundle, out, rootPath string) error {
+// writeBundle writes config.json, and the symlinks of the host view into
+// the bundle's own root.
+func writeBundle(b *launcher.OCIBundle, bd, root *bundleDir) error {
 	for link, target := range b.Symlinks {
-		if err := os.Symlink(target, filepath.Join(rootPath, link)); err != nil {
+		if root == nil {
+			return fmt.Errorf("create link %s: the bundle has no root of its own", link)
+		}
+		if err := unix.Symlinkat(target, root.fd, strings.TrimPrefix(link, "/")); err != nil {
 			return fmt.Errorf("create link %s: %w", link, err)
 		}
 	}
@@ -141,7 +157,7 @@ func writeBundle(b *launcher.OCIBundle, out, rootPath string) error {
 	if err != nil {
 		return fmt.Errorf("encode config.json: %w", err)
 	}
-	return os.WriteFile(filepath.Join(out, "config.json"), append(data, '\n'), 0o644)
+	return bd.writeFile("config.json", append(data, '\n'), 0o644)
 }
 
 func pathExists(p string) bool {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/tar"
 	"bytes"
 	"context"
 	"errors"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hclsandbox/sandbox/internal/testenv"
 )
 
 // ociRuntimes are the OCI runtimes an exported bundle must run under, each
@@ -162,4 +165,64 @@ func deleteContainer(runtime, id string) {
 			`umount /sys/fs/cgroup/unified 2>/dev/null; exec crun delete -f "$0"`, id}
 	}
 	exec.Command(argv[0], argv[1:]...).Run()
+}
+
+// TestExportLeavesOutSetuidAndDevices exports a tarball sandbox whose
+// rootfs has a setuid-root copy of a shell and the host's loop and memory
+// devices (kept in the cache with devices = "keep"): the bundle, which
+// may sit where others reach it, must hold neither the setuid bit nor the
+// nodes, and the export says so.
+func TestExportLeavesOutSetuidAndDevices(t *testing.T) {
+	testenv.RequireRoot(t)
+	work := t.TempDir()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, h := range []*tar.Header{
+		{Name: "bin/", Typeflag: tar.TypeDir, Mode: 0o755},
+		{Name: "bin/suid-sh", Typeflag: tar.TypeReg, Mode: 0o4755, Size: 4},
+		{Name: "bin/sgid", Typeflag: tar.TypeReg, Mode: 0o2755, Size: 4},
+		{Name: "dev/", Typeflag: tar.TypeDir, Mode: 0o755},
+		{Name: "dev/loop0", Typeflag: tar.TypeBlock, Mode: 0o666, Devmajor: 7},
+		{Name: "dev/mem", Typeflag: tar.TypeChar, Mode: 0o666, Devmajor: 1, Devminor: 1},
+		{Name: "tmp/", Typeflag: tar.TypeDir, Mode: 0o1777},
+	} {
+		tw.WriteHeader(h)
+		if h.Size > 0 {
+			tw.Write([]byte("#!x\n"))
+		}
+	}
+	tw.Close()
+	os.WriteFile(filepath.Join(work, "root.tar"), buf.Bytes(), 0o644)
+	os.WriteFile(filepath.Join(work, "x.hcl"), []byte(`sandbox "x" {
+  rootfs {
+    source  = "./root.tar"
+    devices = "keep"
+  }
+  command = ["/bin/suid-sh"]
+}
+`), 0o644)
+	cmd := sandboxCommand(work, "export", "oci", "x.hcl", "x", "--out", "bundle")
+	cmd.Env = append(os.Environ(), "SANDBOX_HOME="+filepath.Join(work, "home"), "SANDBOX_RUN="+filepath.Join(work, "run"))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("export: %v\n%s", err, out)
+	}
+	root := filepath.Join(work, "bundle", "rootfs")
+	for _, f := range []string{"bin/suid-sh", "bin/sgid"} {
+		info, err := os.Stat(filepath.Join(root, f))
+		if err != nil || info.Mode()&(os.ModeSetuid|os.ModeSetgid) != 0 || info.Mode().Perm() != 0o755 {
+			t.Errorf("%s in the bundle: %v, %v; want mode 0755 without setuid or setgid", f, info, err)
+		}
+	}
+	for _, f := range []string{"dev/loop0", "dev/mem"} {
+		if _, err := os.Lstat(filepath.Join(root, f)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s in the bundle: %v; want it left out", f, err)
+		}
+	}
+	if info, err := os.Stat(filepath.Join(root, "tmp")); err != nil || info.Mode()&os.ModeSticky == 0 {
+		t.Errorf("tmp in the bundle: %v, %v; want it sticky still", info, err)
+	}
+	if !strings.Contains(string(out), "leaves out 2 device nodes or sockets and clears the setuid and setgid bits of 2 files") {
+		t.Errorf("export said %q; want a warning counting what it left out", out)
+	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -25,12 +26,30 @@ func TestNumericUser(t *testing.T) {
 	}
 }
 
-func TestMakeBundleDirRefusesNonEmpty(t *testing.T) {
+// TestOpenBundleDir: --out is made, or must be an empty directory of the
+// caller's own; a directory with an entry, a symlink, or (as root) another
+// user's directory is refused.
+func TestOpenBundleDir(t *testing.T) {
 	dir := t.TempDir()
-	if err := makeBundleDir(filepath.Join(dir, "new")); err != nil {
-		t.Errorf("makeBundleDir(new) = %v", err)
+	d, err := openBundleDir(filepath.Join(dir, "new", "bundle"))
+	if err != nil {
+		t.Fatalf("openBundleDir(new) = %v", err)
 	}
-	if err := makeBundleDir(dir); err == nil {
-		t.Errorf("makeBundleDir(%s) with an entry = nil, want an error", dir)
+	d.Close()
+	os.Symlink(filepath.Join(dir, "new", "bundle"), filepath.Join(dir, "link"))
+	cases := map[string]string{dir: "is not empty", filepath.Join(dir, "link"): "not a symlink"}
+	if os.Geteuid() == 0 {
+		theirs := filepath.Join(t.TempDir(), "theirs")
+		os.Mkdir(theirs, 0o777)
+		os.Chown(theirs, 65534, 65534)
+		cases[theirs] = "belongs to uid 65534"
+	}
+	for p, want := range cases {
+		if d, err := openBundleDir(p); err == nil || !strings.Contains(err.Error(), want) {
+			if d != nil {
+				d.Close()
+			}
+			t.Errorf("openBundleDir(%s) = %v, want an error saying %q", p, err, want)
+		}
 	}
 }

@@ -68,7 +68,7 @@ func (e *env) fmt(args []string, o fmtOptions) error {
 
 // fmtFile formats one file and reports whether it changed (or would).
 func (e *env) fmtFile(name string, o fmtOptions) (bool, error) {
-	src, err := os.ReadFile(name)
+	src, err := config.ReadSource(name)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "sandbox: %v\n", err)
 		return false, err

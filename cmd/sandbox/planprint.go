@@ -14,6 +14,13 @@ import (
 // hidden replaces values that derive from sensitive variables.
 const hidden = "(sensitive)"
 
+// deviceRule says what unpacking a tarball does with its device nodes.
+var deviceRule = map[string]string{
+	config.DevicesSkip:   "its device nodes are left out when it is unpacked",
+	config.DevicesRefuse: "it is refused if it holds a device node",
+	config.DevicesKeep:   "its device nodes are made when it is unpacked, as root",
+}
+
 // writePlan prints a plan as the numbered steps the child performs. Values
 // that s marks as sensitive are hidden; --json shows them.
 func writePlan(w io.Writer, p *launcher.Plan, s *config.Sandbox) {
@@ -53,6 +60,9 @@ func writePlan(w io.Writer, p *launcher.Plan, s *config.Sandbox) {
 	}
 	step("make every mount private: nothing propagates to the host")
 	step("root: %s", rootLine(p.Spec.Root, s))
+	if p.Spec.Root.Source != "" {
+		fmt.Fprintf(w, "        if it is a tarball: %s (devices = %q)\n", deviceRule[s.RootfsOptions.Devices], s.RootfsOptions.Devices)
+	}
 	step("mount, in order:")
 	for _, m := range p.Spec.Mounts {
 		fmt.Fprintf(w, "        %s\n", mountLine(m))

@@ -59,7 +59,7 @@ type inputReader struct {
 }
 
 func (r *inputReader) readFile(name string) ([]byte, error) {
-	b, err := os.ReadFile(name)
+	b, err := config.ReadSource(name)
 	if err == nil {
 		abs, _ := filepath.Abs(name)
 		r.mu.Lock()

@@ -1,6 +1,7 @@
 package rootfs
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -11,6 +12,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/internal/safepath"
 	"github.com/schollz/progressbar/v3"
 )
 
@@ -25,8 +28,9 @@ func Home() string {
 	return DefaultHome
 }
 
-// Cache holds unpacked tarballs, one directory per tarball digest:
-// Dir/sha256-<digest>. An entry appears only complete, by rename.
+// Cache holds unpacked tarballs, one directory per tarball digest and
+// class of device nodes (cacheName). An entry appears only complete, by
+// rename.
 type Cache struct {
 	// Dir is the cache directory, normally Home()/rootfs.
 	Dir string
@@ -40,56 +44,147 @@ func NewCache(home string) *Cache {
 	return &Cache{Dir: filepath.Join(home, "rootfs")}
 }
 
-// EntryDir is the directory that holds the tarball with the given digest.
-func (c *Cache) EntryDir(digest string) string {
-	return filepath.Join(c.Dir, "sha256-"+digest)
+// Entry is a tarball's directory in the cache.
+type Entry struct {
+	// Dir is the unpacked root filesystem.
+	Dir string
+	// Unpacked is set when this call unpacked the tarball.
+	Unpacked bool
+	// Devices is what unpacking did with the archive's device nodes; zero
+	// when the entry was there already.
+	Devices DeviceCount
+}
+
+// Entry classes: what the unpacker did with the archive's device nodes.
+// Entries of earlier versions, named sha256-<digest> alone, may hold
+// device nodes made by default; they are no longer used.
+const (
+	classNone    = "nodev"   // the archive has none
+	classSkipped = "skipped" // it has some, left out
+	classMade    = "devices" // it has some, made
+)
+
+// cacheName is the name of the entry of digest in class.
+func cacheName(digest, class string) string {
+	return "sha256-" + digest + "-" + class
+}
+
+// usable lists the classes of entries that serve a devices rule.
+func usable(devices string) []string {
+	switch devices {
+	case config.DevicesRefuse:
+		return []string{classNone}
+	case config.DevicesKeep:
+		return []string{classNone, classMade}
+	}
+	return []string{classNone, classSkipped}
+}
+
+// classOf is the class of an unpack that did n.
+func classOf(n DeviceCount) string {
+	switch {
+	case n.Made > 0:
+		return classMade
+	case n.Skipped > 0:
+		return classSkipped
+	}
+	return classNone
 }
 
 // Ensure returns the cache entry of tarball, whose sha256 the caller has
-// already checked to be digest, unpacking it when the entry is missing.
-// unpacked reports whether this call did the unpacking.
-func (c *Cache) Ensure(tarball, digest string) (dir string, unpacked bool, err error) {
-	dir = c.EntryDir(digest)
-	if info, err := os.Stat(dir); err == nil && info.IsDir() {
-		return dir, false, nil
-	}
-	// 0700: the cache holds setuid binaries and device nodes of the rootfs.
-	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
-		return "", false, fmt.Errorf("create rootfs cache %s: %w", c.Dir, err)
-	}
-	c.removeStale(time.Now().Add(-staleAfter))
-	tmp, err := os.MkdirTemp(c.Dir, ".unpack-sha256-"+digest[:12]+"-")
+// already checked to be digest, unpacking it when there is no entry that
+// serves the devices rule (one of config.DeviceRules; "" is skip). ctx
+// ends an unpack early, which then leaves nothing behind; the unpack
+// directories of unpackers that died are removed first.
+//
+// Root runs what the entries hold, so the cache is used only when no one
+// but root (or, for another user, that user) can change it: Dir and every
+// directory above it pass safepath. Dir itself is kept 0700, since entries
+// hold the setuid binaries of root filesystems; an entry is a directory
+// in it, never a symlink.
+func (c *Cache) Ensure(ctx context.Context, tarball, digest, devices string) (*Entry, error) {
+	d, err := c.open()
 	if err != nil {
-		return "", false, fmt.Errorf("create unpack directory in %s: %w", c.Dir, err)
+		return nil, err
 	}
-	if err := c.unpackInto(tmp, tarball, digest); err != nil {
-		removeTree(tmp)
-		return "", false, err
+	defer d.Close()
+	if devices == config.DevicesKeep && os.Geteuid() != 0 {
+		devices = config.DevicesSkip // only root makes device nodes
 	}
-	if err := os.Rename(tmp, dir); err != nil {
-		removeTree(tmp)
-		if info, serr := os.Stat(dir); serr == nil && info.IsDir() {
-			return dir, false, nil // another launcher unpacked it meanwhile
+	removeStale(d.Path)
+	for _, class := range usable(devices) {
+		if ok, err := isEntry(d, cacheName(digest, class)); ok || err != nil {
+			return &Entry{Dir: filepath.Join(d.Path, cacheName(digest, class))}, err
 		}
-		return "", false, fmt.Errorf("move unpacked %s into the cache: %w", tarball, err)
 	}
-	return dir, true, nil
+	tmp, release, err := claimUnpackDir(d.Path, digest)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	n, err := c.unpackInto(ctx, tmp, tarball, digest, devices)
+	if err != nil {
+		removeTree(tmp)
+		return nil, err
+	}
+	e := &Entry{Dir: filepath.Join(d.Path, cacheName(digest, classOf(n))), Unpacked: true, Devices: n}
+	if err := os.Rename(tmp, e.Dir); err != nil {
+		removeTree(tmp)
+		if ok, _ := isEntry(d, filepath.Base(e.Dir)); ok {
+			return &Entry{Dir: e.Dir}, nil // another launcher unpacked it meanwhile
+		}
+		return nil, fmt.Errorf("move unpacked %s into the cache: %w", tarball, err)
+	}
+	return e, nil
+}
+
+// open makes the cache directory if needed, checks it and everything
+// above it, and takes group and other permissions off it.
+func (c *Cache) open() (*safepath.Dir, error) {
+	d, err := safepath.MkdirAll(c.Dir, 0o700)
+	if err != nil {
+		return nil, fmt.Errorf("rootfs cache: %w", err)
+	}
+	// d.Path is safe: no one else can swap what it names.
+	if info, err := os.Stat(d.Path); err != nil || info.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(d.Path, 0o700); err != nil {
+			d.Close()
+			return nil, fmt.Errorf("rootfs cache: %w", err)
+		}
+	}
+	return d, nil
+}
+
+// isEntry reports whether name in d is a cache entry: a directory. Anything
+// else under that name is an error.
+func isEntry(d *safepath.Dir, name string) (bool, error) {
+	info, err := os.Lstat(filepath.Join(d.Path, name))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("rootfs cache: %w", err)
+	case !info.IsDir():
+		return false, fmt.Errorf("rootfs cache entry %s is not a directory (%v); remove it", filepath.Join(d.Path, name), info.Mode().Type())
+	}
+	return true, nil
 }
 
 // unpackInto unpacks tarball into tmp and checks on the way that the bytes
 // read still have the expected digest, so a tarball swapped after it was
-// checked is never cached.
-func (c *Cache) unpackInto(tmp, tarball, digest string) error {
+// checked is never cached. Once ctx is done, reading fails with its cause.
+func (c *Cache) unpackInto(ctx context.Context, tmp, tarball, digest, devices string) (DeviceCount, error) {
+	var n DeviceCount
 	if err := os.Chmod(tmp, 0o755); err != nil {
-		return fmt.Errorf("chmod %s: %w", tmp, err)
+		return n, fmt.Errorf("chmod %s: %w", tmp, err)
 	}
 	f, err := os.Open(tarball)
 	if err != nil {
-		return fmt.Errorf("open rootfs tarball: %w", err)
+		return n, fmt.Errorf("open rootfs tarball: %w", err)
 	}
 	defer f.Close()
 	h := sha256.New()
-	var r io.Reader = io.TeeReader(f, h)
+	var r io.Reader = io.TeeReader(ctxReader{ctx, f}, h)
 	bar := c.progressBar(f, tarball)
 	if bar != nil {
 		pr := progressbar.NewReader(r, bar)
@@ -97,24 +192,37 @@ func (c *Cache) unpackInto(tmp, tarball, digest string) error {
 	}
 	tr, err := decompress(r)
 	if err != nil {
-		return fmt.Errorf("unpack %s: %w", tarball, err)
+		return n, fmt.Errorf("unpack %s: %w", tarball, err)
 	}
 	defer tr.Close()
-	if _, err := Unpack(tr, tmp); err != nil {
-		return fmt.Errorf("unpack %s: %w", tarball, err)
+	if n, err = Unpack(tr, tmp, devices); err != nil {
+		return n, fmt.Errorf("unpack %s: %w", tarball, err)
 	}
 	// Read what the tar stream left over, so the digest covers the whole file.
 	if _, err := io.Copy(io.Discard, r); err != nil {
-		return fmt.Errorf("read %s: %w", tarball, err)
+		return n, fmt.Errorf("read %s: %w", tarball, err)
 	}
 	if bar != nil {
 		bar.Finish()
 		fmt.Fprintln(c.Progress)
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); got != digest {
-		return errors.New("rootfs tarball " + tarball + " changed while it was unpacked")
+		return n, errors.New("rootfs tarball " + tarball + " changed while it was unpacked")
 	}
-	return nil
+	return n, nil
+}
+
+// ctxReader reads from r until ctx is done, then fails with its cause.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if c.ctx.Err() != nil {
+		return 0, context.Cause(c.ctx)
+	}
+	return c.r.Read(p)
 }
 
 // progressBar returns a bar for reading f, or nil when progress is not wanted.
@@ -133,21 +241,6 @@ func (c *Cache) progressBar(f *os.File, tarball string) *progressbar.ProgressBar
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionThrottle(100*time.Millisecond),
 	)
-}
-
-// staleAfter is how old an unpack directory must be before another
-// launcher takes it for the remains of one that was killed.
-const staleAfter = 6 * time.Hour
-
-// removeStale removes unpack directories last changed before cutoff: a
-// launcher killed while unpacking leaves its temporary directory behind.
-func (c *Cache) removeStale(cutoff time.Time) {
-	matches, _ := filepath.Glob(filepath.Join(c.Dir, ".unpack-*"))
-	for _, m := range matches {
-		if info, err := os.Lstat(m); err == nil && info.ModTime().Before(cutoff) {
-			removeTree(m)
-		}
-	}
 }
 
 // removeTree removes a half-unpacked tree, first making its directories

@@ -57,7 +57,7 @@ func LockPath(configFile string) string {
 // ReadLock reads a lock file; a missing file is an empty lock.
 func ReadLock(path string) (*Lock, error) {
 	l := &Lock{Path: path, Entries: map[string]LockEntry{}}
-	src, err := os.ReadFile(path)
+	src, err := config.ReadSource(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return l, nil
 	}
@@ -87,7 +87,9 @@ func (l *Lock) Set(name, rootfs, digest string) {
 	l.Entries[name] = LockEntry{Rootfs: rootfs, SHA256: digest}
 }
 
-// Write replaces the lock file atomically, entries sorted by name.
+// Write replaces the lock file atomically, entries sorted by name. The
+// temporary file's mode is set on its descriptor: the directory may be
+// writable by others, who could put a symlink in place of its name.
 func (l *Lock) Write() error {
 	f := hclwrite.NewEmptyFile()
 	body := f.Body()
@@ -110,11 +112,11 @@ func (l *Lock) Write() error {
 	}
 	defer os.Remove(tmp.Name())
 	_, err = tmp.Write(append([]byte(lockHeader+"\n"), f.Bytes()...))
+	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
 	}
 	if err == nil {
 		err = os.Rename(tmp.Name(), l.Path)

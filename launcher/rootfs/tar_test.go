@@ -14,6 +14,7 @@ type tarEntry struct {
 	typ              byte
 	mode             int64
 	size             int64 // header size when body is not written in full
+	major, minor     int64 // of a device node
 }
 
 // makeTar builds an uncompressed archive. An entry with size set gets a
@@ -24,7 +25,8 @@ func makeTar(t *testing.T, entries ...tarEntry) []byte {
 	tw := tar.NewWriter(&buf)
 	for _, e := range entries {
 		hdr := &tar.Header{Name: e.name, Linkname: e.link, Typeflag: e.typ, Mode: e.mode,
-			Size: int64(len(e.body)), ModTime: time.Unix(1700000000, 0), Format: tar.FormatPAX}
+			Size: int64(len(e.body)), ModTime: time.Unix(1700000000, 0), Format: tar.FormatPAX,
+			Devmajor: e.major, Devminor: e.minor}
 		if hdr.Typeflag == 0 {
 			hdr.Typeflag = tar.TypeReg
 		}

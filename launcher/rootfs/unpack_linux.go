@@ -9,6 +9,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/hclsandbox/sandbox/config"
 	"golang.org/x/sys/unix"
 )
 
@@ -16,12 +17,13 @@ import (
 // relative to a directory handle reached from the target without following
 // any symlink, so no entry can land outside the target.
 type unpacker struct {
-	root   *os.File // O_PATH handle of the target directory
-	asRoot bool     // keep owners and make device nodes
-	free   int64    // bytes that regular files may still take
-	dirs   []dirMode
-	// Skipped counts device nodes left out because the unpacker is not root.
-	skipped int
+	root    *os.File // O_PATH handle of the target directory
+	asRoot  bool     // keep owners
+	devices string   // a config.Devices* rule
+	free    int64    // bytes that regular files may still take
+	inodes  int64    // entries that may still be made; -1: no limit
+	dirs    []dirMode
+	count   DeviceCount
 }
 
 // dirMode is a directory's mode, applied once everything inside it exists.
@@ -35,19 +37,23 @@ type dirMode struct {
 const resolveFlags = unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS | unix.RESOLVE_NO_XDEV
 
 // Unpack extracts the tar stream r into dir, an existing empty directory.
-// Owners are kept and device nodes made only when running as root. It
-// returns the number of device nodes it left out.
-func Unpack(r io.Reader, dir string) (skipped int, err error) {
+// Owners are kept only when running as root. devices, one of
+// config.DeviceRules, says what becomes of the archive's device nodes:
+// left out and counted, refused, or made (as root; counted as left out
+// otherwise). The archive must fit in the free space and the free inodes
+// of dir's filesystem, less a reserve of inodes for everyone else.
+func Unpack(r io.Reader, dir, devices string) (DeviceCount, error) {
 	root, err := os.OpenFile(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return 0, fmt.Errorf("open unpack target: %w", err)
+		return DeviceCount{}, fmt.Errorf("open unpack target: %w", err)
 	}
 	defer root.Close()
 	var st unix.Statfs_t
 	if err := unix.Fstatfs(int(root.Fd()), &st); err != nil {
-		return 0, fmt.Errorf("statfs %s: %w", dir, err)
+		return DeviceCount{}, fmt.Errorf("statfs %s: %w", dir, err)
 	}
-	u := &unpacker{root: root, asRoot: os.Geteuid() == 0, free: int64(st.Bavail) * st.Bsize}
+	u := &unpacker{root: root, asRoot: os.Geteuid() == 0, devices: devices,
+		free: int64(st.Bavail) * st.Bsize, inodes: freeInodes(&st)}
 	tr := tar.NewReader(r)
 	for {
 		hdr, err := tr.Next()
@@ -55,13 +61,36 @@ func Unpack(r io.Reader, dir string) (skipped int, err error) {
 			break
 		}
 		if err != nil {
-			return u.skipped, fmt.Errorf("read archive: %w", err)
+			return u.count, fmt.Errorf("read archive: %w", err)
 		}
 		if err := u.entry(hdr, tr); err != nil {
-			return u.skipped, fmt.Errorf("entry %q: %w", hdr.Name, err)
+			return u.count, fmt.Errorf("entry %q: %w", hdr.Name, err)
 		}
 	}
-	return u.skipped, u.finishDirs()
+	return u.count, u.finishDirs()
+}
+
+// freeInodes is how many inodes an unpack may take on the filesystem of
+// st: the free ones less a hundredth of them all, so that filling the
+// cache leaves the host's filesystem some inodes. Filesystems that make
+// inodes as they go (btrfs) report none, and get no limit: -1.
+func freeInodes(st *unix.Statfs_t) int64 {
+	if st.Files == 0 {
+		return -1
+	}
+	return max(int64(st.Ffree)-int64(st.Files/100), 0)
+}
+
+// newInode takes one inode for an entry about to be made.
+func (u *unpacker) newInode() error {
+	if u.inodes < 0 {
+		return nil
+	}
+	if u.inodes == 0 {
+		return errors.New("the archive holds more entries than the cache's filesystem has inodes free (less a hundredth of them all, kept for others)")
+	}
+	u.inodes--
+	return nil
 }
 
 // entry creates one archive entry.
@@ -85,7 +114,7 @@ func (u *unpacker) entry(hdr *tar.Header, r io.Reader) error {
 	case tar.TypeReg:
 		return u.file(parent, base, hdr, r)
 	case tar.TypeSymlink:
-		if err := replace(parent, base); err != nil {
+		if err := u.replace(parent, base); err != nil {
 			return err
 		}
 		if err := unix.Symlinkat(hdr.Linkname, parent, base); err != nil {
@@ -114,7 +143,7 @@ func (u *unpacker) openDir(name string, create bool) (int, error) {
 			continue
 		}
 		if create {
-			if err := unix.Mkdirat(cur, c, 0o755); err != nil && err != unix.EEXIST {
+			if err := u.mkdir(cur, c); err != nil {
 				unix.Close(cur)
 				return -1, fmt.Errorf("mkdir %s: %w", path.Join(done, c), err)
 			}
@@ -135,19 +164,38 @@ func (u *unpacker) openDir(name string, create bool) (int, error) {
 	return cur, nil
 }
 
-// replace removes an earlier entry of the same name, as tar does; a
-// directory is never replaced by something else.
-func replace(parent int, base string) error {
+// replace removes an earlier entry of the same name, as tar does, and
+// takes the inode of the entry about to be made; a directory is never
+// replaced by something else.
+func (u *unpacker) replace(parent int, base string) error {
 	err := unix.Unlinkat(parent, base, 0)
-	if err == nil || err == unix.ENOENT {
-		return nil
+	if err == unix.ENOENT {
+		return u.newInode()
+	}
+	if err == nil {
+		return nil // the earlier entry's inode is free again
 	}
 	return fmt.Errorf("replace earlier entry: %w", err)
 }
 
+// mkdir makes the directory base in parent unless it exists.
+func (u *unpacker) mkdir(parent int, base string) error {
+	var st unix.Stat_t
+	if unix.Fstatat(parent, base, &st, unix.AT_SYMLINK_NOFOLLOW) == nil {
+		return nil // whatever it is, opening it says
+	}
+	if err := u.newInode(); err != nil {
+		return err
+	}
+	if err := unix.Mkdirat(parent, base, 0o755); err != nil && err != unix.EEXIST {
+		return err
+	}
+	return nil
+}
+
 func (u *unpacker) dir(parent int, name, base string, hdr *tar.Header) error {
 	if base != "." {
-		if err := unix.Mkdirat(parent, base, 0o755); err != nil && err != unix.EEXIST {
+		if err := u.mkdir(parent, base); err != nil {
 			return fmt.Errorf("mkdir: %w", err)
 		}
 	}
@@ -170,7 +218,7 @@ func (u *unpacker) file(parent int, base string, hdr *tar.Header, r io.Reader) e
 		return fmt.Errorf("%d bytes do not fit in the %d bytes free in the cache", hdr.Size, u.free)
 	}
 	u.free -= hdr.Size
-	if err := replace(parent, base); err != nil {
+	if err := u.replace(parent, base); err != nil {
 		return err
 	}
 	fd, err := unix.Openat(parent, base, unix.O_CREAT|unix.O_EXCL|unix.O_WRONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
@@ -202,7 +250,10 @@ func (u *unpacker) hardlink(parent int, base string, hdr *tar.Header) error {
 	oldParent, err := u.openDir(path.Dir(old), false)
 	if err == nil {
 		defer unix.Close(oldParent)
-		err = replace(parent, base)
+		err = unix.Unlinkat(parent, base, 0) // a link takes no inode
+		if err == unix.ENOENT {
+			err = nil
+		}
 	}
 	if err == nil {
 		err = unix.Linkat(oldParent, path.Base(old), parent, base, 0)
@@ -216,7 +267,7 @@ func (u *unpacker) hardlink(parent int, base string, hdr *tar.Header) error {
 	return nil
 }
 
-// node makes a fifo, or a device node when running as root.
+// node makes a fifo, or a device node as the devices rule says.
 func (u *unpacker) node(parent int, base string, hdr *tar.Header) error {
 	mode := uint32(hdr.Mode) & 0o7777
 	switch hdr.Typeflag {
@@ -227,11 +278,18 @@ func (u *unpacker) node(parent int, base string, hdr *tar.Header) error {
 	default:
 		mode |= unix.S_IFIFO
 	}
-	if mode&unix.S_IFIFO != unix.S_IFIFO && !u.asRoot {
-		u.skipped++
-		return nil
+	if mode&unix.S_IFMT != unix.S_IFIFO {
+		switch {
+		case u.devices == config.DevicesRefuse:
+			return fmt.Errorf("a %s device node %d:%d, and the rootfs block says devices = \"refuse\"",
+				map[byte]string{tar.TypeChar: "character", tar.TypeBlock: "block"}[hdr.Typeflag], hdr.Devmajor, hdr.Devminor)
+		case u.devices != config.DevicesKeep || !u.asRoot:
+			u.count.Skipped++
+			return nil
+		}
+		u.count.Made++
 	}
-	if err := replace(parent, base); err != nil {
+	if err := u.replace(parent, base); err != nil {
 		return err
 	}
 	dev := unix.Mkdev(uint32(hdr.Devmajor), uint32(hdr.Devminor))

@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hclsandbox/sandbox/config"
+	"golang.org/x/sys/unix"
 )
 
 // basicTree is a small, well-formed rootfs archive.
@@ -27,7 +30,7 @@ func basicTree(t *testing.T) []byte {
 
 func TestUnpackTree(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := Unpack(bytes.NewReader(basicTree(t)), dir); err != nil {
+	if _, err := Unpack(bytes.NewReader(basicTree(t)), dir, config.DevicesSkip); err != nil {
 		t.Fatalf("Unpack() = %v", err)
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "etc/passwd-")); !strings.HasPrefix(string(b), "root:") {
@@ -85,7 +88,7 @@ func TestUnpackMalicious(t *testing.T) {
 			for i := range c.entries {
 				c.entries[i].link = strings.ReplaceAll(c.entries[i].link, "OUTSIDE", outside)
 			}
-			_, err := Unpack(bytes.NewReader(makeTar(t, c.entries...)), target)
+			_, err := Unpack(bytes.NewReader(makeTar(t, c.entries...)), target, config.DevicesSkip)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("Unpack() = %v, want an error containing %q", err, c.want)
 			}
@@ -118,22 +121,89 @@ func assertOnly(t *testing.T, top string, want ...string) {
 	}
 }
 
-func TestUnpackDevicesOnlyAsRoot(t *testing.T) {
+// devicesTar holds a block device node (the loop device 7:0, as the
+// attack of an earlier version used), a character one (1:3) and a fifo.
+func devicesTar(t *testing.T) []byte {
+	return makeTar(t,
+		tarEntry{name: "opt/", typ: tar.TypeDir, mode: 0o755},
+		tarEntry{name: "opt/block", typ: tar.TypeBlock, mode: 0o666, major: 7},
+		tarEntry{name: "opt/char", typ: tar.TypeChar, mode: 0o666, major: 1, minor: 3},
+		tarEntry{name: "opt/fifo", typ: tar.TypeFifo, mode: 0o600})
+}
+
+// TestUnpackDevices unpacks an archive with a block and a character
+// device node under each rule: skip (the default) leaves both out and
+// counts them, refuse fails naming the first, keep makes them as root.
+func TestUnpackDevices(t *testing.T) {
+	for _, c := range []struct {
+		rule    string
+		want    DeviceCount
+		wantErr string
+	}{
+		{config.DevicesSkip, DeviceCount{Skipped: 2}, ""},
+		{config.DevicesRefuse, DeviceCount{}, `entry "opt/block": a block device node 7:0, and the rootfs block says devices = "refuse"`},
+		{config.DevicesKeep, DeviceCount{Made: 2}, ""},
+	} {
+		t.Run(c.rule, func(t *testing.T) {
+			if c.rule == config.DevicesKeep && os.Geteuid() != 0 {
+				c.want = DeviceCount{Skipped: 2}
+			}
+			dir := t.TempDir()
+			n, err := Unpack(bytes.NewReader(devicesTar(t)), dir, c.rule)
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Errorf("Unpack() = %v, want %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil || n != c.want {
+				t.Fatalf("Unpack() = %+v, %v; want %+v", n, err, c.want)
+			}
+			for _, name := range []string{"block", "char"} {
+				_, err := os.Lstat(filepath.Join(dir, "opt", name))
+				if made := err == nil; made != (c.want.Made > 0) {
+					t.Errorf("opt/%s made: %v, want %v", name, made, c.want.Made > 0)
+				}
+			}
+			if info, err := os.Lstat(filepath.Join(dir, "opt", "fifo")); err != nil || info.Mode()&os.ModeNamedPipe == 0 {
+				t.Errorf("fifo = %v, %v; want it made under every rule", info, err)
+			}
+		})
+	}
+}
+
+// TestUnpackInodes: an archive with more entries than the inodes the
+// unpacker may take stops with a message saying so, before making the
+// entry that would not fit.
+func TestUnpackInodes(t *testing.T) {
 	dir := t.TempDir()
-	skipped, err := Unpack(bytes.NewReader(makeTar(t,
-		tarEntry{name: "null", typ: tar.TypeChar, mode: 0o666},
-		tarEntry{name: "fifo", typ: tar.TypeFifo, mode: 0o600})), dir)
+	root, err := os.OpenFile(dir, unix.O_PATH|unix.O_DIRECTORY, 0)
 	if err != nil {
-		t.Fatalf("Unpack() = %v", err)
+		t.Fatal(err)
 	}
-	_, nerr := os.Lstat(filepath.Join(dir, "null"))
-	if os.Geteuid() == 0 && (nerr != nil || skipped != 0) {
-		t.Errorf("as root: device node %v, skipped %d; want it made", nerr, skipped)
+	defer root.Close()
+	u := &unpacker{root: root, devices: config.DevicesSkip, free: 1 << 30, inodes: 3}
+	tr := tar.NewReader(bytes.NewReader(makeTar(t,
+		tarEntry{name: "a/", typ: tar.TypeDir}, tarEntry{name: "a/1", body: "x"},
+		tarEntry{name: "a/1", body: "again"}, tarEntry{name: "a/link", typ: tar.TypeLink, link: "a/1"},
+		tarEntry{name: "a/2", body: "x"}, tarEntry{name: "a/3", body: "x"})))
+	var got error
+	for got == nil {
+		hdr, err := tr.Next()
+		if err != nil {
+			break
+		}
+		got = u.entry(hdr, tr)
 	}
-	if os.Geteuid() != 0 && (nerr == nil || skipped != 1) {
-		t.Errorf("not root: device node made (%v) or skipped = %d, want left out", nerr, skipped)
+	if got == nil || !strings.Contains(got.Error(), "inodes free") {
+		t.Errorf("unpacking 4 inodes' worth with 3 free = %v, want an error about inodes", got)
 	}
-	if info, err := os.Lstat(filepath.Join(dir, "fifo")); err != nil || info.Mode()&os.ModeNamedPipe == 0 {
-		t.Errorf("fifo = %v, %v", info, err)
+	if _, err := os.Lstat(filepath.Join(dir, "a", "3")); err == nil {
+		t.Error("the entry that did not fit was made")
+	}
+	for _, name := range []string{"a/1", "a/link", "a/2"} {
+		if _, err := os.Lstat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s: %v; a replaced file and a hard link take no inode", name, err)
+		}
 	}
 }

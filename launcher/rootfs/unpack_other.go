@@ -8,6 +8,6 @@ import (
 )
 
 // Unpack is supported only on Linux.
-func Unpack(r io.Reader, dir string) (skipped int, err error) {
-	return 0, errors.ErrUnsupported
+func Unpack(r io.Reader, dir, devices string) (DeviceCount, error) {
+	return DeviceCount{}, errors.ErrUnsupported
 }
