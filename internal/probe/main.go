@@ -5,7 +5,7 @@
 // filesystem and run it as the sandbox's command. It never writes anything
 // outside its own standard streams.
 //
-// Usage: probe [report [CANARY]] | exit N | kill SIGNAL | kill-all | syscalls | exe-write | fds | mknod | tiocsti | pid1 | abstract NAME
+// Usage: probe [report [CANARY]] | exit N | kill SIGNAL | kill-all | syscalls | exe-write | fds | mknod | tiocsti | pid1 | abstract NAME | stdio | winsize | flood N CODE
 package main
 
 import (
@@ -39,6 +39,9 @@ func main() {
 	args := os.Args[1:]
 	if len(args) == 0 {
 		args = []string{"report"}
+	}
+	if mode, ok := stdioModes[args[0]]; ok {
+		os.Exit(mode(args[1:]))
 	}
 	switch args[0] {
 	case "exit":
@@ -76,7 +79,7 @@ func main() {
 		syscall.Fstat(0, &st)
 		c := byte('\n')
 		_, _, e := syscall.Syscall(syscall.SYS_IOCTL, 0, syscall.TIOCSTI, uintptr(unsafe.Pointer(&c)))
-		fmt.Printf("stdin-rdev=%d tiocsti=%s\n", st.Rdev, errText(e))
+		fmt.Printf("stdin-rdev=%d stdin-dev=%d tiocsti=%s\n", st.Rdev, st.Dev, errText(e))
 	case "exe-write":
 		json.NewEncoder(os.Stdout).Encode(exeWrites())
 	case "syscalls":
