@@ -10,8 +10,9 @@ import (
 	"github.com/hclsandbox/sandbox/isolation"
 )
 
-// Stdio is what a sandbox's standard streams are connected to. A nil
-// reader or writer means /dev/null.
+// Stdio is what a sandbox's standard streams are connected to. The
+// sandbox never gets one of these descriptors itself, only pipes the
+// launcher relays: a nil Stdin reads as empty, a nil writer discards.
 type Stdio struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
