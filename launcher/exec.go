@@ -14,4 +14,9 @@ type ExecRequest struct {
 	// Stdout and Stderr get the command's output; nil discards it. The
 	// command gets pipes that the launcher relays, never these.
 	Stdout, Stderr io.Writer
+	// Terminal, when set, gives the command a pseudo-terminal of this size
+	// in the sandbox's own devpts, made by the sandbox's init, as its
+	// controlling terminal and fds 0-2 (exec -t): Stdin is copied to it
+	// and its output goes to Stdout.
+	Terminal *Winsize
 }

@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/hclsandbox/sandbox/isolation"
+	"golang.org/x/sys/unix"
 )
 
 // execSocket binds the exec socket of a claimed sandbox that runs the
@@ -43,8 +44,9 @@ type Execution struct {
 	// stdin is our end of the command's stdin pipe, fed from the
 	// request's Stdin once the command runs.
 	stdin *os.File
-	// out relays the command's stdout and stderr pipes.
-	out []*outputRelay
+	// out relays the command's stdout and stderr pipes; term its terminal.
+	out  []*outputRelay
+	term *terminal
 }
 
 // Exec starts a command inside the running sandbox name: in all its
@@ -94,7 +96,12 @@ func (x *Execution) start(req ExecRequest) error {
 	if err != nil {
 		return err
 	}
-	m, err := readExecReply(x.conn)
+	m, master, err := readExecReply(x.conn)
+	if master != nil && err == nil && m.Pid != 0 && req.Terminal != nil {
+		x.term = relayTerminal(master, req.Stdin, req.Stdout)
+	} else if master != nil {
+		master.Close()
+	}
 	switch {
 	case err != nil:
 		return err
@@ -102,6 +109,8 @@ func (x *Execution) start(req ExecRequest) error {
 		return m.Error
 	case m.Pid == 0:
 		return errors.New("malformed reply: no pid")
+	case req.Terminal != nil && x.term == nil:
+		return errors.New("the init sent no terminal")
 	}
 	if x.stdin != nil {
 		relayInput(x.stdin, req.Stdin)
@@ -109,9 +118,12 @@ func (x *Execution) start(req ExecRequest) error {
 	return nil
 }
 
-// openStreams makes the command's stdin, stdout and stderr pipes, and
-// returns the command's ends.
+// openStreams makes the command's stdin, stdout and stderr pipes, none
+// with a terminal, and returns the command's ends.
 func (x *Execution) openStreams(req ExecRequest) ([]*os.File, error) {
+	if req.Terminal != nil {
+		return nil, nil
+	}
 	var theirs []*os.File
 	var in *os.File
 	var err error
@@ -136,32 +148,47 @@ func (x *Execution) openStreams(req ExecRequest) ([]*os.File, error) {
 }
 
 func sendExecRequest(c *net.UnixConn, req ExecRequest, stdio []*os.File) error {
-	b, err := json.Marshal(isolation.ExecMessage{Args: req.Args, Env: req.Env, Cwd: req.Cwd})
+	msg := isolation.ExecMessage{Args: req.Args, Env: req.Env, Cwd: req.Cwd, Terminal: req.Terminal}
+	b, err := json.Marshal(msg)
 	if err != nil {
 		return err
 	}
-	fds := make([]int, len(stdio))
-	for i, f := range stdio {
-		fds[i] = int(f.Fd())
+	var oob []byte
+	if len(stdio) > 0 {
+		fds := make([]int, len(stdio))
+		for i, f := range stdio {
+			fds[i] = int(f.Fd())
+		}
+		oob = syscall.UnixRights(fds...)
 	}
-	if _, _, err := c.WriteMsgUnix(b, syscall.UnixRights(fds...), nil); err != nil {
+	if _, _, err := c.WriteMsgUnix(b, oob, nil); err != nil {
 		return fmt.Errorf("send request: %w", err)
 	}
 	return nil
 }
 
-// readExecReply reads one message from the init.
-func readExecReply(c *net.UnixConn) (isolation.ExecMessage, error) {
+// readExecReply reads one message from the init, and the pty master it
+// may carry.
+func readExecReply(c *net.UnixConn) (isolation.ExecMessage, *os.File, error) {
 	var m isolation.ExecMessage
-	buf := make([]byte, 1<<16)
-	n, err := c.Read(buf)
+	buf, oob := make([]byte, 1<<16), make([]byte, unix.CmsgSpace(4))
+	n, oobn, _, _, err := c.ReadMsgUnix(buf, oob)
 	if err != nil || n == 0 {
-		return m, errors.New("the sandbox ended before the command")
+		return m, nil, errors.New("the sandbox ended before the command")
+	}
+	var master *os.File
+	if oobn > 0 {
+		if master, err = masterFromRights(oob[:oobn]); err != nil {
+			return m, nil, err
+		}
 	}
 	if err := json.Unmarshal(buf[:n], &m); err != nil {
-		return m, fmt.Errorf("malformed reply: %w", err)
+		if master != nil {
+			master.Close()
+		}
+		return m, nil, fmt.Errorf("malformed reply: %w", err)
 	}
-	return m, nil
+	return m, master, nil
 }
 
 // Wait passes signals on until the init reports the command's end, then
@@ -191,7 +218,10 @@ func (x *Execution) forward(sigs <-chan os.Signal, done <-chan struct{}) {
 
 func (x *Execution) awaitExit() (int, error) {
 	for {
-		m, err := readExecReply(x.conn)
+		m, master, err := readExecReply(x.conn)
+		if master != nil {
+			master.Close()
+		}
 		switch {
 		case err != nil:
 			return 0, fmt.Errorf("exec: %w", err)
@@ -209,7 +239,14 @@ func (x *Execution) finish() {
 	for _, r := range x.out {
 		r.finish()
 	}
+	x.term.finish()
 	if x.stdin != nil {
 		x.stdin.Close()
 	}
+}
+
+// Resize sets the size of the command's terminal (ExecRequest.Terminal);
+// without one it does nothing.
+func (x *Execution) Resize(ws Winsize) error {
+	return x.term.resize(ws)
 }

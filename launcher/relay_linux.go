@@ -15,7 +15,8 @@ import (
 // walks the host), the caller's terminal, a named pipe or /dev/null would
 // each stay reachable through /proc/self/fd, and even a caller's anonymous
 // pipe lets the payload reopen it for writing and inject into what reads
-// it. Its standard streams are pipes that the launcher makes and relays.
+// it. Its standard streams are pipes that the launcher makes and relays,
+// or a pty of its own devpts (isolation/terminal_linux.go).
 
 // sandboxPipe makes a pipe whose end for the sandbox, theirs, is blocking,
 // as programs expect of their standard streams, and whose end for the

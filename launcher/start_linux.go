@@ -32,6 +32,7 @@ type Process struct {
 	warnings []string
 	net      *netAttachment // nil when not on a named network
 	stdio    *childStdio
+	term     *terminal // nil without Stdio.Terminal
 }
 
 // Start launches the sandbox and returns once its target has been executed.
@@ -68,6 +69,7 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup, c *Claim) (*Process, *Resu
 	if execL != nil {
 		defer execL.Close()
 	}
+	spec.Terminal = stdio.Terminal
 	streams, err := newChildStdio(stdio)
 	if err != nil {
 		return nil, nil, err
@@ -146,12 +148,18 @@ func startChild(p *Plan, spec *isolation.Spec, execL *os.File, streams *childStd
 		proc.net.detach()
 		return nil, &Result{Name: p.Name, ExitCode: stepErr.ExitCode(), SetupError: stepErr, Duration: time.Since(start)}, nil
 	}
+	if proc.term, err = streams.attach(); err != nil {
+		proc.kill()
+		proc.net.detach()
+		return nil, nil, err
+	}
 	c.noteRunning()
 	return proc, nil, nil
 }
 
 // childCommand prepares the sandbox child, the program at self (see
-// childPath). It runs in a session of its own.
+// childPath). It runs in a session of its own, without a controlling
+// terminal until it makes one inside (isolation.Spec.Terminal).
 func childCommand(self string, p *Plan, specR, statusW *os.File) *exec.Cmd {
 	cmd := &exec.Cmd{
 		Path:       self,
@@ -227,6 +235,7 @@ func (p *Process) Wait() *Result {
 	timedOut := p.awaitExit()
 	p.killAll()
 	err := p.cmd.Wait()
+	p.term.finish()
 	p.stdio.finish()
 	r := &Result{Name: p.plan.Name, Duration: time.Since(p.started), Timeout: p.plan.Timeout,
 		MemoryLimit: p.plan.Limits.Memory, Warnings: p.warnings}
@@ -274,4 +283,11 @@ func mapUsers(attr *syscall.SysProcAttr, p *Plan) {
 	}
 	attr.GidMappingsEnableSetgroups = !p.Rootless
 	attr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: p.Rootless}
+}
+
+// Resize sets the size of the sandbox's terminal (Stdio.Terminal); the
+// kernel tells its foreground processes with SIGWINCH. Without a terminal
+// it does nothing.
+func (p *Process) Resize(ws Winsize) error {
+	return p.term.resize(ws)
 }

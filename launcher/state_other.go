@@ -49,5 +49,8 @@ type Execution struct{}
 // Wait fails off Linux.
 func (x *Execution) Wait(sigs <-chan os.Signal) (int, error) { return 0, errors.ErrUnsupported }
 
+// Resize fails off Linux.
+func (x *Execution) Resize(Winsize) error { return errors.ErrUnsupported }
+
 // NoteMount fails: sandboxes run only on Linux.
 func (c *Claim) NoteMount(target string) error { return errors.ErrUnsupported }

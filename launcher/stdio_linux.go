@@ -6,12 +6,14 @@ import (
 	"os"
 	"os/exec"
 
+	"github.com/hclsandbox/sandbox/isolation"
 	"golang.org/x/sys/unix"
 )
 
-// childStdio is what a sandbox child gets as fds 0-2: see relay_linux.go
-// for why never one of the caller's descriptors. Stdio.Terminal is the
-// exception still: a pty slave of the host's.
+// childStdio is what a sandbox child gets as fds 0-2 (see relay_linux.go
+// for why never one of the caller's descriptors) and, when the caller is
+// on a terminal, the socket on which the child sends the master of the
+// pty it makes inside.
 //
 // A writer that is not a file, such as up's line writers, gets the pipe
 // that exec.Cmd makes and copies until its end before Process.Wait
@@ -33,14 +35,12 @@ type childStdio struct {
 	// they are ours; relays copy our ends once the child runs.
 	stdout, stderr *os.File
 	relays         []*outputRelay
-	terminal       *os.File
+	// termOurs and termTheirs are the terminal socket (isolation.TerminalFD).
+	termOurs, termTheirs *os.File
 }
 
 func newChildStdio(s Stdio) (*childStdio, error) {
-	c := &childStdio{terminal: s.Terminal}
-	if s.Terminal != nil {
-		return c, nil
-	}
+	c := &childStdio{}
 	var err error
 	if c.in, err = own(c, s.Stdin); err == nil {
 		if c.out, err = own(c, s.Stdout); err == nil {
@@ -51,7 +51,7 @@ func newChildStdio(s Stdio) (*childStdio, error) {
 		c.close()
 		return nil, err
 	}
-	if c.in == nil {
+	if c.in == nil || s.Terminal != nil {
 		c.stdin, err = emptyStdin()
 	} else {
 		c.relayIn, c.stdin, err = sandboxPipe(true)
@@ -62,6 +62,9 @@ func newChildStdio(s Stdio) (*childStdio, error) {
 	if err == nil {
 		c.stderr, err = c.outputPipe(c.errw)
 	}
+	if err == nil && s.Terminal != nil {
+		c.termOurs, c.termTheirs, err = terminalSocket()
+	}
 	if err != nil {
 		c.close()
 		return nil, err
@@ -69,14 +72,9 @@ func newChildStdio(s Stdio) (*childStdio, error) {
 	return c, nil
 }
 
-// apply connects cmd to the child's streams.
+// apply connects cmd to the child's streams; call it after ExtraFiles up
+// to isolation.ExecFD are set.
 func (c *childStdio) apply(cmd *exec.Cmd) {
-	if t := c.terminal; t != nil {
-		cmd.Stdin, cmd.Stdout, cmd.Stderr = t, t, t
-		cmd.SysProcAttr.Setctty = true
-		cmd.SysProcAttr.Ctty = 0 // the child's fd 0
-		return
-	}
 	cmd.Stdin = c.stdin
 	cmd.Stdout, cmd.Stderr = c.out, c.errw
 	if c.stdout != nil {
@@ -84,6 +82,12 @@ func (c *childStdio) apply(cmd *exec.Cmd) {
 	}
 	if c.stderr != nil {
 		cmd.Stderr = c.stderr
+	}
+	if c.termTheirs != nil {
+		for len(cmd.ExtraFiles) < isolation.TerminalFD-3 {
+			cmd.ExtraFiles = append(cmd.ExtraFiles, nil) // closed in the child
+		}
+		cmd.ExtraFiles = append(cmd.ExtraFiles, c.termTheirs)
 	}
 }
 
@@ -134,9 +138,28 @@ func (c *childStdio) started() {
 	for _, r := range c.relays {
 		r.start()
 	}
+	if c.termTheirs != nil {
+		c.termTheirs.Close()
+		c.termTheirs = nil
+	}
 	if c.relayIn != nil {
 		relayInput(c.relayIn, c.in)
 	}
+}
+
+// attach receives the sandbox's terminal, once its target runs, and
+// relays it to the caller's streams; without a terminal it returns nil.
+func (c *childStdio) attach() (*terminal, error) {
+	if c.termOurs == nil {
+		return nil, nil
+	}
+	master, err := receiveMaster(c.termOurs)
+	c.termOurs.Close()
+	c.termOurs = nil
+	if err != nil {
+		return nil, err
+	}
+	return relayTerminal(master, c.in, c.out), nil
 }
 
 // finish, once the child has ended, copies the output it left and
@@ -155,7 +178,7 @@ func (c *childStdio) close() {
 	for _, r := range c.relays {
 		r.src.Close()
 	}
-	for _, f := range append([]*os.File{c.stdin, c.stdout, c.stderr, c.relayIn}, c.owned...) {
+	for _, f := range append([]*os.File{c.stdin, c.stdout, c.stderr, c.relayIn, c.termOurs, c.termTheirs}, c.owned...) {
 		if f != nil {
 			f.Close()
 		}

@@ -11,9 +11,10 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// execOptions are exec's -i, as docker's.
+// execOptions are exec's -i and -t, as docker's.
 type execOptions struct {
 	interactive bool // pass stdin on
+	tty         bool // a terminal of the sandbox's own devpts
 }
 
 func newExecCmd(e *env) *cobra.Command {
@@ -23,17 +24,19 @@ func newExecCmd(e *env) *cobra.Command {
 		Use:   "exec NAME [--] CMD [ARGS...]",
 		Short: "Run a command inside a running sandbox",
 		Example: `  sudo sandbox exec web -- ps
-  echo hello | sudo sandbox exec -i web /bin/cat
+  sudo sandbox exec -it web /bin/sh
   sudo sandbox exec -e DEBUG=1 -w /app web -- /bin/sh -c 'echo $DEBUG'`,
 		Long: `Run a command inside a running sandbox: in all its namespaces and its cgroup,
 with its capabilities, seccomp filter and user, its environment (plus --env)
 and its working directory (or --workdir). Its output goes to this command's
 standard output and error; its standard input is empty unless --interactive
-passes this command's on. The command gets pipes, which this command relays,
-never this command's own files. Signals are passed on to it, and this command
-exits with its exit code once its output is relayed. The sandbox's init
-starts the command, so the sandbox needs one (init = true, the default for
-shells).`,
+passes this command's on. With --tty it gets a terminal of its own (in the
+sandbox's /dev/pts), its output on standard output; on a terminal, -it makes
+an interactive shell with job control. The command gets pipes or that
+terminal, which this command relays, never this command's own files.
+Signals are passed on to it, and this command exits with its exit code once
+its output is relayed. The sandbox's init starts the command, so the sandbox
+needs one (init = true, the default for shells).`,
 		Args: cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			req.Args = args[1:]
@@ -50,6 +53,7 @@ shells).`,
 	cmd.Flags().StringArrayVarP(&req.Env, "env", "e", nil, "add KEY=VALUE to the command's environment (repeatable)")
 	cmd.Flags().StringVarP(&req.Cwd, "workdir", "w", "", "working directory inside the sandbox")
 	cmd.Flags().BoolVarP(&o.interactive, "interactive", "i", false, "pass standard input on to the command")
+	cmd.Flags().BoolVarP(&o.tty, "tty", "t", false, "give the command a terminal of the sandbox's own")
 	return cmd
 }
 
@@ -58,12 +62,26 @@ func (e *env) exec(name string, req launcher.ExecRequest, o execOptions) error {
 	if o.interactive {
 		req.Stdin = e.stdin
 	}
+	tty := e.terminal()
+	if o.tty {
+		req.Terminal = &launcher.Winsize{} // the kernel's default: unset
+		if tty != nil {
+			if ws := windowSize(tty); ws != nil {
+				req.Terminal = ws
+			}
+		}
+	}
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, forwarded...)
 	defer signal.Stop(sigs)
 	x, err := e.stateDir().Exec(name, req)
 	if err != nil {
 		return execFailed(e, err)
+	}
+	if o.tty && tty != nil {
+		// Raw only with input: without it, Ctrl-C must stay this
+		// command's, to be passed on as SIGINT.
+		defer attachTerminal(tty, x, o.interactive)()
 	}
 	code, err := x.Wait(sigs)
 	if err != nil {
