@@ -147,6 +147,9 @@ func setup(s *Spec) *StepError {
 	if err := dropPrivileges(s); err != nil {
 		return err
 	}
+	if err := attachTerminal(s); err != nil {
+		return err
+	}
 	// After every step that opens files, so that a low nofile or fsize
 	// cannot break one.
 	if err := setRlimits(s.Rlimits); err != nil {

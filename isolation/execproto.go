@@ -6,9 +6,12 @@ const ExecFD = 5
 
 // ExecMessage is one message on an exec connection, a SOCK_SEQPACKET
 // socket, so that each message arrives whole. The client sends a request
-// (Args, Env, Cwd) carrying its stdin, stdout and stderr as SCM_RIGHTS,
-// then Signal messages to pass on. The init answers with Pid once the
-// command runs, or Error, and Exit when it has ended.
+// (Args, Env, Cwd) carrying the command's stdin, stdout and stderr as
+// SCM_RIGHTS — pipes, never the client's own descriptors — or, with
+// Terminal, no descriptor at all; then Signal messages to pass on. The
+// init answers with Pid once the command runs, carrying the master of its
+// terminal as SCM_RIGHTS when it has one, or with Error; and with Exit
+// when it has ended.
 type ExecMessage struct {
 	// Args is the command; Args[0] is looked up in the PATH of Env.
 	Args []string `json:"args,omitempty"`
@@ -16,6 +19,9 @@ type ExecMessage struct {
 	Env []string `json:"env,omitempty"`
 	// Cwd is the working directory, the sandbox's own when empty.
 	Cwd string `json:"cwd,omitempty"`
+	// Terminal asks for a pseudo-terminal of this size in the sandbox's
+	// own devpts as the command's controlling terminal and fds 0-2.
+	Terminal *Winsize `json:"terminal,omitempty"`
 	// Signal asks the init to send this signal to the command.
 	Signal int `json:"signal,omitempty"`
 	// Pid is the command's pid inside the sandbox.

@@ -23,6 +23,8 @@ type spawnResult struct {
 	pid    int
 	err    *StepError
 	exited <-chan unix.WaitStatus
+	// terminal is the master of the command's terminal, or nil.
+	terminal *os.File
 }
 
 // startExecServer accepts exec requests on ExecFD, if the spec has one.
@@ -71,13 +73,20 @@ func (in *initProc) serveExec(c *net.UnixConn, s *Spec) {
 		writeExec(c, ExecMessage{Error: res.err})
 		return
 	}
-	writeExec(c, ExecMessage{Pid: res.pid})
+	started := ExecMessage{Pid: res.pid}
+	if res.terminal != nil {
+		writeExec(c, started, int(res.terminal.Fd()))
+		res.terminal.Close()
+	} else {
+		writeExec(c, started)
+	}
 	go in.relaySignals(c, res.pid)
 	code := exitStatus(<-res.exited)
 	writeExec(c, ExecMessage{Exit: &code})
 }
 
-// readExecRequest reads the request and its three stdio fds.
+// readExecRequest reads the request and its three stdio fds, or none
+// when it asks for a terminal.
 func readExecRequest(c *net.UnixConn) (ExecMessage, []uintptr, *StepError) {
 	var msg ExecMessage
 	buf, oob := make([]byte, 1<<16), make([]byte, unix.CmsgSpace(3*4))
@@ -86,11 +95,15 @@ func readExecRequest(c *net.UnixConn) (ExecMessage, []uintptr, *StepError) {
 		return msg, nil, stepErr("read exec request", err)
 	}
 	files, ferr := receivedFDs(oob[:oobn])
-	if ferr != nil || len(files) != 3 {
-		return msg, files, &StepError{Step: "read exec request", Msg: fmt.Sprintf("want 3 stdio fds, got %d (%v)", len(files), ferr)}
-	}
 	if err := json.Unmarshal(buf[:n], &msg); err != nil {
 		return msg, files, &StepError{Step: "read exec request", Msg: "malformed request: " + err.Error()}
+	}
+	want := 3
+	if msg.Terminal != nil {
+		want = 0
+	}
+	if ferr != nil || len(files) != want {
+		return msg, files, &StepError{Step: "read exec request", Msg: fmt.Sprintf("want %d stdio fds, got %d (%v)", want, len(files), ferr)}
 	}
 	if len(msg.Args) == 0 {
 		return msg, files, &StepError{Step: "read exec request", Msg: "no command"}
@@ -137,9 +150,14 @@ func (in *initProc) relaySignals(c *net.UnixConn, pid int) {
 	}
 }
 
-func writeExec(c *net.UnixConn, m ExecMessage) {
+// writeExec sends m, with fds as SCM_RIGHTS.
+func writeExec(c *net.UnixConn, m ExecMessage, fds ...int) {
 	b, _ := json.Marshal(m)
-	c.Write(b)
+	var oob []byte
+	if len(fds) > 0 {
+		oob = unix.UnixRights(fds...)
+	}
+	c.WriteMsgUnix(b, oob, nil)
 }
 
 // spawn starts an exec'd command; it runs on the init's locked thread.
@@ -156,16 +174,43 @@ func (in *initProc) spawn(r spawnRequest, s *Spec) {
 	}
 	attr := &syscall.ProcAttr{Dir: cwd, Env: env, Files: r.files,
 		Sys: &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}}
+	terminal, closeSlave, serr := execTerminal(r.msg.Terminal, attr)
+	if serr != nil {
+		r.reply <- spawnResult{err: serr}
+		return
+	}
+	defer closeSlave()
 	exited := make(chan unix.WaitStatus, 1)
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	pid, err := syscall.ForkExec(prog, r.msg.Args, attr)
 	if err != nil {
+		if terminal != nil {
+			terminal.Close()
+		}
 		e := stepErr("exec "+r.msg.Args[0], err)
 		e.Exec = true
 		r.reply <- spawnResult{err: e}
 		return
 	}
 	in.waiters[pid] = exited
-	r.reply <- spawnResult{pid: pid, exited: exited}
+	r.reply <- spawnResult{pid: pid, exited: exited, terminal: terminal}
+}
+
+// execTerminal gives an exec'd command a terminal of the sandbox's own
+// devpts when ws asks for one: its slave becomes the command's fds 0-2
+// and controlling terminal, and its master is returned for the client.
+// It runs on the locked thread, so the slave belongs to the sandbox's
+// user; closeSlave closes this process's copy once the command runs.
+func execTerminal(ws *Winsize, attr *syscall.ProcAttr) (master *os.File, closeSlave func(), err *StepError) {
+	if ws == nil {
+		return nil, func() {}, nil
+	}
+	m, slave, oerr := openPTY(ws)
+	if oerr != nil {
+		return nil, nil, &StepError{Step: "open a terminal for exec", Msg: oerr.Error()}
+	}
+	attr.Files = []uintptr{uintptr(slave), uintptr(slave), uintptr(slave)}
+	attr.Sys.Setctty, attr.Sys.Ctty = true, 0
+	return os.NewFile(uintptr(m), "pty master"), func() { unix.Close(slave) }, nil
 }

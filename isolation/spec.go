@@ -52,6 +52,18 @@ type Spec struct {
 	ExecServer bool `json:"exec_server,omitempty"`
 	// Loopback brings up lo: the sandbox has a network namespace of its own.
 	Loopback bool `json:"loopback,omitempty"`
+	// Terminal is set by the launcher when its caller is on a terminal:
+	// the child opens a pseudo-terminal of this size in the sandbox's own
+	// devpts and makes it the target's controlling terminal and fds 0-2,
+	// then sends its master on TerminalFD (see terminal_linux.go). It is
+	// not part of a printed plan.
+	Terminal *Winsize `json:"terminal,omitempty"`
+}
+
+// Winsize is a terminal's size in characters; zero leaves it unset.
+type Winsize struct {
+	Rows uint16 `json:"rows"`
+	Cols uint16 `json:"cols"`
 }
 
 // Rlimit is one resource limit of the target, as setrlimit(2) takes it.

@@ -69,6 +69,11 @@ func (s *Spec) MarshalBinary() ([]byte, error) {
 	e.bool(s.Init)
 	e.bool(s.ExecServer)
 	e.bool(s.Loopback)
+	e.bool(s.Terminal != nil)
+	if s.Terminal != nil {
+		e.uint(uint64(s.Terminal.Rows))
+		e.uint(uint64(s.Terminal.Cols))
+	}
 	return e.b, nil
 }
 
@@ -132,6 +137,9 @@ func (s *Spec) UnmarshalBinary(data []byte) error {
 	out.Init = d.bool()
 	out.ExecServer = d.bool()
 	out.Loopback = d.bool()
+	if d.bool() {
+		out.Terminal = &Winsize{Rows: uint16(d.uint()), Cols: uint16(d.uint())}
+	}
 	if d.err != nil {
 		return fmt.Errorf("decode spec: %w", d.err)
 	}

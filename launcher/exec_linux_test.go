@@ -71,16 +71,23 @@ func execOutput(t *testing.T, state StateDir, name, script string) []string {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	null, _ := os.Open(os.DevNull)
-	defer null.Close()
-	req := ExecRequest{Args: []string{"/bin/sh", "-c", script}, Stdio: [3]*os.File{null, w, os.Stderr}}
-	code, err := state.Exec(name, req, nil)
+	req := ExecRequest{Args: []string{"/bin/sh", "-c", script}, Stdout: w, Stderr: os.Stderr}
+	code, err := execWait(state, name, req)
 	w.Close()
 	if err != nil || code != 0 {
 		t.Fatalf("Exec = %d, %v", code, err)
 	}
 	b, _ := io.ReadAll(r)
 	return strings.Split(strings.TrimSpace(string(b)), "\n")
+}
+
+// execWait runs req in the sandbox name and waits for its exit code.
+func execWait(state StateDir, name string, req ExecRequest) (int, error) {
+	x, err := state.Exec(name, req)
+	if err != nil {
+		return 0, err
+	}
+	return x.Wait(nil)
 }
 
 func nsLink(t *testing.T, pid int, ns string) string {

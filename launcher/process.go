@@ -3,24 +3,29 @@ package launcher
 import (
 	"fmt"
 	"io"
-	"os"
 	"syscall"
 	"time"
 
 	"github.com/hclsandbox/sandbox/isolation"
 )
 
-// Stdio is what a sandbox's standard streams are connected to. A nil
-// reader or writer means /dev/null.
+// Stdio is what a sandbox's standard streams are connected to. The
+// sandbox never gets one of these descriptors itself, only pipes the
+// launcher relays: a nil Stdin reads as empty, a nil writer discards.
 type Stdio struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
-	// Terminal, when set, is a pty slave (see OpenPTY) that becomes the
-	// sandbox's controlling terminal and its stdin, stdout and stderr. Every
-	// sandbox runs in a session of its own, so it never shares the caller's
+	// Terminal, when set, gives the sandbox a pseudo-terminal of this size
+	// in its own devpts, made inside it, as its controlling terminal and
+	// its stdin, stdout and stderr. The launcher relays Stdin to it and
+	// its output to Stdout; Process.Resize changes its size. Every sandbox
+	// runs in a session of its own, so it never shares the caller's
 	// terminal.
-	Terminal *os.File
+	Terminal *Winsize
 }
+
+// Winsize is a terminal's size in characters.
+type Winsize = isolation.Winsize
 
 // Result is how a sandbox ended.
 type Result struct {

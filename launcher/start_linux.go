@@ -31,6 +31,8 @@ type Process struct {
 	cgroup   isolation.Cgroup // nil when the host has no cgroups
 	warnings []string
 	net      *netAttachment // nil when not on a named network
+	stdio    *childStdio
+	term     *terminal // nil without Stdio.Terminal
 }
 
 // Start launches the sandbox and returns once its target has been executed.
@@ -78,6 +80,21 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup, c *Claim) (*Process, *Resu
 	if execL != nil {
 		defer execL.Close()
 	}
+	spec.Terminal = stdio.Terminal
+	streams, err := newChildStdio(stdio)
+	if err != nil {
+		return nil, nil, err
+	}
+	proc, res, err := startChild(p, spec, execL, streams, cg, c)
+	if proc == nil {
+		streams.finish() // the child has ended: what it wrote is relayed
+	}
+	return proc, res, err
+}
+
+// startChild starts the child with its streams and waits until its
+// target runs.
+func startChild(p *Plan, spec *isolation.Spec, execL *os.File, streams *childStdio, cg isolation.Cgroup, c *Claim) (*Process, *Result, error) {
 	specR, specW, err := os.Pipe()
 	if err != nil {
 		return nil, nil, fmt.Errorf("create plan pipe: %w", err)
@@ -96,10 +113,11 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup, c *Claim) (*Process, *Resu
 		statusW.Close()
 		return nil, nil, err
 	}
-	cmd := childCommand(self, p, stdio, specR, statusW)
+	cmd := childCommand(self, p, specR, statusW)
 	if execL != nil {
 		cmd.ExtraFiles = append(cmd.ExtraFiles, execL) // fd 5: isolation.ExecFD
 	}
+	streams.apply(cmd)
 	closeFD, err := intoCgroup(cmd, cg)
 	if err != nil {
 		specR.Close()
@@ -119,7 +137,8 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup, c *Claim) (*Process, *Resu
 		}
 		return nil, nil, fmt.Errorf("start sandbox child: %w", err)
 	}
-	proc := &Process{plan: p, cmd: cmd, started: start, cgroup: cg}
+	streams.started()
+	proc := &Process{plan: p, cmd: cmd, started: start, cgroup: cg, stdio: streams}
 	if err := c.notePid(cmd.Process.Pid); err != nil {
 		specW.Close()
 		proc.kill()
@@ -140,30 +159,28 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup, c *Claim) (*Process, *Resu
 		proc.net.detach()
 		return nil, &Result{Name: p.Name, ExitCode: stepErr.ExitCode(), SetupError: stepErr, Duration: time.Since(start)}, nil
 	}
+	if proc.term, err = streams.attach(); err != nil {
+		proc.kill()
+		proc.net.detach()
+		return nil, nil, err
+	}
 	c.noteRunning()
 	return proc, nil, nil
 }
 
 // childCommand prepares the sandbox child, the program at self (see
-// childPath).
-func childCommand(self string, p *Plan, stdio Stdio, specR, statusW *os.File) *exec.Cmd {
+// childPath). It runs in a session of its own, without a controlling
+// terminal until it makes one inside (isolation.Spec.Terminal).
+func childCommand(self string, p *Plan, specR, statusW *os.File) *exec.Cmd {
 	cmd := &exec.Cmd{
 		Path:       self,
 		Args:       []string{"sandbox", isolation.ChildArg},
 		Env:        childEnv,
-		Stdin:      stdio.Stdin,
-		Stdout:     stdio.Stdout,
-		Stderr:     stdio.Stderr,
 		ExtraFiles: []*os.File{specR, statusW}, // fds 3 and 4: isolation.SpecFD, StatusFD
 		SysProcAttr: &syscall.SysProcAttr{
 			Pdeathsig: syscall.SIGKILL,
 			Setsid:    true,
 		},
-	}
-	if t := stdio.Terminal; t != nil {
-		cmd.Stdin, cmd.Stdout, cmd.Stderr = t, t, t
-		cmd.SysProcAttr.Setctty = true
-		cmd.SysProcAttr.Ctty = 0 // the child's fd 0
 	}
 	for _, ns := range p.Namespaces {
 		cmd.SysProcAttr.Cloneflags |= cloneFlags[ns]
@@ -229,6 +246,8 @@ func (p *Process) Wait() *Result {
 	timedOut := p.awaitExit()
 	p.killAll()
 	err := p.cmd.Wait()
+	p.term.finish()
+	p.stdio.finish()
 	r := &Result{Name: p.plan.Name, Duration: time.Since(p.started), Timeout: p.plan.Timeout,
 		MemoryLimit: p.plan.Limits.Memory, Warnings: p.warnings}
 	var exitErr *exec.ExitError
@@ -275,4 +294,11 @@ func mapUsers(attr *syscall.SysProcAttr, p *Plan) {
 	}
 	attr.GidMappingsEnableSetgroups = !p.Rootless
 	attr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: p.Rootless}
+}
+
+// Resize sets the size of the sandbox's terminal (Stdio.Terminal); the
+// kernel tells its foreground processes with SIGWINCH. Without a terminal
+// it does nothing.
+func (p *Process) Resize(ws Winsize) error {
+	return p.term.resize(ws)
 }

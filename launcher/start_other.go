@@ -31,3 +31,6 @@ func (p *Process) Wait() *Result { return &Result{ExitCode: 125} }
 func StartClaimed(p *Plan, stdio Stdio, c *Claim) (*Process, *Result, error) {
 	return nil, nil, errors.ErrUnsupported
 }
+
+// Resize fails off Linux.
+func (p *Process) Resize(Winsize) error { return errors.ErrUnsupported }

@@ -39,9 +39,18 @@ func (d StateDir) Statuses(now time.Time) ([]Status, error) { return nil, errors
 func (d StateDir) Stop(name string, o StopOptions) error { return errors.ErrUnsupported }
 
 // Exec fails: sandboxes run only on Linux.
-func (d StateDir) Exec(name string, req ExecRequest, sigs <-chan os.Signal) (int, error) {
-	return 0, errors.ErrUnsupported
+func (d StateDir) Exec(name string, req ExecRequest) (*Execution, error) {
+	return nil, errors.ErrUnsupported
 }
+
+// Execution is a command started by Exec; sandboxes run only on Linux.
+type Execution struct{}
+
+// Wait fails off Linux.
+func (x *Execution) Wait(sigs <-chan os.Signal) (int, error) { return 0, errors.ErrUnsupported }
+
+// Resize fails off Linux.
+func (x *Execution) Resize(Winsize) error { return errors.ErrUnsupported }
 
 // NoteMount fails: sandboxes run only on Linux.
 func (c *Claim) NoteMount(target string) error { return errors.ErrUnsupported }

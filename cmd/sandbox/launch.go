@@ -120,7 +120,9 @@ func forwardSignals(r *running) (stop func()) {
 	return func() { signal.Stop(ch); close(done) }
 }
 
-// launch starts one sandbox and waits for it.
+// launch starts one sandbox and waits for it. With a terminal, the
+// caller's is in raw mode from the start until the sandbox's output is
+// all relayed.
 func (e *env) launch(r *running, plan *launcher.Plan, stdio launcher.Stdio) *launcher.Result {
 	proc, res, release := e.start(plan, stdio)
 	defer release()
@@ -129,6 +131,9 @@ func (e *env) launch(r *running, plan *launcher.Plan, stdio launcher.Stdio) *lau
 	}
 	for _, w := range proc.Warnings() {
 		fmt.Fprintf(e.stderr, "sandbox: %s: warning: %s\n", plan.Name, w)
+	}
+	if tty := e.terminal(); tty != nil && stdio.Terminal != nil {
+		defer attachTerminal(tty, proc, true)()
 	}
 	r.add(proc)
 	defer r.remove(proc)

@@ -11,8 +11,11 @@ func newRunCmd(e *env) *cobra.Command {
 	return e.addVarFlags(&cobra.Command{
 		Use:   "run FILE NAME [-- ARGS...]",
 		Short: "Run one sandbox attached to the terminal",
-		Long: `Run one sandbox with the caller's standard input, output and error, and exit
-with its exit code. ARGS, when given, replace the sandbox's command.
+		Long: `Run one sandbox attached to the caller's standard input, output and error, and
+exit with its exit code. ARGS, when given, replace the sandbox's command. The
+sandbox gets pipes that this command relays, never the caller's own files; on
+a terminal, it gets a terminal of its own (its own /dev/pts), relayed in raw
+mode, so that job control and tty work inside.
 
 ` + exitCodesHelp,
 		Example: `  sandbox run examples/busybox.hcl busybox
@@ -54,15 +57,10 @@ func (e *env) run(file, name string, args []string) error {
 	if len(args) > 0 {
 		plan = plan.WithArgs(args)
 	}
-	stdio, detach, err := e.attachedStdio()
-	if err != nil {
-		return exitf(exitSetup, "%s: attach a terminal: %v", plan.Name, err)
-	}
 	r := &running{}
 	stop := forwardSignals(r)
 	defer stop()
-	res := e.launch(r, plan, stdio)
-	detach()
+	res := e.launch(r, plan, e.attachedStdio())
 	if res.OOMKilled || res.TimedOut {
 		fmt.Fprintf(e.stderr, "sandbox: %s: %s\n", res.Name, res.Describe())
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -10,45 +9,63 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// attachedStdio connects a sandbox to the caller's streams. When stdin is a
-// terminal the sandbox gets a pseudo-terminal of its own, relayed to the
-// caller's in raw mode: nothing inside can push input into the caller's
-// terminal (TIOCSTI) or change its settings. done restores the terminal and
-// waits for the last output; call it after the sandbox ended.
-func (e *env) attachedStdio() (stdio launcher.Stdio, done func(), err error) {
-	plain := launcher.Stdio{Stdin: e.stdin, Stdout: e.stdout, Stderr: e.stderr}
-	in, ok := e.stdin.(*os.File)
-	if !ok || !isTerminal(in) {
-		return plain, func() {}, nil
+// attachedStdio connects a sandbox to the caller's streams, which the
+// launcher relays: the sandbox never holds one of them. When stdin is a
+// terminal, the sandbox gets a pseudo-terminal of its own devpts, of the
+// caller's size, relayed to the caller's terminal (see attachTerminal):
+// nothing inside can push input into the caller's terminal (TIOCSTI) or
+// change its settings.
+func (e *env) attachedStdio() launcher.Stdio {
+	s := launcher.Stdio{Stdin: e.stdin, Stdout: e.stdout, Stderr: e.stderr}
+	if tty := e.terminal(); tty != nil {
+		s.Terminal = windowSize(tty)
 	}
-	master, slave, err := launcher.OpenPTY()
-	if err != nil {
-		return plain, nil, err
+	return s
+}
+
+// terminal is the caller's stdin when it is a terminal, else nil.
+func (e *env) terminal() *os.File {
+	if f, ok := e.stdin.(*os.File); ok && isTerminal(f) {
+		return f
 	}
-	restore := makeRaw(in)
-	resize(in, master)
+	return nil
+}
+
+// resizer is a sandbox's terminal, which takes the caller's size.
+type resizer interface {
+	Resize(launcher.Winsize) error
+}
+
+// attachTerminal passes the size changes of the caller's terminal tty on
+// to r and, when raw, puts tty in raw mode, so that every key reaches the
+// sandbox's terminal, whose own line discipline handles it (Ctrl-C
+// included). restore undoes both; defer it, so that it runs on every
+// way out, and only once the output is relayed.
+func attachTerminal(tty *os.File, r resizer, raw bool) (restore func()) {
+	undo := func() {}
+	if raw {
+		undo = makeRaw(tty)
+	}
 	winch := make(chan os.Signal, 1)
 	signal.Notify(winch, syscall.SIGWINCH)
+	done := make(chan struct{})
 	go func() {
-		for range winch {
-			resize(in, master)
+		for {
+			select {
+			case <-winch:
+				if ws := windowSize(tty); ws != nil {
+					r.Resize(*ws)
+				}
+			case <-done:
+				return
+			}
 		}
 	}()
-	go io.Copy(master, in)
-	copied := make(chan struct{})
-	go func() {
-		io.Copy(e.stdout, master) // ends with EIO once the sandbox's side is closed
-		close(copied)
-	}()
-	done = func() {
-		slave.Close()
-		<-copied
+	return func() {
 		signal.Stop(winch)
-		close(winch)
-		master.Close()
-		restore()
+		close(done)
+		undo()
 	}
-	return launcher.Stdio{Terminal: slave}, done, nil
 }
 
 // isTerminal reports whether v is an *os.File open on a terminal.
@@ -79,9 +96,11 @@ func makeRaw(f *os.File) (restore func()) {
 	return func() { unix.IoctlSetTermios(fd, unix.TCSETS, old) }
 }
 
-// resize gives the sandbox's terminal the caller's window size.
-func resize(from, to *os.File) {
-	if ws, err := unix.IoctlGetWinsize(int(from.Fd()), unix.TIOCGWINSZ); err == nil {
-		unix.IoctlSetWinsize(int(to.Fd()), unix.TIOCSWINSZ, ws)
+// windowSize is the terminal's size, or nil when it has none.
+func windowSize(f *os.File) *launcher.Winsize {
+	ws, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ)
+	if err != nil {
+		return nil
 	}
+	return &launcher.Winsize{Rows: ws.Row, Cols: ws.Col}
 }

@@ -7,6 +7,7 @@
 //
 // Usage: probe [report [CANARY]] | exit N | kill SIGNAL | kill-all | syscalls | exe-write | fds | mknod | tiocsti | pid1 | abstract NAME
 // | tasks | open PATH... | loopback | list DIR | symlink TARGET LINK | read PATH N | seccomp-cases FILE | devices [r:]PATH|pts...
+// | stdio | winsize | flood N CODE
 package main
 
 import (
@@ -44,6 +45,9 @@ func main() {
 	if attackMode(args) {
 		return
 	}
+	if mode, ok := stdioModes[args[0]]; ok {
+		os.Exit(mode(args[1:]))
+	}
 	switch args[0] {
 	case "exit":
 		n, _ := strconv.Atoi(args[1])
@@ -80,7 +84,7 @@ func main() {
 		syscall.Fstat(0, &st)
 		c := byte('\n')
 		_, _, e := syscall.Syscall(syscall.SYS_IOCTL, 0, syscall.TIOCSTI, uintptr(unsafe.Pointer(&c)))
-		fmt.Printf("stdin-rdev=%d tiocsti=%s\n", st.Rdev, errText(e))
+		fmt.Printf("stdin-rdev=%d stdin-dev=%d tiocsti=%s\n", st.Rdev, st.Dev, errText(e))
 	case "devices":
 		json.NewEncoder(os.Stdout).Encode(devices(args[1:]))
 	case "exe-write":
