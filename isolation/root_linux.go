@@ -77,7 +77,7 @@ func (b *builder) mountRoot(r Root) *StepError {
 			return stepErr("mount tmpfs root", err)
 		}
 	case r.Overlay:
-		o := overlaySpec{lower: r.Source, lowerBeneath: r.Beneath, state: r.StateDir, stateBeneath: r.StateBeneath, tmpfsData: "mode=0755"}
+		o := overlaySpec{lower: r.Source, lowerBeneath: r.Beneath, more: r.Lower, userxattr: r.UserXattr, state: r.StateDir, stateBeneath: r.StateBeneath, tmpfsData: "mode=0755"}
 		if err := b.mountOverlayAt(newRootDir, o, flagBits(r.Flags)); err != nil {
 			return stepErr("overlay rootfs "+r.Source, err)
 		}
