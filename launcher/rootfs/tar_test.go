@@ -14,6 +14,7 @@ type tarEntry struct {
 	typ              byte
 	mode             int64
 	size             int64 // header size when body is not written in full
+	xattrs           map[string]string
 }
 
 // makeTar builds an uncompressed archive. An entry with size set gets a
@@ -27,6 +28,12 @@ func makeTar(t *testing.T, entries ...tarEntry) []byte {
 			Size: int64(len(e.body)), ModTime: time.Unix(1700000000, 0), Format: tar.FormatPAX}
 		if hdr.Typeflag == 0 {
 			hdr.Typeflag = tar.TypeReg
+		}
+		for k, v := range e.xattrs {
+			if hdr.PAXRecords == nil {
+				hdr.PAXRecords = map[string]string{}
+			}
+			hdr.PAXRecords["SCHILY.xattr."+k] = v
 		}
 		if hdr.Mode == 0 {
 			hdr.Mode = 0o644

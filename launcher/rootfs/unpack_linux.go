@@ -22,6 +22,8 @@ type unpacker struct {
 	dirs   []dirMode
 	// Skipped counts device nodes left out because the unpacker is not root.
 	skipped int
+	// layer is set when r is an image layer (see layer_linux.go).
+	layer *layerState
 }
 
 // dirMode is a directory's mode, applied once everything inside it exists.
@@ -38,6 +40,12 @@ const resolveFlags = unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESO
 // Owners are kept and device nodes made only when running as root. It
 // returns the number of device nodes it left out.
 func Unpack(r io.Reader, dir string) (skipped int, err error) {
+	return unpack(r, dir, nil)
+}
+
+// unpack extracts r into dir; layer, when not nil, turns an image layer's
+// whiteouts into overlayfs's form and keeps its extended attributes.
+func unpack(r io.Reader, dir string, layer *layerState) (skipped int, err error) {
 	root, err := os.OpenFile(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return 0, fmt.Errorf("open unpack target: %w", err)
@@ -47,7 +55,7 @@ func Unpack(r io.Reader, dir string) (skipped int, err error) {
 	if err := unix.Fstatfs(int(root.Fd()), &st); err != nil {
 		return 0, fmt.Errorf("statfs %s: %w", dir, err)
 	}
-	u := &unpacker{root: root, asRoot: os.Geteuid() == 0, free: int64(st.Bavail) * st.Bsize}
+	u := &unpacker{root: root, asRoot: os.Geteuid() == 0, free: int64(st.Bavail) * st.Bsize, layer: layer}
 	tr := tar.NewReader(r)
 	for {
 		hdr, err := tr.Next()
@@ -79,6 +87,14 @@ func (u *unpacker) entry(hdr *tar.Header, r io.Reader) error {
 	if name == "." {
 		base = "."
 	}
+	if u.layer == nil {
+		return u.create(parent, name, base, hdr, r)
+	}
+	return u.layerEntry(parent, name, base, hdr, r)
+}
+
+// create makes the entry base in the directory parent.
+func (u *unpacker) create(parent int, name, base string, hdr *tar.Header, r io.Reader) error {
 	switch hdr.Typeflag {
 	case tar.TypeDir:
 		return u.dir(parent, name, base, hdr)
