@@ -1,12 +1,14 @@
 package launcher
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher/image"
 	"github.com/hclsandbox/sandbox/launcher/rootfs"
 )
 
@@ -17,8 +19,13 @@ type PrepareOptions struct {
 	// Progress receives a progress bar while a tarball unpacks; nil is quiet.
 	Progress io.Writer
 	// UpdateLock records the current digest in the lock file instead of
-	// refusing a rootfs that does not match it.
+	// refusing a rootfs that does not match it, or an image whose tag moved.
 	UpdateLock bool
+	// Terminal says that Progress is a terminal (an image pull then
+	// redraws a line per layer).
+	Terminal bool
+	// Context ends an image pull; nil is context.Background().
+	Context context.Context
 }
 
 // PreparedRootfs is a root filesystem ready for the child.
@@ -27,8 +34,16 @@ type PreparedRootfs struct {
 	Dir string
 	// Digest is the rootfs's sha256 when it was computed, else "".
 	Digest string
-	// Unpacked is set when a tarball was unpacked by this call.
+	// Unpacked is set when a tarball or an image layer was unpacked by
+	// this call.
 	Unpacked bool
+	// Image is the image of an image sandbox, held by Lease until the
+	// launcher exits; nil for any other.
+	Image *image.Image
+	Lease io.Closer
+	// Offline is why an image's source could not be read, when the store's
+	// pinned copy is used instead.
+	Offline error
 }
 
 // MismatchError is a rootfs whose digest is not the pinned one.
@@ -48,6 +63,9 @@ func (e *MismatchError) Error() string {
 // creates a persistent rootfs's state directory. It runs in the launcher,
 // before the child starts.
 func PrepareRootfs(s *config.Sandbox, o PrepareOptions) (*PreparedRootfs, error) {
+	if s.Image != nil {
+		return prepareImage(s, o)
+	}
 	if s.Rootfs == "" {
 		return &PreparedRootfs{}, nil
 	}
@@ -117,14 +135,15 @@ func checkPin(s *config.Sandbox, digest string) error {
 		Expected: pin, Actual: digest}
 }
 
-// LockRootfs records the rootfs digest of every sandbox that has one in the
-// lock file next to its configuration, and returns the lock files written.
+// LockRootfs records the rootfs digest of every sandbox that has one, and
+// what the image of every image sandbox resolves to now, in the lock file
+// next to its configuration, and returns the lock files written.
 // A digest that differs from the sandbox's own sha256 is an error.
-func LockRootfs(sbs []*config.Sandbox) ([]string, error) {
+func LockRootfs(ctx context.Context, sbs []*config.Sandbox) ([]string, error) {
 	var written []string
 	locks := map[string]*rootfs.Lock{}
 	for _, s := range sbs {
-		if s.Rootfs == "" {
+		if s.Rootfs == "" && s.Image == nil {
 			continue
 		}
 		path := rootfs.LockPath(s.File)
@@ -135,6 +154,12 @@ func LockRootfs(sbs []*config.Sandbox) ([]string, error) {
 			}
 			locks[path] = l
 			written = append(written, path)
+		}
+		if s.Image != nil {
+			if err := lockImage(ctx, s, locks[path]); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		digest, err := rootfs.Digest(s.Rootfs)
 		if err != nil {

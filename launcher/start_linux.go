@@ -43,6 +43,9 @@ func Start(p *Plan, stdio Stdio) (*Process, *Result, error) {
 // StartClaimed is Start for a sandbox whose name c holds: its record gets
 // the cgroup before the cgroup is made and the pid once the child runs.
 func StartClaimed(p *Plan, stdio Stdio, c *Claim) (*Process, *Result, error) {
+	if err := p.imageReady(); err != nil {
+		return nil, nil, err
+	}
 	cg, warnings, err := createCgroup(p, c)
 	if err != nil {
 		return nil, nil, err

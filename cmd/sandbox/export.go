@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/image"
+	"github.com/hclsandbox/sandbox/launcher/rootfs"
 	"github.com/spf13/cobra"
 )
 
@@ -71,12 +74,12 @@ func (e *env) exportOCI(args []string, out string) error {
 	if err := makeBundleDir(out); err != nil {
 		return exitf(exitSetup, "%s: %v", s.Name, err)
 	}
-	rootPath, err := e.bundleRoot(s, out)
+	rootPath, img, err := e.bundleRoot(s, out)
 	if err != nil {
 		return err
 	}
 	host := e.probeHost()
-	plan := launcher.NewPlan(s, host).WithRootfs(rootPath)
+	plan := launcher.NewImagePlan(s, host, img).WithRootfs(rootPath)
 	if plan.Spec.User, err = numericUser(plan.Spec.User, rootPath); err != nil {
 		return exitf(exitSetup, "%s: %v", s.Name, err)
 	}
@@ -110,24 +113,43 @@ func makeBundleDir(dir string) error {
 }
 
 // bundleRoot is the root.path of the bundle: a rootfs directory as it is,
-// an unpacked tarball copied into DIR/rootfs, or an empty DIR/rootfs for the
-// host view.
-func (e *env) bundleRoot(s *config.Sandbox, out string) (string, error) {
+// an unpacked tarball copied into DIR/rootfs, an image's layers flattened
+// into DIR/rootfs, or an empty DIR/rootfs for the host view.
+func (e *env) bundleRoot(s *config.Sandbox, out string) (string, *image.Image, error) {
 	own := filepath.Join(out, "rootfs")
-	if s.Rootfs == "" {
-		return own, os.Mkdir(own, 0o755)
+	if s.Rootfs == "" && s.Image == nil {
+		return own, nil, os.Mkdir(own, 0o755)
 	}
-	if info, err := os.Stat(s.Rootfs); err == nil && info.IsDir() {
-		return s.Rootfs, nil
+	if info, err := os.Stat(s.Rootfs); s.Image == nil && err == nil && info.IsDir() {
+		return s.Rootfs, nil, nil
 	}
 	roots, err := e.prepareRoots([]*config.Sandbox{s}, false)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	if b, err := exec.Command("cp", "-a", roots[s], own).CombinedOutput(); err != nil {
-		return "", exitf(exitSetup, "%s: copy rootfs: %v: %s", s.Name, err, strings.TrimSpace(string(b)))
+	if img := roots[s].Image; img != nil {
+		if err := flattenInto(img, own); err != nil {
+			return "", nil, exitf(exitSetup, "%s: flatten image: %v", s.Name, err)
+		}
+		return own, img, nil
 	}
-	return own, nil
+	if b, err := exec.Command("cp", "-a", roots[s].Dir, own).CombinedOutput(); err != nil {
+		return "", nil, exitf(exitSetup, "%s: copy rootfs: %v: %s", s.Name, err, strings.TrimSpace(string(b)))
+	}
+	return own, nil, nil
+}
+
+// flattenInto unpacks the tree an image's layers show into dir, with the
+// tarball unpacker and its rules.
+func flattenInto(img *image.Image, dir string) error {
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return err
+	}
+	r, w := io.Pipe()
+	go func() { w.CloseWithError(image.Flatten(img.Layers, img.UserXattr, w)) }()
+	_, err := rootfs.Unpack(r, dir)
+	r.CloseWithError(io.ErrClosedPipe)
+	return err
 }
 
 // writeBundle writes config.json and the symlinks of the host view.
