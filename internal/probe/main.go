@@ -85,6 +85,8 @@ func main() {
 		json.NewEncoder(os.Stdout).Encode(exeWrites())
 	case "syscalls":
 		json.NewEncoder(os.Stdout).Encode(syscallReport())
+	case "files":
+		json.NewEncoder(os.Stdout).Encode(files(args[1:]))
 	case "report":
 		canary := ""
 		if len(args) > 1 {

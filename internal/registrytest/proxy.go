@@ -1,0 +1,88 @@
+package registrytest
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Proxy forwards to a registry, counts the GETs of each blob, and can
+// stall the download of one blob midway, for interrupted pulls.
+type Proxy struct {
+	// Host is the proxy's address, 127.0.0.1:PORT.
+	Host string
+	// Stalled is closed once a stalled blob has sent its first bytes.
+	Stalled chan struct{}
+
+	mu       sync.Mutex
+	gets     map[string]int
+	stall    string
+	stallOne sync.Once
+	forward  *httputil.ReverseProxy
+}
+
+// NewProxy starts a proxy of r, stopped when the test ends.
+func NewProxy(t testing.TB, r *Registry) *Proxy {
+	u, _ := url.Parse("http://" + r.Host)
+	p := &Proxy{Stalled: make(chan struct{}), gets: map[string]int{}, forward: httputil.NewSingleHostReverseProxy(u)}
+	srv := httptest.NewServer(p)
+	t.Cleanup(srv.Close)
+	p.Host = strings.TrimPrefix(srv.URL, "http://")
+	return p
+}
+
+// BlobGets is how many times the blob was fetched.
+func (p *Proxy) BlobGets(digest string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.gets[digest]
+}
+
+// StallBlob makes every later GET of the blob send 64 KiB and then hang
+// until its client goes away.
+func (p *Proxy) StallBlob(digest string) {
+	p.mu.Lock()
+	p.stall = digest
+	p.mu.Unlock()
+}
+
+// ServeHTTP implements http.Handler.
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	_, digest, isBlob := strings.Cut(r.URL.Path, "/blobs/")
+	if !isBlob || r.Method != http.MethodGet {
+		p.forward.ServeHTTP(w, r)
+		return
+	}
+	p.mu.Lock()
+	p.gets[digest]++
+	stall := p.stall == digest
+	p.mu.Unlock()
+	if !stall {
+		p.forward.ServeHTTP(w, r)
+		return
+	}
+	resp, err := http.Get("http://" + p.forwardHost(r) + r.URL.Path)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	w.Header().Set("Content-Length", resp.Header.Get("Content-Length"))
+	w.WriteHeader(resp.StatusCode)
+	io.CopyN(w, resp.Body, 64<<10)
+	w.(http.Flusher).Flush()
+	p.stallOne.Do(func() { close(p.Stalled) })
+	<-r.Context().Done()
+}
+
+// forwardHost is the registry behind the proxy.
+func (p *Proxy) forwardHost(r *http.Request) string {
+	req := r.Clone(r.Context())
+	p.forward.Director(req)
+	return req.URL.Host
+}
