@@ -51,6 +51,13 @@ func (p *Proxy) StallBlob(digest string) {
 	p.mu.Unlock()
 }
 
+// Restall makes Stalled wait for the next stall.
+func (p *Proxy) Restall() {
+	p.mu.Lock()
+	p.Stalled, p.stallOne = make(chan struct{}), sync.Once{}
+	p.mu.Unlock()
+}
+
 // ServeHTTP implements http.Handler.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, digest, isBlob := strings.Cut(r.URL.Path, "/blobs/")
@@ -61,6 +68,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	p.gets[digest]++
 	stall := p.stall == digest
+	stalled, once := p.Stalled, &p.stallOne
 	p.mu.Unlock()
 	if !stall {
 		p.forward.ServeHTTP(w, r)
@@ -76,7 +84,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(resp.StatusCode)
 	io.CopyN(w, resp.Body, 64<<10)
 	w.(http.Flusher).Flush()
-	p.stallOne.Do(func() { close(p.Stalled) })
+	once.Do(func() { close(stalled) })
 	<-r.Context().Done()
 }
 
