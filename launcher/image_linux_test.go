@@ -164,7 +164,8 @@ func equalTimes(a, b []int64) bool {
 }
 
 // TestImagePinnedOffline: once locked and pulled, the image runs with its
-// registry stopped.
+// registry stopped: a start reads no source for an image the store holds,
+// and one that checks (as pull does) falls back to the store.
 func TestImagePinnedOffline(t *testing.T) {
 	testenv.RequireRoot(t)
 	reg, ref := pushed(t)
@@ -175,21 +176,27 @@ func TestImagePinnedOffline(t *testing.T) {
 	}
 	runImage(t, s, o)
 	reg.Stop()
-	p, r := runImage(t, s, o)
-	if p.Offline == nil {
-		t.Error("registry stopped: Offline is nil, want the reason the source could not be read")
-	}
-	checkImageTree(t, r)
 	lock, _ := rootfs.ReadLock(rootfs.LockPath(s.File))
+	p, r := runImage(t, s, o)
+	checkImageTree(t, r)
 	if p.Image.Digest != lock.Entries["app"].Digest {
 		t.Errorf("ran %s, the lock pins %s", p.Image.Digest, lock.Entries["app"].Digest)
+	}
+	o.CheckImages = true
+	p, r = runImage(t, s, o)
+	checkImageTree(t, r)
+	if p.Offline == nil || p.Image.Digest != lock.Entries["app"].Digest {
+		t.Errorf("checked start, registry stopped: offline %v, ran %s; want the reason and the pinned %s", p.Offline, p.Image.Digest, lock.Entries["app"].Digest)
 	}
 }
 
 // TestImageMovedTag: a tag pushed again after it was locked is refused,
-// naming both digests; --update-lock takes it and records it.
+// naming both digests, wherever its source is read: by a pull (which
+// checks) and by a start on a store that lacks the pinned image. A start
+// on a store that holds it runs the pinned image. --update-lock takes the
+// new one and records it.
 func TestImageMovedTag(t *testing.T) {
-	reg, ref := pushed(t)
+	_, ref := pushed(t)
 	s := imageSandbox(t, ref)
 	home := t.TempDir()
 	if _, err := LockRootfs(context.Background(), []*config.Sandbox{s}); err != nil {
@@ -197,13 +204,25 @@ func TestImageMovedTag(t *testing.T) {
 	}
 	lock, _ := rootfs.ReadLock(rootfs.LockPath(s.File))
 	pinned := lock.Entries["app"].Digest
-	moved := registrytest.Push(t, ref, registrytest.Image(t, testenv.Probe(t), "v2"))
-	_, err := PrepareRootfs(s, PrepareOptions{Home: home})
-	var me *image.MovedError
-	if !errors.As(err, &me) || !strings.Contains(err.Error(), pinned) || !strings.Contains(err.Error(), moved) {
-		t.Fatalf("PrepareRootfs(moved tag) = %v; want a refusal naming %s and %s", err, pinned, moved)
+	if p, err := PrepareRootfs(s, PrepareOptions{Home: home}); err != nil {
+		t.Fatal(err)
+	} else {
+		p.Lease.Close()
 	}
-	p, err := PrepareRootfs(s, PrepareOptions{Home: home, UpdateLock: true})
+	moved := registrytest.Push(t, ref, registrytest.Image(t, testenv.Probe(t), "v2"))
+	for _, o := range []PrepareOptions{{Home: home, CheckImages: true}, {Home: t.TempDir()}} {
+		_, err := PrepareRootfs(s, o)
+		var me *image.MovedError
+		if !errors.As(err, &me) || !strings.Contains(err.Error(), pinned) || !strings.Contains(err.Error(), moved) {
+			t.Errorf("PrepareRootfs(moved tag, check %v) = %v; want a refusal naming %s and %s", o.CheckImages, err, pinned, moved)
+		}
+	}
+	p, err := PrepareRootfs(s, PrepareOptions{Home: home})
+	if err != nil || p.Image.Digest != pinned {
+		t.Fatalf("start on a store with the pinned image = %v; want it to run %s", err, pinned)
+	}
+	p.Lease.Close()
+	p, err = PrepareRootfs(s, PrepareOptions{Home: home, UpdateLock: true})
 	if err != nil {
 		t.Fatalf("PrepareRootfs(--update-lock) = %v", err)
 	}
@@ -212,7 +231,6 @@ func TestImageMovedTag(t *testing.T) {
 	if p.Image.Digest != moved || lock.Entries["app"].Digest != moved {
 		t.Errorf("after --update-lock: ran %s, lock pins %s; want %s", p.Image.Digest, lock.Entries["app"].Digest, moved)
 	}
-	_ = reg
 }
 
 // TestImageCorruptBlob: a layer blob whose bytes the registry changed is

@@ -35,7 +35,8 @@ func prepareImage(s *config.Sandbox, o PrepareOptions) (*PreparedRootfs, error) 
 	store := image.NewStore(o.Home)
 	store.Progress, store.Terminal = o.Progress, o.Terminal
 	file, _ := filepath.Abs(s.File)
-	res, err := store.Get(contextOf(o), image.Request{Source: s.Image, Pin: pin, Update: o.UpdateLock, UsedBy: file, LockFile: lock.Path})
+	res, err := store.Get(contextOf(o), image.Request{Source: s.Image, Pin: pin, Update: o.UpdateLock,
+		Check: o.CheckImages, UsedBy: file, LockFile: lock.Path})
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,11 @@ type PrepareOptions struct {
 	Terminal bool
 	// Context ends an image pull; nil is context.Background().
 	Context context.Context
+	// CheckImages reads each image's source even when the store holds the
+	// image, as `sandbox pull` does: a pinned tag that moved is refused,
+	// an unpinned one pulled again. Without it a stored image starts
+	// without any network.
+	CheckImages bool
 }
 
 // PreparedRootfs is a root filesystem ready for the child.

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/image"
 	"github.com/hclsandbox/sandbox/launcher/rootfs"
 	"github.com/spf13/cobra"
@@ -56,7 +57,7 @@ func (e *env) pull(args []string, update bool) error {
 		fmt.Fprintln(e.stdout, "no sandbox has an image: nothing to pull")
 		return nil
 	}
-	roots, err := e.prepareRoots(withImage, update)
+	roots, err := e.prepareRootsWith(withImage, launcher.PrepareOptions{UpdateLock: update, CheckImages: true})
 	if err != nil {
 		return err
 	}

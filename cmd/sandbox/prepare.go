@@ -20,9 +20,15 @@ import (
 // during a pull ends it with 130 and leaves nothing half-made. The lease
 // of each image is held until the process exits.
 func (e *env) prepareRoots(sbs []*config.Sandbox, updateLock bool) (map[*config.Sandbox]*launcher.PreparedRootfs, error) {
+	return e.prepareRootsWith(sbs, launcher.PrepareOptions{UpdateLock: updateLock})
+}
+
+// prepareRootsWith is prepareRoots with more options: pull reads every
+// image's source (CheckImages).
+func (e *env) prepareRootsWith(sbs []*config.Sandbox, o launcher.PrepareOptions) (map[*config.Sandbox]*launcher.PreparedRootfs, error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	o := launcher.PrepareOptions{Home: rootfs.Home(), UpdateLock: updateLock, Context: ctx}
+	o.Home, o.Context = rootfs.Home(), ctx
 	if isTerminal(e.stderr) {
 		o.Progress, o.Terminal = e.stderr, true
 	}

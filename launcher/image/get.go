@@ -29,6 +29,11 @@ type Request struct {
 	UsedBy string
 	// LockFile names the lock file that holds Pin, for messages.
 	LockFile string
+	// Check reads the source even when the store holds the image: to
+	// refuse a pinned tag that moved (or, unpinned, to take its new
+	// image). Without it an image the store holds starts without any
+	// network, and the source is read only for one it lacks.
+	Check bool
 }
 
 // Result is an image the store holds whole.
@@ -54,15 +59,22 @@ func (e *MovedError) Error() string {
 		e.Source, e.LockFile, e.Pinned, e.Current)
 }
 
-// Get returns the image req names, pulling what the store lacks. A
-// pinned image whose source cannot be reached runs from the store; a
-// pinned source that names another digest now is refused with a
-// MovedError unless req.Update.
+// Get returns the image req names, pulling what the store lacks. The
+// pinned image (or, unpinned, the one the source resolved to last) runs
+// from the store as it is unless req.Check or req.Update; otherwise the
+// source is read, and a pinned source that names another digest now is
+// refused with a MovedError unless req.Update. A pinned image whose
+// source cannot be reached runs from the store.
 func (s *Store) Get(ctx context.Context, req Request) (*Result, error) {
 	if err := s.open(); err != nil {
 		return nil, err
 	}
 	src := req.Source.String()
+	if !req.Check && !req.Update {
+		if img, r := s.stored(src, req.Pin); img != nil {
+			return &Result{Image: img}, s.note(r, src, img, req.UsedBy)
+		}
+	}
 	cur, err := s.current(ctx, req.Source)
 	if err != nil {
 		return s.offline(req, err)
@@ -73,7 +85,7 @@ func (s *Store) Get(ctx context.Context, req Request) (*Result, error) {
 		}
 	}
 	res := &Result{Moved: req.Pin != nil && cur != req.Pin.Digest}
-	if img, r := s.stored(src, cur, req.Pin, res.Moved); img != nil {
+	if img, r := s.storedAt(src, cur, req.Pin, res.Moved); img != nil {
 		res.Image = img
 		return res, s.note(r, src, img, req.UsedBy)
 	}
@@ -89,8 +101,8 @@ func (s *Store) Get(ctx context.Context, req Request) (*Result, error) {
 	return res, err
 }
 
-// stored returns the image the store holds for src at digest cur, or nil.
-func (s *Store) stored(src, cur string, pin *Pin, moved bool) (*Image, *record) {
+// storedAt returns the image the store holds for src at digest cur, or nil.
+func (s *Store) storedAt(src, cur string, pin *Pin, moved bool) (*Image, *record) {
 	if pin != nil && !moved {
 		r, err := s.byDigest(pinKey(pin))
 		if err != nil || !s.complete(r) {
@@ -195,15 +207,21 @@ func (s *Store) leasePath(id string) string { return s.lockPath("use-" + id[len(
 // Stored returns the image the store holds for src without reading src:
 // the pinned one, or the one src resolved to last; nil when it has none.
 func (s *Store) Stored(src *config.ImageSource, pin *Pin) *Image {
+	img, _ := s.stored(src.String(), pin)
+	return img
+}
+
+// stored is the pinned image, or the one src resolved to last, when the
+// store holds it whole.
+func (s *Store) stored(src string, pin *Pin) (*Image, *record) {
 	if pin != nil {
-		img, _ := s.stored(src.String(), pin.Digest, pin, false)
-		return img
+		return s.storedAt(src, pin.Digest, pin, false)
 	}
-	r, sr, err := s.bySource(src.String())
+	r, sr, err := s.bySource(src)
 	if err != nil || !s.complete(r) {
-		return nil
+		return nil, nil
 	}
-	return s.image(r, src.String(), sr)
+	return s.image(r, src, sr), r
 }
 
 // Resolve returns what a lock file pins for src now: its manifest (or
