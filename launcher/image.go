@@ -38,13 +38,10 @@ type PlanImage struct {
 func NewImagePlan(s *config.Sandbox, h *Host, img *image.Image) *Plan {
 	eff, from := withImageDefaults(s, img)
 	p := NewPlan(eff, h)
-	if s.Image == nil {
+	if s.Image == nil || img == nil {
 		return p
 	}
-	p.Image = &PlanImage{Source: s.Image.String(), FromImage: from}
-	if img == nil {
-		return p
-	}
+	p.Image.FromImage = from
 	p.Image.Digest, p.Image.Platform, p.Image.ID = img.Digest, img.Platform, img.ID
 	p.Image.Layers, p.Image.ExposedPorts = len(img.Layers), img.Config.ExposedPorts
 	p.Spec.Root = imageRoot(s, img)

@@ -64,6 +64,10 @@ const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 func NewPlan(s *config.Sandbox, h *Host) *Plan {
 	p := &Plan{Name: s.Name, File: s.File, Namespaces: orderedNamespaces(s)}
 	p.Spec.Root = planRoot(s, s.Rootfs)
+	if s.Image != nil {
+		// Until NewImagePlan gives it the image, Start refuses the plan.
+		p.Image = &PlanImage{Source: s.Image.String()}
+	}
 	if s.Rootfs == "" && s.Image == nil {
 		p.Spec.Root = isolation.Root{Readonly: true, Flags: []string{"nosuid", "nodev"}}
 		p.Spec.Mounts = hostView(h.FS)

@@ -157,3 +157,38 @@ func TestImagesAndPrune(t *testing.T) {
 		t.Error("a pruned layer is still in the store")
 	}
 }
+
+// TestExportOCIImage: an image sandbox exports as a bundle whose rootfs is
+// the tree the image's layers show (whiteouts and the opaque directory
+// applied, the hard link kept) and whose process is the image's
+// configuration.
+func TestExportOCIImage(t *testing.T) {
+	_, file, home, _, _ := pullSetup(t)
+	out := filepath.Join(t.TempDir(), "bundle")
+	runSandboxCmd(t, home, "export", "oci", file, "app", "--out", out)
+	root := filepath.Join(out, "rootfs")
+	for _, p := range []string{"gone.txt", "opt/old/a"} {
+		if _, err := os.Lstat(filepath.Join(root, p)); err == nil {
+			t.Errorf("%s is in the bundle: a layer above removed it", p)
+		}
+	}
+	for _, p := range []string{"opt/old/b", "data/x", "probe"} {
+		if _, err := os.Lstat(filepath.Join(root, p)); err != nil {
+			t.Errorf("%s is missing from the bundle: %v", p, err)
+		}
+	}
+	a, _ := os.Stat(filepath.Join(root, "data/orig"))
+	b, _ := os.Stat(filepath.Join(root, "data/link"))
+	if a == nil || b == nil || !os.SameFile(a, b) {
+		t.Error("data/link is not a hard link of data/orig in the bundle")
+	}
+	cfg, err := os.ReadFile(filepath.Join(out, "config.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"/probe"`, `"IMAGE_VAR=from-image"`, `"cwd": "/work"`, `"uid": 1000`} {
+		if !strings.Contains(string(cfg), want) {
+			t.Errorf("config.json lacks %s", want)
+		}
+	}
+}
