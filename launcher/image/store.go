@@ -57,12 +57,27 @@ func (s *Store) recordPath(id string) string {
 // open makes the store's directories, 0700 (a layer holds the image's
 // setuid files), and checks that root may trust them.
 func (s *Store) open() error {
+	// Check first what exists, so nothing is made below a directory that
+	// someone else could have prepared (a symlink where the store goes).
+	if err := TrustedDir(existingAncestor(s.Dir)); err != nil {
+		return err
+	}
 	for _, d := range []string{s.Dir, s.layersDir(), s.imagesDir(), s.locksDir(), s.tmpDir()} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return fmt.Errorf("create image store: %w", err)
 		}
 	}
 	return TrustedDir(s.Dir)
+}
+
+// existingAncestor is dir or its nearest parent that exists.
+func existingAncestor(dir string) string {
+	for {
+		if _, err := os.Lstat(dir); err == nil || dir == filepath.Dir(dir) {
+			return dir
+		}
+		dir = filepath.Dir(dir)
+	}
 }
 
 // record is what the store keeps of one image, by its configuration's
