@@ -90,9 +90,9 @@ hyperfine -N --warmup 5 --runs $((RUNS * 5)) --export-json "$work/start.json" \
 	-n image "env SANDBOX_HOME=$work/home $bin run $work/img.hcl img" \
 	-n directory "env SANDBOX_HOME=$work/home $bin run $work/dir.hcl img"
 
-mean() { jq -r ".results[] | select(.command == \"$2\") | .mean" "$1"; }
-awk -v s="$(mean "$work/pull.json" sandbox)" -v u="$(mean "$work/pull.json" skopeo+umoci)" \
-	-v i="$(mean "$work/start.json" image)" -v d="$(mean "$work/start.json" directory)" 'BEGIN {
-	printf "pull+unpack: sandbox %.0f ms, skopeo+umoci %.0f ms: ratio %.2fx (target <= 1.0x)\n", s*1000, u*1000, s/u
+median() { jq -r ".results[] | select(.command == \"$2\") | .median" "$1"; }
+awk -v s="$(median "$work/pull.json" sandbox)" -v u="$(median "$work/pull.json" skopeo+umoci)" \
+	-v i="$(median "$work/start.json" image)" -v d="$(median "$work/start.json" directory)" 'BEGIN {
+	printf "medians: pull+unpack: sandbox %.0f ms, skopeo+umoci %.0f ms: ratio %.2fx (target <= 1.0x)\n", s*1000, u*1000, s/u
 	printf "cold start: image %.2f ms, directory %.2f ms: %+.2f ms (target <= 2 ms more)\n", i*1000, d*1000, (i-d)*1000
 }'
