@@ -54,7 +54,7 @@ test-oci: ## run an exported OCI bundle under runc and crun and compare with san
 
 test-images: build ## pull, run, pin and prune images against Debian's docker-registry on 127.0.0.1, then bench-images (root; installs docker-registry, skopeo and umoci when missing)
 	@for pkg in docker-registry:docker-registry skopeo:skopeo umoci:umoci; do command -v $${pkg%%:*} >/dev/null || $(SUDO) sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $${pkg#*:}" || echo "cannot install $${pkg#*:}: its tests will skip" >&2; done
-	$(ROOT) $(GO) test -count=1 -run '^(TestImage.*|TestOverlay.*LowerLayers|TestPullInterrupted|TestImagesAndPrune|TestUnpackLayer.*|TestExportOCIImage)$$' -v ./launcher ./launcher/rootfs ./cmd/sandbox
+	$(ROOT) $(GO) test -count=1 -run '^(TestImage.*|TestOverlay.*LowerLayers|TestPullInterrupted|TestImagesAndPrune|TestRunImage|TestUnpackLayer.*|TestExportOCIImage|TestStoreTrust)$$' -v ./launcher ./launcher/rootfs ./launcher/image ./cmd/sandbox
 	$(SUDO) bench/images.sh
 
 test-slurm: ## run up --on slurm on a single-node Slurm cluster started by the test (root; installs Debian's slurmctld, slurmd, slurm-client and munge when missing, without starting their services)

@@ -192,3 +192,21 @@ func TestExportOCIImage(t *testing.T) {
 		}
 	}
 }
+
+// TestRunImage: `sandbox run` of an image sandbox pulls it and runs the
+// image's command as its configuration says; `sandbox plan` then names
+// what came from the image.
+func TestRunImage(t *testing.T) {
+	testenv.RequireRoot(t)
+	_, file, home, _, _ := pullSetup(t)
+	out := runSandboxCmd(t, home, "run", file, "app")
+	for _, want := range []string{`"uid":1000`, `"cwd":"/work"`, `"/gone.txt":{"exists":false}`, `"/opt/old/a":{"exists":false}`, "IMAGE_VAR=from-image"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("sandbox run printed %s\nwant it to contain %s", out, want)
+		}
+	}
+	plan := runSandboxCmd(t, home, "plan", file)
+	if !strings.Contains(plan, "from the image: command, workdir, user, env.IMAGE_VAR, env.PATH") || !strings.Contains(plan, "8080/tcp") {
+		t.Errorf("sandbox plan printed\n%s\nwant what came from the image and its exposed port", plan)
+	}
+}
