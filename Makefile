@@ -22,7 +22,7 @@ STATICCHECK_FLAGS ?= -checks=inherit
 ROOT_TESTS = $(shell find . -name '*_linux_test.go' -exec grep -ho '^func Test[A-Za-z0-9_]*' {} + | \
 	sed 's/^func //' | sort -u | paste -sd'|')
 
-.PHONY: help build install run test test-root test-oci test-slurm bench bench-batch bench-watch fmt lint cross \
+.PHONY: help build install run test test-root test-oci test-images test-slurm bench bench-batch bench-watch bench-images fmt lint cross \
 	rootfs-busybox rootfs-debian rootfs-alpine examples vagrant-validate test-vm clean
 
 help: ## list the targets
@@ -53,6 +53,11 @@ test-oci: ## run an exported OCI bundle under runc and crun and compare with san
 	@for rt in runc crun; do command -v $$rt >/dev/null || $(SUDO) sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$rt" || echo "cannot install $$rt: its test will skip" >&2; done
 	$(ROOT) $(GO) test -count=1 -run '^(TestExportOCIRuntimes|TestSeccompSameAsCrun)$$' -v ./cmd/sandbox
 
+test-images: build ## pull, run, pin and prune images against Debian's docker-registry on 127.0.0.1, then bench-images (root; installs docker-registry, skopeo and umoci when missing)
+	@for pkg in docker-registry:docker-registry skopeo:skopeo umoci:umoci; do command -v $${pkg%%:*} >/dev/null || $(SUDO) sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $${pkg#*:}" || echo "cannot install $${pkg#*:}: its tests will skip" >&2; done
+	$(ROOT) $(GO) test -count=1 -run '^(TestImage.*|TestOverlay.*LowerLayers|TestPullInterrupted|TestImagesAndPrune|TestRunImage|TestUnpackLayer.*|TestExportOCIImage|TestStoreTrust)$$' -v ./launcher ./launcher/rootfs ./launcher/image ./cmd/sandbox
+	$(SUDO) bench/images.sh
+
 test-slurm: ## run up --on slurm on a single-node Slurm cluster started by the test (root; installs Debian's slurmctld, slurmd, slurm-client and munge when missing, without starting their services)
 	@command -v slurmctld >/dev/null && command -v slurmd >/dev/null && command -v sbatch >/dev/null && command -v munged >/dev/null || \
 		$(SUDO) sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slurmctld slurmd slurm-client munge' || \
@@ -68,6 +73,9 @@ bench-batch: build rootfs-busybox ## time up of 100 sandboxes against 100 parall
 bench-watch: build rootfs-busybox ## time up --watch relaunches, write to first output line, against the debounce (root)
 	$(GO) build -o bin/watchlat ./bench/watchlat
 	$(SUDO) bin/watchlat -sandbox $(BIN) -rootfs examples/rootfs/busybox -runs $(or $(RUNS),20)
+
+bench-images: build ## time pull+unpack of a multi-layer image against skopeo copy + umoci unpack, and a cached image's cold start against the same tree as a directory (root)
+	$(SUDO) bench/images.sh
 
 fmt: ## format the Go code and the examples
 	gofmt -w .

@@ -50,6 +50,7 @@ func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext)
 	diags = append(diags, decodeRestart(s, content.Attributes, ctx)...)
 	diags = append(diags, decodeWatch(s, content.Blocks.OfType("watch"), ctx)...)
 	diags = append(diags, decodeNetworking(s, content.Attributes, ctx)...)
+	diags = append(diags, checkCommandSet(s, block, content)...)
 	sortDiags(diags)
 	return s, diags
 }
@@ -91,6 +92,23 @@ func decodeAttrs(s *Sandbox, attrs hcl.Attributes, ctx *hcl.EvalContext) hcl.Dia
 		}
 	}
 	return diags
+}
+
+// checkCommandSet requires command unless the image gives one.
+func checkCommandSet(s *Sandbox, block *hcl.Block, content *hcl.BodyContent) hcl.Diagnostics {
+	if _, ok := content.Attributes["command"]; ok || s.Image != nil {
+		return nil
+	}
+	if _, ok := content.Attributes["image"]; ok {
+		return nil // an invalid image was reported
+	}
+	r := block.Body.MissingItemRange()
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Missing required argument",
+		Detail:   `The argument "command" is required, but no definition was found.`,
+		Subject:  &r,
+	}}
 }
 
 // resolvePath makes p absolute against dir; "" stays "".

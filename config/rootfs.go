@@ -74,6 +74,7 @@ var rootfsSchema = &hcl.BodySchema{
 // of a sandbox.
 func decodeStorage(s *Sandbox, content *hcl.BodyContent, ctx *hcl.EvalContext) hcl.Diagnostics {
 	diags := decodeRootfs(s, content, ctx)
+	diags = append(diags, decodeImage(s, content, ctx)...)
 	for _, b := range content.Blocks.OfType("mount") {
 		m, d := decodeMount(s.Dir, b, ctx)
 		diags = append(diags, d...)

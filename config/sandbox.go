@@ -23,7 +23,8 @@ type Sandbox struct {
 	// Dir is the absolute directory of File; relative paths resolve against it.
 	Dir string
 
-	// Command is the argv to run; never empty.
+	// Command is the argv to run; empty only when Image is set, whose
+	// entrypoint and command it then is.
 	Command []string
 	// Env is the environment given to Command, on top of the launcher's defaults.
 	Env map[string]string
@@ -36,6 +37,10 @@ type Sandbox struct {
 	Rootfs string
 	// RootfsOptions are the pin, mode and state directory of the rootfs.
 	RootfsOptions RootfsOptions
+	// Image is the image whose layers make the root filesystem, an
+	// ephemeral overlay, and whose configuration gives the defaults of
+	// Command, Env, Workdir and the user; nil when the sandbox has none.
+	Image *ImageSource
 	// Mounts are the mount blocks, in source order.
 	Mounts []Mount
 	// Namespaces are the namespace kinds to create; the rest are shared with the host.

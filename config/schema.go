@@ -16,11 +16,12 @@ var fileSchema = &hcl.BodySchema{
 // sandboxSchema is the body of a sandbox block.
 var sandboxSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
-		{Name: "command", Required: true},
+		{Name: "command"}, // required unless image is set: see checkCommandSet
 		{Name: "env"},
 		{Name: "workdir"},
 		{Name: "hostname"},
 		{Name: "rootfs"},
+		{Name: "image"},
 		{Name: "namespaces"},
 		{Name: "oom_score_adj"},
 		{Name: "timeout"},

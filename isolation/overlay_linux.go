@@ -3,6 +3,8 @@ package isolation
 import (
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -11,19 +13,49 @@ import (
 // to mount(2) names one of them through /proc/self/fd, so no host path is
 // parsed as mount options and none is resolved twice.
 type overlayLayers struct {
-	lower, upper, work *os.File
+	lowers      []*os.File // topmost first
+	upper, work *os.File
+	userxattr   bool
 }
 
 func (l *overlayLayers) close() {
-	for _, f := range []*os.File{l.lower, l.upper, l.work} {
+	for _, f := range append([]*os.File{l.upper, l.work}, l.lowers...) {
 		if f != nil {
 			f.Close()
 		}
 	}
 }
 
-func (l *overlayLayers) data() string {
-	return fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", fdPath(l.lower), fdPath(l.upper), fdPath(l.work))
+// maxOverlayData is what mount(2) copies of the options: one page.
+const maxOverlayData = 4095
+
+// maxOverlayLowers is overlayfs's own limit on stacked lower layers.
+const maxOverlayLowers = 500
+
+// data is the overlay's option string. Each lower layer is named by its
+// /proc/self/fd path, as the upper and work directories are; when that
+// would not fit in the page mount(2) copies (some 160 layers), the lower
+// layers are named by their bare fd numbers instead, relative to the fd
+// directory, which the caller then makes the working directory (see
+// mountOverlayAt): 500 layers, overlayfs's limit, fit that way.
+func (l *overlayLayers) data() (data string, relative bool) {
+	data = l.format(fdPath)
+	if len(data) <= maxOverlayData {
+		return data, false
+	}
+	return l.format(func(f *os.File) string { return strconv.Itoa(int(f.Fd())) }), true
+}
+
+func (l *overlayLayers) format(name func(*os.File) string) string {
+	lowers := make([]string, len(l.lowers))
+	for i, f := range l.lowers {
+		lowers[i] = name(f)
+	}
+	data := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", strings.Join(lowers, ":"), fdPath(l.upper), fdPath(l.work))
+	if l.userxattr {
+		data += ",userxattr"
+	}
+	return data
 }
 
 // overlaySpec is what an overlay is made of: host directories, each with
@@ -31,18 +63,27 @@ func (l *overlayLayers) data() string {
 // the tmpfs that holds the writes when there is no state directory.
 type overlaySpec struct {
 	lower, lowerBeneath string
+	// more are lower layers below lower, topmost first: the launcher's
+	// own store made them and trusts them whole (Beneath "").
+	more                []string
+	userxattr           bool
 	state, stateBeneath string
 	tmpfsData           string
 }
 
-// openLayers opens the host directory lower and an upper and work
-// directory: state/upper and state/work on the host, or on a fresh tmpfs
-// when there is no state directory.
+// openLayers opens the host directories lower and more and an upper and
+// work directory: state/upper and state/work on the host, or on a fresh
+// tmpfs when there is no state directory.
 func (b *builder) openLayers(o overlaySpec) (*overlayLayers, error) {
-	l := &overlayLayers{}
-	var err error
-	if l.lower, err = openSource(b.host, o.lower, o.lowerBeneath); err == nil {
-		err = isDir(l.lower)
+	if 1+len(o.more) > maxOverlayLowers {
+		return nil, fmt.Errorf("%d lower layers: overlayfs stacks at most %d", 1+len(o.more), maxOverlayLowers)
+	}
+	l := &overlayLayers{userxattr: o.userxattr}
+	err := l.openLower(b.host, o.lower, o.lowerBeneath)
+	for _, d := range o.more {
+		if err == nil {
+			err = l.openLower(b.host, d, "")
+		}
 	}
 	var scratch *os.File
 	if err == nil {
@@ -63,6 +104,16 @@ func (b *builder) openLayers(o overlaySpec) (*overlayLayers, error) {
 		}
 	}
 	return l, nil
+}
+
+// openLower opens one lower directory and appends it to the layers.
+func (l *overlayLayers) openLower(host *os.File, dir, beneath string) error {
+	f, err := openSource(host, dir, beneath)
+	if err != nil {
+		return err
+	}
+	l.lowers = append(l.lowers, f)
+	return isDir(f)
 }
 
 // scratchDir opens the directory that holds upper/ and work/: the state
@@ -125,7 +176,20 @@ func (b *builder) mountOverlayAt(target string, o overlaySpec, flags uintptr) er
 		return err
 	}
 	defer l.close()
-	return unix.Mount("overlay", target, "overlay", flags, l.data())
+	data, relative := l.data()
+	if !relative {
+		return unix.Mount("overlay", target, "overlay", flags, data)
+	}
+	// overlayfs resolves a relative lower directory from the working
+	// directory; the builder's is "/" (see enterBase), and it goes back.
+	if err := unix.Chdir(hostProc + "/self/fd"); err != nil {
+		return fmt.Errorf("chdir to the fd directory for %d lower layers: %w", len(l.lowers), err)
+	}
+	err = unix.Mount("overlay", target, "overlay", flags, data)
+	if cerr := unix.Chdir("/"); err == nil && cerr != nil {
+		err = fmt.Errorf("chdir back to /: %w", cerr)
+	}
+	return err
 }
 
 // overlayMount performs a KindOverlay step: Source is the lower layer, the

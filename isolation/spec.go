@@ -88,6 +88,14 @@ type Root struct {
 	// Overlay mounts an overlay with Source as its read-only lower layer
 	// instead of binding Source, so writes never reach Source.
 	Overlay bool `json:"overlay,omitempty"`
+	// Lower are more read-only lower layers of the overlay, below Source,
+	// topmost first: the unpacked layers of an image. The launcher's store
+	// made them, so they are trusted whole, as a Mount whose Beneath is "".
+	Lower []string `json:"lower,omitempty"`
+	// UserXattr mounts the overlay with userxattr: its layers mark
+	// whiteouts and opaque directories with user.overlay.* xattrs, the form
+	// an unprivileged unpacker can write, instead of trusted.overlay.*.
+	UserXattr bool `json:"userxattr,omitempty"`
 	// StateDir is the host directory whose upper/ and work/ hold an
 	// overlay's writes, kept across runs; "" keeps them on a tmpfs that
 	// goes away with the sandbox.

@@ -15,7 +15,7 @@ import (
 // reflection, so a field added to Spec and not here fails it.
 
 // specMagic opens an encoded spec and names the form's version.
-const specMagic = "SBXSPEC2"
+const specMagic = "SBXSPEC3"
 
 // MarshalBinary encodes the spec for the child.
 func (s *Spec) MarshalBinary() ([]byte, error) {
@@ -23,6 +23,8 @@ func (s *Spec) MarshalBinary() ([]byte, error) {
 	e.str(s.Root.Source)
 	e.bool(s.Root.Readonly)
 	e.bool(s.Root.Overlay)
+	e.strs(s.Root.Lower)
+	e.bool(s.Root.UserXattr)
 	e.str(s.Root.StateDir)
 	e.str(s.Root.Beneath)
 	e.str(s.Root.StateBeneath)
@@ -88,6 +90,8 @@ func (s *Spec) UnmarshalBinary(data []byte) error {
 	out.Root.Source = d.str()
 	out.Root.Readonly = d.bool()
 	out.Root.Overlay = d.bool()
+	out.Root.Lower = d.strs()
+	out.Root.UserXattr = d.bool()
 	out.Root.StateDir = d.str()
 	out.Root.Beneath = d.str()
 	out.Root.StateBeneath = d.str()

@@ -52,6 +52,8 @@ type Plan struct {
 	StopTimeout time.Duration  `json:"stop_timeout_ns,omitempty"`
 	// Network is the wiring of a sandbox on a named network, else nil.
 	Network *NetPlan `json:"network,omitempty"`
+	// Image is the image of an image sandbox, else nil.
+	Image *PlanImage `json:"image,omitempty"`
 
 	// initConfig is the configured init attribute, nil when unset, so that
 	// WithArgs can recompute the default for a new command.
@@ -71,7 +73,11 @@ const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 func NewPlan(s *config.Sandbox, h *Host) *Plan {
 	p := &Plan{Name: s.Name, File: s.File, Namespaces: orderedNamespaces(s)}
 	p.Spec.Root = planRoot(s, s.Rootfs)
-	if s.Rootfs == "" {
+	if s.Image != nil {
+		// Until NewImagePlan gives it the image, Start refuses the plan.
+		p.Image = &PlanImage{Source: s.Image.String()}
+	}
+	if s.Rootfs == "" && s.Image == nil {
 		p.Spec.Root = isolation.Root{Readonly: true, Flags: []string{"nosuid", "nodev"}}
 		p.Spec.Mounts = hostView(h.FS)
 	}

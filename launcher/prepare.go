@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher/image"
 	"github.com/hclsandbox/sandbox/launcher/rootfs"
 )
 
@@ -17,8 +18,16 @@ type PrepareOptions struct {
 	// Progress receives a progress bar while a tarball unpacks; nil is quiet.
 	Progress io.Writer
 	// UpdateLock records the current digest in the lock file instead of
-	// refusing a rootfs that does not match it.
+	// refusing a rootfs that does not match it, or an image whose tag moved.
 	UpdateLock bool
+	// Terminal says that Progress is a terminal (an image pull then
+	// redraws a line per layer).
+	Terminal bool
+	// CheckImages reads each image's source even when the store holds the
+	// image, as `sandbox pull` does: a pinned tag that moved is refused,
+	// an unpinned one pulled again. Without it a stored image starts
+	// without any network.
+	CheckImages bool
 }
 
 // PreparedRootfs is a root filesystem ready for the child.
@@ -27,10 +36,18 @@ type PreparedRootfs struct {
 	Dir string
 	// Digest is the rootfs's sha256 when it was computed, else "".
 	Digest string
-	// Unpacked is set when a tarball was unpacked by this call, and
-	// Devices then says what became of its device nodes.
+	// Unpacked is set when a tarball or an image layer was unpacked by
+	// this call, and Devices then says what became of a tarball's device
+	// nodes.
 	Unpacked bool
 	Devices  rootfs.DeviceCount
+	// Image is the image of an image sandbox, held by Lease until the
+	// launcher exits; nil for any other.
+	Image *image.Image
+	Lease io.Closer
+	// Offline is why an image's source could not be read, when the store's
+	// pinned copy is used instead.
+	Offline error
 }
 
 // MismatchError is a rootfs whose digest is not the pinned one.
@@ -48,8 +65,12 @@ func (e *MismatchError) Error() string {
 // PrepareRootfs verifies a sandbox's rootfs against its sha256 and the lock
 // file next to its configuration, unpacks a tarball into the cache, and
 // creates a persistent rootfs's state directory. It runs in the launcher,
-// before the child starts; ctx ends an unpack early, leaving nothing behind.
+// before the child starts; ctx ends an unpack or a pull early, leaving
+// nothing behind.
 func PrepareRootfs(ctx context.Context, s *config.Sandbox, o PrepareOptions) (*PreparedRootfs, error) {
+	if s.Image != nil {
+		return prepareImage(ctx, s, o)
+	}
 	if s.Rootfs == "" {
 		return &PreparedRootfs{}, nil
 	}
@@ -124,14 +145,15 @@ func checkPin(s *config.Sandbox, digest string) error {
 		Expected: pin, Actual: digest}
 }
 
-// LockRootfs records the rootfs digest of every sandbox that has one in the
-// lock file next to its configuration, and returns the lock files written.
+// LockRootfs records the rootfs digest of every sandbox that has one, and
+// what the image of every image sandbox resolves to now, in the lock file
+// next to its configuration, and returns the lock files written.
 // A digest that differs from the sandbox's own sha256 is an error.
-func LockRootfs(sbs []*config.Sandbox) ([]string, error) {
+func LockRootfs(ctx context.Context, sbs []*config.Sandbox) ([]string, error) {
 	var written []string
 	locks := map[string]*rootfs.Lock{}
 	for _, s := range sbs {
-		if s.Rootfs == "" {
+		if s.Rootfs == "" && s.Image == nil {
 			continue
 		}
 		path := rootfs.LockPath(s.File)
@@ -142,6 +164,12 @@ func LockRootfs(sbs []*config.Sandbox) ([]string, error) {
 			}
 			locks[path] = l
 			written = append(written, path)
+		}
+		if s.Image != nil {
+			if err := lockImage(ctx, s, locks[path]); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		digest, err := rootfs.Digest(s.Rootfs)
 		if err != nil {

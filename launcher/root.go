@@ -43,6 +43,8 @@ func (p *Plan) WithRootfs(dir string) *Plan {
 	q := *p
 	if q.Spec.Root.Source != "" && q.Spec.Root.Source != dir {
 		q.Spec.Root.Source, q.Spec.Root.Beneath = dir, ""
+		// One tree now: an image's layers flattened into it, for one.
+		q.Spec.Root.Lower, q.Spec.Root.UserXattr = nil, false
 	}
 	return &q
 }

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"io"
 	"io/fs"
@@ -98,7 +99,7 @@ func TestRootfsTamperedLockedDirRefused(t *testing.T) {
 	root := t.TempDir()
 	os.WriteFile(filepath.Join(root, "app"), []byte("v1"), 0o755)
 	s := withFile(sandboxFor(root))
-	if _, err := LockRootfs([]*config.Sandbox{s}); err != nil {
+	if _, err := LockRootfs(context.Background(), []*config.Sandbox{s}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := PrepareRootfs(t.Context(), s, PrepareOptions{Home: t.TempDir()}); err != nil {

@@ -49,6 +49,9 @@ func StartClaimed(p *Plan, stdio Stdio, c *Claim) (*Process, *Result, error) {
 	if res := refusal(p); res != nil {
 		return nil, res, nil
 	}
+	if err := p.imageReady(); err != nil {
+		return nil, nil, err
+	}
 	p, err := c.mapIDs(p)
 	if err != nil {
 		return nil, nil, err

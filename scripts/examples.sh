@@ -69,6 +69,11 @@ for f in examples/*.hcl; do
 		skipped="$skipped $name"
 		continue
 	fi
+	if grep -q '^[[:space:]]*image[[:space:]]*=' "$f" && ! "$bin" pull "$f" >"$log" 2>&1; then
+		echo "== $name: skipped: its image cannot be pulled here ($(tail -1 "$log"))"
+		skipped="$skipped $name"
+		continue
+	fi
 	echo "== $name"
 	case $name in
 	web | services | lifecycle | watch)

@@ -11,6 +11,7 @@ const (
 	exitSetup         = 125 // the launcher or a setup step failed
 	exitNotExec       = 126 // the command is not executable
 	exitNotFound      = 127 // the command was not found
+	exitInterrupted   = 130 // Ctrl-C before any sandbox started (128+SIGINT)
 )
 
 // exitError carries an exit code out of a command; its message, if any, has

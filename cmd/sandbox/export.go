@@ -1,9 +1,11 @@
 package main
 
 import (
+	"archive/tar"
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,6 +13,8 @@ import (
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/image"
+	"github.com/hclsandbox/sandbox/launcher/rootfs"
 	"github.com/spf13/cobra"
 	"golang.org/x/sys/unix"
 )
@@ -75,7 +79,7 @@ func (e *env) exportOCI(args []string, out string) error {
 		return exitf(exitSetup, "%s: %v", s.Name, err)
 	}
 	defer bd.Close()
-	rootPath, root, err := e.bundleRoot(s, bd)
+	rootPath, root, img, err := e.bundleRoot(s, bd)
 	if err != nil {
 		return err
 	}
@@ -83,7 +87,7 @@ func (e *env) exportOCI(args []string, out string) error {
 		defer root.Close()
 	}
 	host := e.probeHost()
-	plan := launcher.NewPlan(s, host).WithRootfs(rootPath)
+	plan := launcher.NewImagePlan(s, host, img).WithRootfs(rootPath)
 	if plan.Spec.User, err = numericUser(plan.Spec.User, rootPath); err != nil {
 		return exitf(exitSetup, "%s: %v", s.Name, err)
 	}
@@ -101,37 +105,84 @@ func (e *env) exportOCI(args []string, out string) error {
 	return nil
 }
 
-// bundleRoot is the root.path of the bundle and, when the bundle holds its
-// own root, that directory open: a rootfs directory is referenced as it
-// is; an unpacked tarball is copied into DIR/rootfs without device nodes
-// or setuid bits (copyTree); the host view gets an empty DIR/rootfs.
-func (e *env) bundleRoot(s *config.Sandbox, bd *bundleDir) (string, *bundleDir, error) {
+// bundleRoot is the root.path of the bundle, with the bundle's own root
+// directory open when it has one, and the image of an image sandbox: a
+// rootfs directory is referenced as it is; an unpacked tarball is copied
+// into DIR/rootfs, and an image's layers flattened into it, both without
+// device nodes or setuid bits; the host view gets an empty DIR/rootfs.
+func (e *env) bundleRoot(s *config.Sandbox, bd *bundleDir) (string, *bundleDir, *image.Image, error) {
 	own := filepath.Join(bd.path, "rootfs")
-	if s.Rootfs == "" {
+	if s.Rootfs == "" && s.Image == nil {
 		root, err := bd.mkdir("rootfs", 0o755)
-		return own, root, exitIfErr(s, err)
+		return own, root, nil, exitIfErr(s, err)
 	}
-	if info, err := os.Stat(s.Rootfs); err == nil && info.IsDir() {
-		return s.Rootfs, nil, nil
+	if info, err := os.Stat(s.Rootfs); s.Image == nil && err == nil && info.IsDir() {
+		return s.Rootfs, nil, nil, nil
 	}
 	roots, err := e.prepareRoots([]*config.Sandbox{s}, false)
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	root, err := bd.mkdir("rootfs", 0o700)
 	if err != nil {
-		return "", nil, exitIfErr(s, err)
+		return "", nil, nil, exitIfErr(s, err)
 	}
 	var st copyStats
-	if err := copyTree(roots[s], root, &st); err != nil {
+	img := roots[s].Image
+	if img != nil {
+		err = flattenInto(img, own, &st)
+	} else {
+		err = copyTree(roots[s].Dir, root, &st)
+	}
+	if err != nil {
 		root.Close()
-		return "", nil, exitf(exitSetup, "%s: copy rootfs: %v", s.Name, err)
+		return "", nil, nil, exitf(exitSetup, "%s: copy rootfs: %v", s.Name, err)
 	}
 	if st.Devices+st.Setuid > 0 {
 		fmt.Fprintf(e.stderr, "sandbox: warning: %s: the bundle's rootfs leaves out %d device node%s or socket%s and clears the setuid and setgid bits of %d file%s\n",
 			s.Name, st.Devices, plural(st.Devices, "s"), plural(st.Devices, "s"), st.Setuid, plural(st.Setuid, "s"))
 	}
-	return own, root, nil
+	return own, root, img, nil
+}
+
+// flattenInto unpacks the tree an image's layers show into dir, the
+// bundle's empty root, with the tarball unpacker and its rules, leaving
+// out device nodes and clearing setuid and setgid bits as copyTree does.
+func flattenInto(img *image.Image, dir string, st *copyStats) error {
+	flat, w := io.Pipe()
+	go func() { w.CloseWithError(image.Flatten(img.Layers, img.UserXattr, w)) }()
+	safe, sw := io.Pipe()
+	go func() { sw.CloseWithError(clearSetuid(flat, sw, st)) }()
+	count, err := rootfs.Unpack(safe, dir, config.DevicesSkip)
+	safe.CloseWithError(io.ErrClosedPipe)
+	flat.CloseWithError(io.ErrClosedPipe)
+	st.Devices += count.Skipped
+	return err
+}
+
+// clearSetuid copies a tar stream, clearing the setuid and setgid bits of
+// every entry and counting the entries it cleared.
+func clearSetuid(r io.Reader, w io.Writer, st *copyStats) error {
+	tr, tw := tar.NewReader(r), tar.NewWriter(w)
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			return tw.Close()
+		}
+		if err != nil {
+			return err
+		}
+		if hdr.Mode&0o6000 != 0 && hdr.Typeflag != tar.TypeDir {
+			hdr.Mode &^= 0o6000
+			st.Setuid++
+		}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return err
+		}
+		if _, err := io.Copy(tw, tr); err != nil {
+			return err
+		}
+	}
 }
 
 // exitIfErr is err as a setup failure of s, or nil.

@@ -59,6 +59,9 @@ func writePlan(w io.Writer, p *launcher.Plan, s *config.Sandbox) {
 		step("enter a new cgroup namespace, rooted at the cgroup it was cloned into")
 	}
 	step("make every mount private: nothing propagates to the host")
+	if p.Image != nil {
+		writeImage(w, p.Image)
+	}
 	step("root: %s", rootLine(p.Spec.Root, s))
 	if p.Spec.Root.Source != "" {
 		fmt.Fprintf(w, "        if it is a tarball: %s (devices = %q)\n", deviceRule[s.RootfsOptions.Devices], s.RootfsOptions.Devices)
@@ -112,6 +115,10 @@ func rootLine(r isolation.Root, s *config.Sandbox) string {
 	}
 	src := redact(s, "rootfs", r.Source)
 	switch {
+	case s.Image != nil && r.Source == "":
+		return "the image's layers, once pulled" + flags
+	case len(r.Lower) > 0:
+		return fmt.Sprintf("overlay of %d layers, top %s, writes to a tmpfs that ends with the sandbox%s", len(r.Lower)+1, src, flags)
 	case r.Source == "":
 		return "a fresh tmpfs" + flags
 	case r.Overlay && r.StateDir != "":
@@ -255,4 +262,24 @@ func idMaps(maps []config.IDMap, auto uint32) string {
 		parts = append(parts, fmt.Sprintf("%d->%d (%d ids)", m.Inside, m.Outside, m.Count))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// writeImage says which image the root comes from and what its
+// configuration gave.
+func writeImage(w io.Writer, im *launcher.PlanImage) {
+	if im.ID == "" {
+		fmt.Fprintf(w, "  image %s: not in the store (sandbox pull); what its configuration gives is not known yet\n", im.Source)
+		return
+	}
+	platform := ""
+	if im.Platform != "" {
+		platform = ", platform " + im.Platform
+	}
+	fmt.Fprintf(w, "  image %s: %s%s, %d layers\n", im.Source, im.Digest, platform, im.Layers)
+	if len(im.FromImage) > 0 {
+		fmt.Fprintf(w, "        from the image: %s\n", strings.Join(im.FromImage, ", "))
+	}
+	if len(im.ExposedPorts) > 0 {
+		fmt.Fprintf(w, "        exposed by the image (published only by ports): %s\n", strings.Join(im.ExposedPorts, ", "))
+	}
 }

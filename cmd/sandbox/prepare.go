@@ -14,23 +14,30 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// prepareRoots verifies every sandbox's rootfs and unpacks tarballs before
-// any sandbox starts, and returns the directory each one runs on. A digest
-// mismatch or an unpack failure ends the command with exit code 125; a
-// signal that interrupts an unpack ends it with 128+N, leaving no
-// half-unpacked directory behind.
-func (e *env) prepareRoots(sbs []*config.Sandbox, updateLock bool) (map[*config.Sandbox]string, error) {
-	o := launcher.PrepareOptions{Home: rootfs.Home(), UpdateLock: updateLock}
+// prepareRoots verifies every sandbox's rootfs, unpacks tarballs and gets
+// images from the store (pulling what it lacks) before any sandbox starts,
+// and returns the root each one runs on. A digest mismatch, a moved image
+// tag or an unpack failure ends the command with exit code 125; a signal
+// that interrupts an unpack or a pull ends it with 128+N, leaving nothing
+// half-made. The lease of each image is held until the process exits.
+func (e *env) prepareRoots(sbs []*config.Sandbox, updateLock bool) (map[*config.Sandbox]*launcher.PreparedRootfs, error) {
+	return e.prepareRootsWith(sbs, launcher.PrepareOptions{UpdateLock: updateLock})
+}
+
+// prepareRootsWith is prepareRoots with more options: pull reads every
+// image's source (CheckImages).
+func (e *env) prepareRootsWith(sbs []*config.Sandbox, o launcher.PrepareOptions) (map[*config.Sandbox]*launcher.PreparedRootfs, error) {
+	o.Home = rootfs.Home()
 	if isTerminal(e.stderr) {
-		o.Progress = e.stderr
+		o.Progress, o.Terminal = e.stderr, true
 	}
 	ctx, stop := interruptible()
 	defer stop()
-	dirs := map[*config.Sandbox]string{}
+	roots := map[*config.Sandbox]*launcher.PreparedRootfs{}
 	for _, s := range sbs {
 		p, err := launcher.PrepareRootfs(ctx, s, o)
-		if err == nil && ctx.Err() != nil {
-			err = context.Cause(ctx) // a signal while its digest was computed
+		if ctx.Err() != nil {
+			err = context.Cause(ctx) // a signal, perhaps while a digest was computed
 		}
 		var sig signalError
 		if errors.As(err, &sig) {
@@ -39,13 +46,33 @@ func (e *env) prepareRoots(sbs []*config.Sandbox, updateLock bool) (map[*config.
 		if err != nil {
 			return nil, exitf(exitSetup, "%s: %v", s.Name, err)
 		}
-		if n := p.Devices.Skipped; n > 0 {
-			fmt.Fprintf(e.stderr, "sandbox: %s: warning: left out the %d device node%s of %s; devices = %q in its rootfs block keeps them (as root)\n",
-				s.Name, n, plural(n, "s"), s.Rootfs, config.DevicesKeep)
-		}
-		dirs[s] = p.Dir
+		e.notePrepared(s, p)
+		roots[s] = p
 	}
-	return dirs, nil
+	return roots, nil
+}
+
+// notePrepared prints what the preparation of s left out or fell back to.
+func (e *env) notePrepared(s *config.Sandbox, p *launcher.PreparedRootfs) {
+	if n := p.Devices.Skipped; n > 0 {
+		fmt.Fprintf(e.stderr, "sandbox: %s: warning: left out the %d device node%s of %s; devices = %q in its rootfs block keeps them (as root)\n",
+			s.Name, n, plural(n, "s"), s.Rootfs, config.DevicesKeep)
+	}
+	if p.Offline != nil {
+		fmt.Fprintf(e.stderr, "sandbox: %s: image %s cannot be read (%v); running %s from the store\n",
+			s.Name, s.Image, shortError(p.Offline), p.Image.Digest)
+	}
+}
+
+// shortError is the innermost cause of an error, for a one-line note.
+func shortError(err error) error {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err
+		}
+		err = next
+	}
 }
 
 // signalError is the cause of a context that a signal ended.

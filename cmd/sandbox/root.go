@@ -97,6 +97,7 @@ tree: its own namespaces and root filesystem.
 	root.PersistentFlags().StringVar(&e.format, "format", "text", "diagnostics format: text, or json (one object per line)")
 	root.AddCommand(newUpCmd(e), newRunCmd(e), newValidateCmd(e), newPlanCmd(e), newFmtCmd(e), newLockCmd(e), newDoctorCmd(e), newExportCmd(e))
 	root.AddCommand(lifecycleCmds(e)...)
+	root.AddCommand(imageCmds(e)...)
 	addCompletionExamples(root)
 	return root
 }

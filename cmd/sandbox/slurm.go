@@ -14,6 +14,7 @@ import (
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/rootfs"
 	"github.com/hclsandbox/sandbox/slurm"
 )
 
@@ -53,6 +54,9 @@ func (e *env) upSlurm(args []string, o *upOptions) error {
 	if o.exitCodeFrom != "" && !hasName(sbs, o.exitCodeFrom) {
 		return unknownName(o.exitCodeFrom, sandboxNames(sbs))
 	}
+	for _, w := range unpinnedImages(sbs) {
+		fmt.Fprintln(e.stderr, "sandbox: warning:", w)
+	}
 	bin, err := sandboxBinary()
 	if err != nil {
 		return exitf(exitSetup, "find the sandbox binary: %v", err)
@@ -80,6 +84,25 @@ func (e *env) upSlurm(args []string, o *upOptions) error {
 	}
 	rep.Duration = time.Since(start).Seconds()
 	return e.finishBatch(rep, nil, o)
+}
+
+// unpinnedImages warns of the image sandboxes that no lock file pins:
+// each node's `sandbox run` pulls the image into its own store, and an
+// unpinned tag is resolved by each node when it pulls, so two nodes may
+// run two images. A pinned one runs the pinned digest everywhere.
+func unpinnedImages(sbs []*config.Sandbox) []string {
+	var out []string
+	for _, s := range sbs {
+		if s.Image == nil {
+			continue
+		}
+		lock, err := rootfs.ReadLock(rootfs.LockPath(s.File))
+		if e, ok := lock.Entries[s.Name]; err == nil && ok && e.Image == s.Image.String() {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s: image %s is not pinned: each node resolves it when it pulls; run sandbox lock so that every node runs one digest", s.Name, s.Image))
+	}
+	return out
 }
 
 // sandboxBinary is the path the jobs run: this binary as it was invoked

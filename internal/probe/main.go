@@ -93,6 +93,8 @@ func main() {
 		seccompMode(args)
 	case "syscalls":
 		json.NewEncoder(os.Stdout).Encode(syscallReport())
+	case "files":
+		json.NewEncoder(os.Stdout).Encode(files(args[1:]))
 	case "report":
 		canary := ""
 		if len(args) > 1 {

@@ -18,8 +18,9 @@ import (
 // LockFileName is the lock file kept next to the configuration files.
 const LockFileName = config.LockFileName
 
-const lockHeader = `# The root filesystem digests that "sandbox up" verifies before it starts a
-# sandbox. Written by "sandbox lock"; check it in next to the configuration.
+const lockHeader = `# The root filesystem digests and image pins that "sandbox up" verifies
+# before it starts a sandbox. Written by "sandbox lock"; check it in next to
+# the configuration.
 `
 
 // Lock is the content of one lock file: a digest per sandbox name.
@@ -30,13 +31,17 @@ type Lock struct {
 	Entries map[string]LockEntry
 }
 
-// LockEntry is the locked rootfs of one sandbox.
+// LockEntry is the locked rootfs or image of one sandbox.
 type LockEntry struct {
 	// Rootfs is the rootfs path, relative to the lock file's directory when
 	// it lies below it; it is there for people, the name and digest decide.
 	Rootfs string
 	// SHA256 is the digest that Digest computes.
 	SHA256 string
+	// Image is the image source pinned, as the image attribute gives it;
+	// Digest is its manifest (or index) digest and Platform the digest of
+	// the host platform's manifest of an index ("sha256:..." each).
+	Image, Digest, Platform string
 }
 
 type lockFile struct {
@@ -44,9 +49,12 @@ type lockFile struct {
 }
 
 type lockBlock struct {
-	Name   string `hcl:"name,label"`
-	Rootfs string `hcl:"rootfs"`
-	SHA256 string `hcl:"sha256"`
+	Name     string `hcl:"name,label"`
+	Rootfs   string `hcl:"rootfs,optional"`
+	SHA256   string `hcl:"sha256,optional"`
+	Image    string `hcl:"image,optional"`
+	Digest   string `hcl:"digest,optional"`
+	Platform string `hcl:"platform,optional"`
 }
 
 // LockPath is the lock file that belongs to a configuration file.
@@ -73,7 +81,7 @@ func ReadLock(path string) (*Lock, error) {
 		return nil, fmt.Errorf("read lock file: %w", hcl.Diagnostics(diags))
 	}
 	for _, b := range lf.Sandboxes {
-		l.Entries[b.Name] = LockEntry{Rootfs: b.Rootfs, SHA256: b.SHA256}
+		l.Entries[b.Name] = LockEntry{Rootfs: b.Rootfs, SHA256: b.SHA256, Image: b.Image, Digest: b.Digest, Platform: b.Platform}
 	}
 	return l, nil
 }
@@ -85,6 +93,11 @@ func (l *Lock) Set(name, rootfs, digest string) {
 		rootfs = "./" + filepath.ToSlash(rel)
 	}
 	l.Entries[name] = LockEntry{Rootfs: rootfs, SHA256: digest}
+}
+
+// SetImage records the image source and its digests for sandbox name.
+func (l *Lock) SetImage(name, source, digest, platform string) {
+	l.Entries[name] = LockEntry{Image: source, Digest: digest, Platform: platform}
 }
 
 // Write replaces the lock file atomically, entries sorted by name. The
@@ -102,9 +115,7 @@ func (l *Lock) Write() error {
 		if i > 0 {
 			body.AppendNewline()
 		}
-		b := body.AppendNewBlock("sandbox", []string{n}).Body()
-		b.SetAttributeValue("rootfs", cty.StringVal(l.Entries[n].Rootfs))
-		b.SetAttributeValue("sha256", cty.StringVal(l.Entries[n].SHA256))
+		writeEntry(body.AppendNewBlock("sandbox", []string{n}).Body(), l.Entries[n])
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(l.Path), ".lock-*.hcl")
 	if err != nil {
@@ -125,4 +136,19 @@ func (l *Lock) Write() error {
 		return fmt.Errorf("write lock file %s: %w", l.Path, err)
 	}
 	return nil
+}
+
+// writeEntry writes one sandbox's block: an image's source and digests,
+// or a rootfs and its sha256.
+func writeEntry(b *hclwrite.Body, e LockEntry) {
+	if e.Image == "" {
+		b.SetAttributeValue("rootfs", cty.StringVal(e.Rootfs))
+		b.SetAttributeValue("sha256", cty.StringVal(e.SHA256))
+		return
+	}
+	b.SetAttributeValue("image", cty.StringVal(e.Image))
+	b.SetAttributeValue("digest", cty.StringVal(e.Digest))
+	if e.Platform != "" {
+		b.SetAttributeValue("platform", cty.StringVal(e.Platform))
+	}
 }

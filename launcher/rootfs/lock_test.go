@@ -16,6 +16,7 @@ func TestLockRoundTrip(t *testing.T) {
 	}
 	l.Set("web", filepath.Join(dir, "rootfs", "web"), strings.Repeat("a", 64))
 	l.Set("db", "/srv/db.tar.gz", strings.Repeat("b", 64))
+	l.SetImage("app", "ghcr.io/org/app:1", "sha256:"+strings.Repeat("c", 64), "sha256:"+strings.Repeat("d", 64))
 	if err := l.Write(); err != nil {
 		t.Fatal(err)
 	}
@@ -26,6 +27,7 @@ func TestLockRoundTrip(t *testing.T) {
 	want := map[string]LockEntry{
 		"web": {Rootfs: "./rootfs/web", SHA256: strings.Repeat("a", 64)},
 		"db":  {Rootfs: "/srv/db.tar.gz", SHA256: strings.Repeat("b", 64)},
+		"app": {Image: "ghcr.io/org/app:1", Digest: "sha256:" + strings.Repeat("c", 64), Platform: "sha256:" + strings.Repeat("d", 64)},
 	}
 	for n, e := range want {
 		if got.Entries[n] != e {

@@ -15,6 +15,7 @@ type tarEntry struct {
 	mode             int64
 	size             int64 // header size when body is not written in full
 	major, minor     int64 // of a device node
+	xattrs           map[string]string
 }
 
 // makeTar builds an uncompressed archive. An entry with size set gets a
@@ -29,6 +30,12 @@ func makeTar(t *testing.T, entries ...tarEntry) []byte {
 			Devmajor: e.major, Devminor: e.minor}
 		if hdr.Typeflag == 0 {
 			hdr.Typeflag = tar.TypeReg
+		}
+		for k, v := range e.xattrs {
+			if hdr.PAXRecords == nil {
+				hdr.PAXRecords = map[string]string{}
+			}
+			hdr.PAXRecords["SCHILY.xattr."+k] = v
 		}
 		if hdr.Mode == 0 {
 			hdr.Mode = 0o644

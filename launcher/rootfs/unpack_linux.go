@@ -24,6 +24,8 @@ type unpacker struct {
 	inodes  int64    // entries that may still be made; -1: no limit
 	dirs    []dirMode
 	count   DeviceCount
+	// layer is set when the archive is an image layer (see layer_linux.go).
+	layer *layerState
 }
 
 // dirMode is a directory's mode, applied once everything inside it exists.
@@ -43,6 +45,12 @@ const resolveFlags = unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESO
 // otherwise). The archive must fit in the free space and the free inodes
 // of dir's filesystem, less a reserve of inodes for everyone else.
 func Unpack(r io.Reader, dir, devices string) (DeviceCount, error) {
+	return unpack(r, dir, devices, nil)
+}
+
+// unpack extracts r into dir; layer, when not nil, turns an image layer's
+// whiteouts into overlayfs's form and keeps its extended attributes.
+func unpack(r io.Reader, dir, devices string, layer *layerState) (DeviceCount, error) {
 	root, err := os.OpenFile(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return DeviceCount{}, fmt.Errorf("open unpack target: %w", err)
@@ -53,7 +61,7 @@ func Unpack(r io.Reader, dir, devices string) (DeviceCount, error) {
 		return DeviceCount{}, fmt.Errorf("statfs %s: %w", dir, err)
 	}
 	u := &unpacker{root: root, asRoot: os.Geteuid() == 0, devices: devices,
-		free: int64(st.Bavail) * st.Bsize, inodes: freeInodes(&st)}
+		free: int64(st.Bavail) * st.Bsize, inodes: freeInodes(&st), layer: layer}
 	tr := tar.NewReader(r)
 	for {
 		hdr, err := tr.Next()
@@ -108,6 +116,14 @@ func (u *unpacker) entry(hdr *tar.Header, r io.Reader) error {
 	if name == "." {
 		base = "."
 	}
+	if u.layer == nil {
+		return u.create(parent, name, base, hdr, r)
+	}
+	return u.layerEntry(parent, name, base, hdr, r)
+}
+
+// create makes the entry base in the directory parent.
+func (u *unpacker) create(parent int, name, base string, hdr *tar.Header, r io.Reader) error {
 	switch hdr.Typeflag {
 	case tar.TypeDir:
 		return u.dir(parent, name, base, hdr)

@@ -1,0 +1,10 @@
+package rootfs
+
+// LayerOptions say how UnpackLayer writes overlayfs's marks.
+type LayerOptions struct {
+	// UserXattr marks opaque directories with user.overlay.opaque, the
+	// form an unprivileged unpacker can write (overlayfs mounted with
+	// userxattr reads it), instead of trusted.overlay.opaque, which needs
+	// CAP_SYS_ADMIN. Whiteouts are character devices 0:0 in both forms.
+	UserXattr bool
+}
