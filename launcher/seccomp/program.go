@@ -64,10 +64,6 @@ func (p *program) ret(k uint32) {
 	p.items = append(p.items, item{ins: bpf.RawInstruction{Op: opReturn, K: k}})
 }
 
-func (p *program) jump(to label) {
-	p.items = append(p.items, item{ins: bpf.RawInstruction{Op: opJump}, jt: to})
-}
-
 // jumpIf compares A with k by op and goes to jt when true, else to jf.
 func (p *program) jumpIf(op uint16, k uint32, jt, jf label) {
 	p.items = append(p.items, item{ins: bpf.RawInstruction{Op: op, K: k}, jt: jt, jf: jf})
