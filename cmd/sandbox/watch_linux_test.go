@@ -84,6 +84,35 @@ func (wp *watchProc) await(re string, timeout time.Duration) string {
 	}
 }
 
+// until collects the lines matching re until each of finals has been one
+// of them, failing the test after timeout.
+func (wp *watchProc) until(re string, timeout time.Duration, finals ...string) []string {
+	wp.t.Helper()
+	rx := regexp.MustCompile(re)
+	var out []string
+	left := map[string]bool{}
+	for _, f := range finals {
+		left[f] = true
+	}
+	deadline := time.After(timeout)
+	for len(left) > 0 {
+		select {
+		case l, ok := <-wp.lines:
+			if !ok {
+				wp.t.Fatalf("up --watch ended before %v; output:\n%s", finals, strings.Join(wp.seen, "\n"))
+			}
+			wp.seen = append(wp.seen, l)
+			if rx.MatchString(l) {
+				out = append(out, l)
+				delete(left, l)
+			}
+		case <-deadline:
+			wp.t.Fatalf("no lines %v within %v; output:\n%s", finals, timeout, strings.Join(wp.seen, "\n"))
+		}
+	}
+	return out
+}
+
 // quiet collects the lines of the next d and returns those matching re.
 func (wp *watchProc) quiet(re string, d time.Duration) []string {
 	rx := regexp.MustCompile(re)
@@ -232,7 +261,11 @@ sandbox "wrno" {
 }
 `)
 	wp := startWatch(t, bin, dir, "r.hcl")
-	got := strings.Join(wp.quiet(`\| `, 4*time.Second), "\n")
+	// Until every policy has run its course (the backoffs add up to 0.7 s,
+	// but a loaded machine may take much longer), then a while more to
+	// see that nothing restarts past it.
+	lines := wp.until(`\| `, 60*time.Second, "wrfail   | exited with 3", "wralways | exited with 0", "wrno     | exited with 4")
+	got := strings.Join(append(lines, wp.quiet(`\| `, time.Second)...), "\n")
 	for _, want := range []string{
 		"wrfail   | exited with 3 → restarting in 100ms (1)",
 		"wrfail   | exited with 3 → restarting in 200ms (2)",
