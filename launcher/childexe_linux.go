@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hclsandbox/sandbox/internal/fsverity"
 	"github.com/hclsandbox/sandbox/internal/safepath"
@@ -85,8 +86,8 @@ func openCached(d *safepath.Dir, name string) (*os.File, error) {
 // 2.6 MB at every start would cost more than the rest of the check, so
 // the digest is computed once per version of the file: the record
 // name.checked next to it holds the device, inode, ctime and size of the
-// version that matched. Any write, chmod, chown or replacement changes one
-// of them. The record is as trustworthy as the file, since it sits in the
+// version that matched, once the file is older than the record by a
+// margin. Any write, chmod, chown or replacement changes one of them. The record is as trustworthy as the file, since it sits in the
 // same directory, which only root may write. It returns f's status.
 func checkChild(d *safepath.Dir, name string, f *os.File, digest string) (*unix.Stat_t, error) {
 	var st unix.Stat_t
@@ -103,8 +104,7 @@ func checkChild(d *safepath.Dir, name string, f *os.File, digest string) (*unix.
 		return &st, nil
 	}
 	stamp := fmt.Sprintf("dev %d ino %d ctime %d.%09d size %d", st.Dev, st.Ino, st.Ctim.Sec, st.Ctim.Nsec, st.Size)
-	buf := make([]byte, 128)
-	if n, err := unix.Readlinkat(d.Fd(), name+checkedSuffix, buf); err == nil && string(buf[:n]) == stamp {
+	if recordVouches(d, name+checkedSuffix, stamp, &st) {
 		return &st, nil
 	}
 	h := sha256.New()
@@ -116,6 +116,28 @@ func checkChild(d *safepath.Dir, name string, f *os.File, digest string) (*unix.
 	}
 	writeRecord(d, name+checkedSuffix, stamp) // without it, the next start hashes again
 	return &st, nil
+}
+
+// racyMargin is how much older than its record a file's change time must
+// be for the record to vouch for it: change times keep a clock tick's
+// granularity or coarser, and a write just after the record was made may
+// carry a time just before it (git's "racily clean" entries).
+const racyMargin = time.Second
+
+// recordVouches reports whether the record name in d holds stamp, the
+// status of the file st describes, and was made clearly after the file's
+// last change.
+func recordVouches(d *safepath.Dir, name, stamp string, st *unix.Stat_t) bool {
+	buf := make([]byte, 128)
+	n, err := unix.Readlinkat(d.Fd(), name, buf)
+	if err != nil || string(buf[:n]) != stamp {
+		return false
+	}
+	var rec unix.Stat_t
+	if err := unix.Fstatat(d.Fd(), name, &rec, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		return false
+	}
+	return st.Ctim.Nano() < rec.Mtim.Nano()-racyMargin.Nanoseconds()
 }
 
 // writeRecord makes name in d a symlink to text, replacing what was there.
