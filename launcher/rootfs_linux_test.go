@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -116,6 +117,40 @@ func TestRootfsTamperedLockedDirRefused(t *testing.T) {
 	}
 	if _, err := PrepareRootfs(t.Context(), s, PrepareOptions{Home: t.TempDir()}); err != nil {
 		t.Errorf("PrepareRootfs after the update = %v", err)
+	}
+}
+
+// A locked directory is verified through the index that lock and every
+// start keep: a file changed with its size and modification time put
+// back is still refused, and the refusal names it (and the one added);
+// the index survives the refusal, so the next one names them too.
+func TestRootfsIndexedVerification(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("SANDBOX_HOME", home)
+	root := t.TempDir()
+	for _, f := range []string{"app", "lib", "etc"} {
+		os.WriteFile(filepath.Join(root, f), []byte("v1 "+f), 0o644)
+	}
+	s := withFile(sandboxFor(root))
+	if _, err := LockRootfs(context.Background(), []*config.Sandbox{s}); err != nil {
+		t.Fatal(err)
+	}
+	if rootfs.ReadIndex(rootfs.IndexPath(home, root)) == nil {
+		t.Fatal("lock kept no index of the locked directory")
+	}
+	info, _ := os.Stat(filepath.Join(root, "lib"))
+	os.WriteFile(filepath.Join(root, "lib"), []byte("v2 lib"), 0o644)
+	os.Chtimes(filepath.Join(root, "lib"), info.ModTime(), info.ModTime())
+	os.WriteFile(filepath.Join(root, "new"), nil, 0o644)
+	for range 2 {
+		_, err := PrepareRootfs(t.Context(), s, PrepareOptions{Home: home})
+		var m *MismatchError
+		if !errors.As(err, &m) || !slices.Equal(m.Changed, []string{"lib", "new"}) || !strings.Contains(err.Error(), "changed since: lib, new") {
+			t.Fatalf("PrepareRootfs(changed) = %v, want a mismatch naming lib and new", err)
+		}
+	}
+	if errs := VerifyLocks([]*config.Sandbox{s}); len(errs) != 1 || !strings.Contains(errs[0].Error(), "lib, new") {
+		t.Errorf("VerifyLocks = %v, want one mismatch naming lib and new", errs)
 	}
 }
 

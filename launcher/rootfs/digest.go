@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"time"
 )
 
 // Digest returns the sha256 that pins a root filesystem: the file digest of
@@ -46,6 +47,13 @@ type treeEntry struct {
 	// content is the link target of a symlink, the device number of a
 	// device, the hex digest of a regular file (filled in by a worker).
 	content string
+	stat    *entryStat // nil when the platform has none
+}
+
+// entryStat is what an Index compares to know an entry unchanged.
+type entryStat struct {
+	dev, ino, size   uint64
+	mtimeNs, ctimeNs int64
 }
 
 // TreeDigest returns the hex sha256 of a directory tree: every entry's
@@ -53,18 +61,50 @@ type treeEntry struct {
 // device number or content digest. Owners and times are left out, so a copy
 // of a tree has the same digest. Files are hashed in parallel.
 func TreeDigest(root string) (string, error) {
-	entries, files, err := walkTree(root)
+	ix, err := IndexTree(root, nil)
 	if err != nil {
 		return "", err
 	}
-	if err := hashFiles(root, entries, files); err != nil {
-		return "", err
+	return ix.Digest, nil
+}
+
+// IndexTree computes the tree digest of root as TreeDigest does, hashing
+// only the regular files that prev, an earlier index of the same tree (or
+// nil), cannot vouch for, and returns the index of what it saw.
+func IndexTree(root string, prev *Index) (*Index, error) {
+	made := time.Now()
+	entries, files, err := walkTree(root)
+	if err != nil {
+		return nil, err
 	}
+	var stale []int
+	for _, i := range files {
+		if d := prev.reusable(&entries[i]); d != "" {
+			entries[i].content = d
+		} else {
+			stale = append(stale, i)
+		}
+	}
+	if err := hashFiles(root, entries, stale); err != nil {
+		return nil, err
+	}
+	ix := &Index{Made: made, Entries: make([]IndexEntry, len(entries)), Hashed: len(stale)}
 	h := sha256.New()
-	for _, e := range entries {
+	for i, e := range entries {
 		fmt.Fprintf(h, "%q %o %s\n", e.path, uint32(e.mode), e.content)
+		ix.Entries[i] = indexEntry(e)
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	ix.Digest = hex.EncodeToString(h.Sum(nil))
+	return ix, nil
+}
+
+// indexEntry is what an Index keeps of e.
+func indexEntry(e treeEntry) IndexEntry {
+	x := IndexEntry{Path: e.path, Mode: uint32(e.mode), Content: e.content}
+	if s := e.stat; s != nil {
+		x.Dev, x.Ino, x.Size, x.MtimeNs, x.CtimeNs = s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs
+	}
+	return x
 }
 
 // walkTree lists the tree in lexical order and returns the indexes of its
@@ -81,7 +121,7 @@ func walkTree(root string) ([]treeEntry, []int, error) {
 			return err
 		}
 		rel, _ := filepath.Rel(root, p)
-		e := treeEntry{path: filepath.ToSlash(rel), mode: info.Mode()}
+		e := treeEntry{path: filepath.ToSlash(rel), mode: info.Mode(), stat: statOf(info)}
 		switch {
 		case info.Mode().IsRegular():
 			files = append(files, len(entries))
