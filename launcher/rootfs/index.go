@@ -75,15 +75,28 @@ func (ix *Index) reusable(e *treeEntry) string {
 	return x.Content
 }
 
-// cmpPath orders paths as the walk lists them: lexically.
+// cmpPath orders paths as the walk lists them: name by name, so that a
+// directory's entries follow it ("a", "a/b", "a.c"), which plain string
+// order would not ("a.c" < "a/b"): a separator counts as lower than any
+// byte.
 func cmpPath(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
+	for i := 0; i < len(a) && i < len(b); i++ {
+		x, y := a[i], b[i]
+		if x == y {
+			continue
+		}
+		if x == '/' {
+			return -1
+		}
+		if y == '/' {
+			return 1
+		}
+		if x < y {
+			return -1
+		}
 		return 1
 	}
-	return 0
+	return len(a) - len(b)
 }
 
 // Changed lists the paths whose entry differs between ix and other, in
@@ -93,9 +106,9 @@ func (ix *Index) Changed(other *Index) []string {
 	a, b := ix.Entries, other.Entries
 	for len(a) > 0 || len(b) > 0 {
 		switch {
-		case len(b) == 0 || len(a) > 0 && a[0].Path < b[0].Path:
+		case len(b) == 0 || len(a) > 0 && cmpPath(a[0].Path, b[0].Path) < 0:
 			out, a = append(out, a[0].Path), a[1:]
-		case len(a) == 0 || b[0].Path < a[0].Path:
+		case len(a) == 0 || cmpPath(b[0].Path, a[0].Path) < 0:
 			out, b = append(out, b[0].Path), b[1:]
 		default:
 			if a[0].Mode != b[0].Mode || a[0].Content != b[0].Content {

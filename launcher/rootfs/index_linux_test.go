@@ -2,11 +2,14 @@ package rootfs
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // indexedTree makes a tree of n files whose times lie in the past, as a
@@ -144,5 +147,82 @@ func BenchmarkVerifyOneChanged(b *testing.B) {
 		if _, err := IndexTree(dir, ix); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// The index finds entries in the order the walk lists them, where a
+// directory's entries come right after it: "a", "a/b", "a.c".
+func TestIndexOrder(t *testing.T) {
+	dir := t.TempDir()
+	for _, p := range []string{"a/b", "a.c", "a-d", "ab"} {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, p)), 0o755)
+		os.WriteFile(filepath.Join(dir, p), []byte(p), 0o644)
+	}
+	time.Sleep(racyMargin + 50*time.Millisecond)
+	first, err := IndexTree(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second, _ := IndexTree(dir, first); second.Hashed != 0 {
+		t.Errorf("an unchanged tree hashed %d files again: the index lost entries out of string order", second.Hashed)
+	}
+	os.Remove(filepath.Join(dir, "a.c"))
+	after, _ := IndexTree(dir, first)
+	if got := first.Changed(after); !slices.Equal(got, []string{"a.c"}) {
+		t.Errorf("Changed = %v, want [a.c]", got)
+	}
+}
+
+// The walk lists what the standard library's walk lists, with the same
+// modes, link targets and device numbers: tree digests, which lock files
+// keep, do not depend on which walk made them.
+func TestWalkSameAsPortable(t *testing.T) {
+	dir := indexedTree(t, 30)
+	os.Symlink("../nowhere", filepath.Join(dir, "d1", "dangling"))
+	os.Mkdir(filepath.Join(dir, "d1.x"), 0o1777)
+	os.WriteFile(filepath.Join(dir, "d1", "suid"), nil, 0o4755)
+	os.Chmod(filepath.Join(dir, "d1", "suid"), 0o4755)
+	if os.Geteuid() == 0 {
+		syscallMknod(t, filepath.Join(dir, "d2", "null"))
+	}
+	got, gotFiles, err := walkTree(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, wantFiles, err := walkPortable(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(gotFiles, wantFiles) || len(got) != len(want) {
+		t.Fatalf("walkTree listed %d entries (files %v), walkPortable %d (files %v)", len(got), gotFiles, len(want), wantFiles)
+	}
+	for i := range got {
+		g, w := got[i], want[i]
+		if g.path != w.path || g.mode != w.mode || g.content != w.content || *g.stat != *w.stat {
+			t.Errorf("entry %d: walkTree %+v %+v, walkPortable %+v %+v", i, g, *g.stat, w, *w.stat)
+		}
+	}
+}
+
+// A line of the tree digest is what fmt prints, byte for byte: lock files
+// keep digests made by either.
+func TestEntryLine(t *testing.T) {
+	for _, e := range []treeEntry{
+		{path: ".", mode: fs.ModeDir | 0o755},
+		{path: "a b/\"c\"\n\x00é", mode: fs.ModeSymlink | 0o777, content: "../t"},
+		{path: "dev/null", mode: fs.ModeDevice | fs.ModeCharDevice | 0o666, content: "259"},
+		{path: "bin/su", mode: fs.ModeSetuid | 0o755, content: "ab12"},
+	} {
+		want := fmt.Sprintf("%q %o %s\n", e.path, uint32(e.mode), e.content)
+		if got := string(entryLine(nil, e)); got != want {
+			t.Errorf("entryLine(%+v) = %q, want %q", e, got, want)
+		}
+	}
+}
+
+func syscallMknod(t *testing.T, p string) {
+	t.Helper()
+	if err := unix.Mknod(p, unix.S_IFCHR|0o666, int(unix.Mkdev(1, 3))); err != nil {
+		t.Fatal(err)
 	}
 }
