@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -20,6 +21,12 @@ const (
 	StatusFD = 4
 )
 
+// initName is the child's command name, NUL-terminated for prctl.
+var initName = []byte(InitName + "\x00")
+
+// InitName is the command name of the child, and so of a sandbox's init.
+const InitName = "sandbox-init"
+
 // IsChild reports whether this process was started as a sandbox child.
 func IsChild() bool {
 	return len(os.Args) > 1 && os.Args[1] == ChildArg
@@ -31,6 +38,9 @@ func IsChild() bool {
 func ChildMain() {
 	// Credentials, capabilities and seccomp are per thread until execve.
 	runtime.LockOSThread()
+	// Named for what it is in ps, not for the descriptor it was executed
+	// through; the target's exec renames it.
+	unix.Prctl(unix.PR_SET_NAME, uintptr(unsafe.Pointer(&initName[0])), 0, 0, 0)
 	status := os.NewFile(StatusFD, "status")
 	err := childRun()
 	report(status, err)

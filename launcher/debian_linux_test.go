@@ -8,6 +8,7 @@ import (
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/internal/testenv"
+	"github.com/hclsandbox/sandbox/isolation"
 )
 
 // TestDebianRootfs runs tools of a real distribution in the rootfs that
@@ -29,7 +30,8 @@ func TestDebianRootfs(t *testing.T) {
 	if len(lines) < 3 || !strings.HasPrefix(lines[0], "apt ") || lines[len(lines)-1] != "0" {
 		t.Errorf("output = %q, want apt's version, the processes and uid 0", out)
 	}
-	if !strings.Contains(out, "1 sh") {
-		t.Errorf("ps output %q does not show the shell as pid 1", out)
+	// A shell gets an init as PID 1, which starts it.
+	if !strings.Contains(out, "      1 "+isolation.InitName+"\n") || !strings.Contains(out, " sh\n") {
+		t.Errorf("ps output %q does not show the init as pid 1 and the shell", out)
 	}
 }
