@@ -22,7 +22,16 @@ STATICCHECK_FLAGS ?= -checks=inherit
 ROOT_TESTS = $(shell find . -name '*_linux_test.go' -exec grep -ho '^func Test[A-Za-z0-9_]*' {} + | \
 	sed 's/^func //' | sort -u | paste -sd'|')
 
-.PHONY: help build install run test test-root test-oci test-images test-slurm bench bench-batch bench-watch bench-images fmt lint cross \
+# The Debian packages the tests of `make test` use: busybox-static for the
+# shells and applets of their throwaway root filesystems, nftables for named
+# networks, crun and runc for the exported bundles and the seccomp
+# comparison, docker-registry for images, fsverity for the cached child,
+# util-linux and passwd for namespaces and the sandbox user. A test whose
+# package is missing skips and names it. Slurm's tests need a cluster:
+# `make test-slurm` installs Slurm.
+TEST_PACKAGES := busybox-static nftables crun runc docker-registry fsverity util-linux passwd
+
+.PHONY: help build install run test test-deps test-root test-oci test-images test-slurm bench bench-batch bench-watch bench-images fmt lint cross \
 	rootfs-busybox rootfs-debian rootfs-alpine examples vagrant-validate test-vm clean
 
 help: ## list the targets
@@ -40,28 +49,30 @@ install: build ## install bin/sandbox to /usr/local/bin (or PREFIX/bin)
 run: build ## build and run examples/hello.hcl (needs root)
 	$(SUDO) $(BIN) up examples/hello.hcl
 
-test: ## run every test, one package at a time (each checks it left no cgroup, mount or process); as root the privileged ones run for real
+test: test-deps ## run every test, one package at a time (each checks it left no cgroup, mount or process); as root the privileged ones run for real
 	$(GO) test -count=1 -p 1 ./...
 
-test-root: ## run only the privileged tests, as root (through sudo when needed)
+test-deps: ## install the Debian packages the tests use when missing (as root); without root, say which are missing
+	@scripts/test-deps.sh $(TEST_PACKAGES)
+
+test-root: ## run only the privileged tests, as root (through sudo when needed), after installing what they use
+	@$(SUDO) scripts/test-deps.sh $(TEST_PACKAGES)
 	$(ROOT) $(GO) test -count=1 -p 1 -run '^($(ROOT_TESTS)|TestScripts)$$' ./...
 
 test-vm: ## run the cgroup tests on Debian's kernel with cgroup v2 only, in qemu (root: installs the kernel and qemu); BREAK=1 proves a broken v2 driver fails them
 	$(ROOT) BREAK=$(BREAK) GO=$(GO) scripts/vm/run.sh
 
 test-oci: ## run an exported OCI bundle under runc and crun and compare with sandbox run, and the seccomp cases under crun (root; installs Debian's runc and crun when missing)
-	@for rt in runc crun; do command -v $$rt >/dev/null || $(SUDO) sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$rt" || echo "cannot install $$rt: its test will skip" >&2; done
+	@$(SUDO) scripts/test-deps.sh runc crun
 	$(ROOT) $(GO) test -count=1 -run '^(TestExportOCIRuntimes|TestSeccompSameAsCrun)$$' -v ./cmd/sandbox
 
 test-images: build ## pull, run, pin and prune images against Debian's docker-registry on 127.0.0.1, then bench-images (root; installs docker-registry, skopeo and umoci when missing)
-	@for pkg in docker-registry:docker-registry skopeo:skopeo umoci:umoci; do command -v $${pkg%%:*} >/dev/null || $(SUDO) sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $${pkg#*:}" || echo "cannot install $${pkg#*:}: its tests will skip" >&2; done
+	@$(SUDO) scripts/test-deps.sh docker-registry skopeo umoci
 	$(ROOT) $(GO) test -count=1 -run '^(TestImage.*|TestOverlay.*LowerLayers|TestPullInterrupted|TestImagesAndPrune|TestRunImage|TestUnpackLayer.*|TestExportOCIImage|TestStoreTrust)$$' -v ./launcher ./launcher/rootfs ./launcher/image ./cmd/sandbox
 	$(SUDO) bench/images.sh
 
 test-slurm: ## run up --on slurm on a single-node Slurm cluster started by the test (root; installs Debian's slurmctld, slurmd, slurm-client and munge when missing, without starting their services)
-	@command -v slurmctld >/dev/null && command -v slurmd >/dev/null && command -v sbatch >/dev/null && command -v munged >/dev/null || \
-		$(SUDO) sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slurmctld slurmd slurm-client munge' || \
-		echo "cannot install Slurm: its tests will skip" >&2
+	@$(SUDO) scripts/test-deps.sh slurmctld slurmd slurm-client munge
 	$(ROOT) $(GO) test -count=1 -run '^(TestUpOnSlurm|TestStopOnSlurm)$$' -v ./cmd/sandbox
 
 bench: build rootfs-busybox ## time sandbox run of /bin/true against crun, runc and bwrap in one hyperfine run (root)

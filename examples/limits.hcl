@@ -3,8 +3,9 @@
 #
 #   sudo sandbox up examples/limits.hcl
 #
-# Each sandbox ends with a line such as
-#   sandbox: capped: exited 0 (wall 1.01s, cpu 0.50s, peak memory 1.2MiB)
+# The summary at the end has a line per sandbox, such as
+#   NAME    RESULT     DURATION  PEAK MEMORY  CPU
+#   capped  exited 0   1.06s     2.4MiB       0.54s
 sandbox "capped" {
   command = ["/bin/sh", "-c", <<-EOT
     echo "open files: $(ulimit -n), core: $(ulimit -c), oom_score_adj: $(cat /proc/self/oom_score_adj)"
@@ -36,5 +37,5 @@ sandbox "capped" {
 
 sandbox "sleepy" {
   command = ["/bin/sh", "-c", "echo sleeping for a minute; sleep 60"]
-  timeout = "2s" # reported as "timed out after 2s"
+  timeout = "2s" # reported as "timed out", exit code 124
 }
