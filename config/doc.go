@@ -52,7 +52,7 @@
 // taken literally for string, number and bool variables and parsed as an
 // HCL expression ("[\"a\", \"b\"]", "{ a = 1 }") for the others.
 //
-// The functions are listed in README.md with one line each: the numeric,
+// The functions are listed in docs/reference.md with one line each: the numeric,
 // string, collection, encoding, conversion and date functions of cty's
 // standard library under the names Terraform uses, try and can, and env,
 // file and abspath. Sizes and durations, for the attributes that take
