@@ -21,13 +21,36 @@ type RenderOptions struct {
 // files supplies the source text for snippets.
 func WriteDiagnostics(w io.Writer, diags hcl.Diagnostics, files map[string]*hcl.File, opts RenderOptions) error {
 	bw := bufio.NewWriter(w)
+	src := &sources{files: files, lines: map[string][][]byte{}}
 	for _, d := range diags {
-		writeDiagnostic(bw, d, files, opts)
+		writeDiagnostic(bw, d, src, opts)
 	}
 	return bw.Flush()
 }
 
-func writeDiagnostic(w *bufio.Writer, d *hcl.Diagnostic, files map[string]*hcl.File, opts RenderOptions) {
+// sources are the files diagnostics point into, each split into lines
+// once, however many diagnostics it has.
+type sources struct {
+	files map[string]*hcl.File
+	lines map[string][][]byte
+}
+
+// line returns line n (from 1) of the named file, and whether it has one.
+func (s *sources) line(name string, n int) ([]byte, bool) {
+	lines, ok := s.lines[name]
+	if !ok {
+		if f := s.files[name]; f != nil {
+			lines = bytes.Split(f.Bytes, []byte("\n"))
+		}
+		s.lines[name] = lines
+	}
+	if n < 1 || n > len(lines) {
+		return nil, false
+	}
+	return lines[n-1], true
+}
+
+func writeDiagnostic(w *bufio.Writer, d *hcl.Diagnostic, src *sources, opts RenderOptions) {
 	sev, color := "error", "\x1b[1;31m"
 	if d.Severity == hcl.DiagWarning {
 		sev, color = "warning", "\x1b[1;33m"
@@ -40,7 +63,7 @@ func writeDiagnostic(w *bufio.Writer, d *hcl.Diagnostic, files map[string]*hcl.F
 	}
 	fmt.Fprintf(w, "%s: %s\n", sev, d.Summary)
 	if d.Subject != nil {
-		writeSnippet(w, *d.Subject, files, opts)
+		writeSnippet(w, *d.Subject, src, opts)
 	}
 	if d.Detail != "" {
 		for _, line := range strings.Split(d.Detail, "\n") {
@@ -54,16 +77,12 @@ func writeDiagnostic(w *bufio.Writer, d *hcl.Diagnostic, files map[string]*hcl.F
 }
 
 // writeSnippet prints the first line of rng with a marker under the range.
-func writeSnippet(w *bufio.Writer, rng hcl.Range, files map[string]*hcl.File, opts RenderOptions) {
-	f := files[rng.Filename]
-	if f == nil {
+func writeSnippet(w *bufio.Writer, rng hcl.Range, src *sources, opts RenderOptions) {
+	text, ok := src.line(rng.Filename, rng.Start.Line)
+	if !ok {
 		return
 	}
-	lines := bytes.Split(f.Bytes, []byte("\n"))
-	if rng.Start.Line < 1 || rng.Start.Line > len(lines) {
-		return
-	}
-	line := strings.TrimRight(string(lines[rng.Start.Line-1]), "\r")
+	line := strings.TrimRight(string(text), "\r")
 	line = strings.ReplaceAll(line, "\t", " ")
 	start := min(max(rng.Start.Column-1, 0), len(line))
 	end := len(line)
