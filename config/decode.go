@@ -68,6 +68,9 @@ func decodeAttrs(s *Sandbox, attrs hcl.Attributes, ctx *hcl.EvalContext) hcl.Dia
 		diags = append(diags, append(d, checkEnv(v, a)...)...)
 		s.Env = v
 	}
+	if a, ok := attrs["env_file"]; ok {
+		diags = append(diags, decodeEnvFiles(s, a, ctx)...)
+	}
 	if a, ok := attrs["workdir"]; ok {
 		v, ok, d := stringValue(a, ctx)
 		diags = append(diags, d...)

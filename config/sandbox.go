@@ -26,8 +26,11 @@ type Sandbox struct {
 	// Command is the argv to run; empty only when Image is set, whose
 	// entrypoint and command it then is.
 	Command []string
-	// Env is the environment given to Command, on top of the launcher's defaults.
+	// Env is the environment given to Command, on top of the launcher's
+	// defaults: the env_file files' variables, then the env attribute's.
 	Env map[string]string
+	// EnvFiles are the absolute paths of the env_file files, in order.
+	EnvFiles []string
 	// Workdir is the working directory inside the sandbox; "" means "/".
 	Workdir string
 	// Hostname is the UTS hostname; "" means the sandbox name.

@@ -18,6 +18,7 @@ var sandboxSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "command"}, // required unless image is set: see checkCommandSet
 		{Name: "env"},
+		{Name: "env_file"},
 		{Name: "workdir"},
 		{Name: "hostname"},
 		{Name: "rootfs"},
