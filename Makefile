@@ -40,7 +40,7 @@ help: ## list the targets
 build: ## build bin/sandbox, with the lean sandbox child (cmd/sandbox-init) embedded
 	$(GO) build -trimpath -ldflags=-s -o launcher/sandbox-init ./cmd/sandbox-init
 	$(GO) build -trimpath -tags embedchild -o $(BIN) \
-		-ldflags="-s -X github.com/hclsandbox/sandbox/launcher.childDigest=$$(sha256sum launcher/sandbox-init | cut -c1-64) \
+		-ldflags="-s -X main.version=$$(git describe --tags --always --dirty 2>/dev/null || echo devel) -X github.com/hclsandbox/sandbox/launcher.childDigest=$$(sha256sum launcher/sandbox-init | cut -c1-64) \
 		-X github.com/hclsandbox/sandbox/launcher.childVerity=$$($(GO) run ./internal/fsverity/fsverity-digest launcher/sandbox-init)" ./cmd/sandbox
 
 install: build ## install bin/sandbox to /usr/local/bin (or PREFIX/bin)

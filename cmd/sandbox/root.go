@@ -79,6 +79,7 @@ tree: its own namespaces and root filesystem.
   sandbox plan examples/hello.hcl
   sudo sandbox up examples/hello.hcl
   sudo sandbox run examples/busybox.hcl busybox -- /bin/sh`,
+		Version:       versionText(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
@@ -94,6 +95,7 @@ tree: its own namespaces and root filesystem.
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return exitf(exitUsage, "%v (see '%s --help')", err, c.CommandPath())
 	})
+	root.SetVersionTemplate("sandbox {{.Version}}\n")
 	root.PersistentFlags().StringVar(&e.format, "format", "text", "diagnostics format: text, or json (one object per line)")
 	root.AddCommand(newUpCmd(e), newRunCmd(e), newValidateCmd(e), newPlanCmd(e), newFmtCmd(e), newLockCmd(e), newDoctorCmd(e), newExportCmd(e))
 	root.AddCommand(lifecycleCmds(e)...)
