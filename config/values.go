@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
@@ -32,6 +33,9 @@ func attrValueKnown(a *hcl.Attribute, ctx *hcl.EvalContext, want cty.Type, what 
 	}
 	conv, err := convert.Convert(v, want)
 	if err != nil {
+		if d := elementTypeError(a, ctx, v, want, err); d != nil {
+			return cty.NilVal, false, hcl.Diagnostics{d}
+		}
 		return cty.NilVal, false, hcl.Diagnostics{{
 			Severity:    hcl.DiagError,
 			Summary:     "Incorrect attribute value type",
@@ -96,4 +100,51 @@ func nullElement(a *hcl.Attribute) *hcl.Diagnostic {
 		Detail:   fmt.Sprintf("The value of %q may not contain null.", a.Name),
 		Subject:  a.Expr.Range().Ptr(),
 	}
+}
+
+// elementTypeError is the diagnostic of a conversion that failed on one
+// element of a collection written out in the attribute: it points at the
+// element and names it. nil when err names no such element.
+func elementTypeError(a *hcl.Attribute, ctx *hcl.EvalContext, v cty.Value, want cty.Type, err error) *hcl.Diagnostic {
+	path, why := badElement(v, want)
+	var pe cty.PathError
+	if errors.As(err, &pe) && len(pe.Path) > 0 {
+		path, why = pe.Path, pe
+	}
+	if path == nil {
+		return nil
+	}
+	rng, name, ok := elementAt(a.Expr, path, ctx)
+	if !ok {
+		return nil
+	}
+	return &hcl.Diagnostic{
+		Severity:    hcl.DiagError,
+		Summary:     "Incorrect element type",
+		Detail:      fmt.Sprintf("Inappropriate value for %s%s: %v.", a.Name, name, why),
+		Subject:     rng.Ptr(),
+		Expression:  a.Expr,
+		EvalContext: ctx,
+	}
+}
+
+// badElement finds the first element of v, a tuple, list, object or map,
+// that does not convert to the element type of want, a collection type:
+// its path and why. nil when there is none to blame.
+func badElement(v cty.Value, want cty.Type) (cty.Path, error) {
+	if !want.IsCollectionType() || !v.CanIterateElements() || !v.IsKnown() || v.IsNull() {
+		return nil, nil
+	}
+	elem := want.ElementType()
+	for it := v.ElementIterator(); it.Next(); {
+		k, e := it.Element()
+		if _, err := convert.Convert(e, elem); err != nil {
+			path := cty.Path{cty.IndexStep{Key: k}}
+			if sub, serr := badElement(e, elem); sub != nil {
+				return append(path, sub...), serr
+			}
+			return path, fmt.Errorf("%s required, got %s", elem.FriendlyName(), e.Type().FriendlyName())
+		}
+	}
+	return nil, nil
 }
