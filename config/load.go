@@ -34,7 +34,9 @@ func LoadWith(paths []string, opts Options) (*Config, hcl.Diagnostics) {
 		diags = append(diags, l.addFile(name, f, d)...)
 	}
 	cfg, d := l.finish()
-	return cfg, append(diags, d...)
+	diags = append(diags, d...)
+	explainTemplates(diags, l.parser.Files())
+	return cfg, diags
 }
 
 // loadSource loads one configuration held in memory, for the fuzzer.
