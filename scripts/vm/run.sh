@@ -70,20 +70,18 @@ tags=
 [ -n "$BREAK" ] && tags=cgroupv2break
 log "building the test binaries${tags:+ (tags: $tags)}"
 export CGO_ENABLED=0
-# Each test binary runs in a copy of its package directory, with the
-# testdata and examples that its tests read through relative paths.
+# Each test binary runs in its package directory inside a copy of the
+# repository's tracked files (under 2 MB), so every relative path a test
+# reads (testdata, examples, README.md, docs/, Makefile) is there as in a
+# checkout.
+git ls-files -z | tar --null -T - -cf - | tar -xf - -C "$root/tests/src"
 : >"$root/tests/pkgs"
 for pkg in $PKGS; do
 	mkdir -p "$root/tests/src/$pkg"
 	$GO test -c -tags "$tags" -o "$root/tests/src/$pkg/pkg.test" "./$pkg"
-	[ -d "$pkg/testdata" ] && cp -a "$pkg/testdata" "$root/tests/src/$pkg/"
 	skip=SKIP_${pkg//\//_}
 	printf '%s %s\n' "$pkg" "${!skip:-^\$}" >>"$root/tests/pkgs"
 done
-mkdir -p "$root/tests/src/examples" "$root/tests/src/config" "$root/tests/src/docs"
-cp examples/*.hcl "$root/tests/src/examples/"
-cp -a config/testdata "$root/tests/src/config/"
-cp docs/reference.md "$root/tests/src/docs/"
 # The binaries testenv.Build would compile, under the names it looks for
 # with SANDBOX_TEST_BINDIR set (testenv.PrebuiltName).
 for pkg in internal/probe launcher/testdata/probe cmd/sandbox; do
