@@ -64,7 +64,9 @@ func (l *loader) parseFile(name string) (*hcl.File, hcl.Diagnostics) {
 		}
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Failed to read file", Detail: detail}}
 	}
-	return l.parser.ParseHCL(src, name)
+	f, diags := parseHCL(src, name)
+	l.parser.AddFile(name, f)
+	return f, diags
 }
 
 func newLoader(opts Options) *loader {
