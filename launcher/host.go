@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
+	"slices"
 
 	"github.com/hclsandbox/sandbox/isolation"
 )
@@ -30,6 +31,19 @@ type Host struct {
 	// Arch is the machine's architecture as GOARCH names it; the seccomp
 	// filter is compiled for it. Empty means the one this program runs on.
 	Arch string
+
+	// view is the host view's mounts, read once by ProbeHost so that
+	// planning thousands of sandboxes does not stat the same directories
+	// thousands of times; nil means read FS on each plan.
+	view []isolation.Mount
+}
+
+// hostView is the mounts of the read-only host view, a copy each plan owns.
+func (h *Host) hostView() []isolation.Mount {
+	if h.view != nil {
+		return slices.Clone(h.view)
+	}
+	return hostView(h.FS)
 }
 
 // arch is h.Arch, or the architecture this program runs on.
@@ -53,5 +67,6 @@ func ProbeHost() *Host {
 		// An unprivileged launcher cannot make cgroups: it runs without.
 		h.Cgroups = isolation.ProbeCgroups("/sys/fs/cgroup")
 	}
+	h.view = hostView(h.FS)
 	return h
 }

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
@@ -15,20 +19,52 @@ import (
 // anything, and an image only when the store already holds it.
 func buildPlans(sbs []*config.Sandbox, host *launcher.Host, roots map[*config.Sandbox]*launcher.PreparedRootfs) []*launcher.Plan {
 	plans := make([]*launcher.Plan, len(sbs))
-	for i, s := range sbs {
-		root, ok := roots[s]
-		switch {
-		case s.Image != nil && ok:
-			plans[i] = launcher.NewImagePlan(s, host, root.Image)
-		case s.Image != nil:
-			plans[i] = launcher.NewImagePlan(s, host, launcher.StoredImage(s, rootfs.Home()))
-		case ok:
-			plans[i] = launcher.NewPlan(s, host).WithRootfs(root.Dir)
-		default:
-			plans[i] = launcher.NewPlan(s, host)
-		}
-	}
+	parallel(len(sbs), func(i int) {
+		plans[i] = buildPlan(sbs[i], host, roots)
+	})
 	return plans
+}
+
+// buildPlan is the plan of one sandbox; planning is pure, so plans of many
+// sandboxes are built at once.
+func buildPlan(s *config.Sandbox, host *launcher.Host, roots map[*config.Sandbox]*launcher.PreparedRootfs) *launcher.Plan {
+	root, ok := roots[s]
+	switch {
+	case s.Image != nil && ok:
+		return launcher.NewImagePlan(s, host, root.Image)
+	case s.Image != nil:
+		return launcher.NewImagePlan(s, host, launcher.StoredImage(s, rootfs.Home()))
+	case ok:
+		return launcher.NewPlan(s, host).WithRootfs(root.Dir)
+	default:
+		return launcher.NewPlan(s, host)
+	}
+}
+
+// parallelMin is the number of items below which parallel runs them in
+// the calling goroutine: starting workers costs more than a few plans.
+const parallelMin = 64
+
+// parallel calls f(0) … f(n-1), spread over GOMAXPROCS goroutines when n is
+// large, and returns when every call has.
+func parallel(n int, f func(int)) {
+	workers := min(runtime.GOMAXPROCS(0), n/parallelMin)
+	if workers < 2 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // checkPlans prints what keeps any plan from starting on this host (a
