@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 
+	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/spf13/cobra"
 )
 
@@ -45,12 +48,7 @@ func (e *env) plan(args []string, asJSON bool) error {
 		return err
 	}
 	if asJSON {
-		b, err := json.MarshalIndent(plans, "", "  ")
-		if err != nil {
-			return fmt.Errorf("encode plans: %w", err)
-		}
-		fmt.Fprintf(e.stdout, "%s\n", b)
-		return nil
+		return writePlansJSON(e.stdout, plans)
 	}
 	for i, p := range plans {
 		if i > 0 {
@@ -59,4 +57,28 @@ func (e *env) plan(args []string, asJSON bool) error {
 		writePlan(e.stdout, p, sbs[i])
 	}
 	return nil
+}
+
+// writePlansJSON prints plans as one indented JSON array, byte for byte what
+// json.MarshalIndent(plans, "", "  ") gives, one plan at a time so that the
+// output of thousands of plans is never held in memory whole.
+func writePlansJSON(w io.Writer, plans []*launcher.Plan) error {
+	if len(plans) == 0 {
+		_, err := io.WriteString(w, "[]\n")
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	bw.WriteString("[\n  ")
+	for i, p := range plans {
+		b, err := json.MarshalIndent(p, "  ", "  ")
+		if err != nil {
+			return fmt.Errorf("encode plan of %s: %w", p.Name, err)
+		}
+		if i > 0 {
+			bw.WriteString(",\n  ")
+		}
+		bw.Write(b)
+	}
+	bw.WriteString("\n]\n")
+	return bw.Flush()
 }

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher"
+)
+
+// TestWritePlansJSON: plans printed one at a time are byte for byte the
+// indented array json.MarshalIndent makes of all of them.
+func TestWritePlansJSON(t *testing.T) {
+	host := fakeHost()
+	plans := []*launcher.Plan{}
+	for _, n := range []int{0, 1, 3} {
+		for len(plans) < n {
+			s := &config.Sandbox{Name: "s" + string(rune('a'+len(plans))), Command: []string{"/bin/true", "<&>"}}
+			plans = append(plans, launcher.NewPlan(s, host))
+		}
+		want, err := json.MarshalIndent(plans[:n], "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		if err := writePlansJSON(&got, plans[:n]); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != string(want)+"\n" {
+			t.Errorf("%d plans: streamed output differs from MarshalIndent:\n%s\nwant:\n%s", n, got.String(), want)
+		}
+	}
+}
