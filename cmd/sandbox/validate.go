@@ -40,7 +40,7 @@ func (e *env) validate(paths []string) error {
 			fmt.Fprintln(e.stdout, "valid: no sandboxes")
 			return nil
 		}
-		fmt.Fprintf(e.stdout, "valid: %d sandbox%s (%s)\n", n, plural(n, "es"), strings.Join(cfg.Names(), ", "))
+		fmt.Fprintf(e.stdout, "valid: %d sandbox%s (%s)\n", n, plural(n, "es"), nameList(cfg.Names(), 10))
 	}
 	return nil
 }
@@ -50,4 +50,13 @@ func plural(n int, suffix string) string {
 		return ""
 	}
 	return suffix
+}
+
+// nameList joins names with commas, the first max of them and then how
+// many more there are: a file of thousands of sandboxes gets one short line.
+func nameList(names []string, max int) string {
+	if len(names) <= max+2 {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:max], ", "), len(names)-max)
 }
