@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -68,16 +69,19 @@ func writePlansJSON(w io.Writer, plans []*launcher.Plan) error {
 		return err
 	}
 	bw := bufio.NewWriter(w)
+	var one bytes.Buffer // one plan; the encoder reuses its buffers
+	enc := json.NewEncoder(&one)
+	enc.SetIndent("  ", "  ")
 	bw.WriteString("[\n  ")
 	for i, p := range plans {
-		b, err := json.MarshalIndent(p, "  ", "  ")
-		if err != nil {
+		one.Reset()
+		if err := enc.Encode(p); err != nil {
 			return fmt.Errorf("encode plan of %s: %w", p.Name, err)
 		}
 		if i > 0 {
 			bw.WriteString(",\n  ")
 		}
-		bw.Write(b)
+		bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
 	}
 	bw.WriteString("\n]\n")
 	return bw.Flush()
