@@ -6,10 +6,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hclsandbox/sandbox/internal/parallel"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 )
@@ -86,14 +88,9 @@ func (l *loader) finish() (*Config, hcl.Diagnostics) {
 	diags := l.assignVariables()
 	diags = append(diags, l.collectLocals()...)
 	diags = append(diags, l.evalLocals()...)
-	for _, f := range l.files {
-		ctx := l.evalContext(f.dir)
-		for _, block := range f.sandboxes {
-			sbs, d := l.expandSandbox(block, f, ctx)
-			diags = append(diags, d...)
-			cfg.Sandboxes = append(cfg.Sandboxes, sbs...)
-		}
-	}
+	sbs, d := l.expandSandboxes()
+	cfg.Sandboxes = sbs
+	diags = append(diags, d...)
 	diags = append(diags, checkDuplicates(cfg.Sandboxes)...)
 	diags = append(diags, checkBaseDuplicates(cfg.Sandboxes)...)
 	diags = append(diags, resolveDepends(cfg)...)
@@ -102,6 +99,30 @@ func (l *loader) finish() (*Config, hcl.Diagnostics) {
 	cfg.Batch = batch
 	diags = append(diags, d...)
 	return cfg, diags
+}
+
+// expandSandboxes decodes every sandbox block of every file, in file and
+// block order. Decoding only reads the loader, so a file of thousands of
+// blocks is decoded on every core.
+func (l *loader) expandSandboxes() ([]*Sandbox, hcl.Diagnostics) {
+	type job struct {
+		block *hcl.Block
+		file  *sourceFile
+		ctx   *hcl.EvalContext
+	}
+	var jobs []job
+	for _, f := range l.files {
+		ctx := l.evalContext(f.dir)
+		for _, block := range f.sandboxes {
+			jobs = append(jobs, job{block, f, ctx})
+		}
+	}
+	sbs := make([][]*Sandbox, len(jobs))
+	diags := make([]hcl.Diagnostics, len(jobs))
+	parallel.For(len(jobs), 64, func(i int) {
+		sbs[i], diags[i] = l.expandSandbox(jobs[i].block, jobs[i].file, jobs[i].ctx)
+	})
+	return slices.Concat(sbs...), slices.Concat(diags...)
 }
 
 // loader holds the state of one Load.

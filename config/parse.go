@@ -2,11 +2,10 @@ package config
 
 import (
 	"bytes"
-	"runtime"
-	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hclsandbox/sandbox/internal/parallel"
 )
 
 // chunkSize is the size above which a file is parsed in pieces: a file of
@@ -71,26 +70,18 @@ func isLetter(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
-// parsePieces parses the pieces between cuts, at most GOMAXPROCS at once.
+// parsePieces parses the pieces between cuts, on every core.
 func parsePieces(src []byte, name string, cuts []hcl.Pos) []piece {
 	starts := append([]hcl.Pos{hcl.InitialPos}, cuts...)
 	out := make([]piece, len(starts))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for i, start := range starts {
+	parallel.For(len(starts), 1, func(i int) {
 		end := len(src)
 		if i+1 < len(starts) {
 			end = starts[i+1].Byte
 		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			f, d := hclsyntax.ParseConfig(src[start.Byte:end], name, start)
-			out[i] = piece{f, d}
-		}()
-	}
-	wg.Wait()
+		f, d := hclsyntax.ParseConfig(src[starts[i].Byte:end], name, starts[i])
+		out[i] = piece{f, d}
+	})
 	return out
 }
 

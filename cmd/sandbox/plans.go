@@ -1,12 +1,9 @@
 package main
 
 import (
-	"runtime"
-	"sync"
-	"sync/atomic"
-
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/internal/parallel"
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/rootfs"
 )
@@ -19,7 +16,7 @@ import (
 // anything, and an image only when the store already holds it.
 func buildPlans(sbs []*config.Sandbox, host *launcher.Host, roots map[*config.Sandbox]*launcher.PreparedRootfs) []*launcher.Plan {
 	plans := make([]*launcher.Plan, len(sbs))
-	parallel(len(sbs), func(i int) {
+	parallel.For(len(sbs), 64, func(i int) {
 		plans[i] = buildPlan(sbs[i], host, roots)
 	})
 	return plans
@@ -39,32 +36,6 @@ func buildPlan(s *config.Sandbox, host *launcher.Host, roots map[*config.Sandbox
 	default:
 		return launcher.NewPlan(s, host)
 	}
-}
-
-// parallelMin is the number of items below which parallel runs them in
-// the calling goroutine: starting workers costs more than a few plans.
-const parallelMin = 64
-
-// parallel calls f(0) … f(n-1), spread over GOMAXPROCS goroutines when n is
-// large, and returns when every call has.
-func parallel(n int, f func(int)) {
-	workers := min(runtime.GOMAXPROCS(0), n/parallelMin)
-	if workers < 2 {
-		for i := range n {
-			f(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
-				f(i)
-			}
-		})
-	}
-	wg.Wait()
 }
 
 // checkPlans prints what keeps any plan from starting on this host (a
