@@ -31,7 +31,7 @@ ROOT_TESTS = $(shell find . -name '*_linux_test.go' -exec grep -ho '^func Test[A
 # `make test-slurm` installs Slurm.
 TEST_PACKAGES := busybox-static nftables crun runc docker-registry fsverity util-linux passwd
 
-.PHONY: help build install run test test-deps test-root test-oci test-images test-slurm bench bench-batch bench-watch bench-images fmt lint cross \
+.PHONY: help build install run test test-deps test-root test-oci test-images test-slurm bench bench-startup bench-batch bench-watch bench-images fmt lint cross \
 	rootfs-busybox rootfs-debian rootfs-alpine examples vagrant-validate test-vm clean
 
 help: ## list the targets
@@ -75,7 +75,11 @@ test-slurm: ## run up --on slurm on a single-node Slurm cluster started by the t
 	@$(SUDO) scripts/test-deps.sh slurmctld slurmd slurm-client munge
 	$(ROOT) $(GO) test -count=1 -run '^(TestUpOnSlurm|TestStopOnSlurm)$$' -v ./cmd/sandbox
 
-bench: build rootfs-busybox ## time sandbox run of /bin/true against crun, runc and bwrap in one hyperfine run (root)
+bench: build rootfs-busybox ## every performance target in one table, each against its peer in the same run (root; QUICK=1 for fewer samples)
+	$(GO) build -o bin/watchlat ./bench/watchlat
+	$(SUDO) bench/table.sh
+
+bench-startup: build rootfs-busybox ## time sandbox run of /bin/true against crun, runc and bwrap in one hyperfine run (root)
 	$(SUDO) bench/startup.sh
 
 bench-batch: build rootfs-busybox ## time up of 100 sandboxes against 100 parallel crun runs (root)
