@@ -44,27 +44,30 @@ func (e *env) plan(args []string, asJSON bool) error {
 	if err != nil {
 		return err
 	}
-	plans := buildPlans(sbs, e.probeHost(), nil)
-	if err := e.checkPlans(cfg, sbs, plans); err != nil {
+	host := e.probeHost()
+	if err := e.checkPlans(cfg, sbs, host); err != nil {
 		return err
 	}
+	// Each plan is built again as it is printed, so that printing
+	// thousands never holds them all.
+	plan := func(i int) *launcher.Plan { return buildPlan(sbs[i], host, nil) }
 	if asJSON {
-		return writePlansJSON(e.stdout, plans)
+		return writePlansJSON(e.stdout, len(sbs), plan)
 	}
-	for i, p := range plans {
+	for i := range sbs {
 		if i > 0 {
 			fmt.Fprintln(e.stdout)
 		}
-		writePlan(e.stdout, p, sbs[i])
+		writePlan(e.stdout, plan(i), sbs[i])
 	}
 	return nil
 }
 
-// writePlansJSON prints plans as one indented JSON array, byte for byte what
-// json.MarshalIndent(plans, "", "  ") gives, one plan at a time so that the
-// output of thousands of plans is never held in memory whole.
-func writePlansJSON(w io.Writer, plans []*launcher.Plan) error {
-	if len(plans) == 0 {
+// writePlansJSON prints n plans, plan(0) … plan(n-1), as one indented JSON
+// array, byte for byte what json.MarshalIndent of them all gives, one plan
+// at a time so that neither the plans nor the output are held whole.
+func writePlansJSON(w io.Writer, n int, plan func(int) *launcher.Plan) error {
+	if n == 0 {
 		_, err := io.WriteString(w, "[]\n")
 		return err
 	}
@@ -73,7 +76,8 @@ func writePlansJSON(w io.Writer, plans []*launcher.Plan) error {
 	enc := json.NewEncoder(&one)
 	enc.SetIndent("  ", "  ")
 	bw.WriteString("[\n  ")
-	for i, p := range plans {
+	for i := range n {
+		p := plan(i)
 		one.Reset()
 		if err := enc.Encode(p); err != nil {
 			return fmt.Errorf("encode plan of %s: %w", p.Name, err)

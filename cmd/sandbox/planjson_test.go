@@ -24,7 +24,7 @@ func TestWritePlansJSON(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got bytes.Buffer
-		if err := writePlansJSON(&got, plans[:n]); err != nil {
+		if err := writePlansJSON(&got, n, func(i int) *launcher.Plan { return plans[i] }); err != nil {
 			t.Fatal(err)
 		}
 		if got.String() != string(want)+"\n" {

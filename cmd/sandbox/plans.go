@@ -1,6 +1,8 @@
 package main
 
 import (
+	"slices"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/internal/parallel"
@@ -38,14 +40,16 @@ func buildPlan(s *config.Sandbox, host *launcher.Host, roots map[*config.Sandbox
 	}
 }
 
-// checkPlans prints what keeps any plan from starting on this host (a
-// seccomp filter that does not compile) and fails with exit code 1 if
-// anything does: validate and plan say what run and up would refuse.
-func (e *env) checkPlans(cfg *config.Config, sbs []*config.Sandbox, plans []*launcher.Plan) error {
-	var diags hcl.Diagnostics
-	for i, p := range plans {
-		diags = append(diags, launcher.PlanDiagnostics(p, sbs[i])...)
-	}
+// checkPlans prints what keeps any sandbox's plan from starting on this
+// host (a seccomp filter that does not compile) and fails with exit code
+// 1 if anything does: validate and plan say what run and up would refuse.
+// Each plan is dropped once checked, so checking thousands holds none.
+func (e *env) checkPlans(cfg *config.Config, sbs []*config.Sandbox, host *launcher.Host) error {
+	found := make([]hcl.Diagnostics, len(sbs))
+	parallel.For(len(sbs), 64, func(i int) {
+		found[i] = launcher.PlanDiagnostics(buildPlan(sbs[i], host, nil), sbs[i])
+	})
+	diags := slices.Concat(found...)
 	if len(diags) == 0 {
 		return nil
 	}

@@ -31,7 +31,7 @@ func (e *env) validate(paths []string) error {
 	if err != nil {
 		return err
 	}
-	if err := e.checkPlans(cfg, cfg.Sandboxes, buildPlans(cfg.Sandboxes, e.probeHost(), nil)); err != nil {
+	if err := e.checkPlans(cfg, cfg.Sandboxes, e.probeHost()); err != nil {
 		return err
 	}
 	if e.format == "text" {
