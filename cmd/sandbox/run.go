@@ -57,10 +57,7 @@ func (e *env) run(file, name string, args []string) error {
 	if len(args) > 0 {
 		plan = plan.WithArgs(args)
 	}
-	r := &running{}
-	stop := forwardSignals(r)
-	defer stop()
-	res := e.launch(r, plan, e.attachedStdio())
+	res := e.runOne(plan, e.attachedStdio())
 	if res.OOMKilled || res.TimedOut {
 		fmt.Fprintf(e.stderr, "sandbox: %s: %s\n", res.Name, res.Describe())
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/rootfs"
+	"github.com/hclsandbox/sandbox/launcher/supervise"
 	"github.com/hclsandbox/sandbox/slurm"
 )
 
@@ -177,14 +178,13 @@ func (e *env) waitSlurm(ctx context.Context, ids map[string]string) (int, error)
 	defer signal.Stop(sigs)
 	done := make(chan error, 1)
 	go func() { done <- slurm.Wait(ctx, slurm.Exec, ids, slurmPoll) }()
-	interrupt := 0
+	var esc supervise.Escalation // the scheduler's rule: a later interrupt changes nothing here
 	for {
 		select {
 		case err := <-done:
-			return interrupt, err
+			return int(esc.First), err
 		case s := <-sigs:
-			if interrupt == 0 {
-				interrupt = int(s.(syscall.Signal))
+			if esc.Classify(s) == supervise.Stop {
 				fmt.Fprintf(e.stderr, "sandbox: %v: cancelling the Slurm jobs\n", s)
 				slurm.Cancel(ctx, slurm.Exec, idValues(ids))
 			}

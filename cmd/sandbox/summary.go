@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/go-multierror"
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/supervise"
 )
 
 // Outcome kinds of a sandbox in a batch report.
@@ -46,16 +47,13 @@ type report struct {
 	Batch *batchUsage `json:"batch,omitempty"`
 }
 
-// outcomeOf classifies how j ended.
-func outcomeOf(j *job) outcome {
-	o := outcome{Name: j.plan.Name, Stopped: j.stopped}
-	r := j.res
+// outcomeOf classifies how u ended.
+func outcomeOf(u *supervise.Unit) outcome {
+	o := outcome{Name: u.Name(), Stopped: u.Stopped}
+	r := u.Result
 	switch {
-	case j.skip != "":
-		o.Result, o.Reason, o.ExitCode = outSkipped, j.skip, exitSetup
-		return o
-	case j.err != nil:
-		o.Result, o.Reason, o.ExitCode = outSetupFailed, j.err.Error(), exitSetup
+	case u.Skip != "":
+		o.Result, o.Reason, o.ExitCode = outSkipped, u.Skip, exitSetup
 		return o
 	case r.SetupError != nil:
 		o.Result, o.Reason = outSetupFailed, r.SetupError.Error()
@@ -94,10 +92,10 @@ func (o outcome) describe() string {
 
 // newReport gathers the outcomes in declaration order and the batch's exit
 // code (see batchExitCode).
-func newReport(jobs []*job, interrupt int, from string, elapsed time.Duration) *report {
+func newReport(units []*supervise.Unit, interrupt int, from string, elapsed time.Duration) *report {
 	r := &report{Duration: elapsed.Seconds()}
-	for _, j := range jobs {
-		r.Sandboxes = append(r.Sandboxes, outcomeOf(j))
+	for _, u := range units {
+		r.Sandboxes = append(r.Sandboxes, outcomeOf(u))
 	}
 	r.ExitCode = batchExitCode(r.Sandboxes, interrupt, from)
 	return r
@@ -160,14 +158,11 @@ func (r *report) writeJSON(w io.Writer) error {
 
 // batchErrors aggregates the launcher and setup errors of every sandbox,
 // each named, or returns nil.
-func batchErrors(jobs []*job) error {
+func batchErrors(units []*supervise.Unit) error {
 	var errs *multierror.Error
-	for _, j := range jobs {
-		switch {
-		case j.err != nil:
-			errs = multierror.Append(errs, fmt.Errorf("%s: %w", j.plan.Name, j.err))
-		case j.res != nil && j.res.SetupError != nil:
-			errs = multierror.Append(errs, fmt.Errorf("%s: %w", j.plan.Name, j.res.SetupError))
+	for _, u := range units {
+		if u.Result != nil && u.Result.SetupError != nil {
+			errs = multierror.Append(errs, fmt.Errorf("%s: %w", u.Name(), u.Result.SetupError))
 		}
 	}
 	if errs == nil {
