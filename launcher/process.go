@@ -73,22 +73,3 @@ func (r *Result) Describe() string {
 	}
 	return fmt.Sprintf("exited %d", r.ExitCode)
 }
-
-// signalName is "SIGKILL" for syscall.SIGKILL, or "signal N".
-func signalName(s syscall.Signal) string {
-	for name, sig := range signalsByName {
-		if sig == s {
-			return name
-		}
-	}
-	return fmt.Sprintf("signal %d", int(s))
-}
-
-var signalsByName = map[string]syscall.Signal{
-	"SIGHUP": syscall.SIGHUP, "SIGINT": syscall.SIGINT, "SIGQUIT": syscall.SIGQUIT,
-	"SIGILL": syscall.SIGILL, "SIGABRT": syscall.SIGABRT, "SIGFPE": syscall.SIGFPE,
-	"SIGKILL": syscall.SIGKILL, "SIGSEGV": syscall.SIGSEGV, "SIGPIPE": syscall.SIGPIPE,
-	"SIGALRM": syscall.SIGALRM, "SIGTERM": syscall.SIGTERM, "SIGUSR1": syscall.SIGUSR1,
-	"SIGUSR2": syscall.SIGUSR2, "SIGBUS": syscall.SIGBUS, "SIGXCPU": syscall.SIGXCPU,
-	"SIGXFSZ": syscall.SIGXFSZ, "SIGSYS": syscall.SIGSYS, "SIGTRAP": syscall.SIGTRAP,
-}

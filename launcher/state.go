@@ -80,12 +80,6 @@ type Record struct {
 	StopTimeout time.Duration `json:"stop_timeout_ns"`
 }
 
-// Default stop settings.
-const (
-	DefaultStopSignal  = "SIGTERM"
-	DefaultStopTimeout = 10 * time.Second
-)
-
 // StateDir is the directory that holds every sandbox's record.
 type StateDir struct {
 	Root string

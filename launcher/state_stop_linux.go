@@ -7,6 +7,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
 	"golang.org/x/sys/unix"
 )
@@ -66,7 +67,7 @@ func stopSettings(r *Record, o StopOptions) (syscall.Signal, time.Duration) {
 	}
 	timeout := r.StopTimeout
 	if timeout <= 0 {
-		timeout = DefaultStopTimeout
+		timeout = config.DefaultStopTimeout
 	}
 	if o.Timeout >= 0 {
 		timeout = o.Timeout

@@ -20,7 +20,7 @@ import (
 )
 
 // slurmPoll is how often up --on slurm asks squeue about its jobs.
-var slurmPoll = time.Second
+const slurmPoll = time.Second
 
 // onSlurm checks an --on value: "" (this machine) or "slurm".
 func onSlurm(on string) (bool, error) {

@@ -143,10 +143,12 @@ func (m *outputMux) statusPrefix(name string) []byte {
 	return []byte(name + strings.Repeat(" ", max(0, m.width-len(name))) + " | ")
 }
 
-// options are how up --watch schedules: until interrupted, with failed
-// starts under the restart policy too.
+// options are how up --watch schedules: until interrupted, one start at
+// a time in declaration order, with failed starts under the restart
+// policy too.
 func (sv *supervisor) options() supervise.Options {
-	return supervise.Options{Start: sv.launch, Hooks: sv.hooks(), Persistent: true, RestartFailedStarts: true, Now: sv.now}
+	return supervise.Options{Start: sv.launch, Hooks: sv.hooks(), Persistent: true, RestartFailedStarts: true,
+		Serial: true, Now: sv.now}
 }
 
 // hooks print what the scheduler does, as status lines.

@@ -11,6 +11,9 @@ import (
 // handle records a run's start or end, or an expired backoff.
 func (s *Scheduler) handle(ev event) {
 	u := ev.u
+	if ev.kind == evStarted {
+		s.launched()
+	}
 	if ev.gen != u.gen {
 		return // a late report of a run that a relaunch replaced
 	}
@@ -21,6 +24,17 @@ func (s *Scheduler) handle(ev event) {
 		s.started(u, ev.proc)
 	default: // an end, or a start that failed
 		s.exited(u, ev.res)
+	}
+}
+
+// launched notes that a StartFunc returned and, under Serial, launches
+// the next unit that waits for its turn.
+func (s *Scheduler) launched() {
+	s.launching--
+	if len(s.queue) > 0 && s.launching == 0 {
+		u := s.queue[0]
+		s.queue = s.queue[1:]
+		s.launch(u, u.gen)
 	}
 }
 

@@ -31,6 +31,10 @@ type Options struct {
 	// restart policy (up --watch, where an edit may fix it); otherwise a
 	// unit that never ran ends for good.
 	RestartFailedStarts bool
+	// Serial starts one unit at a time, in the order they became ready:
+	// the next start waits until StartFunc has returned (up --watch,
+	// whose sandboxes come up in declaration order).
+	Serial bool
 	// Now is the clock; nil: time.Now.
 	Now func() time.Time
 }
@@ -38,17 +42,21 @@ type Options struct {
 // Scheduler runs units: one loop owns every unit's state; each run's
 // goroutine reports through events, and callers through Post.
 type Scheduler struct {
-	o        Options
-	units    []*Unit // in declaration order
-	byName   map[string]*Unit
-	events   chan event
-	mu       sync.Mutex
-	posted   []func()
-	wake     chan struct{}
-	active   int // units starting, running or in a backoff
-	stopping bool
-	killing  bool // a second interrupt: kill what starts too
-	esc      Escalation
+	o      Options
+	units  []*Unit // in declaration order
+	byName map[string]*Unit
+	events chan event
+	mu     sync.Mutex
+	posted []func()
+	wake   chan struct{}
+	active int // units starting, running or in a backoff
+	// launching counts the StartFuncs under way; queue holds the units
+	// that wait for their turn (Serial).
+	launching int
+	queue     []*Unit
+	stopping  bool
+	killing   bool // a second interrupt: kill what starts too
+	esc       Escalation
 }
 
 // event is what a run's goroutine or a timer reports to the loop.
@@ -206,6 +214,17 @@ func (s *Scheduler) start(u *Unit) {
 	gen := u.gen
 	u.began = s.o.Now()
 	s.active++
+	if s.o.Serial && s.launching > 0 {
+		s.queue = append(s.queue, u)
+		return
+	}
+	s.launch(u, gen)
+}
+
+// launch calls StartFunc for u in a goroutine that reports the start
+// and the end of the run.
+func (s *Scheduler) launch(u *Unit, gen int) {
+	s.launching++
 	if s.o.Hooks.Starting != nil {
 		s.o.Hooks.Starting(u)
 	}
