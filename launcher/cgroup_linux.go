@@ -7,15 +7,16 @@ import (
 	"runtime"
 	"strings"
 
-	"github.com/hclsandbox/sandbox/isolation"
-	"github.com/hclsandbox/sandbox/isolation/devfilter"
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
+	"github.com/hclsandbox/sandbox/launcher/cgroups/devfilter"
 	"golang.org/x/sys/unix"
 )
 
 // createCgroup makes the sandbox's cgroup and performs its writes. A limit
 // whose controller the host lacks fails the start unless the plan is not
 // strict; then it is one of the returned warnings.
-func createCgroup(p *Plan, claim *Claim) (isolation.Cgroup, []string, error) {
+func createCgroup(p *Plan, claim *Claim) (cgroups.Cgroup, []string, error) {
 	c := p.Cgroup
 	if c == nil {
 		return nil, p.Warnings(), nil
@@ -28,7 +29,7 @@ func createCgroup(p *Plan, claim *Claim) (isolation.Cgroup, []string, error) {
 	if c.Version == 0 {
 		return nil, warnings, nil
 	}
-	cg, err := isolation.NewCgroup(c, SafeName(p.Name), devfilter.Attach)
+	cg, err := cgroups.NewCgroup(c, SafeName(p.Name), devfilter.Attach)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -47,7 +48,7 @@ func createCgroup(p *Plan, claim *Claim) (isolation.Cgroup, []string, error) {
 
 // intoCgroup makes the clone land in the v2 cgroup (CLONE_INTO_CGROUP);
 // the returned function closes the directory once the child started.
-func intoCgroup(cmd *exec.Cmd, cg isolation.Cgroup) (func(), error) {
+func intoCgroup(cmd *exec.Cmd, cg cgroups.Cgroup) (func(), error) {
 	if cg == nil {
 		return func() {}, nil
 	}
@@ -66,7 +67,7 @@ func intoCgroup(cmd *exec.Cmd, cg isolation.Cgroup) (func(), error) {
 // where the thread cannot enter, the child is started outside and moved
 // in before it is sent its spec. A thread that cannot leave is not reused:
 // it ends with its goroutine (and a child it made, by Pdeathsig).
-func startIn(cmd *exec.Cmd, cg isolation.Cgroup) error {
+func startIn(cmd *exec.Cmd, cg cgroups.Cgroup) error {
 	if cg == nil {
 		return cmd.Start()
 	}
@@ -79,7 +80,7 @@ func startIn(cmd *exec.Cmd, cg isolation.Cgroup) error {
 		runtime.LockOSThread()
 		leave, err := cg.Enter()
 		if err != nil {
-			if !errors.Is(err, isolation.ErrThreadStuck) {
+			if !errors.Is(err, cgroups.ErrThreadStuck) {
 				runtime.UnlockOSThread()
 			}
 			done <- result{false, err}
@@ -105,7 +106,7 @@ func startIn(cmd *exec.Cmd, cg isolation.Cgroup) error {
 }
 
 // startThenPlace starts cmd and moves the child into cg.
-func startThenPlace(cmd *exec.Cmd, cg isolation.Cgroup) error {
+func startThenPlace(cmd *exec.Cmd, cg cgroups.Cgroup) error {
 	if err := cmd.Start(); err != nil {
 		return err
 	}
@@ -118,7 +119,7 @@ func startThenPlace(cmd *exec.Cmd, cg isolation.Cgroup) error {
 }
 
 // removeCgroup kills what is left in cg and removes it.
-func removeCgroup(cg isolation.Cgroup) error {
+func removeCgroup(cg cgroups.Cgroup) error {
 	if cg == nil {
 		return nil
 	}

@@ -18,7 +18,7 @@ func TestExecJoinsTheSandbox(t *testing.T) {
 	canary := filepath.Join(t.TempDir(), "canary")
 	os.WriteFile(canary, nil, 0o600)
 	state := StateDir{Root: t.TempDir()}
-	plan := NewPlan(s, ProbeHost())
+	plan := NewPlan(s, probeTestHost())
 	claim, err := state.Claim(plan, false)
 	if err != nil {
 		t.Fatal(err)

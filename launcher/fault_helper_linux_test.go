@@ -53,7 +53,7 @@ func superviseMain(v string) int {
 			if job.UserNS {
 				s = withUserNamespace(s)
 			}
-			plan := NewPlan(s, ProbeHost())
+			plan := NewPlan(s, probeTestHost())
 			claim, err := StateDir{Root: job.StateDir, SubIDs: job.SubIDs}.Claim(plan, false)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, err)

@@ -5,7 +5,7 @@ import (
 	"os"
 	"runtime"
 
-	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
 )
 
 // HostFS answers the questions planning asks about the host's files.
@@ -24,7 +24,7 @@ type Host struct {
 	// FS is the host's filesystem, consulted for the host view.
 	FS HostFS
 	// Cgroups is the host's cgroup layout.
-	Cgroups isolation.CgroupHost
+	Cgroups cgroups.CgroupHost
 	// Kernel is the running kernel's version; seccomp rules depend on it.
 	Kernel KernelVersion
 	// Arch is the machine's architecture as GOARCH names it; the seccomp
@@ -51,7 +51,7 @@ func ProbeHost() *Host {
 		Kernel: kernelVersion(), Arch: runtime.GOARCH}
 	if h.EUID == 0 {
 		// An unprivileged launcher cannot make cgroups: it runs without.
-		h.Cgroups = isolation.ProbeCgroups("/sys/fs/cgroup")
+		h.Cgroups = cgroups.ProbeCgroups("/sys/fs/cgroup")
 	}
 	return h
 }

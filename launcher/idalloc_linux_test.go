@@ -31,7 +31,7 @@ func startIDSandbox(t *testing.T, state StateDir, rootfs, name string) *idSandbo
 func tryIDSandbox(state StateDir, rootfs, name string) (*idSandbox, error) {
 	s := withUserNamespace(sandboxFor(rootfs))
 	s.Name, s.Command = name, []string{"/bin/sleep", "1000"}
-	plan := NewPlan(s, ProbeHost())
+	plan := NewPlan(s, probeTestHost())
 	claim, err := state.Claim(plan, false)
 	if err != nil {
 		return nil, err

@@ -13,8 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
 	"github.com/hclsandbox/sandbox/config"
-	"github.com/hclsandbox/sandbox/isolation"
 )
 
 func TestCannotLeaveCgroup(t *testing.T) {
@@ -75,7 +76,7 @@ func alive(pid int) bool {
 func TestMissingControllerFailsStart(t *testing.T) {
 	s := sandbox("/nonexistent", "/probe")
 	s.Limits.Memory = 64 << 20
-	h := &Host{Cgroups: isolation.CgroupHost{Version: 1, Root: t.TempDir(), Controllers: []string{"cpu"}}}
+	h := &Host{Cgroups: cgroups.CgroupHost{Version: 1, Root: t.TempDir(), Controllers: []string{"cpu"}}}
 	proc, res, err := Start(NewPlan(s, h), Stdio{})
 	if proc != nil || res != nil || err == nil || !strings.Contains(err.Error(), "memory (limits.memory)") {
 		t.Errorf("Start() = %v, %v, %v; want an error naming memory (limits.memory)", proc, res, err)
@@ -196,7 +197,7 @@ func procsIn(t *testing.T, h *Host, leaf map[string]string) []string {
 
 // noEnter is a cgroup whose Enter fails, as where the launcher's own
 // cgroup cannot be found to come back to.
-type noEnter struct{ isolation.Cgroup }
+type noEnter struct{ cgroups.Cgroup }
 
 func (noEnter) Enter() (func() error, error) { return nil, errors.New("no way back") }
 

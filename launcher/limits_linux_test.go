@@ -31,7 +31,7 @@ func needCgroups(t testing.TB, controllers ...string) *Host {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to create namespaces and cgroups")
 	}
-	h := ProbeHost()
+	h := probeTestHost()
 	if h.Cgroups.Version == 0 {
 		t.Skip("the host has no usable cgroup hierarchy")
 	}

@@ -41,7 +41,7 @@ func onNetwork(rootfs, name string, n *config.Network, cmd string) *config.Sandb
 // runClaimed starts s under state dir d and returns its process.
 func runClaimed(t *testing.T, d StateDir, s *config.Sandbox, out io.Writer) (*Process, *Claim) {
 	t.Helper()
-	plan := NewPlan(s, ProbeHost())
+	plan := NewPlan(s, probeTestHost())
 	claim, err := d.Claim(plan, false)
 	if err != nil {
 		t.Fatal(err)

@@ -31,7 +31,7 @@ func sandboxFor(rootfs string, args ...string) *config.Sandbox {
 func runSandbox(t *testing.T, s *config.Sandbox) (string, *Result) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	plan := NewPlan(s, ProbeHost())
+	plan := NewPlan(s, probeTestHost())
 	proc, res, err := Start(plan, Stdio{Stdout: &stdout, Stderr: &stderr})
 	if err != nil {
 		t.Fatalf("Start(%s) = %v", s.Name, err)

@@ -5,9 +5,10 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
 	"github.com/hclsandbox/sandbox/config"
-	"github.com/hclsandbox/sandbox/isolation"
-	"github.com/hclsandbox/sandbox/isolation/devfilter"
+	"github.com/hclsandbox/sandbox/launcher/cgroups/devfilter"
 	"golang.org/x/sys/unix"
 )
 
@@ -40,7 +41,7 @@ func BenchmarkCgroupCreateRemove(b *testing.B) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	for b.Loop() {
-		cg, err := isolation.NewCgroup(cfg, "bench", devfilter.Attach)
+		cg, err := cgroups.NewCgroup(cfg, "bench", devfilter.Attach)
 		if err != nil {
 			b.Fatal(err)
 		}

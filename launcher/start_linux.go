@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
 	"github.com/hclsandbox/sandbox/isolation"
 	"golang.org/x/sys/unix"
 )
@@ -28,7 +30,7 @@ type Process struct {
 	plan     *Plan
 	cmd      *exec.Cmd
 	started  time.Time
-	cgroup   isolation.Cgroup // nil when the host has no cgroups
+	cgroup   cgroups.Cgroup // nil when the host has no cgroups
 	warnings []string
 	net      *netAttachment // nil when not on a named network
 	stdio    *childStdio
@@ -75,7 +77,7 @@ func StartClaimed(p *Plan, stdio Stdio, c *Claim) (*Process, *Result, error) {
 }
 
 // start runs the child in cgroup cg and waits until its target runs.
-func start(p *Plan, stdio Stdio, cg isolation.Cgroup, c *Claim) (*Process, *Result, error) {
+func start(p *Plan, stdio Stdio, cg cgroups.Cgroup, c *Claim) (*Process, *Result, error) {
 	spec, execL, err := c.execSocket(p)
 	if err != nil {
 		return nil, nil, err
@@ -97,7 +99,7 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup, c *Claim) (*Process, *Resu
 
 // startChild starts the child with its streams and waits until its
 // target runs.
-func startChild(p *Plan, spec *isolation.Spec, execL *os.File, streams *childStdio, cg isolation.Cgroup, c *Claim) (*Process, *Result, error) {
+func startChild(p *Plan, spec *isolation.Spec, execL *os.File, streams *childStdio, cg cgroups.Cgroup, c *Claim) (*Process, *Result, error) {
 	specR, specW, err := os.Pipe()
 	if err != nil {
 		return nil, nil, fmt.Errorf("create plan pipe: %w", err)

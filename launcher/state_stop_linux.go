@@ -7,8 +7,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
 	"github.com/hclsandbox/sandbox/config"
-	"github.com/hclsandbox/sandbox/isolation"
 	"golang.org/x/sys/unix"
 )
 
@@ -94,7 +95,7 @@ func signalAndWait(r *Record, sig syscall.Signal, timeout time.Duration) bool {
 // process while it is still the one recorded.
 func killRecorded(r *Record) {
 	if r.Cgroup != nil {
-		if cg, err := isolation.OpenCgroup(*r.Cgroup); err == nil && cg != nil && cg.Kill() == nil {
+		if cg, err := cgroups.OpenCgroup(*r.Cgroup); err == nil && cg != nil && cg.Kill() == nil {
 			return
 		}
 	}

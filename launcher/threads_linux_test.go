@@ -42,7 +42,7 @@ func TestEveryExecThreadDropped(t *testing.T) {
 	testenv.RequireRoot(t)
 	s := shellSandbox(t, "sleep 30")
 	state := StateDir{Root: t.TempDir()}
-	plan := NewPlan(s, ProbeHost())
+	plan := NewPlan(s, probeTestHost())
 	claim, err := state.Claim(plan, false)
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/hclsandbox/sandbox/internal/testenv"
+	"github.com/hclsandbox/sandbox/launcher/report"
 )
 
 // batchSetup skips unless sandboxes can run with a busybox shell, and
@@ -51,7 +52,7 @@ func writeHCL(t *testing.T, dir, name, src string) string {
 type upResult struct {
 	code           int
 	stdout, stderr string
-	report         report
+	report         report.Report
 }
 
 // runUp runs `sandbox up args...` and decodes its --json report, if any.
@@ -136,7 +137,7 @@ func TestUp200(t *testing.T) {
 		t.Fatalf("report has %d sandboxes, want 200", len(r.report.Sandboxes))
 	}
 	for i, o := range r.report.Sandboxes {
-		if want := fmt.Sprintf("bt200[%d]", i); o.Name != want || o.Result != outExited || o.ExitCode != i%7 {
+		if want := fmt.Sprintf("bt200[%d]", i); o.Name != want || o.Result != report.Exited || o.ExitCode != i%7 {
 			t.Errorf("sandbox %d = %s %s %d, want %s exited %d", i, o.Name, o.Result, o.ExitCode, want, i%7)
 		}
 	}

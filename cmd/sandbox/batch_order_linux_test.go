@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hclsandbox/sandbox/launcher/report"
 )
 
 // TestUpFailFast: the first failure stops the long sandbox and skips the
@@ -90,7 +92,7 @@ sandbox "btdep-never" {
 	if strings.Contains(r.stderr, "must not run") {
 		t.Errorf("a dependent of a failed sandbox ran")
 	}
-	if o := r.report.Sandboxes[4]; o.Result != outSkipped || !strings.Contains(o.Reason, "btdep-bad did not complete") {
+	if o := r.report.Sandboxes[4]; o.Result != report.Skipped || !strings.Contains(o.Reason, "btdep-bad did not complete") {
 		t.Errorf("btdep-never = %+v, want skipped for btdep-bad", o)
 	}
 	checkNothingLeft(t, "btdep", mounts)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/report"
 	"github.com/hclsandbox/sandbox/launcher/supervise"
 )
 
@@ -117,25 +118,25 @@ func (e *env) runBatch(sbs []*config.Sandbox, plans []*launcher.Plan, bc *launch
 	out := newBatchOutput(e, plans, o)
 	s := supervise.New(out.options(), units)
 	schedule(s)
-	rep := newReport(units, int(s.Interrupt()), o.exitCodeFrom, time.Since(start))
+	rep := report.New(units, int(s.Interrupt()), o.exitCodeFrom, time.Since(start))
 	e.closeBudget(bc, rep)
 	return e.finishBatch(rep, units, o)
 }
 
 // finishBatch prints the aggregated errors, the table or JSON and the
 // JUnit file, and turns the report's exit code into the command's.
-func (e *env) finishBatch(rep *report, units []*supervise.Unit, o *upOptions) error {
-	if err := batchErrors(units); err != nil {
+func (e *env) finishBatch(rep *report.Report, units []*supervise.Unit, o *upOptions) error {
+	if err := report.Errors(units); err != nil {
 		fmt.Fprintf(e.stderr, "sandbox: %v\n", err)
 	}
-	rep.writeTable(e.stderr)
+	rep.WriteTable(e.stderr)
 	if o.json {
-		if err := rep.writeJSON(e.stdout); err != nil {
+		if err := rep.WriteJSON(e.stdout); err != nil {
 			return exitf(exitSetup, "%v", err)
 		}
 	}
 	if o.junit != "" {
-		if err := writeJUnitFile(o.junit, rep); err != nil {
+		if err := report.WriteJUnitFile(o.junit, rep); err != nil {
 			return exitf(exitSetup, "%v", err)
 		}
 	}

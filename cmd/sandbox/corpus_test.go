@@ -10,7 +10,8 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/rogpeppe/go-internal/txtar"
 )
@@ -113,7 +114,7 @@ func fakeHost() *launcher.Host {
 	for _, d := range []string{"bin", "sbin", "lib", "lib64"} {
 		m[d] = &fstest.MapFile{Mode: fs.ModeSymlink | 0o777, Data: []byte("usr/" + d)}
 	}
-	cgroups := isolation.CgroupHost{Version: 2, Root: "/sys/fs/cgroup", Controllers: []string{"cpu", "io", "memory", "pids"}}
+	cgroups := cgroups.CgroupHost{Version: 2, Root: "/sys/fs/cgroup", Controllers: []string{"cpu", "io", "memory", "pids"}}
 	return &launcher.Host{EUID: 0, Term: "xterm", FS: hostFS{m}, Arch: "amd64", Cgroups: cgroups}
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/hclsandbox/sandbox/launcher/report"
 	"github.com/spf13/cobra"
 )
 
@@ -56,7 +57,7 @@ func (e *env) plan(args []string, asJSON bool) error {
 		if i > 0 {
 			fmt.Fprintln(e.stdout)
 		}
-		writePlan(e.stdout, p, sbs[i])
+		report.WritePlan(e.stdout, p, sbs[i])
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/report"
 	"github.com/hclsandbox/sandbox/launcher/rootfs"
 	"github.com/hclsandbox/sandbox/launcher/supervise"
 	"github.com/hclsandbox/sandbox/slurm"
@@ -194,7 +195,7 @@ func (e *env) waitSlurm(ctx context.Context, ids map[string]string) (int, error)
 
 // slurmReport reads how each sandbox ended, prints its output, and builds
 // the report in declaration order.
-func (e *env) slurmReport(ctx context.Context, jobs []*slurm.Job, ids map[string]string, outDir string, o *upOptions, interrupt int) (*report, error) {
+func (e *env) slurmReport(ctx context.Context, jobs []*slurm.Job, ids map[string]string, outDir string, o *upOptions, interrupt int) (*report.Report, error) {
 	var names []string
 	for _, j := range jobs {
 		names = append(names, j.Instances...)
@@ -204,7 +205,7 @@ func (e *env) slurmReport(ctx context.Context, jobs []*slurm.Job, ids map[string
 	if o.json {
 		out = e.stderr
 	}
-	var outs []outcome
+	var outs []report.Outcome
 	for _, j := range jobs {
 		states, err := slurm.States(ctx, slurm.Exec, ids[j.Base])
 		if err != nil {
@@ -217,7 +218,7 @@ func (e *env) slurmReport(ctx context.Context, jobs []*slurm.Job, ids map[string
 			outs = append(outs, slurmOutcome(name, slurm.Task(states, i), interrupt != 0))
 		}
 	}
-	return &report{Sandboxes: outs, ExitCode: batchExitCode(outs, interrupt, o.exitCodeFrom)}, nil
+	return &report.Report{Sandboxes: outs, ExitCode: report.ExitCode(outs, interrupt, o.exitCodeFrom)}, nil
 }
 
 func copyOutput(w *lineWriter, file string) {
@@ -230,28 +231,28 @@ func copyOutput(w *lineWriter, file string) {
 }
 
 // slurmOutcome maps a task's Slurm state to a row of the report.
-func slurmOutcome(name string, st slurm.TaskState, interrupted bool) outcome {
-	o := outcome{Name: name, ExitCode: st.ExitCode, Duration: st.RunTime.Seconds()}
+func slurmOutcome(name string, st slurm.TaskState, interrupted bool) report.Outcome {
+	o := report.Outcome{Name: name, ExitCode: st.ExitCode, Duration: st.RunTime.Seconds()}
 	switch {
 	case st.State == "COMPLETED" || st.State == "FAILED" && st.Signal == 0:
-		o.Result = outExited
+		o.Result = report.Exited
 	case st.State == "TIMEOUT":
-		o.Result, o.ExitCode = outTimedOut, 128+int(syscall.SIGKILL)
+		o.Result, o.ExitCode = report.TimedOut, 128+int(syscall.SIGKILL)
 	case st.State == "OUT_OF_MEMORY":
-		o.Result, o.ExitCode = outOOM, 128+int(syscall.SIGKILL)
+		o.Result, o.ExitCode = report.OOM, 128+int(syscall.SIGKILL)
 	case st.State == "CANCELLED" && st.Reason == "DependencyNeverSatisfied":
-		o.Result, o.Reason, o.ExitCode = outSkipped, "a dependency failed", exitSetup
+		o.Result, o.Reason, o.ExitCode = report.Skipped, "a dependency failed", exitSetup
 	case st.State == "CANCELLED" && !st.Started:
-		o.Result, o.Reason, o.ExitCode, o.Stopped = outSkipped, "cancelled before it started", exitSetup, true
+		o.Result, o.Reason, o.ExitCode, o.Stopped = report.Skipped, "cancelled before it started", exitSetup, true
 	case st.State == "CANCELLED" || st.Signal != 0:
 		sig := syscall.Signal(st.Signal)
 		if sig == 0 {
 			sig = syscall.SIGTERM
 		}
 		// Cancelled means stopped by this up's interrupt or by stop --on slurm.
-		o.Result, o.Signal, o.ExitCode, o.Stopped = outKilled, launcher.SignalName(sig), 128+int(sig), interrupted || st.State == "CANCELLED"
+		o.Result, o.Signal, o.ExitCode, o.Stopped = report.Killed, launcher.SignalName(sig), 128+int(sig), interrupted || st.State == "CANCELLED"
 	default:
-		o.Result, o.Reason, o.ExitCode = outSetupFailed, "slurm job state "+st.State, exitSetup
+		o.Result, o.Reason, o.ExitCode = report.SetupFailed, "slurm job state "+st.State, exitSetup
 	}
 	return o
 }

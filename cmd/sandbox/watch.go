@@ -10,6 +10,7 @@ import (
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/report"
 	"github.com/hclsandbox/sandbox/launcher/supervise"
 )
 
@@ -78,7 +79,7 @@ func (e *env) upWatch(args []string, o *upOptions) error {
 	if sv.budget, err = e.batchBudget(cfg, nil, e.probeHost(), o); err != nil {
 		return err
 	}
-	defer e.closeBudget(sv.budget, &report{})
+	defer e.closeBudget(sv.budget, &report.Report{})
 	sv.sched = supervise.New(sv.options(), nil)
 	if err := sv.apply(cfg); err != nil {
 		return err

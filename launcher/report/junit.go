@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"encoding/xml"
@@ -36,16 +36,16 @@ type junitMessage struct {
 
 // junit turns the report into JUnit's form: a skipped sandbox is skipped,
 // any other that did not exit 0 a failure.
-func (r *report) junit() *junitSuites {
+func (r *Report) junit() *junitSuites {
 	s := junitSuite{Name: "sandbox up", Tests: len(r.Sandboxes), Time: fmt.Sprintf("%.3f", r.Duration)}
 	for _, o := range r.Sandboxes {
 		c := junitCase{Name: o.Name, Class: "sandbox", Time: fmt.Sprintf("%.3f", o.Duration)}
 		switch {
-		case o.Result == outSkipped:
+		case o.Result == Skipped:
 			c.Skipped = &junitMessage{Message: o.Reason}
 			s.Skipped++
-		case o.failed():
-			c.Failure = &junitMessage{Message: o.describe()}
+		case o.Failed():
+			c.Failure = &junitMessage{Message: o.Describe()}
 			s.Failures++
 		}
 		s.Cases = append(s.Cases, c)
@@ -53,8 +53,8 @@ func (r *report) junit() *junitSuites {
 	return &junitSuites{Suites: []junitSuite{s}}
 }
 
-// writeJUnitFile writes the report as JUnit XML to path.
-func writeJUnitFile(path string, r *report) error {
+// WriteJUnitFile writes the report as JUnit XML to path.
+func WriteJUnitFile(path string, r *Report) error {
 	b, err := xml.MarshalIndent(r.junit(), "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode junit report: %w", err)

@@ -1,4 +1,4 @@
-package isolation
+package cgroups
 
 import (
 	"errors"
@@ -10,15 +10,6 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
-)
-
-// v2BrokenController is a controller that enable leaves off, and
-// v2BrokenDevices leaves the device allowlist off, to prove that the tests
-// on a real cgroup v2 kernel notice; only the build tag cgroupv2break
-// (cgroup_v2_break_linux.go) sets them.
-var (
-	v2BrokenController string
-	v2BrokenDevices    bool
 )
 
 // cgroupV2 is a leaf in the unified hierarchy.
@@ -52,7 +43,7 @@ func (c *cgroupV2) Create() ([]string, error) {
 			warnings = append(warnings, warn)
 		}
 	}
-	if len(c.cfg.Devices) == 0 || v2BrokenDevices {
+	if len(c.cfg.Devices) == 0 || c.cfg.Faults != nil && c.cfg.Faults.NoDevices {
 		return warnings, nil
 	}
 	err := c.ops.filterDevices(c.dir(), c.cfg.Devices)
@@ -72,7 +63,7 @@ func (c *cgroupV2) enable(dir string) error {
 	}
 	on := strings.Fields(string(b))
 	for _, ctrl := range c.cfg.Controllers {
-		if slices.Contains(on, ctrl) || ctrl == v2BrokenController {
+		if slices.Contains(on, ctrl) || c.cfg.Faults != nil && ctrl == c.cfg.Faults.LeaveOff {
 			continue
 		}
 		if err := c.ops.write(path, "+"+ctrl); err != nil {

@@ -3,8 +3,9 @@ package devfilter
 import (
 	"testing"
 
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
 	"github.com/hclsandbox/sandbox/internal/testenv"
-	"github.com/hclsandbox/sandbox/isolation"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -14,7 +15,7 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 // with real sandboxes (launcher's TestDevice* tests).
 func TestCheckLoadsDefaultDevices(t *testing.T) {
 	testenv.RequireRoot(t)
-	if err := Check(isolation.DefaultDevices); err != nil {
+	if err := Check(cgroups.DefaultDevices); err != nil {
 		t.Fatalf("Check(DefaultDevices) = %v", err)
 	}
 }

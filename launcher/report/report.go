@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"encoding/json"
@@ -14,16 +14,20 @@ import (
 
 // Outcome kinds of a sandbox in a batch report.
 const (
-	outExited      = "exited"
-	outKilled      = "killed"
-	outOOM         = "oom"
-	outTimedOut    = "timed out"
-	outSkipped     = "skipped"
-	outSetupFailed = "setup failed"
+	Exited      = "exited"
+	Killed      = "killed"
+	OOM         = "oom"
+	TimedOut    = "timed out"
+	Skipped     = "skipped"
+	SetupFailed = "setup failed"
 )
 
-// outcome is one row of the batch report: how one sandbox ended.
-type outcome struct {
+// ExitSetup is the exit code of a sandbox that never ran: the launcher or
+// a setup step failed, or it was skipped.
+const ExitSetup = 125
+
+// Outcome is one row of the batch report: how one sandbox ended.
+type Outcome struct {
 	Name     string `json:"name"`
 	Result   string `json:"result"`
 	ExitCode int    `json:"exit_code"`
@@ -38,33 +42,40 @@ type outcome struct {
 	CPUTime    float64 `json:"cpu_s"`
 }
 
-// report is the whole batch, as --json prints it.
-type report struct {
-	Sandboxes []outcome `json:"sandboxes"`
+// Report is the whole batch, as --json prints it.
+type Report struct {
+	Sandboxes []Outcome `json:"sandboxes"`
 	ExitCode  int       `json:"exit_code"`
 	Duration  float64   `json:"duration_s"`
 	// Batch is the whole batch's usage when it ran in a batch cgroup.
-	Batch *batchUsage `json:"batch,omitempty"`
+	Batch *Usage `json:"batch,omitempty"`
 }
 
-// outcomeOf classifies how u ended.
-func outcomeOf(u *supervise.Unit) outcome {
-	o := outcome{Name: u.Name(), Stopped: u.Stopped}
+// Usage is what the whole batch consumed, read from its cgroup.
+type Usage struct {
+	Cgroup     string  `json:"cgroup"`
+	PeakMemory uint64  `json:"peak_memory_bytes"`
+	CPUTime    float64 `json:"cpu_s"`
+}
+
+// OutcomeOf classifies how u ended.
+func OutcomeOf(u *supervise.Unit) Outcome {
+	o := Outcome{Name: u.Name(), Stopped: u.Stopped}
 	r := u.Result
 	switch {
 	case u.Skip != "":
-		o.Result, o.Reason, o.ExitCode = outSkipped, u.Skip, exitSetup
+		o.Result, o.Reason, o.ExitCode = Skipped, u.Skip, ExitSetup
 		return o
 	case r.SetupError != nil:
-		o.Result, o.Reason = outSetupFailed, r.SetupError.Error()
+		o.Result, o.Reason = SetupFailed, r.SetupError.Error()
 	case r.TimedOut:
-		o.Result = outTimedOut
+		o.Result = TimedOut
 	case r.OOMKilled:
-		o.Result = outOOM
+		o.Result = OOM
 	case r.Signal != 0:
-		o.Result, o.Signal = outKilled, launcher.SignalName(r.Signal)
+		o.Result, o.Signal = Killed, launcher.SignalName(r.Signal)
 	default:
-		o.Result = outExited
+		o.Result = Exited
 	}
 	o.ExitCode = r.ExitCode
 	o.Duration = r.Duration.Seconds()
@@ -74,38 +85,38 @@ func outcomeOf(u *supervise.Unit) outcome {
 	return o
 }
 
-// failed reports whether the outcome counts as a failure.
-func (o outcome) failed() bool { return o.Result != outExited || o.ExitCode != 0 }
+// Failed reports whether the Outcome counts as a failure.
+func (o Outcome) Failed() bool { return o.Result != Exited || o.ExitCode != 0 }
 
-// describe is the RESULT column: "exited 3", "killed by SIGTERM".
-func (o outcome) describe() string {
+// Describe is the RESULT column: "exited 3", "killed by SIGTERM".
+func (o Outcome) Describe() string {
 	switch o.Result {
-	case outExited:
+	case Exited:
 		return fmt.Sprintf("exited %d", o.ExitCode)
-	case outKilled:
+	case Killed:
 		return "killed by " + o.Signal
-	case outSkipped:
+	case Skipped:
 		return "skipped: " + o.Reason
 	}
 	return o.Result
 }
 
-// newReport gathers the outcomes in declaration order and the batch's exit
-// code (see batchExitCode).
-func newReport(units []*supervise.Unit, interrupt int, from string, elapsed time.Duration) *report {
-	r := &report{Duration: elapsed.Seconds()}
+// New gathers the outcomes in declaration order and the batch's exit
+// code (see ExitCode).
+func New(units []*supervise.Unit, interrupt int, from string, elapsed time.Duration) *Report {
+	r := &Report{Duration: elapsed.Seconds()}
 	for _, u := range units {
-		r.Sandboxes = append(r.Sandboxes, outcomeOf(u))
+		r.Sandboxes = append(r.Sandboxes, OutcomeOf(u))
 	}
-	r.ExitCode = batchExitCode(r.Sandboxes, interrupt, from)
+	r.ExitCode = ExitCode(r.Sandboxes, interrupt, from)
 	return r
 }
 
-// batchExitCode is from's exit code when from is set; else 0 when every
+// ExitCode is from's exit code when from is set; else 0 when every
 // sandbox succeeded; else the exit code of the first sandbox in
 // declaration order that failed by itself; else, when an interrupt
 // stopped the batch, 128 + its number; else the first failure's code.
-func batchExitCode(outs []outcome, interrupt int, from string) int {
+func ExitCode(outs []Outcome, interrupt int, from string) int {
 	if from != "" {
 		for _, o := range outs {
 			if o.Name == from {
@@ -114,7 +125,7 @@ func batchExitCode(outs []outcome, interrupt int, from string) int {
 		}
 	}
 	for _, o := range outs {
-		if o.failed() && !o.Stopped && o.Result != outSkipped {
+		if o.Failed() && !o.Stopped && o.Result != Skipped {
 			return o.ExitCode
 		}
 	}
@@ -122,15 +133,15 @@ func batchExitCode(outs []outcome, interrupt int, from string) int {
 		return 128 + interrupt
 	}
 	for _, o := range outs {
-		if o.failed() {
+		if o.Failed() {
 			return o.ExitCode
 		}
 	}
-	return exitOK
+	return 0
 }
 
-// writeTable prints the report as an aligned table.
-func (r *report) writeTable(w io.Writer) {
+// WriteTable prints the report as an aligned table.
+func (r *Report) WriteTable(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tRESULT\tDURATION\tPEAK MEMORY\tCPU")
 	for _, o := range r.Sandboxes {
@@ -138,7 +149,7 @@ func (r *report) writeTable(w io.Writer) {
 		if o.PeakMemory > 0 {
 			mem = launcher.FormatSize(o.PeakMemory)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.2fs\t%s\t%.2fs\n", o.Name, o.describe(), o.Duration, mem, o.CPUTime)
+		fmt.Fprintf(tw, "%s\t%s\t%.2fs\t%s\t%.2fs\n", o.Name, o.Describe(), o.Duration, mem, o.CPUTime)
 	}
 	if b := r.Batch; b != nil {
 		fmt.Fprintf(tw, "(%s)\t%d sandboxes\t%.2fs\t%s\t%.2fs\n", b.Cgroup, len(r.Sandboxes), r.Duration, launcher.FormatSize(b.PeakMemory), b.CPUTime)
@@ -146,8 +157,8 @@ func (r *report) writeTable(w io.Writer) {
 	tw.Flush()
 }
 
-// writeJSON prints the report as one indented JSON document.
-func (r *report) writeJSON(w io.Writer) error {
+// WriteJSON prints the report as one indented JSON document.
+func (r *Report) WriteJSON(w io.Writer) error {
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode report: %w", err)
@@ -156,9 +167,9 @@ func (r *report) writeJSON(w io.Writer) error {
 	return err
 }
 
-// batchErrors aggregates the launcher and setup errors of every sandbox,
+// Errors aggregates the launcher and setup errors of every sandbox,
 // each named, or returns nil.
-func batchErrors(units []*supervise.Unit) error {
+func Errors(units []*supervise.Unit) error {
 	var errs *multierror.Error
 	for _, u := range units {
 		if u.Result != nil && u.Result.SetupError != nil {

@@ -4,8 +4,9 @@
 // kernel asks the programs attached to a process's cgroup, and to its
 // ancestors, whether an open or mknod of a device node may go on.
 //
-// The launcher passes Attach to isolation.NewCgroup. The isolation package
-// must never import this one: the sandbox's child links isolation, and
-// must not link a BPF loader, nor pay for its package initialisation, at
-// every start.
+// The launcher passes Attach to cgroups.NewCgroup. It is parent-side
+// only: isolation, which the sandbox's child links, must never import it
+// (nor launcher/cgroups), so that the child links no BPF loader and pays
+// for no package initialisation of one at every start. It must never
+// import config or isolation.
 package devfilter

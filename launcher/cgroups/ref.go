@@ -1,4 +1,4 @@
-package isolation
+package cgroups
 
 import "path/filepath"
 

@@ -3,15 +3,16 @@ package devfilter
 import (
 	"fmt"
 
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
-	"github.com/hclsandbox/sandbox/isolation"
 	"golang.org/x/sys/unix"
 )
 
 // Attach compiles rules, loads the program and attaches it to the cgroup
 // v2 directory open as dirFd. It has the signature of
-// isolation.DeviceFilter.
+// cgroups.DeviceFilter.
 //
 // The attachment is the legacy one, BPF_PROG_ATTACH, as runc's: the cgroup
 // itself then holds the program, which stays in force after this process
@@ -26,7 +27,7 @@ import (
 // or, on older kernels, to RLIMIT_MEMLOCK, of which it takes a page. The
 // limit is left alone: raising it, as runc does, would raise it for the
 // sandbox, which inherits it.
-func Attach(dirFd int, rules []isolation.DeviceRule) error {
+func Attach(dirFd int, rules []cgroups.DeviceRule) error {
 	prog, err := load(rules)
 	if err != nil {
 		return err
@@ -46,7 +47,7 @@ func Attach(dirFd int, rules []isolation.DeviceRule) error {
 
 // Check loads the program of rules and unloads it: whether this kernel
 // takes it, attaching nothing.
-func Check(rules []isolation.DeviceRule) error {
+func Check(rules []cgroups.DeviceRule) error {
 	prog, err := load(rules)
 	if err != nil {
 		return err
@@ -54,7 +55,7 @@ func Check(rules []isolation.DeviceRule) error {
 	return prog.Close()
 }
 
-func load(rules []isolation.DeviceRule) (*ebpf.Program, error) {
+func load(rules []cgroups.DeviceRule) (*ebpf.Program, error) {
 	insns, err := Program(rules)
 	if err != nil {
 		return nil, err

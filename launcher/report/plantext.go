@@ -1,10 +1,12 @@
-package main
+package report
 
 import (
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
@@ -21,9 +23,9 @@ var deviceRule = map[string]string{
 	config.DevicesKeep:   "its device nodes are made when it is unpacked, as root",
 }
 
-// writePlan prints a plan as the numbered steps the child performs. Values
+// WritePlan prints a plan as the numbered steps the child performs. Values
 // that s marks as sensitive are hidden; --json shows them.
-func writePlan(w io.Writer, p *launcher.Plan, s *config.Sandbox) {
+func WritePlan(w io.Writer, p *launcher.Plan, s *config.Sandbox) {
 	fmt.Fprintf(w, "sandbox %q (%s)\n", p.Name, p.File)
 	n := 0
 	step := func(format string, args ...any) {
@@ -34,7 +36,7 @@ func writePlan(w io.Writer, p *launcher.Plan, s *config.Sandbox) {
 		fmt.Fprintf(w, "  warning: %s\n", warning)
 	}
 	if c := p.Cgroup; c != nil {
-		step("create cgroup %s/<controller>/%s/%s-<id> (v%d) and write, in order:", c.Root, isolation.CgroupParent, p.Name, c.Version)
+		step("create cgroup %s/<controller>/%s/%s-<id> (v%d) and write, in order:", c.Root, cgroups.CgroupParent, p.Name, c.Version)
 		for _, wr := range c.Writes {
 			fmt.Fprintf(w, "        %s/%s = %s    (%s)\n", wr.Controller, wr.File, wr.Value, wr.Limit)
 		}
@@ -149,7 +151,7 @@ func untrustedBelow(spec isolation.Spec) []string {
 }
 
 // writeDeviceStep prints the cgroup's device allowlist, one rule a line.
-func writeDeviceStep(w io.Writer, c *isolation.CgroupConfig, step func(string, ...any)) {
+func writeDeviceStep(w io.Writer, c *cgroups.CgroupConfig, step func(string, ...any)) {
 	if len(c.Devices) == 0 {
 		return
 	}

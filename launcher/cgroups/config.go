@@ -1,4 +1,4 @@
-package isolation
+package cgroups
 
 import (
 	"fmt"
@@ -63,6 +63,8 @@ type CgroupConfig struct {
 	// Missing are the host's missing controllers that the limits need, as
 	// "memory (limits.memory)".
 	Missing []string `json:"missing,omitempty"`
+	// Faults are the host's, set only by tests (see Faults).
+	Faults *Faults `json:"-"`
 }
 
 // CgroupHost is what ProbeCgroups found on the host.
@@ -74,6 +76,19 @@ type CgroupHost struct {
 	// Controllers are the usable controllers: v2's cgroup.controllers of the
 	// root; on v1 the mounted hierarchies the launcher uses.
 	Controllers []string `json:"controllers"`
+	// Faults, set only by tests, break the v2 driver on purpose; every
+	// cgroup configured for this host carries them.
+	Faults *Faults `json:"-"`
+}
+
+// Faults break the v2 driver on purpose, to prove that the tests on a
+// real cgroup v2 kernel notice (`make test-vm BREAK=1`). Only tests set
+// them; nil is the driver as it is.
+type Faults struct {
+	// LeaveOff is a controller that the driver does not enable.
+	LeaveOff string
+	// NoDevices attaches no device allowlist.
+	NoDevices bool
 }
 
 // v1Hierarchies are the v1 controllers in which a sandbox's leaf is made.
@@ -88,7 +103,7 @@ var v2Controllers = []string{"cpu", "io", "memory", "pids"}
 // named in Missing, and so is the allowlist on a v1 host without the
 // devices controller.
 func NewCgroupConfig(h CgroupHost, l CgroupLimits, strict bool) *CgroupConfig {
-	c := &CgroupConfig{Version: h.Version, Root: h.Root, Strict: strict}
+	c := &CgroupConfig{Version: h.Version, Root: h.Root, Strict: strict, Faults: h.Faults}
 	want := v1Hierarchies
 	writes := cgroupV1Writes(l)
 	if h.Version == 2 {

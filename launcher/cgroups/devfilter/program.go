@@ -5,8 +5,9 @@ import (
 	"math"
 	"strings"
 
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
 	"github.com/cilium/ebpf/asm"
-	"github.com/hclsandbox/sandbox/isolation"
 )
 
 // The fields of struct bpf_cgroup_dev_ctx, the program's context
@@ -38,7 +39,7 @@ const (
 // allowed when one rule covers all of it, and denied otherwise. The rules
 // are tried in order, each a block that jumps to the next on the first
 // mismatch and returns 1 when all matched; after the last, 0.
-func Program(rules []isolation.DeviceRule) (asm.Instructions, error) {
+func Program(rules []cgroups.DeviceRule) (asm.Instructions, error) {
 	insns := asm.Instructions{
 		asm.LoadMem(regType, asm.R1, ctxAccessType, asm.Word),
 		asm.And.Imm32(regType, 0xffff),
@@ -65,7 +66,7 @@ func Program(rules []isolation.DeviceRule) (asm.Instructions, error) {
 func label(i int) string { return fmt.Sprintf("rule%d", i) }
 
 // ruleBlock is the block of one rule, which jumps to next on a mismatch.
-func ruleBlock(r isolation.DeviceRule, next string) (asm.Instructions, error) {
+func ruleBlock(r cgroups.DeviceRule, next string) (asm.Instructions, error) {
 	typ, err := deviceType(r.Type)
 	if err != nil {
 		return nil, err
@@ -74,14 +75,14 @@ func ruleBlock(r isolation.DeviceRule, next string) (asm.Instructions, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r.Major < 0 || r.Major > math.MaxInt32 || r.Minor < isolation.AnyMinor || r.Minor > math.MaxInt32 {
+	if r.Major < 0 || r.Major > math.MaxInt32 || r.Minor < cgroups.AnyMinor || r.Minor > math.MaxInt32 {
 		return nil, fmt.Errorf("device number %d:%d out of range", r.Major, r.Minor)
 	}
 	block := asm.Instructions{
 		asm.JNE.Imm(regType, typ, next),
 		asm.JNE.Imm(regMajor, int32(r.Major), next),
 	}
-	if r.Minor != isolation.AnyMinor {
+	if r.Minor != cgroups.AnyMinor {
 		block = append(block, asm.JNE.Imm(regMinor, int32(r.Minor), next))
 	}
 	if access != accAll {

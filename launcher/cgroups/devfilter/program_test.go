@@ -4,8 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
 	"github.com/cilium/ebpf/asm"
-	"github.com/hclsandbox/sandbox/isolation"
 )
 
 // request is what the kernel asks a device program: one access to one
@@ -75,7 +76,7 @@ func run(t *testing.T, insns asm.Instructions, r request) uint64 {
 }
 
 func TestProgramDefaultDevices(t *testing.T) {
-	insns, err := Program(isolation.DefaultDevices)
+	insns, err := Program(cgroups.DefaultDevices)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +116,7 @@ func TestProgramDefaultDevices(t *testing.T) {
 // TestProgramPartialAccess checks that a rule allows only the accesses it
 // names, and a request only when all it asks is allowed.
 func TestProgramPartialAccess(t *testing.T) {
-	insns, err := Program([]isolation.DeviceRule{{Type: "c", Major: 1, Minor: 3, Access: "r"}, {Type: "b", Major: 7, Minor: isolation.AnyMinor, Access: "rw"}})
+	insns, err := Program([]cgroups.DeviceRule{{Type: "c", Major: 1, Minor: 3, Access: "r"}, {Type: "b", Major: 7, Minor: cgroups.AnyMinor, Access: "rw"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,16 +149,16 @@ func TestProgramEmptyDeniesAll(t *testing.T) {
 
 func TestProgramBadRules(t *testing.T) {
 	for _, tc := range []struct {
-		rule isolation.DeviceRule
+		rule cgroups.DeviceRule
 		want string
 	}{
-		{isolation.DeviceRule{Type: "a", Major: 1, Minor: 3, Access: "rwm"}, "neither c nor b"},
-		{isolation.DeviceRule{Type: "c", Major: 1, Minor: 3, Access: "rx"}, "none of r, w, m"},
-		{isolation.DeviceRule{Type: "c", Major: 1, Minor: 3, Access: ""}, "allows nothing"},
-		{isolation.DeviceRule{Type: "c", Major: -1, Minor: 3, Access: "r"}, "out of range"},
-		{isolation.DeviceRule{Type: "c", Major: 1, Minor: 1 << 40, Access: "r"}, "out of range"},
+		{cgroups.DeviceRule{Type: "a", Major: 1, Minor: 3, Access: "rwm"}, "neither c nor b"},
+		{cgroups.DeviceRule{Type: "c", Major: 1, Minor: 3, Access: "rx"}, "none of r, w, m"},
+		{cgroups.DeviceRule{Type: "c", Major: 1, Minor: 3, Access: ""}, "allows nothing"},
+		{cgroups.DeviceRule{Type: "c", Major: -1, Minor: 3, Access: "r"}, "out of range"},
+		{cgroups.DeviceRule{Type: "c", Major: 1, Minor: 1 << 40, Access: "r"}, "out of range"},
 	} {
-		if _, err := Program([]isolation.DeviceRule{tc.rule}); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := Program([]cgroups.DeviceRule{tc.rule}); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Program(%+v) = %v, want an error with %q", tc.rule, err, tc.want)
 		}
 	}

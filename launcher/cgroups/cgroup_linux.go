@@ -1,4 +1,4 @@
-package isolation
+package cgroups
 
 import (
 	"encoding/hex"
@@ -77,9 +77,9 @@ var hostOps = cgroupOps{
 
 // DeviceFilter attaches a device allowlist to the v2 cgroup whose
 // directory is open as dirFd, for as long as the cgroup exists, whatever
-// becomes of the caller. isolation/devfilter has the one to use; it is
-// passed in, not imported, so that the sandbox's child, which links this
-// package, does not link a BPF loader it never runs.
+// becomes of the caller. launcher/cgroups/devfilter has the one to use;
+// it is passed in, not imported, as devfilter reads this package's
+// DeviceRule, and so that tests can fake it.
 type DeviceFilter func(dirFd int, rules []DeviceRule) error
 
 // NewCgroup returns the cgroup of a new sandbox called name, at a fresh leaf
