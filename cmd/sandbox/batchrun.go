@@ -42,18 +42,10 @@ func (e *env) up(args []string, o *upOptions) error {
 	if o.exitCodeFrom != "" && !hasName(sbs, o.exitCodeFrom) {
 		return unknownName(o.exitCodeFrom, sandboxNames(sbs))
 	}
-	host := e.probeHost()
-	if err := e.checkHost(host, sbs); err != nil {
-		return err
-	}
-	if err := e.preflight(cfg, sbs); err != nil {
-		return err
-	}
-	roots, err := e.prepareRoots(sbs, o.updateLock)
+	host, plans, err := e.startPlans(cfg, sbs, o.updateLock)
 	if err != nil {
 		return err
 	}
-	plans := buildPlans(sbs, host, roots)
 	e.ready.expect(len(plans)) // up -d returns once each has started or failed
 	bc, err := e.batchBudget(cfg, plans, host, o)
 	if err != nil {

@@ -58,18 +58,10 @@ func (sv *supervisor) plan(cfg *config.Config) ([]*config.Sandbox, []*launcher.P
 	if err != nil {
 		return nil, nil, err
 	}
-	host := sv.e.probeHost()
-	if err := sv.e.checkHost(host, sbs); err != nil {
-		return nil, nil, err
-	}
-	if err := sv.e.preflight(cfg, sbs); err != nil {
-		return nil, nil, err
-	}
-	roots, err := sv.e.prepareRoots(sbs, sv.o.updateLock)
+	_, plans, err := sv.e.startPlans(cfg, sbs, sv.o.updateLock)
 	if err != nil {
 		return nil, nil, err
 	}
-	plans := buildPlans(sbs, host, roots)
 	if sv.budget != nil {
 		for _, p := range plans {
 			p.InBatch(sv.budget.Name)
