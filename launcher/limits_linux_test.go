@@ -18,10 +18,10 @@ import (
 	"github.com/hclsandbox/sandbox/isolation"
 )
 
-// probeBinary builds the load probe, which allocates, spins, forks and
-// tries to leave its cgroup on request.
+// probeBinary builds the probe, whose load modes allocate, spin, fork
+// and try to leave their cgroup on request.
 func probeBinary(t testing.TB) string {
-	return testenv.Build(t, "github.com/hclsandbox/sandbox/launcher/testdata/probe")
+	return testenv.Build(t, "github.com/hclsandbox/sandbox/internal/probe")
 }
 
 // needCgroups skips unless the test runs as root on a host with every

@@ -1,5 +1,5 @@
-// Command probe runs inside test sandboxes and reports what it sees as JSON
-// on stdout. It is built static by the launcher's tests.
+//go:build linux
+
 package main
 
 import (
@@ -12,33 +12,31 @@ import (
 	"time"
 )
 
-func main() {
-	if len(os.Args) < 2 {
-		fail(fmt.Errorf("usage: probe MODE [ARG]"))
+// loadModes are the probe's modes for the resource tests: each takes one
+// optional argument and reports as JSON, or fails with exit code 2.
+var loadModes = map[string]func(string) error{
+	"alloc": alloc, "selfkill": selfkill, "spin": spin,
+	"escape": escape, "daemon": daemon, "middle": middle, "sleeper": sleeper,
+}
+
+// loadMode runs args as a load mode, if it is one.
+func loadMode(args []string) bool {
+	run, ok := loadModes[args[0]]
+	if !ok {
+		return false
 	}
 	arg := ""
-	if len(os.Args) > 2 {
-		arg = os.Args[2]
-	}
-	modes := map[string]func(string) error{
-		"alloc": alloc, "selfkill": selfkill, "spin": spin,
-		"escape": escape, "daemon": daemon, "middle": middle, "sleeper": sleeper,
-	}
-	run, ok := modes[os.Args[1]]
-	if !ok {
-		fail(fmt.Errorf("unknown mode %q", os.Args[1]))
+	if len(args) > 1 {
+		arg = args[1]
 	}
 	if err := run(arg); err != nil {
-		fail(err)
+		fmt.Fprintln(os.Stderr, "probe:", err)
+		os.Exit(2)
 	}
+	return true
 }
 
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, "probe:", err)
-	os.Exit(2)
-}
-
-func report(v any) error { return json.NewEncoder(os.Stdout).Encode(v) }
+func emit(v any) error { return json.NewEncoder(os.Stdout).Encode(v) }
 
 // alloc allocates and touches arg MiB, then reports.
 func alloc(arg string) error {
@@ -51,7 +49,7 @@ func alloc(arg string) error {
 		}
 		keep = append(keep, b)
 	}
-	return report(map[string]int{"allocated_mib": len(keep)})
+	return emit(map[string]int{"allocated_mib": len(keep)})
 }
 
 func selfkill(string) error {
@@ -72,7 +70,7 @@ func spin(arg string) error {
 	wall := time.Since(start)
 	syscall.Getrusage(syscall.RUSAGE_SELF, &after)
 	cpu := time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
-	return report(map[string]float64{"cpu_s": cpu.Seconds(), "wall_s": wall.Seconds()})
+	return emit(map[string]float64{"cpu_s": cpu.Seconds(), "wall_s": wall.Seconds()})
 }
 
 // escape tries to leave its cgroup: through every cgroup.procs it can
@@ -94,7 +92,7 @@ func escape(string) error {
 	if err != nil {
 		return err
 	}
-	return report(map[string]any{"tries": tries, "cgroup": string(cg)})
+	return emit(map[string]any{"tries": tries, "cgroup": string(cg)})
 }
 
 // daemon starts a setsid'd grandchild through a middle process that exits
