@@ -255,7 +255,7 @@ func TestPlantedChildIsNeverRun(t *testing.T) {
 // runExit0 runs the probe's "exit 0" in rootfs and returns its warnings.
 func runExit0(t *testing.T, rootfs string) []string {
 	t.Helper()
-	proc, res, err := Start(NewPlan(sandboxFor(rootfs, "exit", "0"), probeTestHost()), Stdio{})
+	proc, res, err := startPlan(t, NewPlan(sandboxFor(rootfs, "exit", "0"), probeTestHost()), Stdio{})
 	if err != nil || res != nil {
 		t.Fatalf("Start() = %v, %v", res, err)
 	}

@@ -165,7 +165,7 @@ func runDevices(t *testing.T, s *config.Sandbox, h *Host) map[string]report.Devi
 		t.Fatalf("the plan has no device allowlist: cgroup %+v", plan.Cgroup)
 	}
 	var stdout, stderr bytes.Buffer
-	proc, res, err := Start(plan, Stdio{Stdout: &stdout, Stderr: &stderr})
+	proc, res, err := startPlan(t, plan, Stdio{Stdout: &stdout, Stderr: &stderr})
 	if err != nil {
 		t.Fatalf("Start(%s) = %v", s.Name, err)
 	}
@@ -266,7 +266,7 @@ func TestDeviceAllowlistTTYWithTerminal(t *testing.T) {
 	testenv.RequireRoot(t)
 	var out bytes.Buffer
 	plan := NewPlan(sandboxFor(testenv.Rootfs(t), "devices", "/dev/tty"), probeTestHost())
-	proc, res, err := Start(plan, Stdio{Terminal: &Winsize{}, Stdout: &out})
+	proc, res, err := startPlan(t, plan, Stdio{Terminal: &Winsize{}, Stdout: &out})
 	if err != nil {
 		t.Fatalf("Start() = %v", err)
 	}

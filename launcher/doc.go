@@ -9,7 +9,8 @@
 //
 // # State
 //
-// Every sandbox started through StartClaimed has a directory in a StateDir
+// Every sandbox is started (Start) under the Claim of its name, and has a
+// directory in a StateDir
 // ($SANDBOX_RUN, default /run/sandbox) named after it, holding a lock file
 // and a Record. The supervisor takes an flock on the lock before anything
 // else and holds it until the record is removed, last, after the cgroup;

@@ -24,7 +24,7 @@ func TestExecJoinsTheSandbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer claim.Release()
-	proc, res, err := StartClaimed(plan, Stdio{}, claim)
+	proc, res, err := startUnder(plan, Stdio{}, claim)
 	if err != nil || res != nil {
 		t.Fatalf("StartClaimed = %v, %v", res, err)
 	}

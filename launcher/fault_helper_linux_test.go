@@ -60,7 +60,7 @@ func superviseMain(v string) int {
 				return
 			}
 			defer claim.Release()
-			proc, res, err := StartClaimed(plan, Stdio{}, claim)
+			proc, res, err := startUnder(plan, Stdio{}, claim)
 			if err != nil || res != nil {
 				fmt.Fprintln(os.Stderr, name, err, res)
 				return

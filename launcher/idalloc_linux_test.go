@@ -36,7 +36,7 @@ func tryIDSandbox(state StateDir, rootfs, name string) (*idSandbox, error) {
 	if err != nil {
 		return nil, err
 	}
-	proc, res, err := StartClaimed(plan, Stdio{}, claim)
+	proc, res, err := startUnder(plan, Stdio{}, claim)
 	if err == nil && res != nil {
 		err = res.SetupError
 	}

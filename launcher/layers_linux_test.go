@@ -68,7 +68,7 @@ func TestOverlayTooManyLowerLayers(t *testing.T) {
 func runPlan(t *testing.T, plan *Plan) (string, *Result) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	proc, res, err := Start(plan, Stdio{Stdout: &stdout, Stderr: &stderr})
+	proc, res, err := startPlan(t, plan, Stdio{Stdout: &stdout, Stderr: &stderr})
 	if err != nil {
 		t.Fatalf("Start(%s) = %v", plan.Name, err)
 	}

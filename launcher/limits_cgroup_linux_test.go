@@ -2,6 +2,7 @@ package launcher
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -77,7 +78,7 @@ func TestMissingControllerFailsStart(t *testing.T) {
 	s := sandbox("/nonexistent", "/probe")
 	s.Limits.Memory = 64 << 20
 	h := &Host{Cgroups: cgroups.CgroupHost{Version: 1, Root: t.TempDir(), Controllers: []string{"cpu"}}}
-	proc, res, err := Start(NewPlan(s, h), Stdio{})
+	proc, res, err := startPlan(t, NewPlan(s, h), Stdio{})
 	if proc != nil || res != nil || err == nil || !strings.Contains(err.Error(), "memory (limits.memory)") {
 		t.Errorf("Start() = %v, %v, %v; want an error naming memory (limits.memory)", proc, res, err)
 	}
@@ -91,7 +92,7 @@ func TestCgroupFilesOnHost(t *testing.T) {
 	s := sandbox(testRoot(t, true), "/bin/sleep", "5")
 	s.Limits.Memory, s.Limits.Pids, s.Limits.CPUs, s.Limits.CPUWeight = 32<<20, 100, 0.25, 50
 	var stderr bytes.Buffer
-	proc, res, err := Start(NewPlan(s, h), Stdio{Stderr: &stderr})
+	proc, res, err := startPlan(t, NewPlan(s, h), Stdio{Stderr: &stderr})
 	if err != nil || res != nil {
 		t.Fatalf("Start() = %v, %v (%s)", res, err, stderr.String())
 	}
@@ -138,7 +139,7 @@ func TestEveryThreadInTheLeaf(t *testing.T) {
 				want++
 			}
 			var stderr bytes.Buffer
-			proc, res, err := Start(NewPlan(s, h), Stdio{Stderr: &stderr})
+			proc, res, err := startPlan(t, NewPlan(s, h), Stdio{Stderr: &stderr})
 			if err != nil || res != nil {
 				t.Fatalf("Start() = %v, %v (%s)", res, err, stderr.String())
 			}
@@ -215,7 +216,7 @@ func TestPlacedWhenEnterFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proc, res, err := start(p, Stdio{}, noEnter{cg}, nil)
+	proc, res, err := start(context.Background(), p, Stdio{}, noEnter{cg}, nil)
 	if err != nil || res != nil {
 		removeCgroup(cg)
 		t.Fatalf("start() = %v, %v", res, err)

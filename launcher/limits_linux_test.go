@@ -81,7 +81,7 @@ func sandbox(root string, command ...string) *config.Sandbox {
 func run(t *testing.T, h *Host, s *config.Sandbox) (*Result, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	proc, res, err := Start(NewPlan(s, h), Stdio{Stdout: &stdout, Stderr: &stderr})
+	proc, res, err := startPlan(t, NewPlan(s, h), Stdio{Stdout: &stdout, Stderr: &stderr})
 	if err != nil {
 		t.Fatalf("Start() = %v", err)
 	}

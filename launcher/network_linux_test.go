@@ -46,7 +46,7 @@ func runClaimed(t *testing.T, d StateDir, s *config.Sandbox, out io.Writer) (*Pr
 	if err != nil {
 		t.Fatal(err)
 	}
-	proc, res, err := StartClaimed(plan, Stdio{Stdout: out, Stderr: out}, claim)
+	proc, res, err := startUnder(plan, Stdio{Stdout: out, Stderr: out}, claim)
 	if err != nil || res != nil {
 		claim.Release()
 		t.Fatalf("StartClaimed(%s) = %v, %+v", s.Name, err, res)

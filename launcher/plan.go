@@ -33,7 +33,7 @@ type Plan struct {
 	// UIDMap and GIDMap are the user namespace's id maps, when it has one.
 	UIDMap []config.IDMap `json:"uid_map,omitempty"`
 	GIDMap []config.IDMap `json:"gid_map,omitempty"`
-	// AutoIDs, when not 0, is how many host ids StartClaimed allocates
+	// AutoIDs, when not 0, is how many host ids Start allocates
 	// for each of UIDMap and GIDMap that is nil, from the sandbox user's
 	// subordinate ranges (see SubIDSource), and maps from root inside.
 	AutoIDs uint32 `json:"auto_ids,omitempty"`

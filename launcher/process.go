@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"syscall"
@@ -73,3 +74,15 @@ func (r *Result) Describe() string {
 	}
 	return fmt.Sprintf("exited %d", r.ExitCode)
 }
+
+// ErrNoClaim is Start's error without the claim of the sandbox's name.
+var ErrNoClaim = errors.New("a sandbox starts only under the claim of its name")
+
+// SetupFailed is Start's error when the plan was refused or a setup step
+// of the child failed: its Result names the step and the exit code.
+type SetupFailed struct{ Result *Result }
+
+func (e *SetupFailed) Error() string { return e.Result.SetupError.Error() }
+
+// Unwrap is the failed step's error.
+func (e *SetupFailed) Unwrap() error { return e.Result.SetupError }

@@ -32,7 +32,7 @@ func runSandbox(t *testing.T, s *config.Sandbox) (string, *Result) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	plan := NewPlan(s, probeTestHost())
-	proc, res, err := Start(plan, Stdio{Stdout: &stdout, Stderr: &stderr})
+	proc, res, err := startPlan(t, plan, Stdio{Stdout: &stdout, Stderr: &stderr})
 	if err != nil {
 		t.Fatalf("Start(%s) = %v", s.Name, err)
 	}

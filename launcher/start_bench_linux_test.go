@@ -21,7 +21,7 @@ func BenchmarkStart(b *testing.B) {
 	s := sandbox(testRoot(b, true), "/bin/true")
 	s.Limits.Memory, s.Limits.Pids = 256<<20, 64
 	for b.Loop() {
-		proc, res, err := Start(NewPlan(s, h), Stdio{})
+		proc, res, err := startPlan(b, NewPlan(s, h), Stdio{})
 		if err != nil || res != nil {
 			b.Fatalf("Start() = %v, %v", res, err)
 		}

@@ -109,7 +109,7 @@ func TestSandboxStdioHoldsNoHostFile(t *testing.T) {
 			if in := tc.stdin(h); in != nil {
 				stdio.Stdin = in
 			}
-			proc, res, err := Start(NewPlan(sandboxFor(rootfs, "stdio"), probeTestHost()), stdio)
+			proc, res, err := startPlan(t, NewPlan(sandboxFor(rootfs, "stdio"), probeTestHost()), stdio)
 			if err != nil || res != nil {
 				t.Fatalf("Start = %v, %v", res, err)
 			}
@@ -208,7 +208,7 @@ func startClaimed(t *testing.T, s *config.Sandbox) (StateDir, func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proc, res, err := StartClaimed(plan, Stdio{}, claim)
+	proc, res, err := startUnder(plan, Stdio{}, claim)
 	if err != nil || res != nil {
 		claim.Release()
 		t.Fatalf("StartClaimed = %v, %v", res, err)

@@ -48,7 +48,7 @@ func TestEveryExecThreadDropped(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer claim.Release()
-	proc, res, err := StartClaimed(plan, Stdio{}, claim)
+	proc, res, err := startUnder(plan, Stdio{}, claim)
 	if err != nil || res != nil {
 		t.Fatalf("StartClaimed = %v, %v", res, err)
 	}
