@@ -9,17 +9,11 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// Defaults of the watch block and the restart policy.
+// Defaults of the watch block. The restart policy's timing is runtime
+// policy, in launcher/supervise.
 const (
 	DefaultDebounce    = 200 * time.Millisecond
 	DefaultWatchSignal = "SIGHUP"
-	// RestartBackoffMin is the wait before the first restart; each further
-	// restart doubles it up to RestartBackoffMax.
-	RestartBackoffMin = 100 * time.Millisecond
-	RestartBackoffMax = 10 * time.Second
-	// RestartHealthy is how long a run must last for the backoff and the
-	// restart count to start again from zero.
-	RestartHealthy = 10 * time.Second
 )
 
 // Watch actions and restart policies.
@@ -79,31 +73,6 @@ type Restart struct {
 	Policy string
 	// Max is how many restarts in a row are allowed; 0 means no limit.
 	Max int
-}
-
-// Backoff is the wait before restart number n (1 for the first):
-// RestartBackoffMin doubled n-1 times, at most RestartBackoffMax.
-func Backoff(n int) time.Duration {
-	d := RestartBackoffMin
-	for i := 1; i < n && d < RestartBackoffMax; i++ {
-		d *= 2
-	}
-	return min(d, RestartBackoffMax)
-}
-
-// ShouldRestart reports whether a run that ended with code, after done
-// restarts in a row, is restarted under r.
-func (r Restart) ShouldRestart(code, done int) bool {
-	if r.Max > 0 && done >= r.Max {
-		return false
-	}
-	switch r.Policy {
-	case RestartAlways:
-		return true
-	case RestartOnFailure:
-		return code != 0
-	}
-	return false
 }
 
 var watchSchema = &hcl.BodySchema{

@@ -140,29 +140,3 @@ func TestWatchIgnored(t *testing.T) {
 		}
 	}
 }
-
-func TestRestartPolicy(t *testing.T) {
-	tests := []struct {
-		r          Restart
-		code, done int
-		want       bool
-	}{
-		{Restart{Policy: RestartNo}, 1, 0, false},
-		{Restart{Policy: RestartOnFailure}, 1, 0, true},
-		{Restart{Policy: RestartOnFailure}, 0, 0, false},
-		{Restart{Policy: RestartOnFailure, Max: 2}, 1, 1, true},
-		{Restart{Policy: RestartOnFailure, Max: 2}, 1, 2, false},
-		{Restart{Policy: RestartAlways}, 0, 100, true},
-		{Restart{Policy: RestartAlways, Max: 1}, 0, 1, false},
-	}
-	for _, tt := range tests {
-		if got := tt.r.ShouldRestart(tt.code, tt.done); got != tt.want {
-			t.Errorf("%+v.ShouldRestart(%d, %d) = %v, want %v", tt.r, tt.code, tt.done, got, tt.want)
-		}
-	}
-	for n, want := range map[int]time.Duration{1: 100 * time.Millisecond, 2: 200 * time.Millisecond, 4: 800 * time.Millisecond, 8: 10 * time.Second, 50: 10 * time.Second} {
-		if got := Backoff(n); got != want {
-			t.Errorf("Backoff(%d) = %v, want %v", n, got, want)
-		}
-	}
-}

@@ -7,4 +7,9 @@
 // that a child start costs as little as possible. Everything that can be
 // computed in the parent is computed there and carried in the Spec; the child
 // parses nothing but the Spec and decides nothing the Spec does not say.
+//
+// It is the child side only: what the parent does before the clone (the
+// cgroup drivers, launcher/cgroups; the device program) lives in the
+// launcher, and this package must never import launcher or any of its
+// subpackages.
 package isolation

@@ -2,7 +2,7 @@ package launcher
 
 import (
 	"github.com/hclsandbox/sandbox/config"
-	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
 )
 
 // InBatch puts the plan's cgroup under the batch cgroup sandbox/<name>;
@@ -17,11 +17,11 @@ func (p *Plan) InBatch(name string) {
 
 // batchCgroupConfig is the cgroup config of a batch with limits l (nil:
 // none): the same writes a sandbox with those limits would get.
-func batchCgroupConfig(h *Host, l *config.Limits) *isolation.CgroupConfig {
+func batchCgroupConfig(h *Host, l *config.Limits) *cgroups.CgroupConfig {
 	strict := true
-	var limits isolation.CgroupLimits
+	var limits cgroups.CgroupLimits
 	if l != nil {
 		limits, strict = cgroupLimits(l), l.Strict
 	}
-	return isolation.NewCgroupConfig(h.Cgroups, limits, strict)
+	return cgroups.NewCgroupConfig(h.Cgroups, limits, strict)
 }

@@ -7,9 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
 	"github.com/hclsandbox/sandbox/config"
-	"github.com/hclsandbox/sandbox/isolation"
-	"github.com/hclsandbox/sandbox/isolation/devfilter"
+	"github.com/hclsandbox/sandbox/launcher/cgroups/devfilter"
 )
 
 // BatchCgroup is the parent cgroup of a batch, sandbox/<name>, which holds
@@ -17,7 +18,7 @@ import (
 type BatchCgroup struct {
 	// Name is the directory under sandbox/.
 	Name string
-	cg   isolation.Cgroup
+	cg   cgroups.Cgroup
 }
 
 // NewBatchCgroup creates the batch cgroup sandbox/<name> with limits l
@@ -31,9 +32,9 @@ func NewBatchCgroup(h *Host, name string, l *config.Limits) (*BatchCgroup, []str
 		return nil, nil, fmt.Errorf("batch cgroup %s: cgroup controller %s missing on this host", name, strings.Join(c.Missing, ", "))
 	}
 	if inUse(c, name) {
-		return nil, nil, fmt.Errorf("batch cgroup %s/%s already exists: another batch uses it", isolation.CgroupParent, name)
+		return nil, nil, fmt.Errorf("batch cgroup %s/%s already exists: another batch uses it", cgroups.CgroupParent, name)
 	}
-	cg, err := isolation.NewParentCgroup(c, name, devfilter.Attach)
+	cg, err := cgroups.NewParentCgroup(c, name, devfilter.Attach)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -45,10 +46,10 @@ func NewBatchCgroup(h *Host, name string, l *config.Limits) (*BatchCgroup, []str
 }
 
 // inUse reports whether the batch cgroup exists in the first hierarchy.
-func inUse(c *isolation.CgroupConfig, name string) bool {
-	dir := filepath.Join(c.Root, isolation.CgroupParent, name)
+func inUse(c *cgroups.CgroupConfig, name string) bool {
+	dir := filepath.Join(c.Root, cgroups.CgroupParent, name)
 	if c.Version == 1 && len(c.Controllers) > 0 {
-		dir = filepath.Join(c.Root, c.Controllers[0], isolation.CgroupParent, name)
+		dir = filepath.Join(c.Root, c.Controllers[0], cgroups.CgroupParent, name)
 	}
 	_, err := os.Stat(dir)
 	return err == nil

@@ -6,18 +6,17 @@ import (
 	"os/exec"
 	"runtime"
 	"strings"
-	"syscall"
-	"time"
 
-	"github.com/hclsandbox/sandbox/isolation"
-	"github.com/hclsandbox/sandbox/isolation/devfilter"
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
+	"github.com/hclsandbox/sandbox/launcher/cgroups/devfilter"
 	"golang.org/x/sys/unix"
 )
 
 // createCgroup makes the sandbox's cgroup and performs its writes. A limit
 // whose controller the host lacks fails the start unless the plan is not
 // strict; then it is one of the returned warnings.
-func createCgroup(p *Plan, claim *Claim) (isolation.Cgroup, []string, error) {
+func createCgroup(p *Plan, claim *Claim) (cgroups.Cgroup, []string, error) {
 	c := p.Cgroup
 	if c == nil {
 		return nil, p.Warnings(), nil
@@ -30,7 +29,7 @@ func createCgroup(p *Plan, claim *Claim) (isolation.Cgroup, []string, error) {
 	if c.Version == 0 {
 		return nil, warnings, nil
 	}
-	cg, err := isolation.NewCgroup(c, SafeName(p.Name), devfilter.Attach)
+	cg, err := cgroups.NewCgroup(c, SafeName(p.Name), devfilter.Attach)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -49,7 +48,7 @@ func createCgroup(p *Plan, claim *Claim) (isolation.Cgroup, []string, error) {
 
 // intoCgroup makes the clone land in the v2 cgroup (CLONE_INTO_CGROUP);
 // the returned function closes the directory once the child started.
-func intoCgroup(cmd *exec.Cmd, cg isolation.Cgroup) (func(), error) {
+func intoCgroup(cmd *exec.Cmd, cg cgroups.Cgroup) (func(), error) {
 	if cg == nil {
 		return func() {}, nil
 	}
@@ -68,7 +67,7 @@ func intoCgroup(cmd *exec.Cmd, cg isolation.Cgroup) (func(), error) {
 // where the thread cannot enter, the child is started outside and moved
 // in before it is sent its spec. A thread that cannot leave is not reused:
 // it ends with its goroutine (and a child it made, by Pdeathsig).
-func startIn(cmd *exec.Cmd, cg isolation.Cgroup) error {
+func startIn(cmd *exec.Cmd, cg cgroups.Cgroup) error {
 	if cg == nil {
 		return cmd.Start()
 	}
@@ -81,7 +80,7 @@ func startIn(cmd *exec.Cmd, cg isolation.Cgroup) error {
 		runtime.LockOSThread()
 		leave, err := cg.Enter()
 		if err != nil {
-			if !errors.Is(err, isolation.ErrThreadStuck) {
+			if !errors.Is(err, cgroups.ErrThreadStuck) {
 				runtime.UnlockOSThread()
 			}
 			done <- result{false, err}
@@ -107,7 +106,7 @@ func startIn(cmd *exec.Cmd, cg isolation.Cgroup) error {
 }
 
 // startThenPlace starts cmd and moves the child into cg.
-func startThenPlace(cmd *exec.Cmd, cg isolation.Cgroup) error {
+func startThenPlace(cmd *exec.Cmd, cg cgroups.Cgroup) error {
 	if err := cmd.Start(); err != nil {
 		return err
 	}
@@ -120,65 +119,9 @@ func startThenPlace(cmd *exec.Cmd, cg isolation.Cgroup) error {
 }
 
 // removeCgroup kills what is left in cg and removes it.
-func removeCgroup(cg isolation.Cgroup) error {
+func removeCgroup(cg cgroups.Cgroup) error {
 	if cg == nil {
 		return nil
 	}
 	return errors.Join(cg.Kill(), cg.Remove())
 }
-
-// awaitExit blocks until the first process exits, without reaping it, or
-// until the timeout expires, when it kills the whole sandbox and reports it.
-func (p *Process) awaitExit() (timedOut bool) {
-	exited := make(chan struct{})
-	go func() {
-		var info unix.Siginfo
-		for unix.Waitid(unix.P_PID, p.cmd.Process.Pid, &info, unix.WEXITED|unix.WNOWAIT, nil) == unix.EINTR {
-		}
-		close(exited)
-	}()
-	if p.plan.Timeout <= 0 {
-		<-exited
-		return false
-	}
-	t := time.NewTimer(p.plan.Timeout)
-	defer t.Stop()
-	select {
-	case <-exited:
-		return false
-	case <-t.C:
-		p.killAll()
-		<-exited
-		return true
-	}
-}
-
-// killAll kills every process of the sandbox: through its cgroup, which
-// also reaches daemons that left the session and the process tree, or
-// without one the first process (a pid namespace takes the rest with it).
-func (p *Process) killAll() {
-	if p.cgroup != nil && p.cgroup.Kill() == nil {
-		return
-	}
-	p.cmd.Process.Kill()
-}
-
-// finish records the timeout, reads the cgroup's figures and removes it.
-func (p *Process) finish(r *Result, timedOut bool) {
-	if timedOut {
-		r.TimedOut = true
-		r.ExitCode = ExitTimeout
-	}
-	if p.cgroup == nil {
-		return
-	}
-	st := p.cgroup.Stats()
-	r.Usage = &Usage{PeakMemory: st.PeakMemory, CPUTime: st.CPUTime, WallTime: r.Duration, OOMKills: st.OOMKills}
-	r.OOMKilled = !timedOut && r.Signal == syscall.SIGKILL && st.OOMKills > 0
-	if err := p.cgroup.Remove(); err != nil {
-		r.Warnings = append(r.Warnings, err.Error())
-	}
-}
-
-// Warnings are the limits that were not enforced (limits { strict = false }).
-func (p *Process) Warnings() []string { return p.warnings }

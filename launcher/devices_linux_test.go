@@ -14,10 +14,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/internal/probe/report"
 	"github.com/hclsandbox/sandbox/internal/testenv"
-	"github.com/hclsandbox/sandbox/isolation"
 	"golang.org/x/sys/unix"
 )
 
@@ -136,13 +137,13 @@ func attackSandbox(rootfs, opt string) *config.Sandbox {
 // unified host. So the v2 driver meets a real kernel here too, not only in
 // make test-vm.
 func deviceHosts() map[string]*Host {
-	h := ProbeHost()
+	h := probeTestHost()
 	out := map[string]*Host{fmt.Sprintf("v%d", h.Cgroups.Version): h}
 	var fs unix.Statfs_t
 	const unified = "/sys/fs/cgroup/unified"
 	if h.Cgroups.Version == 1 && unix.Statfs(unified, &fs) == nil && fs.Type == unix.CGROUP2_SUPER_MAGIC {
 		v2 := *h
-		v2.Cgroups = isolation.CgroupHost{Version: 2, Root: unified}
+		v2.Cgroups = cgroups.CgroupHost{Version: 2, Root: unified, Faults: h.Cgroups.Faults}
 		out["v2"] = &v2
 	}
 	return out
@@ -164,7 +165,7 @@ func runDevices(t *testing.T, s *config.Sandbox, h *Host) map[string]report.Devi
 		t.Fatalf("the plan has no device allowlist: cgroup %+v", plan.Cgroup)
 	}
 	var stdout, stderr bytes.Buffer
-	proc, res, err := Start(plan, Stdio{Stdout: &stdout, Stderr: &stderr})
+	proc, res, err := startPlan(t, plan, Stdio{Stdout: &stdout, Stderr: &stderr})
 	if err != nil {
 		t.Fatalf("Start(%s) = %v", s.Name, err)
 	}
@@ -264,8 +265,8 @@ func TestDeviceAllowlistKeepsStandardNodes(t *testing.T) {
 func TestDeviceAllowlistTTYWithTerminal(t *testing.T) {
 	testenv.RequireRoot(t)
 	var out bytes.Buffer
-	plan := NewPlan(sandboxFor(testenv.Rootfs(t), "devices", "/dev/tty"), ProbeHost())
-	proc, res, err := Start(plan, Stdio{Terminal: &Winsize{}, Stdout: &out})
+	plan := NewPlan(sandboxFor(testenv.Rootfs(t), "devices", "/dev/tty"), probeTestHost())
+	proc, res, err := startPlan(t, plan, Stdio{Terminal: &Winsize{}, Stdout: &out})
 	if err != nil {
 		t.Fatalf("Start() = %v", err)
 	}

@@ -7,9 +7,22 @@
 // inherited pipe and waits on a status pipe until the target has been
 // executed (the pipe closes) or a named step has failed (the child writes it).
 //
+// # Map
+//
+// Each subpackage is one concern, and its doc comment says what it must
+// never import: supervise (the one scheduler: readiness, restarts, stops,
+// signals), cgroups (the v1 and v2 drivers and the device program),
+// report (summary, JSON, JUnit, plan text), seccomp (the BPF compiler),
+// rootfs (root filesystems, lock file, unpack cache) and image (the OCI
+// image store). This package keeps the plan, the start, the state of
+// running sandboxes, networks, OCI export and doctor. It must never
+// import cmd/sandbox or the scheduler (supervise imports it, not the
+// other way round). docs/architecture.md has the whole map.
+//
 // # State
 //
-// Every sandbox started through StartClaimed has a directory in a StateDir
+// Every sandbox is started (Start) under the Claim of its name, and has a
+// directory in a StateDir
 // ($SANDBOX_RUN, default /run/sandbox) named after it, holding a lock file
 // and a Record. The supervisor takes an flock on the lock before anything
 // else and holds it until the record is removed, last, after the cgroup;

@@ -3,11 +3,12 @@ package launcher
 import (
 	"slices"
 
-	"github.com/hclsandbox/sandbox/isolation"
-	"github.com/hclsandbox/sandbox/isolation/devfilter"
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
+	"github.com/hclsandbox/sandbox/launcher/cgroups/devfilter"
 )
 
-// allowedDevices names isolation.DefaultDevices for people.
+// allowedDevices names cgroups.DefaultDevices for people.
 const allowedDevices = "null, zero, full, random, urandom, tty, ptmx and pts"
 
 // deviceAllowlistCheck says whether the cgroup of a sandbox started here
@@ -24,7 +25,7 @@ func deviceAllowlistCheck(h *Host) Check {
 	case h.Cgroups.Version == 1:
 		c.OK, c.Detail = true, "the cgroup v1 devices controller denies every device but "+allowedDevices
 	default:
-		if err := devfilter.Check(isolation.DefaultDevices); err != nil {
+		if err := devfilter.Check(cgroups.DefaultDevices); err != nil {
 			c.Detail = "the kernel refuses a cgroup device program: " + err.Error()
 			return c
 		}

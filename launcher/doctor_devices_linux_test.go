@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
 )
 
 func TestDoctorDeviceAllowlist(t *testing.T) {
@@ -16,9 +16,9 @@ func TestDoctorDeviceAllowlist(t *testing.T) {
 		want string
 	}{
 		{"rootless", Host{EUID: 1000}, false, "no cgroup"},
-		{"v1 without devices", Host{Cgroups: isolation.CgroupHost{Version: 1, Controllers: []string{"memory"}}}, false, "no cgroup v1 devices controller"},
-		{"v1", Host{Cgroups: isolation.CgroupHost{Version: 1, Controllers: []string{"memory", "devices"}}}, true, "v1 devices controller denies"},
-		{"v2", Host{Cgroups: isolation.CgroupHost{Version: 2}}, true, "v2 device program denies"},
+		{"v1 without devices", Host{Cgroups: cgroups.CgroupHost{Version: 1, Controllers: []string{"memory"}}}, false, "no cgroup v1 devices controller"},
+		{"v1", Host{Cgroups: cgroups.CgroupHost{Version: 1, Controllers: []string{"memory", "devices"}}}, true, "v1 devices controller denies"},
+		{"v2", Host{Cgroups: cgroups.CgroupHost{Version: 2}}, true, "v2 device program denies"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.host.Cgroups.Version == 2 && os.Geteuid() != 0 {

@@ -3,8 +3,9 @@ package launcher
 import (
 	"testing"
 
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
 	"github.com/hclsandbox/sandbox/config"
-	"github.com/hclsandbox/sandbox/isolation"
 )
 
 // TestExamplesPlan loads every example and plans it for a v1 and a v2 host.
@@ -13,7 +14,7 @@ func TestExamplesPlan(t *testing.T) {
 	if diags.HasErrors() {
 		t.Fatalf("Load(examples) = %v", diags)
 	}
-	for _, v := range []isolation.CgroupHost{
+	for _, v := range []cgroups.CgroupHost{
 		{Version: 1, Root: "/sys/fs/cgroup", Controllers: []string{"cpu", "cpuacct", "memory", "pids", "blkio", "freezer", "devices"}},
 		{Version: 2, Root: "/sys/fs/cgroup", Controllers: []string{"cpu", "io", "memory", "pids"}},
 	} {

@@ -18,13 +18,13 @@ func TestExecJoinsTheSandbox(t *testing.T) {
 	canary := filepath.Join(t.TempDir(), "canary")
 	os.WriteFile(canary, nil, 0o600)
 	state := StateDir{Root: t.TempDir()}
-	plan := NewPlan(s, ProbeHost())
+	plan := NewPlan(s, probeTestHost())
 	claim, err := state.Claim(plan, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer claim.Release()
-	proc, res, err := StartClaimed(plan, Stdio{}, claim)
+	proc, res, err := startUnder(plan, Stdio{}, claim)
 	if err != nil || res != nil {
 		t.Fatalf("StartClaimed = %v, %v", res, err)
 	}

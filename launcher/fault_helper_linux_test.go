@@ -53,14 +53,14 @@ func superviseMain(v string) int {
 			if job.UserNS {
 				s = withUserNamespace(s)
 			}
-			plan := NewPlan(s, ProbeHost())
+			plan := NewPlan(s, probeTestHost())
 			claim, err := StateDir{Root: job.StateDir, SubIDs: job.SubIDs}.Claim(plan, false)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				return
 			}
 			defer claim.Release()
-			proc, res, err := StartClaimed(plan, Stdio{}, claim)
+			proc, res, err := startUnder(plan, Stdio{}, claim)
 			if err != nil || res != nil {
 				fmt.Fprintln(os.Stderr, name, err, res)
 				return

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
 	"github.com/hclsandbox/sandbox/internal/testenv"
 	"github.com/hclsandbox/sandbox/isolation"
 )
@@ -71,9 +73,9 @@ func sandboxProcesses(mark string) []int {
 		// The child runs from the sealed memfd copy of the launcher; only
 		// children in this test's cgroups (named after mark) count.
 		fromLauncher := exe == self || strings.HasPrefix(exe, "/memfd:sandbox")
-		cgroups, _ := os.ReadFile("/proc/" + e.Name() + "/cgroup")
+		cgs, _ := os.ReadFile("/proc/" + e.Name() + "/cgroup")
 		child := fromLauncher && strings.Contains(string(cmdline), isolation.ChildArg) &&
-			strings.Contains(string(cgroups), "/"+isolation.CgroupParent+"/"+mark)
+			strings.Contains(string(cgs), "/"+cgroups.CgroupParent+"/"+mark)
 		if strings.Contains(string(environ), "SANDBOX_TEST_MARK="+mark+"\x00") || child {
 			out = append(out, pid)
 		}
@@ -85,7 +87,7 @@ func sandboxProcesses(mark string) []int {
 func cgroupsNamed(prefix string) []string {
 	var out []string
 	for _, pattern := range []string{"/sys/fs/cgroup/*/", "/sys/fs/cgroup/"} {
-		m, _ := filepath.Glob(pattern + isolation.CgroupParent + "/" + prefix + "*")
+		m, _ := filepath.Glob(pattern + cgroups.CgroupParent + "/" + prefix + "*")
 		out = append(out, m...)
 	}
 	return out
@@ -238,7 +240,7 @@ func TestGCSparesReusedPid(t *testing.T) {
 	dead := exec.Command("true")
 	dead.Run()
 	rec := &Record{Name: "stale", Pid: pid, PidStart: start + 1, Supervisor: dead.Process.Pid, SupervisorStart: 1,
-		Cgroup: &isolation.CgroupRef{Version: 1, Root: "/sys/fs/cgroup", Controllers: []string{"memory"}, Leaf: "sandbox/stale-00000000"}}
+		Cgroup: &cgroups.CgroupRef{Version: 1, Root: "/sys/fs/cgroup", Controllers: []string{"memory"}, Leaf: "sandbox/stale-00000000"}}
 	dir := filepath.Join(state.Root, "stale")
 	os.MkdirAll(dir, 0o700)
 	if err := rec.write(dir); err != nil {

@@ -6,7 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -95,11 +96,11 @@ func cleanRecord(r *Record) (GCReport, error) {
 	if sameProcess(r.Pid, r.PidStart) && unix.Kill(r.Pid, unix.SIGKILL) == nil {
 		rep.Killed++
 	}
-	var cg isolation.Cgroup
+	var cg cgroups.Cgroup
 	var errs []error
 	if r.Cgroup != nil {
 		var err error
-		if cg, err = isolation.OpenCgroup(*r.Cgroup); err != nil {
+		if cg, err = cgroups.OpenCgroup(*r.Cgroup); err != nil {
 			errs = append(errs, err)
 		} else if cg != nil {
 			errs = append(errs, cg.Kill())

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
 )
 
 // HostFS answers the questions planning asks about the host's files.
@@ -25,7 +26,7 @@ type Host struct {
 	// FS is the host's filesystem, consulted for the host view.
 	FS HostFS
 	// Cgroups is the host's cgroup layout.
-	Cgroups isolation.CgroupHost
+	Cgroups cgroups.CgroupHost
 	// Kernel is the running kernel's version; seccomp rules depend on it.
 	Kernel KernelVersion
 	// Arch is the machine's architecture as GOARCH names it; the seccomp
@@ -65,7 +66,7 @@ func ProbeHost() *Host {
 		Kernel: kernelVersion(), Arch: runtime.GOARCH}
 	if h.EUID == 0 {
 		// An unprivileged launcher cannot make cgroups: it runs without.
-		h.Cgroups = isolation.ProbeCgroups("/sys/fs/cgroup")
+		h.Cgroups = cgroups.ProbeCgroups("/sys/fs/cgroup")
 	}
 	h.view = hostView(h.FS)
 	return h

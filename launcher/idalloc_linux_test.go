@@ -31,12 +31,12 @@ func startIDSandbox(t *testing.T, state StateDir, rootfs, name string) *idSandbo
 func tryIDSandbox(state StateDir, rootfs, name string) (*idSandbox, error) {
 	s := withUserNamespace(sandboxFor(rootfs))
 	s.Name, s.Command = name, []string{"/bin/sleep", "1000"}
-	plan := NewPlan(s, ProbeHost())
+	plan := NewPlan(s, probeTestHost())
 	claim, err := state.Claim(plan, false)
 	if err != nil {
 		return nil, err
 	}
-	proc, res, err := StartClaimed(plan, Stdio{}, claim)
+	proc, res, err := startUnder(plan, Stdio{}, claim)
 	if err == nil && res != nil {
 		err = res.SetupError
 	}

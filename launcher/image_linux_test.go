@@ -56,7 +56,7 @@ func runImage(t *testing.T, s *config.Sandbox, o PrepareOptions) (*PreparedRootf
 		t.Fatalf("PrepareRootfs() = %v", err)
 	}
 	defer p.Lease.Close()
-	out, res := runPlan(t, NewImagePlan(s, ProbeHost(), p.Image))
+	out, res := runPlan(t, NewImagePlan(s, probeTestHost(), p.Image))
 	if res.ExitCode != 0 {
 		t.Fatalf("image sandbox: exit %d (%s)", res.ExitCode, res.Describe())
 	}

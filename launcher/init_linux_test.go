@@ -36,7 +36,7 @@ func startWithPipe(t *testing.T, s *config.Sandbox) (*Process, *bufio.Reader) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.Close() })
-	proc, res, err := Start(NewPlan(s, ProbeHost()), Stdio{Stdout: w, Stderr: os.Stderr})
+	proc, res, err := startPlan(t, NewPlan(s, probeTestHost()), Stdio{Stdout: w, Stderr: os.Stderr})
 	w.Close()
 	if err != nil || res != nil {
 		t.Fatalf("Start(%s) = %v, %v", s.Name, res, err)

@@ -41,7 +41,7 @@ func TestOverlayManyLowerLayers(t *testing.T) {
 	write(top, "shadowed", "top\n")
 	s := sandboxFor(top)
 	s.Command = []string{"/bin/cat", "/bottom", "/middle", "/shadowed"}
-	plan := NewPlan(s, ProbeHost())
+	plan := NewPlan(s, probeTestHost())
 	plan.Spec.Root.Lower = lower
 	out, res := runPlan(t, plan)
 	if res.ExitCode != 0 || out != "bottom\nmiddle\ntop\n" {
@@ -54,7 +54,7 @@ func TestOverlayManyLowerLayers(t *testing.T) {
 func TestOverlayTooManyLowerLayers(t *testing.T) {
 	testenv.RequireRoot(t)
 	top := testenv.Rootfs(t)
-	plan := NewPlan(sandboxFor(top, "exit", "0"), ProbeHost())
+	plan := NewPlan(sandboxFor(top, "exit", "0"), probeTestHost())
 	for range 500 {
 		plan.Spec.Root.Lower = append(plan.Spec.Root.Lower, top)
 	}
@@ -68,7 +68,7 @@ func TestOverlayTooManyLowerLayers(t *testing.T) {
 func runPlan(t *testing.T, plan *Plan) (string, *Result) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	proc, res, err := Start(plan, Stdio{Stdout: &stdout, Stderr: &stderr})
+	proc, res, err := startPlan(t, plan, Stdio{Stdout: &stdout, Stderr: &stderr})
 	if err != nil {
 		t.Fatalf("Start(%s) = %v", plan.Name, err)
 	}

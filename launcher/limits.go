@@ -3,6 +3,7 @@ package launcher
 import (
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
 )
 
 // planResources adds a sandbox's cgroup, rlimits, OOM score adjustment,
@@ -22,18 +23,18 @@ func planResources(p *Plan, s *config.Sandbox, h *Host) {
 		strict = s.Limits.Strict
 	}
 	if h.Cgroups.Version != 0 || s.Limits != nil {
-		p.Cgroup = isolation.NewCgroupConfig(h.Cgroups, p.Limits, strict)
+		p.Cgroup = cgroups.NewCgroupConfig(h.Cgroups, p.Limits, strict)
 	}
 }
 
-func cgroupLimits(l *config.Limits) isolation.CgroupLimits {
-	out := isolation.CgroupLimits{
+func cgroupLimits(l *config.Limits) cgroups.CgroupLimits {
+	out := cgroups.CgroupLimits{
 		CPUs: l.CPUs, Memory: l.Memory, Pids: l.Pids, CPUWeight: l.CPUWeight, IOWeight: l.IOWeight,
 	}
 	if l.MemorySwap != nil {
 		swap := *l.MemorySwap
 		if swap == config.SwapUnlimited {
-			swap = isolation.SwapUnlimited
+			swap = cgroups.SwapUnlimited
 		}
 		out.MemorySwap = &swap
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
 )
@@ -24,7 +26,7 @@ func limitedSandbox() *config.Sandbox {
 }
 
 func TestPlanLimits(t *testing.T) {
-	h := &Host{Cgroups: isolation.CgroupHost{Version: 1, Root: "/sys/fs/cgroup",
+	h := &Host{Cgroups: cgroups.CgroupHost{Version: 1, Root: "/sys/fs/cgroup",
 		Controllers: []string{"cpu", "cpuacct", "memory", "pids", "freezer", "devices"}}}
 	p := NewPlan(limitedSandbox(), h)
 	if p.Cgroup == nil || p.Cgroup.Version != 1 || len(p.Cgroup.Missing) != 0 {
@@ -53,7 +55,7 @@ func TestPlanLimits(t *testing.T) {
 
 func TestPlanMissingController(t *testing.T) {
 	s := limitedSandbox()
-	h := &Host{Cgroups: isolation.CgroupHost{Version: 2, Root: "/sys/fs/cgroup", Controllers: []string{"cpu"}}}
+	h := &Host{Cgroups: cgroups.CgroupHost{Version: 2, Root: "/sys/fs/cgroup", Controllers: []string{"cpu"}}}
 	p := NewPlan(s, h)
 	if got := strings.Join(p.Cgroup.Missing, ", "); got != "memory (limits.memory), pids (limits.pids)" {
 		t.Errorf("Missing = %q", got)

@@ -48,7 +48,7 @@ func TestCgroupV2FilesOnHost(t *testing.T) {
 	s := sandbox(testRoot(t, true), "/bin/sleep", "30")
 	s.Limits.Memory, s.Limits.Pids, s.Limits.CPUs, s.Limits.CPUWeight = 32<<20, 100, 0.25, 50
 	var stderr bytes.Buffer
-	proc, res, err := Start(NewPlan(s, h), Stdio{Stderr: &stderr})
+	proc, res, err := startPlan(t, NewPlan(s, h), Stdio{Stderr: &stderr})
 	if err != nil || res != nil {
 		t.Fatalf("Start() = %v, %v (%s)", res, err, stderr.String())
 	}
@@ -91,7 +91,7 @@ func TestCgroupV2KillReapsDaemons(t *testing.T) {
 	s.Namespaces = []string{"uts", "mount", "ipc", "net", "cgroup"}
 	s.Limits.Pids = 16
 	var stdout, stderr bytes.Buffer
-	proc, res, err := Start(NewPlan(s, h), Stdio{Stdout: &stdout, Stderr: &stderr})
+	proc, res, err := startPlan(t, NewPlan(s, h), Stdio{Stdout: &stdout, Stderr: &stderr})
 	if err != nil || res != nil {
 		t.Fatalf("Start() = %v, %v (%s)", res, err, stderr.String())
 	}

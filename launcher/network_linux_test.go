@@ -41,12 +41,12 @@ func onNetwork(rootfs, name string, n *config.Network, cmd string) *config.Sandb
 // runClaimed starts s under state dir d and returns its process.
 func runClaimed(t *testing.T, d StateDir, s *config.Sandbox, out io.Writer) (*Process, *Claim) {
 	t.Helper()
-	plan := NewPlan(s, ProbeHost())
+	plan := NewPlan(s, probeTestHost())
 	claim, err := d.Claim(plan, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	proc, res, err := StartClaimed(plan, Stdio{Stdout: out, Stderr: out}, claim)
+	proc, res, err := startUnder(plan, Stdio{Stdout: out, Stderr: out}, claim)
 	if err != nil || res != nil {
 		claim.Release()
 		t.Fatalf("StartClaimed(%s) = %v, %+v", s.Name, err, res)

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -223,7 +225,7 @@ func (b *OCIBundle) resources(p *Plan) *specs.LinuxResources {
 	if l.Memory > 0 {
 		mem, swap := int64(l.Memory), int64(l.Memory) // OCI swap counts memory and swap together
 		if l.MemorySwap != nil {
-			if *l.MemorySwap == isolation.SwapUnlimited {
+			if *l.MemorySwap == cgroups.SwapUnlimited {
 				swap = -1
 			} else {
 				swap += int64(*l.MemorySwap)
@@ -258,7 +260,7 @@ func (b *OCIBundle) resources(p *Plan) *specs.LinuxResources {
 // ociDevices is the cgroup's device allowlist as OCI writes it: everything
 // denied, then each rule allowed, so a runtime's wider defaults do not
 // apply.
-func ociDevices(c *isolation.CgroupConfig) []specs.LinuxDeviceCgroup {
+func ociDevices(c *cgroups.CgroupConfig) []specs.LinuxDeviceCgroup {
 	if c == nil || len(c.Devices) == 0 {
 		return nil
 	}
@@ -266,7 +268,7 @@ func ociDevices(c *isolation.CgroupConfig) []specs.LinuxDeviceCgroup {
 	for _, d := range c.Devices {
 		major := d.Major
 		rule := specs.LinuxDeviceCgroup{Allow: true, Type: d.Type, Major: &major, Access: d.Access}
-		if d.Minor != isolation.AnyMinor {
+		if d.Minor != cgroups.AnyMinor {
 			minor := d.Minor
 			rule.Minor = &minor
 		}

@@ -7,6 +7,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
 )
@@ -22,16 +24,16 @@ type Plan struct {
 	// Spec is what the child performs, in order, before executing the target.
 	Spec isolation.Spec `json:"spec"`
 	// Limits are the configured cgroup limits, in bytes and cores.
-	Limits isolation.CgroupLimits `json:"limits"`
+	Limits cgroups.CgroupLimits `json:"limits"`
 	// Cgroup is the sandbox's cgroup and every write to it, or nil when
 	// the host has no cgroups and nothing is limited.
-	Cgroup *isolation.CgroupConfig `json:"cgroup,omitempty"`
+	Cgroup *cgroups.CgroupConfig `json:"cgroup,omitempty"`
 	// Timeout kills the sandbox after this wall time; 0 means never.
 	Timeout time.Duration `json:"timeout_ns,omitempty"`
 	// UIDMap and GIDMap are the user namespace's id maps, when it has one.
 	UIDMap []config.IDMap `json:"uid_map,omitempty"`
 	GIDMap []config.IDMap `json:"gid_map,omitempty"`
-	// AutoIDs, when not 0, is how many host ids StartClaimed allocates
+	// AutoIDs, when not 0, is how many host ids Start allocates
 	// for each of UIDMap and GIDMap that is nil, from the sandbox user's
 	// subordinate ranges (see SubIDSource), and maps from root inside.
 	AutoIDs uint32 `json:"auto_ids,omitempty"`

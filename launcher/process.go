@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"syscall"
@@ -74,21 +75,14 @@ func (r *Result) Describe() string {
 	return fmt.Sprintf("exited %d", r.ExitCode)
 }
 
-// signalName is "SIGKILL" for syscall.SIGKILL, or "signal N".
-func signalName(s syscall.Signal) string {
-	for name, sig := range signalsByName {
-		if sig == s {
-			return name
-		}
-	}
-	return fmt.Sprintf("signal %d", int(s))
-}
+// ErrNoClaim is Start's error without the claim of the sandbox's name.
+var ErrNoClaim = errors.New("a sandbox starts only under the claim of its name")
 
-var signalsByName = map[string]syscall.Signal{
-	"SIGHUP": syscall.SIGHUP, "SIGINT": syscall.SIGINT, "SIGQUIT": syscall.SIGQUIT,
-	"SIGILL": syscall.SIGILL, "SIGABRT": syscall.SIGABRT, "SIGFPE": syscall.SIGFPE,
-	"SIGKILL": syscall.SIGKILL, "SIGSEGV": syscall.SIGSEGV, "SIGPIPE": syscall.SIGPIPE,
-	"SIGALRM": syscall.SIGALRM, "SIGTERM": syscall.SIGTERM, "SIGUSR1": syscall.SIGUSR1,
-	"SIGUSR2": syscall.SIGUSR2, "SIGBUS": syscall.SIGBUS, "SIGXCPU": syscall.SIGXCPU,
-	"SIGXFSZ": syscall.SIGXFSZ, "SIGSYS": syscall.SIGSYS, "SIGTRAP": syscall.SIGTRAP,
-}
+// SetupFailed is Start's error when the plan was refused or a setup step
+// of the child failed: its Result names the step and the exit code.
+type SetupFailed struct{ Result *Result }
+
+func (e *SetupFailed) Error() string { return e.Result.SetupError.Error() }
+
+// Unwrap is the failed step's error.
+func (e *SetupFailed) Unwrap() error { return e.Result.SetupError }

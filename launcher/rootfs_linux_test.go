@@ -47,7 +47,7 @@ func prepared(t *testing.T, s *config.Sandbox, home string, progress io.Writer) 
 		t.Fatalf("PrepareRootfs() = %v", err)
 	}
 	var stdout bytes.Buffer
-	proc, res, err := Start(NewPlan(s, ProbeHost()).WithRootfs(p.Dir), Stdio{Stdout: &stdout, Stderr: os.Stderr})
+	proc, res, err := startPlan(t, NewPlan(s, probeTestHost()).WithRootfs(p.Dir), Stdio{Stdout: &stdout, Stderr: os.Stderr})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,8 +31,8 @@ func sandboxFor(rootfs string, args ...string) *config.Sandbox {
 func runSandbox(t *testing.T, s *config.Sandbox) (string, *Result) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	plan := NewPlan(s, ProbeHost())
-	proc, res, err := Start(plan, Stdio{Stdout: &stdout, Stderr: &stderr})
+	plan := NewPlan(s, probeTestHost())
+	proc, res, err := startPlan(t, plan, Stdio{Stdout: &stdout, Stderr: &stderr})
 	if err != nil {
 		t.Fatalf("Start(%s) = %v", s.Name, err)
 	}

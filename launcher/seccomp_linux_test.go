@@ -139,7 +139,7 @@ func TestSeccompFailsClosed(t *testing.T) {
 	if d := PlanDiagnostics(p, s); !d.HasErrors() || !strings.Contains(d.Error(), "does not compile") {
 		t.Errorf("PlanDiagnostics = %v, want an error saying the filter does not compile", d)
 	}
-	proc, res, err := Start(p, Stdio{})
+	proc, res, err := startPlan(t, p, Stdio{})
 	if proc != nil || err != nil || res == nil || res.ExitCode != 125 || res.SetupError == nil ||
 		!strings.Contains(res.SetupError.Error(), "refusing to start") {
 		t.Fatalf("Start = %v, %+v, %v; want no process and exit 125 refusing to start", proc, res, err)

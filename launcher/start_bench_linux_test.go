@@ -5,9 +5,10 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
 	"github.com/hclsandbox/sandbox/config"
-	"github.com/hclsandbox/sandbox/isolation"
-	"github.com/hclsandbox/sandbox/isolation/devfilter"
+	"github.com/hclsandbox/sandbox/launcher/cgroups/devfilter"
 	"golang.org/x/sys/unix"
 )
 
@@ -20,7 +21,7 @@ func BenchmarkStart(b *testing.B) {
 	s := sandbox(testRoot(b, true), "/bin/true")
 	s.Limits.Memory, s.Limits.Pids = 256<<20, 64
 	for b.Loop() {
-		proc, res, err := Start(NewPlan(s, h), Stdio{})
+		proc, res, err := startPlan(b, NewPlan(s, h), Stdio{})
 		if err != nil || res != nil {
 			b.Fatalf("Start() = %v, %v", res, err)
 		}
@@ -40,7 +41,7 @@ func BenchmarkCgroupCreateRemove(b *testing.B) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	for b.Loop() {
-		cg, err := isolation.NewCgroup(cfg, "bench", devfilter.Attach)
+		cg, err := cgroups.NewCgroup(cfg, "bench", devfilter.Attach)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"os/exec"
 	"syscall"
 	"time"
+
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
 
 	"github.com/hclsandbox/sandbox/isolation"
 	"golang.org/x/sys/unix"
@@ -28,54 +31,59 @@ type Process struct {
 	plan     *Plan
 	cmd      *exec.Cmd
 	started  time.Time
-	cgroup   isolation.Cgroup // nil when the host has no cgroups
+	cgroup   cgroups.Cgroup // nil when the host has no cgroups
 	warnings []string
 	net      *netAttachment // nil when not on a named network
 	stdio    *childStdio
 	term     *terminal // nil without Stdio.Terminal
 }
 
-// Start launches the sandbox and returns once its target has been executed.
-// When a setup step fails, it returns a Result that names the step and a nil
-// Process; err is reserved for failures of the launcher itself.
-func Start(p *Plan, stdio Stdio) (*Process, *Result, error) {
-	return StartClaimed(p, stdio, nil)
-}
-
-// StartClaimed is Start for a sandbox whose name c holds: its record gets
-// the ids allocated to it (Plan.AutoIDs), the cgroup before the cgroup is
-// made and the pid once the child runs.
-func StartClaimed(p *Plan, stdio Stdio, c *Claim) (*Process, *Result, error) {
+// Start launches the sandbox under c, the claim of its name, and returns
+// once its target has been executed. Its record gets the ids allocated to
+// it (Plan.AutoIDs), the cgroup before the cgroup is made and the pid once
+// the child runs. A refused plan or a failed setup step is a *SetupFailed;
+// any other error is a failure of the launcher itself. When ctx ends
+// before the target runs, the child is killed and ctx's error returned.
+func Start(ctx context.Context, p *Plan, stdio Stdio, c *Claim) (*Process, error) {
+	if c == nil {
+		return nil, fmt.Errorf("start %s: %w", p.Name, ErrNoClaim)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if res := refusal(p); res != nil {
-		return nil, res, nil
+		return nil, &SetupFailed{res}
 	}
 	if err := p.imageReady(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	p, err := c.mapIDs(p)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	cg, warnings, err := createCgroup(p, c)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	proc, res, err := start(p, stdio, cg, c)
+	proc, res, err := start(ctx, p, stdio, cg, c)
 	if proc == nil {
 		if rerr := removeCgroup(cg); err == nil && res == nil {
 			err = rerr
 		}
-		return nil, res, err
+		if res != nil {
+			return nil, &SetupFailed{res}
+		}
+		return nil, err
 	}
 	proc.warnings = warnings
 	if w := childWarning(); w != "" {
 		proc.warnings = append(proc.warnings, w)
 	}
-	return proc, nil, nil
+	return proc, nil
 }
 
 // start runs the child in cgroup cg and waits until its target runs.
-func start(p *Plan, stdio Stdio, cg isolation.Cgroup, c *Claim) (*Process, *Result, error) {
+func start(ctx context.Context, p *Plan, stdio Stdio, cg cgroups.Cgroup, c *Claim) (*Process, *Result, error) {
 	spec, execL, err := c.execSocket(p)
 	if err != nil {
 		return nil, nil, err
@@ -88,7 +96,7 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup, c *Claim) (*Process, *Resu
 	if err != nil {
 		return nil, nil, err
 	}
-	proc, res, err := startChild(p, spec, execL, streams, cg, c)
+	proc, res, err := startChild(ctx, p, spec, execL, streams, cg, c)
 	if proc == nil {
 		streams.finish() // the child has ended: what it wrote is relayed
 	}
@@ -97,7 +105,7 @@ func start(p *Plan, stdio Stdio, cg isolation.Cgroup, c *Claim) (*Process, *Resu
 
 // startChild starts the child with its streams and waits until its
 // target runs.
-func startChild(p *Plan, spec *isolation.Spec, execL *os.File, streams *childStdio, cg isolation.Cgroup, c *Claim) (*Process, *Result, error) {
+func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.File, streams *childStdio, cg cgroups.Cgroup, c *Claim) (*Process, *Result, error) {
 	specR, specW, err := os.Pipe()
 	if err != nil {
 		return nil, nil, fmt.Errorf("create plan pipe: %w", err)
@@ -157,7 +165,16 @@ func startChild(p *Plan, spec *isolation.Spec, execL *os.File, streams *childStd
 		proc.net.detach()
 		return nil, nil, err
 	}
-	if stepErr := readStatus(statusR); stepErr != nil {
+	// ctx ending kills the child while it sets up; its status pipe then
+	// closes as on an exec, so stop tells which it was.
+	stop := context.AfterFunc(ctx, func() { cmd.Process.Kill() })
+	stepErr := readStatus(statusR)
+	if !stop() {
+		cmd.Wait()
+		proc.net.detach()
+		return nil, nil, fmt.Errorf("start %s: %w", p.Name, context.Cause(ctx))
+	}
+	if stepErr != nil {
 		cmd.Wait()
 		proc.net.detach()
 		return nil, &Result{Name: p.Name, ExitCode: stepErr.ExitCode(), SetupError: stepErr, Duration: time.Since(start)}, nil

@@ -3,6 +3,7 @@
 package launcher
 
 import (
+	"context"
 	"errors"
 	"os"
 )
@@ -11,8 +12,8 @@ import (
 type Process struct{}
 
 // Start fails: sandboxes run only on Linux.
-func Start(p *Plan, stdio Stdio) (*Process, *Result, error) {
-	return nil, nil, errors.ErrUnsupported
+func Start(ctx context.Context, p *Plan, stdio Stdio, c *Claim) (*Process, error) {
+	return nil, errors.ErrUnsupported
 }
 
 // Pid is always 0 off Linux.
@@ -26,11 +27,6 @@ func (p *Process) Warnings() []string { return nil }
 
 // Wait reports a launcher failure off Linux.
 func (p *Process) Wait() *Result { return &Result{ExitCode: 125} }
-
-// StartClaimed fails: sandboxes run only on Linux.
-func StartClaimed(p *Plan, stdio Stdio, c *Claim) (*Process, *Result, error) {
-	return nil, nil, errors.ErrUnsupported
-}
 
 // Resize fails off Linux.
 func (p *Process) Resize(Winsize) error { return errors.ErrUnsupported }

@@ -11,8 +11,9 @@ import (
 	"sort"
 	"time"
 
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
 	"github.com/hclsandbox/sandbox/config"
-	"github.com/hclsandbox/sandbox/isolation"
 )
 
 // netRoot is the directory of network state under a state root.
@@ -53,8 +54,8 @@ type Record struct {
 	// Running is set once setup is over and the target runs.
 	Running bool `json:"running,omitempty"`
 	// Cgroup is the sandbox's cgroup, set before it is made.
-	Cgroup     *isolation.CgroupRef `json:"cgroup,omitempty"`
-	CgroupDirs []string             `json:"cgroup_dirs,omitempty"`
+	Cgroup     *cgroups.CgroupRef `json:"cgroup,omitempty"`
+	CgroupDirs []string           `json:"cgroup_dirs,omitempty"`
 	// IDs are the host ids allocated to the sandbox's user namespace
 	// (Plan.AutoIDs); they are free again once the record is gone.
 	IDs *IDRanges `json:"ids,omitempty"`
@@ -79,12 +80,6 @@ type Record struct {
 	StopSignal  string        `json:"stop_signal"`
 	StopTimeout time.Duration `json:"stop_timeout_ns"`
 }
-
-// Default stop settings.
-const (
-	DefaultStopSignal  = "SIGTERM"
-	DefaultStopTimeout = 10 * time.Second
-)
 
 // StateDir is the directory that holds every sandbox's record.
 type StateDir struct {

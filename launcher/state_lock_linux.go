@@ -9,7 +9,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -165,8 +166,8 @@ func (c *Claim) Release() error {
 }
 
 // noteCgroup records cg before it is made.
-func (c *Claim) noteCgroup(cg isolation.Cgroup) error {
-	ref := isolation.RefOf(cg)
+func (c *Claim) noteCgroup(cg cgroups.Cgroup) error {
+	ref := cgroups.RefOf(cg)
 	return c.update(func(r *Record) { r.Cgroup, r.CgroupDirs = &ref, ref.Dirs() })
 }
 

@@ -2,6 +2,7 @@ package launcher
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -54,11 +55,19 @@ func lastLines(b []byte, n int) []byte {
 	return b[end+1:]
 }
 
+// followRecheck is how long Follow waits without a change in the state
+// directory before it asks running again: a supervisor killed outright
+// changes no file.
+const followRecheck = time.Second
+
 // Follow writes what is appended to the sandbox's log in dir from offset
 // on, following rotations, until running reports false and the log has
-// been read to its end.
-func Follow(dir string, offset int64, w io.Writer, running func() bool) error {
+// been read to its end, or ctx ends. It wakes when the directory changes
+// (inotify on Linux), not on a timer.
+func Follow(ctx context.Context, dir string, offset int64, w io.Writer, running func() bool) error {
 	path := filepath.Join(dir, LogFile)
+	changes := watchDir(ctx, dir) // before the first read: no write is missed
+	defer changes.release()
 	var last os.FileInfo
 	for {
 		alive := running()
@@ -76,11 +85,17 @@ func Follow(dir string, offset int64, w io.Writer, running func() bool) error {
 				return err
 			}
 		}
-		if !alive {
+		if !alive || ctx.Err() != nil {
 			return nil
 		}
-		time.Sleep(100 * time.Millisecond)
+		changes.wait(time.Now().Add(followRecheck))
 	}
+}
+
+// dirWatch wakes its waiter when a directory changes.
+type dirWatch interface {
+	wait(deadline time.Time) bool
+	release()
 }
 
 // copyFrom copies path from offset to its end into w.

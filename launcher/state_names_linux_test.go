@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"context"
 	"errors"
 	"net"
 	"os"
@@ -76,7 +77,7 @@ func TestStopRefusesTraversal(t *testing.T) {
 	pid, start := sleeper(t)
 	tr.plant(t, &Record{Name: "../d/trav", Pid: pid, PidStart: start, Running: true,
 		Supervisor: pid, SupervisorStart: start, StopSignal: "SIGKILL"})
-	err := tr.state.Stop("../d/trav", StopOptions{Timeout: 0})
+	err := tr.state.Stop(context.Background(), "../d/trav", StopOptions{Timeout: 0})
 	if !errors.Is(err, ErrInvalidName) {
 		t.Errorf("Stop(../d/trav) = %v, want ErrInvalidName", err)
 	}
@@ -138,7 +139,7 @@ func TestPlantedRecordName(t *testing.T) {
 		if s.Name != "x" {
 			t.Errorf("Statuses() lists %q, a name its record claims; want only the directory's names", s.Name)
 		}
-		tr.state.Stop(s.Name, StopOptions{Timeout: 0}) // as stop --all does
+		tr.state.Stop(context.Background(), s.Name, StopOptions{Timeout: 0}) // as stop --all does
 	}
 	if !sameProcess(pid, start) {
 		t.Errorf("stop --all killed pid %d, named by a record whose name is not its directory's", pid)
@@ -161,7 +162,7 @@ func TestStateRefusesBadNames(t *testing.T) {
 			c.Release()
 			t.Errorf("Claim(%q) = %v, want ErrInvalidName", name, err)
 		}
-		if err := tr.state.Stop(name, StopOptions{Timeout: 0}); !errors.Is(err, ErrInvalidName) {
+		if err := tr.state.Stop(context.Background(), name, StopOptions{Timeout: 0}); !errors.Is(err, ErrInvalidName) {
 			t.Errorf("Stop(%q) = %v, want ErrInvalidName", name, err)
 		}
 	}

@@ -3,6 +3,7 @@
 package launcher
 
 import (
+	"context"
 	"errors"
 	"os"
 	"time"
@@ -36,7 +37,9 @@ func (r *Record) Live() bool { return false }
 func (d StateDir) Statuses(now time.Time) ([]Status, error) { return nil, errors.ErrUnsupported }
 
 // Stop fails: sandboxes run only on Linux.
-func (d StateDir) Stop(name string, o StopOptions) error { return errors.ErrUnsupported }
+func (d StateDir) Stop(ctx context.Context, name string, o StopOptions) error {
+	return errors.ErrUnsupported
+}
 
 // Exec fails: sandboxes run only on Linux.
 func (d StateDir) Exec(name string, req ExecRequest) (*Execution, error) {

@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -42,7 +43,7 @@ func TestStateOfAnotherUser(t *testing.T) {
 		os.Chown(p, 65534, 65534)
 	}
 
-	err := d.Stop("victim", StopOptions{Timeout: -1})
+	err := d.Stop(context.Background(), "victim", StopOptions{Timeout: -1})
 	if waitGone(pid) {
 		t.Fatal("root's stop killed the process that another user's record named")
 	}

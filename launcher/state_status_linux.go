@@ -3,7 +3,7 @@ package launcher
 import (
 	"time"
 
-	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
 )
 
 // Statuses reads every record and its cgroup's figures now.
@@ -35,8 +35,8 @@ func statusOf(r *Record, now time.Time) Status {
 	if r.Cgroup == nil {
 		return s
 	}
-	if cg, err := isolation.OpenCgroup(*r.Cgroup); err == nil && cg != nil {
-		s.Memory = isolation.MemoryNow(cg)
+	if cg, err := cgroups.OpenCgroup(*r.Cgroup); err == nil && cg != nil {
+		s.Memory = cgroups.MemoryNow(cg)
 		s.CPUTime = cg.Stats().CPUTime
 	}
 	return s

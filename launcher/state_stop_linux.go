@@ -1,13 +1,16 @@
 package launcher
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"syscall"
 	"time"
 
-	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
+	"github.com/hclsandbox/sandbox/config"
 	"golang.org/x/sys/unix"
 )
 
@@ -15,8 +18,10 @@ import (
 // signal to its first process, then, if it still runs after the stop
 // timeout, SIGKILL to everything in its cgroup. It returns once the
 // supervisor has removed the record; a record whose supervisor is gone
-// is cleaned up as gc would.
-func (d StateDir) Stop(name string, o StopOptions) error {
+// is cleaned up as gc would. Each wait ends early with ctx; the waits
+// are on the kernel's word (a pidfd for an exit, inotify for the record),
+// not on a timer.
+func (d StateDir) Stop(ctx context.Context, name string, o StopOptions) error {
 	r, err := d.Read(name)
 	if errors.Is(err, ErrInvalidName) {
 		return fmt.Errorf("stop: %w", err)
@@ -28,12 +33,12 @@ func (d StateDir) Stop(name string, o StopOptions) error {
 		return err
 	}
 	if r.Live() {
-		r = d.awaitSetup(r, 5*time.Second)
+		r = d.awaitSetup(ctx, r, 5*time.Second)
 		sig, timeout := stopSettings(r, o)
-		if !signalAndWait(r, sig, timeout) {
+		if !signalAndWait(ctx, r, sig, timeout) {
 			killRecorded(r)
 		}
-		if d.awaitRelease(name, 5*time.Second) {
+		if d.awaitRelease(ctx, name, 5*time.Second) {
 			return nil
 		}
 	}
@@ -42,10 +47,22 @@ func (d StateDir) Stop(name string, o StopOptions) error {
 
 // awaitSetup waits until r's sandbox has finished its setup, so that the
 // stop signal reaches the target rather than a half-built sandbox, and
-// returns the record as it is then.
-func (d StateDir) awaitSetup(r *Record, wait time.Duration) *Record {
-	for deadline := time.Now().Add(wait); !r.Running && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond)
+// returns the record as it is then. It wakes when the record changes or
+// the supervisor exits.
+func (d StateDir) awaitSetup(ctx context.Context, r *Record, wait time.Duration) *Record {
+	deadline := time.Now().Add(wait)
+	w := newWaiter(ctx)
+	defer w.release()
+	if dir, err := d.Dir(r.Name); err == nil {
+		w.dirs(dir)
+	}
+	if !w.pid(r.Supervisor, r.SupervisorStart) {
+		return r
+	}
+	if next, err := d.Read(r.Name); err == nil {
+		r = next // as it is now that changes wake us
+	}
+	for !r.Running && w.wait(deadline) && !w.exited {
 		next, err := d.Read(r.Name)
 		if err != nil {
 			break
@@ -66,7 +83,7 @@ func stopSettings(r *Record, o StopOptions) (syscall.Signal, time.Duration) {
 	}
 	timeout := r.StopTimeout
 	if timeout <= 0 {
-		timeout = DefaultStopTimeout
+		timeout = config.DefaultStopTimeout
 	}
 	if o.Timeout >= 0 {
 		timeout = o.Timeout
@@ -75,25 +92,26 @@ func stopSettings(r *Record, o StopOptions) (syscall.Signal, time.Duration) {
 }
 
 // signalAndWait sends sig to r's first process, if it is still the one
-// recorded, and reports whether it ended within timeout.
-func signalAndWait(r *Record, sig syscall.Signal, timeout time.Duration) bool {
-	if !sameProcess(r.Pid, r.PidStart) {
+// recorded, and reports whether it ended within timeout (or before ctx
+// ended), waiting on a pidfd.
+func signalAndWait(ctx context.Context, r *Record, sig syscall.Signal, timeout time.Duration) bool {
+	w := newWaiter(ctx)
+	defer w.release()
+	if !w.pid(r.Pid, r.PidStart) {
 		return r.Pid != 0
 	}
 	unix.Kill(r.Pid, sig)
-	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if !sameProcess(r.Pid, r.PidStart) {
-			return true
-		}
+	if w.wait(time.Now().Add(timeout)) {
+		return true
 	}
-	return false
+	return !sameProcess(r.Pid, r.PidStart)
 }
 
 // killRecorded kills everything in r's cgroup, or without one its first
 // process while it is still the one recorded.
 func killRecorded(r *Record) {
 	if r.Cgroup != nil {
-		if cg, err := isolation.OpenCgroup(*r.Cgroup); err == nil && cg != nil && cg.Kill() == nil {
+		if cg, err := cgroups.OpenCgroup(*r.Cgroup); err == nil && cg != nil && cg.Kill() == nil {
 			return
 		}
 	}
@@ -103,18 +121,27 @@ func killRecorded(r *Record) {
 }
 
 // awaitRelease waits until name's record is gone, and reports whether it
-// went; it gives up early when the supervisor is gone.
-func (d StateDir) awaitRelease(name string, wait time.Duration) bool {
-	for deadline := time.Now().Add(wait); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		r, err := d.Read(name)
-		if errors.Is(err, os.ErrNotExist) {
-			return true
-		}
-		if err == nil && !r.Live() {
-			return false
-		}
+// went; it gives up early when the supervisor is gone. It wakes when the
+// state directory changes or the supervisor exits.
+func (d StateDir) awaitRelease(ctx context.Context, name string, wait time.Duration) bool {
+	deadline := time.Now().Add(wait)
+	w := newWaiter(ctx)
+	defer w.release()
+	w.dirs(d.Root)
+	if dir, err := d.Dir(name); err == nil {
+		w.dirs(dir)
 	}
-	return false
+	r, err := d.Read(name)
+	if err == nil && !w.pid(r.Supervisor, r.SupervisorStart) {
+		return false
+	}
+	for !errors.Is(err, os.ErrNotExist) && !w.exited && w.wait(deadline) {
+		_, err = d.Read(name)
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		_, err = d.Read(name) // the supervisor's last act may be the removal
+	}
+	return errors.Is(err, os.ErrNotExist)
 }
 
 // collect cleans up name as gc does, unless a live supervisor holds it.

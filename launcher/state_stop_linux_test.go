@@ -4,6 +4,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hclsandbox/sandbox/config"
 )
 
 func TestParseSignal(t *testing.T) {
@@ -30,7 +32,7 @@ func TestStopSettings(t *testing.T) {
 	}{
 		{rec, StopOptions{Timeout: -1}, syscall.SIGUSR2, 3 * time.Second},
 		{rec, StopOptions{Signal: syscall.SIGINT, Timeout: 0}, syscall.SIGINT, 0},
-		{&Record{}, StopOptions{Timeout: -1}, syscall.SIGTERM, DefaultStopTimeout},
+		{&Record{}, StopOptions{Timeout: -1}, syscall.SIGTERM, config.DefaultStopTimeout},
 	} {
 		sig, timeout := stopSettings(tt.rec, tt.o)
 		if sig != tt.sig || timeout != tt.timeout {

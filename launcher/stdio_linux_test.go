@@ -109,7 +109,7 @@ func TestSandboxStdioHoldsNoHostFile(t *testing.T) {
 			if in := tc.stdin(h); in != nil {
 				stdio.Stdin = in
 			}
-			proc, res, err := Start(NewPlan(sandboxFor(rootfs, "stdio"), ProbeHost()), stdio)
+			proc, res, err := startPlan(t, NewPlan(sandboxFor(rootfs, "stdio"), probeTestHost()), stdio)
 			if err != nil || res != nil {
 				t.Fatalf("Start = %v, %v", res, err)
 			}
@@ -203,12 +203,12 @@ func TestExecEndsWithTheCommand(t *testing.T) {
 func startClaimed(t *testing.T, s *config.Sandbox) (StateDir, func()) {
 	t.Helper()
 	state := StateDir{Root: t.TempDir()}
-	plan := NewPlan(s, ProbeHost())
+	plan := NewPlan(s, probeTestHost())
 	claim, err := state.Claim(plan, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	proc, res, err := StartClaimed(plan, Stdio{}, claim)
+	proc, res, err := startUnder(plan, Stdio{}, claim)
 	if err != nil || res != nil {
 		claim.Release()
 		t.Fatalf("StartClaimed = %v, %v", res, err)

@@ -1,7 +1,6 @@
 package launcher
 
 import (
-	"strings"
 	"syscall"
 	"time"
 
@@ -30,27 +29,4 @@ func (p *Plan) Stop() (sig syscall.Signal, timeout time.Duration) {
 		timeout = config.DefaultStopTimeout
 	}
 	return sig, timeout
-}
-
-// SignalName is "SIGTERM" for syscall.SIGTERM, or "signal N".
-func SignalName(s syscall.Signal) string { return signalName(s) }
-
-// SafeName maps a sandbox name onto the characters a cgroup directory or a
-// hostname may hold: worker["eu"] becomes worker-eu, worker[0] worker-0.
-func SafeName(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range name {
-		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-'
-		if !ok {
-			if !dash {
-				b.WriteByte('-')
-			}
-			dash = true
-			continue
-		}
-		b.WriteRune(r)
-		dash = r == '-'
-	}
-	return strings.Trim(b.String(), "-")
 }

@@ -42,13 +42,13 @@ func TestEveryExecThreadDropped(t *testing.T) {
 	testenv.RequireRoot(t)
 	s := shellSandbox(t, "sleep 30")
 	state := StateDir{Root: t.TempDir()}
-	plan := NewPlan(s, ProbeHost())
+	plan := NewPlan(s, probeTestHost())
 	claim, err := state.Claim(plan, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer claim.Release()
-	proc, res, err := StartClaimed(plan, Stdio{}, claim)
+	proc, res, err := startUnder(plan, Stdio{}, claim)
 	if err != nil || res != nil {
 		t.Fatalf("StartClaimed = %v, %v", res, err)
 	}

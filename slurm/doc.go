@@ -7,4 +7,10 @@
 // same configuration, so paths must resolve on a filesystem that the nodes
 // share. The package runs the Slurm client commands; it never talks to the
 // daemons itself and never starts any.
+//
+// It is the whole engine of `up --on slurm`, `ps --on slurm` and `stop
+// --on slurm` (Up, List, Stop); cmd/sandbox only turns flags into a Batch
+// and renders the report. It may import config and the launcher's
+// report, rootfs and supervise packages; it must never import cmd/sandbox
+// and never start a sandbox itself.
 package slurm

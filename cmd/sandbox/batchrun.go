@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
+	"sync"
 	"time"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/report"
+	"github.com/hclsandbox/sandbox/launcher/supervise"
 )
 
 // up loads, selects and plans the sandboxes, then runs them as one batch.
@@ -40,18 +42,10 @@ func (e *env) up(args []string, o *upOptions) error {
 	if o.exitCodeFrom != "" && !hasName(sbs, o.exitCodeFrom) {
 		return unknownName(o.exitCodeFrom, sandboxNames(sbs))
 	}
-	host := e.probeHost()
-	if err := e.checkHost(host, sbs); err != nil {
-		return err
-	}
-	if err := e.preflight(cfg, sbs); err != nil {
-		return err
-	}
-	roots, err := e.prepareRoots(sbs, o.updateLock)
+	host, plans, err := e.startPlans(cfg, sbs, o.updateLock)
 	if err != nil {
 		return err
 	}
-	plans := buildPlans(sbs, host, roots)
 	e.ready.expect(len(plans)) // up -d returns once each has started or failed
 	bc, err := e.batchBudget(cfg, plans, host, o)
 	if err != nil {
@@ -112,32 +106,29 @@ func hasName(sbs []*config.Sandbox, name string) bool {
 // runBatch runs the plans, prints the report and returns the exit code.
 func (e *env) runBatch(sbs []*config.Sandbox, plans []*launcher.Plan, bc *launcher.BatchCgroup, o *upOptions) error {
 	start := time.Now()
-	jobs := newJobs(sbs, plans)
+	units := newUnits(sbs, plans)
 	out := newBatchOutput(e, plans, o)
-	b := &batch{jobs: jobs, parallel: o.parallel, failFast: o.failFast, launch: out.launch, ended: out.ended, note: out.note}
-	sigs := make(chan os.Signal, 8)
-	signal.Notify(sigs, forwarded...)
-	b.run(sigs)
-	signal.Stop(sigs)
-	rep := newReport(jobs, int(b.interrupt), o.exitCodeFrom, time.Since(start))
+	s := supervise.New(out.options(), units)
+	schedule(s)
+	rep := report.New(units, int(s.Interrupt()), o.exitCodeFrom, time.Since(start))
 	e.closeBudget(bc, rep)
-	return e.finishBatch(rep, jobs, o)
+	return e.finishBatch(rep, units, o)
 }
 
 // finishBatch prints the aggregated errors, the table or JSON and the
 // JUnit file, and turns the report's exit code into the command's.
-func (e *env) finishBatch(rep *report, jobs []*job, o *upOptions) error {
-	if err := batchErrors(jobs); err != nil {
+func (e *env) finishBatch(rep *report.Report, units []*supervise.Unit, o *upOptions) error {
+	if err := report.Errors(units); err != nil {
 		fmt.Fprintf(e.stderr, "sandbox: %v\n", err)
 	}
-	rep.writeTable(e.stderr)
+	rep.WriteTable(e.stderr)
 	if o.json {
-		if err := rep.writeJSON(e.stdout); err != nil {
+		if err := rep.WriteJSON(e.stdout); err != nil {
 			return exitf(exitSetup, "%v", err)
 		}
 	}
 	if o.junit != "" {
-		if err := writeJUnitFile(o.junit, rep); err != nil {
+		if err := report.WriteJUnitFile(o.junit, rep); err != nil {
 			return exitf(exitSetup, "%v", err)
 		}
 	}
@@ -153,6 +144,8 @@ type batchOutput struct {
 	o      *upOptions
 	mux    *outputMux
 	stdout io.Writer
+	mu     sync.Mutex
+	outs   map[string][2]*lineWriter // each sandbox's, flushed when it ends
 }
 
 func newBatchOutput(e *env, plans []*launcher.Plan, o *upOptions) *batchOutput {
@@ -168,45 +161,63 @@ func newBatchOutput(e *env, plans []*launcher.Plan, o *upOptions) *batchOutput {
 	if f, ok := out.(*os.File); ok {
 		color = wantColor(f)
 	}
-	return &batchOutput{e: e, o: o, mux: newOutputMux(names, !o.noPrefix && len(plans) > 1, color), stdout: out}
+	return &batchOutput{e: e, o: o, mux: newOutputMux(names, !o.noPrefix && len(plans) > 1, color), stdout: out,
+		outs: map[string][2]*lineWriter{}}
 }
 
-// launch starts j with its output going through line writers.
-func (bo *batchOutput) launch(j *job) (*launcher.Process, *launcher.Result, error) {
+// options are how up schedules a batch: at most --parallel at once,
+// --fail-fast, and the escalation of every scheduler.
+func (bo *batchOutput) options() supervise.Options {
+	return supervise.Options{Start: bo.launch, Parallel: bo.o.parallel, FailFast: bo.o.failFast,
+		Hooks: supervise.Hooks{Ended: bo.ended, Exited: bo.exited}}
+}
+
+// launch starts u with its output going through line writers.
+func (bo *batchOutput) launch(u *supervise.Unit) (supervise.Process, *launcher.Result, func()) {
 	var stdio launcher.Stdio
 	if !bo.o.quiet {
-		stdio, j.outs = bo.mux.stdio(j.plan.Name, bo.stdout, bo.e.stderr)
+		var outs [2]*lineWriter
+		stdio, outs = bo.mux.stdio(u.Name(), bo.stdout, bo.e.stderr)
+		bo.mu.Lock()
+		bo.outs[u.Name()] = outs
+		bo.mu.Unlock()
 	}
 	// Through the name's claim: a record while it runs, and up -d's report.
-	proc, res, release := bo.e.start(j.plan, stdio)
-	j.release = release
+	proc, res, release := bo.e.start(u.Plan, stdio)
 	if proc != nil {
 		for _, w := range proc.Warnings() {
-			bo.mux.emit(bo.e.stderr, nil, []byte("sandbox: "+j.plan.Name+": warning: "+w))
+			bo.mux.emit(bo.e.stderr, nil, []byte("sandbox: "+u.Name()+": warning: "+w))
 		}
 	}
-	return proc, res, nil
+	return asProcess(proc), res, release
 }
 
-// ended flushes j's partial last lines once its output is complete. A job
-// that never reached launch (skipped) still reports to up -d.
-func (bo *batchOutput) ended(j *job) {
-	if j.release == nil {
-		bo.e.ready.report(j.plan.Name, 0)
+// ended flushes u's partial last lines once its output is complete. A
+// sandbox that never reached launch (skipped) still reports to up -d.
+func (bo *batchOutput) ended(u *supervise.Unit) {
+	if !u.Launched() {
+		bo.e.ready.report(u.Name(), 0)
 	}
-	for _, w := range j.outs {
+	bo.flush(u)
+}
+
+func (bo *batchOutput) flush(u *supervise.Unit) {
+	bo.mu.Lock()
+	outs := bo.outs[u.Name()]
+	bo.mu.Unlock()
+	for _, w := range outs {
 		if w != nil {
 			w.Flush()
 		}
 	}
 }
 
-// note prints a status line about j, prefixed with its name.
-func (bo *batchOutput) note(j *job, format string, args ...any) {
-	for _, w := range j.outs {
-		if w != nil {
-			w.Flush()
-		}
+// exited prints a status line about a restart of u, prefixed with its name.
+func (bo *batchOutput) exited(u *supervise.Unit, res *launcher.Result, wait time.Duration, n int) {
+	if wait <= 0 {
+		return
 	}
-	bo.mux.emit(bo.e.stderr, bo.mux.statusPrefix(j.plan.Name), fmt.Appendf(nil, format, args...))
+	bo.flush(u)
+	bo.mux.emit(bo.e.stderr, bo.mux.statusPrefix(u.Name()),
+		fmt.Appendf(nil, "exited with %d → restarting in %s (%d)", res.ExitCode, wait, n))
 }

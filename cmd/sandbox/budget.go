@@ -8,6 +8,7 @@ import (
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/report"
 )
 
 // validParent reports whether name may be a --cgroup-parent: one
@@ -59,20 +60,13 @@ func (e *env) batchBudget(cfg *config.Config, plans []*launcher.Plan, host *laun
 	return bc, nil
 }
 
-// batchUsage is what the whole batch consumed, read from its cgroup.
-type batchUsage struct {
-	Cgroup     string  `json:"cgroup"`
-	PeakMemory uint64  `json:"peak_memory_bytes"`
-	CPUTime    float64 `json:"cpu_s"`
-}
-
 // closeBudget records the batch's usage in rep and removes its cgroup.
-func (e *env) closeBudget(bc *launcher.BatchCgroup, rep *report) {
+func (e *env) closeBudget(bc *launcher.BatchCgroup, rep *report.Report) {
 	if bc == nil {
 		return
 	}
 	if u := bc.Usage(); u != nil {
-		rep.Batch = &batchUsage{Cgroup: "sandbox/" + bc.Name, PeakMemory: u.PeakMemory, CPUTime: u.CPUTime.Seconds()}
+		rep.Batch = &report.Usage{Cgroup: "sandbox/" + bc.Name, PeakMemory: u.PeakMemory, CPUTime: u.CPUTime.Seconds()}
 	}
 	if err := bc.Close(); err != nil {
 		fmt.Fprintf(e.stderr, "sandbox: batch: %v\n", err)

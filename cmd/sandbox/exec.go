@@ -8,6 +8,7 @@ import (
 
 	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/supervise"
 	"github.com/spf13/cobra"
 )
 
@@ -75,7 +76,7 @@ func (e *env) exec(name string, req launcher.ExecRequest, o execOptions) error {
 		}
 	}
 	sigs := make(chan os.Signal, 8)
-	signal.Notify(sigs, forwarded...)
+	signal.Notify(sigs, supervise.Forwarded...)
 	defer signal.Stop(sigs)
 	x, err := e.stateDir().Exec(name, req)
 	if err != nil {

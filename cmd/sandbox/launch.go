@@ -2,18 +2,11 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"os/signal"
-	"sync"
-	"syscall"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/supervise"
 )
-
-// forwarded are the signals the launcher passes on to running sandboxes.
-var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP,
-	syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH}
 
 // checkHost fails with exit code 125 unless sandboxes can be started here.
 // Without root, only sandboxes with a user namespace can start (rootless);
@@ -61,81 +54,37 @@ func (e *env) preflight(cfg *config.Config, sbs []*config.Sandbox) error {
 	return nil
 }
 
-// running tracks started sandboxes so that signals reach all of them.
-type running struct {
-	mu    sync.Mutex
-	procs map[*launcher.Process]bool
+// runOne runs one sandbox attached to the caller, under the same
+// scheduler as up (without restarts: run runs its command once), and
+// returns how it ended. The first SIGINT or SIGTERM is passed on as it
+// is; the escalation is up's. With a terminal, the caller's is in raw
+// mode from the start until the sandbox's output is all relayed.
+func (e *env) runOne(plan *launcher.Plan, stdio launcher.Stdio) *launcher.Result {
+	u := &supervise.Unit{Plan: plan}
+	schedule(supervise.New(e.runOptions(stdio), []*supervise.Unit{u}))
+	return u.Result
 }
 
-func (r *running) add(p *launcher.Process) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.procs == nil {
-		r.procs = map[*launcher.Process]bool{}
-	}
-	r.procs[p] = true
+// runOptions are how run schedules its one sandbox.
+func (e *env) runOptions(stdio launcher.Stdio) supervise.Options {
+	return supervise.Options{Start: func(u *supervise.Unit) (supervise.Process, *launcher.Result, func()) {
+		return e.attach(u.Plan, stdio)
+	}, ForwardInterrupt: true}
 }
 
-func (r *running) remove(p *launcher.Process) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	delete(r.procs, p)
-}
-
-func (r *running) signal(sig os.Signal) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for p := range r.procs {
-		p.Signal(sig)
-	}
-}
-
-// forwardSignals passes the launcher's signals on to every running sandbox
-// until stop is called. A second SIGINT kills them at once. Sandboxes run in
-// sessions of their own, so a terminal's signals reach them only this way
-// (or, for run on a terminal, through their own pty).
-func forwardSignals(r *running) (stop func()) {
-	ch := make(chan os.Signal, 8)
-	signal.Notify(ch, forwarded...)
-	done := make(chan struct{})
-	go func() {
-		interrupts := 0
-		for {
-			select {
-			case <-done:
-				return
-			case sig := <-ch:
-				if sig == syscall.SIGINT {
-					interrupts++
-				}
-				switch {
-				case interrupts > 1:
-					r.signal(syscall.SIGKILL)
-				default:
-					r.signal(sig)
-				}
-			}
-		}
-	}()
-	return func() { signal.Stop(ch); close(done) }
-}
-
-// launch starts one sandbox and waits for it. With a terminal, the
-// caller's is in raw mode from the start until the sandbox's output is
-// all relayed.
-func (e *env) launch(r *running, plan *launcher.Plan, stdio launcher.Stdio) *launcher.Result {
+// attach starts plan with stdio and, on a terminal, attaches the
+// caller's terminal to it until its output is relayed.
+func (e *env) attach(plan *launcher.Plan, stdio launcher.Stdio) (supervise.Process, *launcher.Result, func()) {
 	proc, res, release := e.start(plan, stdio)
-	defer release()
 	if proc == nil {
-		return res
+		return nil, res, release
 	}
 	for _, w := range proc.Warnings() {
 		fmt.Fprintf(e.stderr, "sandbox: %s: warning: %s\n", plan.Name, w)
 	}
 	if tty := e.terminal(); tty != nil && stdio.Terminal != nil {
-		defer attachTerminal(tty, proc, true)()
+		restore := attachTerminal(tty, proc, true)
+		return proc, nil, func() { restore(); release() }
 	}
-	r.add(proc)
-	defer r.remove(proc)
-	return proc.Wait()
+	return proc, nil, release
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 
@@ -46,7 +47,7 @@ func (e *env) logs(name string, tail int, follow bool) error {
 		r, err := d.Read(name)
 		return err == nil && r.Live()
 	}
-	return logsErr(launcher.Follow(dir, offset, e.stdout, running))
+	return logsErr(launcher.Follow(context.Background(), dir, offset, e.stdout, running))
 }
 
 func logsErr(err error) error {

@@ -2,10 +2,11 @@ package main
 
 import (
 	"bytes"
-	"github.com/hclsandbox/sandbox/launcher"
 	"hash/fnv"
 	"io"
 	"sync"
+
+	"github.com/hclsandbox/sandbox/launcher"
 )
 
 // maxLine is the longest partial line a lineWriter holds; a longer line is

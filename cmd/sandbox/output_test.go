@@ -64,31 +64,6 @@ func TestOutputColorIsStable(t *testing.T) {
 	}
 }
 
-func TestBatchExitCode(t *testing.T) {
-	ok := outcome{Name: "ok", Result: outExited}
-	three := outcome{Name: "three", Result: outExited, ExitCode: 3}
-	stopped := outcome{Name: "stopped", Result: outKilled, ExitCode: 143, Stopped: true}
-	skipped := outcome{Name: "skipped", Result: outSkipped, ExitCode: exitSetup}
-	tests := []struct {
-		outs      []outcome
-		interrupt int
-		from      string
-		want      int
-	}{
-		{[]outcome{ok, ok}, 0, "", 0},
-		{[]outcome{stopped, three}, 0, "", 3},
-		{[]outcome{stopped, ok}, 2, "", 130},
-		{[]outcome{skipped, stopped}, 0, "", 125},
-		{[]outcome{three, ok}, 0, "ok", 0},
-		{[]outcome{ok, skipped}, 0, "skipped", 125},
-	}
-	for i, tt := range tests {
-		if got := batchExitCode(tt.outs, tt.interrupt, tt.from); got != tt.want {
-			t.Errorf("case %d: batchExitCode = %d, want %d", i, got, tt.want)
-		}
-	}
-}
-
 func TestValidParent(t *testing.T) {
 	for name, want := range map[string]bool{"ci": true, "batch-1.a_b": true, "": false, "..": false, "a/b": false, "-x": false, strings.Repeat("a", 64): false} {
 		if got := validParent(name); got != want {

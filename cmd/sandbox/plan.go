@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/report"
 	"github.com/spf13/cobra"
 )
 
@@ -58,7 +59,7 @@ func (e *env) plan(args []string, asJSON bool) error {
 		if i > 0 {
 			fmt.Fprintln(e.stdout)
 		}
-		writePlan(e.stdout, plan(i), sbs[i])
+		report.WritePlan(e.stdout, plan(i), sbs[i])
 	}
 	return nil
 }

@@ -10,6 +10,24 @@ import (
 	"github.com/hclsandbox/sandbox/launcher/rootfs"
 )
 
+// startPlans is the one load-to-plans pipeline of the commands that start
+// sandboxes (run, up, up -d, up --watch and its reloads): the host check,
+// the preflight, the prepared root filesystems, then the plans.
+func (e *env) startPlans(cfg *config.Config, sbs []*config.Sandbox, updateLock bool) (*launcher.Host, []*launcher.Plan, error) {
+	host := e.probeHost()
+	if err := e.checkHost(host, sbs); err != nil {
+		return nil, nil, err
+	}
+	if err := e.preflight(cfg, sbs); err != nil {
+		return nil, nil, err
+	}
+	roots, err := e.prepareRoots(sbs, updateLock)
+	if err != nil {
+		return nil, nil, err
+	}
+	return host, buildPlans(sbs, host, roots), nil
+}
+
 // buildPlans is the one place that turns sandboxes into plans: `up` and
 // `run` hand these plans to the child, and `plan` prints them, so what is
 // printed is what runs. roots maps a sandbox to its prepared root (an

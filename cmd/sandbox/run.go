@@ -41,26 +41,15 @@ func (e *env) run(file, name string, args []string) error {
 	if err != nil {
 		return err
 	}
-	sbs := []*config.Sandbox{s}
-	host := e.probeHost()
-	if err := e.checkHost(host, sbs); err != nil {
-		return err
-	}
-	if err := e.preflight(cfg, sbs); err != nil {
-		return err
-	}
-	roots, err := e.prepareRoots(sbs, false)
+	_, plans, err := e.startPlans(cfg, []*config.Sandbox{s}, false)
 	if err != nil {
 		return err
 	}
-	plan := buildPlans(sbs, host, roots)[0]
+	plan := plans[0]
 	if len(args) > 0 {
 		plan = plan.WithArgs(args)
 	}
-	r := &running{}
-	stop := forwardSignals(r)
-	defer stop()
-	res := e.launch(r, plan, e.attachedStdio())
+	res := e.runOne(plan, e.attachedStdio())
 	if res.OOMKilled || res.TimedOut {
 		fmt.Fprintf(e.stderr, "sandbox: %s: %s\n", res.Name, res.Describe())
 	}

@@ -7,19 +7,12 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"slices"
 	"syscall"
 	"text/tabwriter"
-	"time"
 
 	"github.com/hclsandbox/sandbox/config"
-	"github.com/hclsandbox/sandbox/launcher"
-	"github.com/hclsandbox/sandbox/launcher/rootfs"
 	"github.com/hclsandbox/sandbox/slurm"
 )
-
-// slurmPoll is how often up --on slurm asks squeue about its jobs.
-var slurmPoll = time.Second
 
 // onSlurm checks an --on value: "" (this machine) or "slurm".
 func onSlurm(on string) (bool, error) {
@@ -54,55 +47,46 @@ func (e *env) upSlurm(args []string, o *upOptions) error {
 	if o.exitCodeFrom != "" && !hasName(sbs, o.exitCodeFrom) {
 		return unknownName(o.exitCodeFrom, sandboxNames(sbs))
 	}
-	for _, w := range unpinnedImages(sbs) {
+	for _, w := range slurm.UnpinnedImages(sbs) {
 		fmt.Fprintln(e.stderr, "sandbox: warning:", w)
 	}
 	bin, err := sandboxBinary()
 	if err != nil {
 		return exitf(exitSetup, "find the sandbox binary: %v", err)
 	}
-	outDir, err := os.MkdirTemp(slurmDir(sbs), ".sandbox-slurm-")
-	if err != nil {
-		return exitf(exitSetup, "job output directory: %v", err)
-	}
-	defer os.RemoveAll(outDir)
-	jobs := slurm.Jobs(sbs)
-	start := time.Now()
-	ctx := context.Background()
-	ids, err := slurm.Submit(ctx, slurm.Exec, jobs, e.slurmRun(paths, bin), outDir)
-	if err != nil {
-		slurm.Cancel(ctx, slurm.Exec, idValues(ids))
-		return exitf(exitSetup, "%v", err)
-	}
-	interrupt, err := e.waitSlurm(ctx, ids)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	rep, err := slurm.Up(context.Background(), slurm.Batch{Sandboxes: sbs, Run: e.slurmRun(paths, bin), Commander: slurm.Exec,
+		Signals: sigs, Cancelling: func(s os.Signal) { fmt.Fprintf(e.stderr, "sandbox: %v: cancelling the Slurm jobs\n", s) },
+		Output: e.slurmOutput(sbs, o), ExitCodeFrom: o.exitCodeFrom})
 	if err != nil {
 		return exitf(exitSetup, "%v", err)
 	}
-	rep, err := e.slurmReport(ctx, jobs, ids, outDir, o, interrupt)
-	if err != nil {
-		return exitf(exitSetup, "%v", err)
-	}
-	rep.Duration = time.Since(start).Seconds()
 	return e.finishBatch(rep, nil, o)
 }
 
-// unpinnedImages warns of the image sandboxes that no lock file pins:
-// each node's `sandbox run` pulls the image into its own store, and an
-// unpinned tag is resolved by each node when it pulls, so two nodes may
-// run two images. A pinned one runs the pinned digest everywhere.
-func unpinnedImages(sbs []*config.Sandbox) []string {
-	var out []string
-	for _, s := range sbs {
-		if s.Image == nil {
-			continue
-		}
-		lock, err := rootfs.ReadLock(rootfs.LockPath(s.File))
-		if e, ok := lock.Entries[s.Name]; err == nil && ok && e.Image == s.Image.String() {
-			continue
-		}
-		out = append(out, fmt.Sprintf("%s: image %s is not pinned: each node resolves it when it pulls; run sandbox lock so that every node runs one digest", s.Name, s.Image))
+// slurmOutput prints each task's output file through the line writers of
+// a local up.
+func (e *env) slurmOutput(sbs []*config.Sandbox, o *upOptions) func(name, file string) {
+	if o.quiet {
+		return nil
 	}
-	return out
+	names := sandboxNames(sbs)
+	mux := newOutputMux(names, !o.noPrefix && len(names) > 1, e.color)
+	out := e.stdout
+	if o.json {
+		out = e.stderr
+	}
+	return func(name, file string) {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return
+		}
+		w := mux.writer(name, out)
+		w.Write(b)
+		w.Flush()
+	}
 }
 
 // sandboxBinary is the path the jobs run: this binary as it was invoked
@@ -125,15 +109,6 @@ func slurmFlags(o *upOptions) error {
 		}
 	}
 	return nil
-}
-
-// slurmDir is where the jobs write their output: next to the first
-// configuration, which the nodes must share anyway.
-func slurmDir(sbs []*config.Sandbox) string {
-	if len(sbs) == 0 || sbs[0].File == "" {
-		return "."
-	}
-	return filepath.Dir(sbs[0].File)
 }
 
 // slurmRun is the command line each job runs on its node: `sandbox run`
@@ -160,102 +135,6 @@ func (e *env) slurmRun(paths []string, bin string) func(*slurm.Job) slurm.RunCom
 	}
 }
 
-func idValues(ids map[string]string) []string {
-	var out []string
-	for _, id := range ids {
-		out = append(out, id)
-	}
-	return out
-}
-
-// waitSlurm waits for every job to leave the queue. SIGINT or SIGTERM
-// cancels them all (queued and running) and keeps waiting for the queue to
-// drain; the signal's number is returned.
-func (e *env) waitSlurm(ctx context.Context, ids map[string]string) (int, error) {
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
-	defer signal.Stop(sigs)
-	done := make(chan error, 1)
-	go func() { done <- slurm.Wait(ctx, slurm.Exec, ids, slurmPoll) }()
-	interrupt := 0
-	for {
-		select {
-		case err := <-done:
-			return interrupt, err
-		case s := <-sigs:
-			if interrupt == 0 {
-				interrupt = int(s.(syscall.Signal))
-				fmt.Fprintf(e.stderr, "sandbox: %v: cancelling the Slurm jobs\n", s)
-				slurm.Cancel(ctx, slurm.Exec, idValues(ids))
-			}
-		}
-	}
-}
-
-// slurmReport reads how each sandbox ended, prints its output, and builds
-// the report in declaration order.
-func (e *env) slurmReport(ctx context.Context, jobs []*slurm.Job, ids map[string]string, outDir string, o *upOptions, interrupt int) (*report, error) {
-	var names []string
-	for _, j := range jobs {
-		names = append(names, j.Instances...)
-	}
-	mux := newOutputMux(names, !o.noPrefix && len(names) > 1, e.color)
-	out := e.stdout
-	if o.json {
-		out = e.stderr
-	}
-	var outs []outcome
-	for _, j := range jobs {
-		states, err := slurm.States(ctx, slurm.Exec, ids[j.Base])
-		if err != nil {
-			return nil, err
-		}
-		for i, name := range j.Instances {
-			if !o.quiet {
-				copyOutput(mux.writer(name, out), j.OutputFile(outDir, i))
-			}
-			outs = append(outs, slurmOutcome(name, slurm.Task(states, i), interrupt != 0))
-		}
-	}
-	return &report{Sandboxes: outs, ExitCode: batchExitCode(outs, interrupt, o.exitCodeFrom)}, nil
-}
-
-func copyOutput(w *lineWriter, file string) {
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return
-	}
-	w.Write(b)
-	w.Flush()
-}
-
-// slurmOutcome maps a task's Slurm state to a row of the report.
-func slurmOutcome(name string, st slurm.TaskState, interrupted bool) outcome {
-	o := outcome{Name: name, ExitCode: st.ExitCode, Duration: st.RunTime.Seconds()}
-	switch {
-	case st.State == "COMPLETED" || st.State == "FAILED" && st.Signal == 0:
-		o.Result = outExited
-	case st.State == "TIMEOUT":
-		o.Result, o.ExitCode = outTimedOut, 128+int(syscall.SIGKILL)
-	case st.State == "OUT_OF_MEMORY":
-		o.Result, o.ExitCode = outOOM, 128+int(syscall.SIGKILL)
-	case st.State == "CANCELLED" && st.Reason == "DependencyNeverSatisfied":
-		o.Result, o.Reason, o.ExitCode = outSkipped, "a dependency failed", exitSetup
-	case st.State == "CANCELLED" && !st.Started:
-		o.Result, o.Reason, o.ExitCode, o.Stopped = outSkipped, "cancelled before it started", exitSetup, true
-	case st.State == "CANCELLED" || st.Signal != 0:
-		sig := syscall.Signal(st.Signal)
-		if sig == 0 {
-			sig = syscall.SIGTERM
-		}
-		// Cancelled means stopped by this up's interrupt or by stop --on slurm.
-		o.Result, o.Signal, o.ExitCode, o.Stopped = outKilled, launcher.SignalName(sig), 128+int(sig), interrupted || st.State == "CANCELLED"
-	default:
-		o.Result, o.Reason, o.ExitCode = outSetupFailed, "slurm job state "+st.State, exitSetup
-	}
-	return o
-}
-
 // psSlurm lists the queued and running jobs that up --on slurm submitted.
 func (e *env) psSlurm(asJSON bool) error {
 	qs, err := slurm.List(context.Background(), slurm.Exec)
@@ -278,33 +157,17 @@ func (e *env) psSlurm(asJSON bool) error {
 // stopSlurm cancels the queued and running jobs of the named sandboxes
 // (block names: a fanned-out sandbox's whole array), or all of them.
 func (e *env) stopSlurm(names []string, all bool) error {
-	ctx := context.Background()
-	qs, err := slurm.List(ctx, slurm.Exec)
+	stopped, missing, err := slurm.Stop(context.Background(), slurm.Exec, names, all)
+	for _, n := range missing {
+		fmt.Fprintf(e.stderr, "sandbox: %s: no queued or running Slurm job\n", n)
+	}
 	if err != nil {
 		return exitf(exitSetup, "stop: %v", err)
 	}
-	var ids []string
-	found := map[string]bool{}
-	for _, q := range qs {
-		if all || slices.Contains(names, q.Name) {
-			ids = append(ids, q.ID)
-			found[q.Name] = true
-		}
+	for _, q := range stopped {
+		fmt.Fprintf(e.stdout, "%s (job %s)\n", q.Name, q.ID)
 	}
-	for _, n := range names {
-		if !found[n] {
-			fmt.Fprintf(e.stderr, "sandbox: %s: no queued or running Slurm job\n", n)
-		}
-	}
-	if err := slurm.Cancel(ctx, slurm.Exec, ids); err != nil {
-		return exitf(exitSetup, "stop: %v", err)
-	}
-	for _, q := range qs {
-		if found[q.Name] {
-			fmt.Fprintf(e.stdout, "%s (job %s)\n", q.Name, q.ID)
-		}
-	}
-	if len(found) < len(names) {
+	if len(missing) > 0 {
 		return exitCode(exitSetup)
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hclsandbox/sandbox/launcher/report"
 	"github.com/hclsandbox/sandbox/slurm/slurmtest"
 )
 
@@ -50,7 +51,7 @@ func TestUpOnSlurm(t *testing.T) {
 		if o.Name == "work[7]" {
 			want = 3
 		}
-		if o.Result != outExited || o.ExitCode != want {
+		if o.Result != report.Exited || o.ExitCode != want {
 			t.Errorf("sandbox %d %s: %s %d, want exited %d", i, o.Name, o.Result, o.ExitCode, want)
 		}
 	}
@@ -102,7 +103,7 @@ func TestStopOnSlurm(t *testing.T) {
 		t.Fatalf("stop --on slurm --all: %v", err)
 	}
 	up.Wait()
-	var rep report
+	var rep report.Report
 	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
 		t.Fatalf("decode report: %v\n%s\n%s", err, stdout.String(), stderr.String())
 	}
@@ -111,9 +112,9 @@ func TestStopOnSlurm(t *testing.T) {
 	}
 	for _, o := range rep.Sandboxes {
 		switch {
-		case o.Name == "bad" && (o.Result != outExited || o.ExitCode != 5),
-			o.Name == "after" && o.Result != outSkipped,
-			strings.HasPrefix(o.Name, "slow") && (!o.Stopped || o.Result != outKilled && o.Result != outSkipped):
+		case o.Name == "bad" && (o.Result != report.Exited || o.ExitCode != 5),
+			o.Name == "after" && o.Result != report.Skipped,
+			strings.HasPrefix(o.Name, "slow") && (!o.Stopped || o.Result != report.Killed && o.Result != report.Skipped):
 			t.Errorf("%s: %+v", o.Name, o)
 		}
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hclsandbox/sandbox/isolation"
@@ -31,12 +33,13 @@ func (e *env) start(plan *launcher.Plan, stdio launcher.Stdio) (*launcher.Proces
 		}
 		release = func() { closeLog(); claim.Release() }
 	}
-	proc, res, err := launcher.StartClaimed(plan, stdio, claim)
+	proc, err := launcher.Start(context.Background(), plan, stdio, claim)
+	var failed *launcher.SetupFailed
 	switch {
+	case errors.As(err, &failed):
+		return nil, fail(failed.Result, plan.Name+": "+failed.Error()), release
 	case err != nil:
 		return nil, fail(setupFailed, plan.Name+": "+err.Error()), release
-	case res != nil:
-		return nil, fail(res, plan.Name+": "+res.SetupError.Error()), release
 	}
 	e.ready.report(plan.Name, proc.Pid())
 	return proc, nil, release

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"time"
@@ -77,7 +78,7 @@ func (e *env) stop(names []string, all bool, o launcher.StopOptions) error {
 	var wg sync.WaitGroup
 	for _, name := range names {
 		wg.Go(func() {
-			err := d.Stop(name, o)
+			err := d.Stop(context.Background(), name, o)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {

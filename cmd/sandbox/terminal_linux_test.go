@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -328,10 +329,10 @@ func startForExec(t *testing.T, state string) (stop func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proc, res, err := launcher.StartClaimed(plan, launcher.Stdio{}, claim)
-	if err != nil || res != nil {
+	proc, err := launcher.Start(context.Background(), plan, launcher.Stdio{}, claim)
+	if err != nil {
 		claim.Release()
-		t.Fatalf("StartClaimed = %v, %v", res, err)
+		t.Fatalf("Start = %v", err)
 	}
 	return func() {
 		proc.Signal(syscall.SIGKILL)

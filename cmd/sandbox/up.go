@@ -34,7 +34,7 @@ are selected too. With no file, ./*.hcl is loaded.
 When more than one sandbox runs, each line they write is prefixed with the
 sandbox's name. Ctrl-C or SIGTERM sends
 every running sandbox its stop_signal, then SIGKILL after its stop_timeout; a
-second Ctrl-C kills them at once. At the end a table says how each one ended.
+second SIGINT or SIGTERM kills them at once (two within 20ms count as one). At the end a table says how each one ended.
 
 With --watch, an edit of the configuration is applied while it runs, unless
 a configuration, variables or lock file changed where a sandbox can write

@@ -4,82 +4,53 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/report"
+	"github.com/hclsandbox/sandbox/launcher/supervise"
 )
 
-// wjob is one sandbox under up --watch. The supervisor's loop owns it.
+// wjob is one sandbox under up --watch, as the watch sees it: what
+// routes file changes to it. Running it is the scheduler's.
 type wjob struct {
-	s       *config.Sandbox
-	plan    *launcher.Plan
-	digest  string
-	proc    *launcher.Process
-	gen     int // counts launches, so that a late exit of an old run is known
-	outs    [2]*lineWriter
-	release func()
-	began   time.Time
-	// relaunch is set while a stop that is followed by a start is under way;
-	// removed while a stop that is not.
-	relaunch, removed bool
-	stopAt            time.Time // when the relaunch was decided
-	kill              *time.Timer
+	s      *config.Sandbox
+	plan   *launcher.Plan
+	digest string
 	// debounce gathers a burst of changes; first is the first changed path.
 	debounce *time.Timer
 	first    string
-	// restarts counts restarts in a row under the restart policy; backoff
-	// waits before the next one.
-	restarts int
-	backoff  *time.Timer
-	// waiting is set until the sandbox's dependencies allow its first
-	// start; announce prints that start (a sandbox added by an edit).
-	waiting, announce bool
-	// started is set once a run started, succeeded once one exited 0,
-	// failed once one failed with no restart left: what depends_on's
-	// "started" and "completed" wait for.
-	started, succeeded, failed bool
+	// announce prints the first start of a sandbox added by an edit.
+	announce bool
 }
 
-// wexit is the end of one run of a job.
-type wexit struct {
-	j   *wjob
-	gen int
-	res *launcher.Result
-}
-
-// supervisor runs sandboxes until interrupted, relaunching them when
-// their watched files or the configuration change, and restarting them
-// under their restart policy.
+// supervisor is up --watch: it feeds the scheduler the edits of the
+// configuration and the changes of watched files; the scheduler runs the
+// sandboxes (starts, restart policy, stops, signals). Everything here
+// runs on the scheduler's loop.
 type supervisor struct {
 	e     *env
 	o     *upOptions
 	paths []string // the configuration paths as given
 	names []string // the sandboxes selected on the command line
 	jobs  map[string]*wjob
-	order []string // job names in declaration order
 	mux   *outputMux
 	stout io.Writer // the sandboxes' stdout
 	fs    *fsWatch
+	sched *supervise.Scheduler
 	// cfgFiles are the HCL and variables files, watched for reloads.
 	cfgFiles map[string]bool
 	// inputs are the configuration's files as the last applied load read
 	// them; wrote maps each sandbox this watch started to the host paths
 	// it can write. A reload that changed an input where a sandbox can
 	// write is not applied (see watchtrust.go).
-	inputs    inputs
-	wrote     map[string][]string
-	cfgDirs   map[string]bool
-	cfgTimer  *time.Timer
-	exits     chan wexit
-	fired     chan *wjob // a job's debounce or backoff expired
-	reload    chan struct{}
-	stopping  bool
-	interrupt syscall.Signal
+	inputs   inputs
+	wrote    map[string][]string
+	cfgDirs  map[string]bool
+	cfgTimer *time.Timer
 	// budget is the batch's cgroup (batch { limits } or --cgroup-parent),
 	// made at the start for the whole watch; nil when there is none.
 	budget *launcher.BatchCgroup
@@ -93,8 +64,7 @@ func (e *env) upWatch(args []string, o *upOptions) error {
 		return err
 	}
 	paths, names := splitArgs(args)
-	sv := &supervisor{e: e, o: o, paths: paths, names: names, jobs: map[string]*wjob{}, wrote: map[string][]string{},
-		exits: make(chan wexit, 16), fired: make(chan *wjob, 16), reload: make(chan struct{}, 1), now: time.Now}
+	sv := &supervisor{e: e, o: o, paths: paths, names: names, jobs: map[string]*wjob{}, wrote: map[string][]string{}, now: time.Now}
 	cfg, in, err := sv.load()
 	if err != nil {
 		return err
@@ -109,19 +79,38 @@ func (e *env) upWatch(args []string, o *upOptions) error {
 	if sv.budget, err = e.batchBudget(cfg, nil, e.probeHost(), o); err != nil {
 		return err
 	}
-	defer e.closeBudget(sv.budget, &report{})
+	defer e.closeBudget(sv.budget, &report.Report{})
+	sv.sched = supervise.New(sv.options(), nil)
 	if err := sv.apply(cfg); err != nil {
 		return err
 	}
 	sv.settle(in)
-	sigs := make(chan os.Signal, 8)
-	signal.Notify(sigs, forwarded...)
-	defer signal.Stop(sigs)
-	sv.run(sigs)
-	if sv.interrupt != 0 {
-		return exitCode(128 + int(sv.interrupt))
+	done := make(chan struct{})
+	defer close(done)
+	go sv.feed(done)
+	schedule(sv.sched)
+	if sig := sv.sched.Interrupt(); sig != 0 {
+		return exitCode(128 + int(sig))
 	}
 	return nil
+}
+
+// feed hands the file watch's changes and errors to the scheduler's loop
+// until done.
+func (sv *supervisor) feed(done <-chan struct{}) {
+	for {
+		select {
+		case p, ok := <-sv.fs.changes:
+			if !ok {
+				return
+			}
+			sv.sched.Post(func() { sv.changed(p) })
+		case err := <-sv.fs.errs:
+			sv.sched.Post(func() { fmt.Fprintf(sv.e.stderr, "sandbox: watch: %v\n", err) })
+		case <-done:
+			return
+		}
+	}
 }
 
 // checkWatchFlags refuses the flags of up that are about a batch that
@@ -155,229 +144,107 @@ func (m *outputMux) statusPrefix(name string) []byte {
 	return []byte(name + strings.Repeat(" ", max(0, m.width-len(name))) + " | ")
 }
 
-// run is the supervisor's loop; it returns once it was interrupted and
-// every sandbox has ended.
-func (sv *supervisor) run(signals <-chan os.Signal) {
-	for !sv.stopping || sv.running() > 0 {
-		select {
-		case ex := <-sv.exits:
-			sv.exited(ex)
-		case p := <-sv.fs.changes:
-			sv.changed(p)
-		case j := <-sv.fired:
-			sv.fire(j)
-		case <-sv.reload:
-			sv.reloadConfig()
-		case err := <-sv.fs.errs:
-			fmt.Fprintf(sv.e.stderr, "sandbox: watch: %v\n", err)
-		case sig := <-signals:
-			sv.signal(sig.(syscall.Signal))
-		}
-		sv.startReady()
+// options are how up --watch schedules: until interrupted, one start at
+// a time in declaration order, with failed starts under the restart
+// policy too.
+func (sv *supervisor) options() supervise.Options {
+	return supervise.Options{Start: sv.launch, Hooks: sv.hooks(), Persistent: true, RestartFailedStarts: true,
+		Serial: true, Now: sv.now}
+}
+
+// hooks print what the scheduler does, as status lines.
+func (sv *supervisor) hooks() supervise.Hooks {
+	return supervise.Hooks{
+		Starting: func(u *supervise.Unit) { sv.noteWriter(u.Plan) },
+		Started: func(u *supervise.Unit, relaunch bool, since time.Duration) {
+			if relaunch {
+				sv.status(u.Name(), "restarted in %s", roundMs(since))
+			} else if j := sv.jobs[u.Name()]; j != nil && j.announce {
+				j.announce = false
+				sv.status(u.Name(), "added → started")
+			}
+		},
+		Exited: func(u *supervise.Unit, res *launcher.Result, wait time.Duration, n int) {
+			if wait > 0 {
+				sv.status(u.Name(), "exited with %d → restarting in %s (%d)", res.ExitCode, wait, n)
+			} else {
+				sv.status(u.Name(), "exited with %d", res.ExitCode)
+			}
+		},
+		Skipped: func(u *supervise.Unit, dep string) { sv.status(u.Name(), "skipped: %s failed", dep) },
+		Removed: func(u *supervise.Unit) { sv.status(u.Name(), "removed") },
 	}
 }
 
-func (sv *supervisor) running() int {
-	n := 0
-	for _, j := range sv.jobs {
-		if j.proc != nil {
-			n++
-		}
-	}
-	return n
-}
-
-// signal stops every sandbox on the first SIGINT or SIGTERM and kills
-// them on the second; other signals are passed on.
-func (sv *supervisor) signal(sig syscall.Signal) {
-	if sig != syscall.SIGINT && sig != syscall.SIGTERM {
-		sv.each(func(j *wjob) { j.proc.Signal(sig) })
-		return
-	}
-	if sv.stopping {
-		sv.each(func(j *wjob) { j.proc.Signal(syscall.SIGKILL) })
-		return
-	}
-	sv.stopping, sv.interrupt = true, sig
-	for _, j := range sv.jobs {
-		stopTimer(j.debounce)
-		stopTimer(j.backoff)
-		j.relaunch = false
-		sv.stopJob(j)
-	}
-}
-
-func (sv *supervisor) each(f func(*wjob)) {
-	for _, j := range sv.jobs {
-		if j.proc != nil {
-			f(j)
-		}
-	}
-}
-
-func stopTimer(t *time.Timer) {
-	if t != nil {
-		t.Stop()
-	}
-}
-
-// launch starts one run of j; a failed start is reported and, like an
-// exit, goes through the restart policy.
-func (sv *supervisor) launch(j *wjob) {
-	j.gen++
-	gen := j.gen
+// launch starts one run of u (on a goroutine of the scheduler's); a
+// failed start is reported and, like an exit, goes through the restart
+// policy.
+func (sv *supervisor) launch(u *supervise.Unit) (supervise.Process, *launcher.Result, func()) {
 	var stdio launcher.Stdio
+	var outs [2]*lineWriter
 	if !sv.o.quiet {
-		stdio, j.outs = sv.mux.stdio(j.plan.Name, sv.stout, sv.e.stderr)
+		stdio, outs = sv.mux.stdio(u.Name(), sv.stout, sv.e.stderr)
 	}
-	sv.noteWriter(j.plan)
-	proc, res, release := sv.e.start(j.plan, stdio)
-	j.began = sv.now()
+	flush := func() {
+		for _, w := range outs {
+			if w != nil {
+				w.Flush()
+			}
+		}
+	}
+	proc, res, release := sv.e.start(u.Plan, stdio)
 	if proc == nil {
 		release()
-		go func() { sv.exits <- wexit{j: j, gen: gen, res: res} }()
-		return
+		flush()
+		return nil, res, nil
 	}
 	for _, w := range proc.Warnings() {
-		sv.status(j.plan.Name, "warning: %s", w)
+		sv.status(u.Name(), "warning: %s", w)
 	}
-	j.proc, j.release, j.started = proc, release, true
-	go func() {
-		res := proc.Wait()
-		release()
-		sv.exits <- wexit{j: j, gen: gen, res: res}
-	}()
+	return proc, nil, func() { release(); flush() }
 }
 
-// stopJob asks j to stop with its stop signal, then SIGKILL after its
-// stop timeout.
-func (sv *supervisor) stopJob(j *wjob) {
-	if j.proc == nil || j.kill != nil {
-		return
-	}
-	sig, timeout := j.plan.Stop()
-	proc := j.proc
-	proc.Signal(sig)
-	j.kill = time.AfterFunc(timeout, func() { proc.Signal(syscall.SIGKILL) })
-}
-
-// exited handles the end of a run: a relaunch starts it again, a removed
-// sandbox is forgotten, otherwise the restart policy decides.
-func (sv *supervisor) exited(ex wexit) {
-	j := ex.j
-	if ex.gen != j.gen {
-		return
-	}
-	for _, w := range j.outs {
-		if w != nil {
-			w.Flush()
-		}
-	}
-	stopTimer(j.kill)
-	j.kill, j.proc = nil, nil
-	switch {
-	case sv.stopping:
-	case j.removed:
-		delete(sv.jobs, j.plan.Name)
-		sv.status(j.plan.Name, "removed")
-	case j.relaunch:
-		j.relaunch, j.restarts = false, 0
-		sv.launch(j)
-		if j.proc != nil {
-			sv.status(j.plan.Name, "restarted in %s", roundMs(sv.now().Sub(j.stopAt)))
-		}
-	default:
-		sv.policy(j, ex.res)
-	}
-}
-
-// policy applies j's restart policy to a run that ended by itself.
-func (sv *supervisor) policy(j *wjob, res *launcher.Result) {
-	code := res.ExitCode
-	if code == 0 {
-		j.succeeded = true
-	}
-	if sv.now().Sub(j.began) >= config.RestartHealthy {
-		j.restarts = 0
-	}
-	if !j.s.Restart.ShouldRestart(code, j.restarts) {
-		sv.status(j.plan.Name, "exited with %d", code)
-		j.failed = code != 0
-		return
-	}
-	j.restarts++
-	wait := config.Backoff(j.restarts)
-	sv.status(j.plan.Name, "exited with %d → restarting in %s (%d)", code, wait, j.restarts)
-	j.backoff = time.AfterFunc(wait, func() { sv.fired <- j })
-}
-
-// fire acts on an expired timer of j: a debounced change relaunches it,
-// an expired backoff starts it again.
+// fire acts on a debounced change of j's watched files: a relaunch, or
+// its watch signal when it runs and asks for one.
 func (sv *supervisor) fire(j *wjob) {
-	if sv.stopping || j.removed || j.waiting || sv.jobs[j.plan.Name] != j {
-		j.first = ""
-		return
-	}
-	if j.first == "" {
-		if j.proc == nil && !j.relaunch {
-			sv.launch(j)
-		}
-		return
-	}
+	name := j.plan.Name
 	first := j.first
 	j.first = ""
-	if j.s.Watch != nil && j.s.Watch.Action == config.WatchSignal {
-		if j.proc != nil {
-			sv.status(j.plan.Name, "change in %s → %s", sv.rel(first), j.s.Watch.Signal)
-			j.proc.Signal(signalByName(j.s.Watch.Signal))
+	if first == "" || sv.sched.Stopping() || sv.jobs[name] != j || sv.sched.Waiting(name) {
+		return
+	}
+	if w := j.s.Watch; w != nil && w.Action == config.WatchSignal && sv.sched.Running(name) {
+		sig, err := launcher.ParseSignal(w.Signal)
+		if err == nil {
+			sv.status(name, "change in %s → %s", sv.rel(first), w.Signal)
+			sv.sched.SignalUnit(name, sig)
 			return
 		}
 	}
-	sv.status(j.plan.Name, "change in %s → restarting", sv.rel(first))
-	sv.restart(j)
-}
-
-// restart stops j, if it runs, and starts it again once it has ended.
-func (sv *supervisor) restart(j *wjob) {
-	stopTimer(j.backoff)
-	j.stopAt = sv.now()
-	if j.proc == nil {
-		sv.launch(j)
-		if j.proc != nil {
-			sv.status(j.plan.Name, "restarted in %s", roundMs(sv.now().Sub(j.stopAt)))
-		}
-		return
-	}
-	j.relaunch = true
-	sv.stopJob(j)
+	sv.status(name, "change in %s → restarting", sv.rel(first))
+	sv.sched.Relaunch(name)
 }
 
 // changed routes a changed path to the configuration or to the sandboxes
 // that watch it, restarting each one's debounce.
 func (sv *supervisor) changed(p string) {
-	if sv.stopping {
+	if sv.sched.Stopping() {
 		return
 	}
 	if sv.cfgFiles[p] || sv.newConfigFile(p) {
 		stopTimer(sv.cfgTimer)
-		sv.cfgTimer = time.AfterFunc(config.DefaultDebounce, func() {
-			select {
-			case sv.reload <- struct{}{}:
-			default:
-			}
-		})
+		sv.cfgTimer = time.AfterFunc(config.DefaultDebounce, func() { sv.sched.Post(sv.reloadConfig) })
 		return
 	}
-	for _, name := range sv.order {
-		j := sv.jobs[name]
-		if j == nil || j.removed || !watches(j.s, p) {
+	for _, j := range sv.jobs {
+		if !watches(j.s, p) {
 			continue
 		}
 		if j.first == "" {
 			j.first = p
 		}
 		stopTimer(j.debounce)
-		j.debounce = time.AfterFunc(j.s.Watch.Debounce, func() { sv.fired <- j })
+		j.debounce = time.AfterFunc(j.s.Watch.Debounce, func() { sv.sched.Post(func() { sv.fire(j) }) })
 	}
 }
 
@@ -428,11 +295,8 @@ func roundMs(d time.Duration) time.Duration {
 	return d.Round(time.Millisecond)
 }
 
-func signalByName(name string) syscall.Signal {
-	for i := syscall.Signal(1); i < 32; i++ {
-		if launcher.SignalName(i) == name {
-			return i
-		}
+func stopTimer(t *time.Timer) {
+	if t != nil {
+		t.Stop()
 	}
-	return syscall.SIGHUP
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/supervise"
 )
 
 // apply makes the running set match cfg: it starts the sandboxes that are
@@ -19,83 +20,36 @@ func (sv *supervisor) apply(cfg *config.Config) error {
 	}
 	initial := len(sv.jobs) == 0
 	seen := map[string]bool{}
-	sv.order = sv.order[:0]
+	var order []string
 	for i, s := range sbs {
 		p, digest := plans[i], launcher.PlanDigest(plans[i])
 		seen[p.Name] = true
-		sv.order = append(sv.order, p.Name)
+		order = append(order, p.Name)
 		sv.watchPaths(s)
 		j := sv.jobs[p.Name]
 		switch {
-		case j == nil || j.removed:
-			j = &wjob{s: s, plan: p, digest: digest, waiting: true, announce: !initial}
-			sv.jobs[p.Name] = j
-		case j.digest == digest || j.waiting:
+		case j == nil:
+			sv.jobs[p.Name] = &wjob{s: s, plan: p, digest: digest, announce: !initial}
+			sv.sched.Add(&supervise.Unit{Sandbox: s, Plan: p})
+		case j.digest == digest || sv.sched.Waiting(p.Name):
 			// The watch block or restart policy may have changed; a sandbox
 			// that waits for its dependencies starts with the new plan.
 			j.s, j.plan, j.digest = s, p, digest
+			sv.sched.Update(s, p)
 		default:
 			j.s, j.plan, j.digest = s, p, digest
+			sv.sched.Update(s, p)
 			sv.status(p.Name, "configuration changed → restarting")
-			sv.restart(j)
+			sv.sched.Relaunch(p.Name)
 		}
 	}
+	sv.sched.Reorder(order)
 	for name, j := range sv.jobs {
-		if !seen[name] && !j.removed {
+		if !seen[name] {
 			sv.remove(j)
 		}
 	}
-	sv.startReady()
 	return nil
-}
-
-// startReady starts, in declaration order, every sandbox that waits for
-// its first start and whose dependencies allow it: a "started" one has
-// started, a "completed" one has exited 0. A sandbox whose "completed"
-// dependency failed for good is skipped. A dependency's later relaunches
-// leave its dependents alone.
-func (sv *supervisor) startReady() {
-	for progress := true; progress && !sv.stopping; {
-		progress = false
-		for _, name := range sv.order {
-			j := sv.jobs[name]
-			if j == nil || !j.waiting || j.removed {
-				continue
-			}
-			ready, failed := sv.dependencies(j)
-			switch {
-			case failed != "":
-				j.waiting = false
-				sv.status(name, "skipped: %s failed", failed)
-			case ready:
-				j.waiting, progress = false, true
-				sv.launch(j)
-				if j.announce && j.proc != nil {
-					sv.status(name, "added → started")
-				}
-			}
-		}
-	}
-}
-
-// dependencies reports whether j's dependencies allow it to start, or
-// names one that failed, which they never will.
-func (sv *supervisor) dependencies(j *wjob) (ready bool, failed string) {
-	ready = true
-	for _, d := range j.s.DependsOn {
-		for _, t := range d.Targets {
-			dj := sv.jobs[t]
-			completed := d.Condition == config.Completed
-			switch {
-			case dj == nil || dj.removed:
-			case dj.failed && (completed || !dj.started):
-				return false, t
-			case completed && !dj.succeeded, !dj.started:
-				ready = false
-			}
-		}
-	}
-	return ready, ""
 }
 
 // plan selects, checks and plans the sandboxes of cfg as up does.
@@ -104,18 +58,10 @@ func (sv *supervisor) plan(cfg *config.Config) ([]*config.Sandbox, []*launcher.P
 	if err != nil {
 		return nil, nil, err
 	}
-	host := sv.e.probeHost()
-	if err := sv.e.checkHost(host, sbs); err != nil {
-		return nil, nil, err
-	}
-	if err := sv.e.preflight(cfg, sbs); err != nil {
-		return nil, nil, err
-	}
-	roots, err := sv.e.prepareRoots(sbs, sv.o.updateLock)
+	_, plans, err := sv.e.startPlans(cfg, sbs, sv.o.updateLock)
 	if err != nil {
 		return nil, nil, err
 	}
-	plans := buildPlans(sbs, host, roots)
 	if sv.budget != nil {
 		for _, p := range plans {
 			p.InBatch(sv.budget.Name)
@@ -126,16 +72,11 @@ func (sv *supervisor) plan(cfg *config.Config) ([]*config.Sandbox, []*launcher.P
 
 // remove stops a sandbox that the configuration no longer declares.
 func (sv *supervisor) remove(j *wjob) {
-	j.removed = true
 	stopTimer(j.debounce)
-	stopTimer(j.backoff)
-	if j.proc == nil {
-		delete(sv.jobs, j.plan.Name)
-		sv.status(j.plan.Name, "removed")
-		return
+	delete(sv.jobs, j.plan.Name)
+	if sv.sched.Remove(j.plan.Name) {
+		sv.status(j.plan.Name, "removed → stopping")
 	}
-	sv.status(j.plan.Name, "removed → stopping")
-	sv.stopJob(j)
 }
 
 // watchPaths adds the watches of s's watch block.
@@ -179,7 +120,7 @@ func (sv *supervisor) watchConfig(cfg *config.Config) {
 // running sandboxes as they are, and so does a change that a sandbox
 // could have written; a valid configuration is applied.
 func (sv *supervisor) reloadConfig() {
-	if sv.stopping {
+	if sv.sched.Stopping() {
 		return
 	}
 	cfg, in, err := sv.load()

@@ -7,7 +7,7 @@
 //
 // Usage: probe [report [CANARY]] | exit N | kill SIGNAL | kill-all | syscalls | exe-write | fds | mknod | tiocsti | pid1 | abstract NAME
 // | tasks | open PATH... | loopback | list DIR | symlink TARGET LINK | read PATH N | seccomp-cases FILE | devices [r:]PATH|pts...
-// | stdio | winsize | flood N CODE
+// | stdio | winsize | flood N CODE | alloc MIB | selfkill | spin DURATION | escape | daemon
 package main
 
 import (
@@ -42,7 +42,7 @@ func main() {
 	if len(args) == 0 {
 		args = []string{"report"}
 	}
-	if attackMode(args) {
+	if attackMode(args) || loadMode(args) {
 		return
 	}
 	if mode, ok := stdioModes[args[0]]; ok {

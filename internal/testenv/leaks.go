@@ -3,8 +3,9 @@ package testenv
 import (
 	"path/filepath"
 
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+
 	"fmt"
-	"github.com/hclsandbox/sandbox/isolation"
 	"os"
 	"strconv"
 	"strings"
@@ -100,7 +101,7 @@ func children(pid int) []int {
 // (or /sys/fs/cgroup/sandbox on a unified host).
 func leftoverCgroups() []string {
 	var left []string
-	for _, pattern := range []string{"/sys/fs/cgroup/*/" + isolation.CgroupParent + "/*", "/sys/fs/cgroup/" + isolation.CgroupParent + "/*"} {
+	for _, pattern := range []string{"/sys/fs/cgroup/*/" + cgroups.CgroupParent + "/*", "/sys/fs/cgroup/" + cgroups.CgroupParent + "/*"} {
 		matches, _ := filepath.Glob(pattern)
 		for _, m := range matches {
 			if info, err := os.Stat(m); err == nil && info.IsDir() {

@@ -33,4 +33,7 @@
 // (see isolation.Root.Lower). As root, every directory is 0700 and the
 // store is refused unless root alone can write it and its parents
 // (internal/safepath).
+//
+// It owns the image store and nothing of a sandbox's start: it must never
+// import the launcher, isolation or config.
 package image

@@ -4,5 +4,6 @@
 //
 // It runs in the launcher, never in the sandbox child. Unpacking must never
 // create, change or follow anything outside the cache entry it fills, and a
-// cache entry exists only once it is complete.
+// cache entry exists only once it is complete. It must never import the
+// launcher or isolation.
 package rootfs

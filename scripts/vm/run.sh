@@ -84,7 +84,7 @@ for pkg in $PKGS; do
 done
 # The binaries testenv.Build would compile, under the names it looks for
 # with SANDBOX_TEST_BINDIR set (testenv.PrebuiltName).
-for pkg in internal/probe launcher/testdata/probe cmd/sandbox; do
+for pkg in internal/probe cmd/sandbox; do
 	$GO build -tags "$tags" -o "$root/tests/bin/${pkg//\//_}" "./$pkg"
 done
 cp "$root/tests/bin/cmd_sandbox" "$root/bin/sandbox"

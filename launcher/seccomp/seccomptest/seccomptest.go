@@ -2,7 +2,9 @@
 // for tests. Run runs a program as the kernel would; Decide says, in plain
 // Go and apart from any compiler, what OCI seccomp rules decide for a call
 // with the meaning libseccomp gives them (see package seccomp); ArgVectors
-// picks the argument values worth trying.
+// picks the argument values worth trying. It is for tests only: no
+// package that ships may import it, and it must never import seccomp's
+// compiler, so that it checks the compiler rather than repeat it.
 package seccomptest
 
 import (

@@ -1,0 +1,119 @@
+package cgroups
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// cgroupV2 is a leaf in the unified hierarchy.
+type cgroupV2 struct {
+	cfg  *CgroupConfig
+	leaf string
+	ops  cgroupOps
+}
+
+func (c *cgroupV2) Path() string { return c.leaf }
+
+func (c *cgroupV2) dir() string { return filepath.Join(c.cfg.Root, c.leaf) }
+
+// Create enables the controllers in the root's and the parent's
+// cgroup.subtree_control, makes the leaf, performs the writes and attaches
+// the device allowlist: all before the child is cloned into the leaf.
+func (c *cgroupV2) Create() ([]string, error) {
+	if err := c.enable(c.cfg.Root); err != nil {
+		return nil, err
+	}
+	if err := mkdirLeaf(c.ops, c.dir(), c.enable); err != nil {
+		return nil, err
+	}
+	var warnings []string
+	for _, w := range c.cfg.Writes {
+		warn, err := applyWrite(c.ops, c.cfg, c.dir(), w)
+		if err != nil {
+			return warnings, err
+		}
+		if warn != "" {
+			warnings = append(warnings, warn)
+		}
+	}
+	if len(c.cfg.Devices) == 0 || c.cfg.Faults != nil && c.cfg.Faults.NoDevices {
+		return warnings, nil
+	}
+	err := c.ops.filterDevices(c.dir(), c.cfg.Devices)
+	if err != nil && !c.cfg.Strict {
+		return append(warnings, fmt.Sprintf("%s not enforced: %v", deviceAllowlist, err)), nil
+	}
+	return warnings, err
+}
+
+// enable turns on, in dir's cgroup.subtree_control, each controller that is
+// not on yet, one at a time so that a failure names the controller.
+func (c *cgroupV2) enable(dir string) error {
+	path := filepath.Join(dir, "cgroup.subtree_control")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("enable cgroup controllers: %w", err)
+	}
+	on := strings.Fields(string(b))
+	for _, ctrl := range c.cfg.Controllers {
+		if slices.Contains(on, ctrl) || c.cfg.Faults != nil && ctrl == c.cfg.Faults.LeaveOff {
+			continue
+		}
+		if err := c.ops.write(path, "+"+ctrl); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *cgroupV2) OpenDir() (int, error) {
+	fd, err := unix.Open(c.dir(), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, &os.PathError{Op: "open cgroup", Path: c.dir(), Err: err}
+	}
+	return fd, nil
+}
+
+// Enter does nothing: a v2 child is cloned into its leaf by
+// CLONE_INTO_CGROUP.
+func (c *cgroupV2) Enter() (func() error, error) { return func() error { return nil }, nil }
+
+// Place does nothing: a v2 child is cloned into its leaf.
+func (c *cgroupV2) Place(int) error { return nil }
+
+// Kill writes cgroup.kill (Linux 5.14+), or SIGKILLs every member on older
+// kernels, then waits until the leaf is empty.
+func (c *cgroupV2) Kill() error {
+	procs := filepath.Join(c.dir(), "cgroup.procs")
+	err := c.ops.write(filepath.Join(c.dir(), "cgroup.kill"), "1")
+	if errors.Is(err, os.ErrNotExist) {
+		return killUntilEmpty(c.ops, procs)
+	}
+	if err != nil {
+		return err
+	}
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if pids, err := readPids(procs); err != nil || len(pids) == 0 {
+			return err
+		}
+	}
+	return killUntilEmpty(c.ops, procs)
+}
+
+func (c *cgroupV2) Stats() CgroupStats {
+	var s CgroupStats
+	s.OOMKills, _ = readKeyed(filepath.Join(c.dir(), "memory.events"), "oom_kill")
+	s.PeakMemory = readNumber(filepath.Join(c.dir(), "memory.peak"))
+	usec, _ := readKeyed(filepath.Join(c.dir(), "cpu.stat"), "usage_usec")
+	s.CPUTime = time.Duration(usec) * time.Microsecond
+	return s
+}
+
+func (c *cgroupV2) Remove() error { return removeLeaf(c.ops, c.dir()) }

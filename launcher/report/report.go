@@ -1,0 +1,193 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/hashicorp/go-multierror"
+	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/supervise"
+)
+
+// Outcome kinds of a sandbox in a batch report.
+const (
+	Exited      = "exited"
+	Killed      = "killed"
+	OOM         = "oom"
+	TimedOut    = "timed out"
+	Skipped     = "skipped"
+	SetupFailed = "setup failed"
+)
+
+// ExitSetup is the exit code of a sandbox that never ran: the launcher or
+// a setup step failed, or it was skipped.
+const ExitSetup = 125
+
+// Outcome is one row of the batch report: how one sandbox ended.
+type Outcome struct {
+	Name     string `json:"name"`
+	Result   string `json:"result"`
+	ExitCode int    `json:"exit_code"`
+	Signal   string `json:"signal,omitempty"`
+	// Reason explains a skip or a setup failure.
+	Reason string `json:"reason,omitempty"`
+	// Stopped is set when the batch stopped the sandbox (interrupt,
+	// --fail-fast) rather than it ending by itself.
+	Stopped    bool    `json:"stopped,omitempty"`
+	Duration   float64 `json:"duration_s"`
+	PeakMemory uint64  `json:"peak_memory_bytes"`
+	CPUTime    float64 `json:"cpu_s"`
+}
+
+// Report is the whole batch, as --json prints it.
+type Report struct {
+	Sandboxes []Outcome `json:"sandboxes"`
+	ExitCode  int       `json:"exit_code"`
+	Duration  float64   `json:"duration_s"`
+	// Batch is the whole batch's usage when it ran in a batch cgroup.
+	Batch *Usage `json:"batch,omitempty"`
+}
+
+// Usage is what the whole batch consumed, read from its cgroup.
+type Usage struct {
+	Cgroup     string  `json:"cgroup"`
+	PeakMemory uint64  `json:"peak_memory_bytes"`
+	CPUTime    float64 `json:"cpu_s"`
+}
+
+// OutcomeOf classifies how u ended.
+func OutcomeOf(u *supervise.Unit) Outcome {
+	o := Outcome{Name: u.Name(), Stopped: u.Stopped}
+	r := u.Result
+	switch {
+	case u.Skip != "":
+		o.Result, o.Reason, o.ExitCode = Skipped, u.Skip, ExitSetup
+		return o
+	case r.SetupError != nil:
+		o.Result, o.Reason = SetupFailed, r.SetupError.Error()
+	case r.TimedOut:
+		o.Result = TimedOut
+	case r.OOMKilled:
+		o.Result = OOM
+	case r.Signal != 0:
+		o.Result, o.Signal = Killed, launcher.SignalName(r.Signal)
+	default:
+		o.Result = Exited
+	}
+	o.ExitCode = r.ExitCode
+	o.Duration = r.Duration.Seconds()
+	if r.Usage != nil {
+		o.PeakMemory, o.CPUTime = r.Usage.PeakMemory, r.Usage.CPUTime.Seconds()
+	}
+	return o
+}
+
+// Failed reports whether the Outcome counts as a failure.
+func (o Outcome) Failed() bool { return o.Result != Exited || o.ExitCode != 0 }
+
+// Describe is the RESULT column: "exited 3", "killed by SIGTERM".
+func (o Outcome) Describe() string {
+	switch o.Result {
+	case Exited:
+		return fmt.Sprintf("exited %d", o.ExitCode)
+	case Killed:
+		return "killed by " + o.Signal
+	case Skipped:
+		return "skipped: " + o.Reason
+	}
+	return o.Result
+}
+
+// New gathers the outcomes in declaration order and the batch's exit
+// code (see ExitCode).
+func New(units []*supervise.Unit, interrupt int, from string, elapsed time.Duration) *Report {
+	r := &Report{Duration: elapsed.Seconds()}
+	for _, u := range units {
+		r.Sandboxes = append(r.Sandboxes, OutcomeOf(u))
+	}
+	r.ExitCode = ExitCode(r.Sandboxes, interrupt, from)
+	return r
+}
+
+// ExitCode is from's exit code when from is set; else 0 when every
+// sandbox succeeded; else the exit code of the first sandbox in
+// declaration order that failed by itself; else, when an interrupt
+// stopped the batch, 128 + its number; else the first failure's code.
+func ExitCode(outs []Outcome, interrupt int, from string) int {
+	if from != "" {
+		for _, o := range outs {
+			if o.Name == from {
+				return o.ExitCode
+			}
+		}
+	}
+	for _, o := range outs {
+		if o.Failed() && !o.Stopped && o.Result != Skipped {
+			return o.ExitCode
+		}
+	}
+	if interrupt != 0 {
+		return 128 + interrupt
+	}
+	for _, o := range outs {
+		if o.Failed() {
+			return o.ExitCode
+		}
+	}
+	return 0
+}
+
+// WriteTable prints the report as an aligned table.
+func (r *Report) WriteTable(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tRESULT\tDURATION\tPEAK MEMORY\tCPU")
+	for _, o := range r.Sandboxes {
+		mem := "-"
+		if o.PeakMemory > 0 {
+			mem = launcher.FormatSize(o.PeakMemory)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.2fs\t%s\t%.2fs\n", o.Name, o.Describe(), o.Duration, mem, o.CPUTime)
+	}
+	if b := r.Batch; b != nil {
+		fmt.Fprintf(tw, "(%s)\t%d sandboxes\t%.2fs\t%s\t%.2fs\n", b.Cgroup, len(r.Sandboxes), r.Duration, launcher.FormatSize(b.PeakMemory), b.CPUTime)
+	}
+	tw.Flush()
+}
+
+// WriteJSON prints the report as one indented JSON document.
+func (r *Report) WriteJSON(w io.Writer) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode report: %w", err)
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// Errors aggregates the launcher and setup errors of every sandbox,
+// each named, or returns nil.
+func Errors(units []*supervise.Unit) error {
+	var errs *multierror.Error
+	for _, u := range units {
+		if u.Result != nil && u.Result.SetupError != nil {
+			errs = multierror.Append(errs, fmt.Errorf("%s: %w", u.Name(), u.Result.SetupError))
+		}
+	}
+	if errs == nil {
+		return nil
+	}
+	errs.ErrorFormat = func(es []error) string {
+		if len(es) == 1 {
+			return es[0].Error()
+		}
+		s := fmt.Sprintf("%d sandboxes failed to start:", len(es))
+		for _, e := range es {
+			s += "\n  " + e.Error()
+		}
+		return s
+	}
+	return errs.ErrorOrNil()
+}

@@ -1,0 +1,30 @@
+package launcher
+
+import (
+	"context"
+	"errors"
+	"testing"
+)
+
+// startPlan starts p under the claim of its name in a state directory of
+// the test's own, released when the test ends.
+func startPlan(t testing.TB, p *Plan, stdio Stdio) (*Process, *Result, error) {
+	t.Helper()
+	c, err := StateDir{Root: t.TempDir()}.Claim(p, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	t.Cleanup(func() { c.Release() })
+	return startUnder(p, stdio, c)
+}
+
+// startUnder is Start under c, with a setup failure returned as its
+// Result, as the tests read it.
+func startUnder(p *Plan, stdio Stdio, c *Claim) (*Process, *Result, error) {
+	proc, err := Start(context.Background(), p, stdio, c)
+	var failed *SetupFailed
+	if errors.As(err, &failed) {
+		return nil, failed.Result, nil
+	}
+	return proc, nil, err
+}

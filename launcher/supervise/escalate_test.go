@@ -1,0 +1,33 @@
+package supervise
+
+import (
+	"os"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestEscalation(t *testing.T) {
+	now := time.Unix(1e9, 0)
+	e := &Escalation{Now: func() time.Time { return now }}
+	for _, step := range []struct {
+		after time.Duration
+		sig   os.Signal
+		want  Action
+	}{
+		{0, syscall.SIGHUP, Forward},
+		{0, syscall.SIGINT, Stop},
+		{19 * time.Millisecond, syscall.SIGTERM, Ignore}, // the same keypress, forwarded
+		{20 * time.Millisecond, syscall.SIGINT, Kill},
+		{time.Second, syscall.SIGTERM, Kill},
+		{0, syscall.SIGUSR1, Forward},
+	} {
+		now = now.Add(step.after)
+		if got := e.Classify(step.sig); got != step.want {
+			t.Errorf("after %v, Classify(%v) = %v, want %v", step.after, step.sig, got, step.want)
+		}
+	}
+	if e.First != syscall.SIGINT {
+		t.Errorf("First = %v, want SIGINT", e.First)
+	}
+}

@@ -1,0 +1,244 @@
+package supervise
+
+import (
+	"os"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher"
+)
+
+// Options configure a Scheduler.
+type Options struct {
+	// Start starts one run of a unit; it may block (setup, claim).
+	Start StartFunc
+	Hooks Hooks
+	// Parallel is how many units may be starting or running at once;
+	// 0: no limit.
+	Parallel int
+	// FailFast stops every unit once one fails by itself.
+	FailFast bool
+	// ForwardInterrupt passes the first SIGINT or SIGTERM on as it is
+	// instead of each unit's stop signal (run: the payload handles its
+	// own Ctrl-C). Escalation is the same: a second one kills.
+	ForwardInterrupt bool
+	// Persistent keeps the scheduler running once every unit has ended,
+	// until an interrupt (up --watch).
+	Persistent bool
+	// RestartFailedStarts passes a unit's failed first start through its
+	// restart policy (up --watch, where an edit may fix it); otherwise a
+	// unit that never ran ends for good.
+	RestartFailedStarts bool
+	// Serial starts one unit at a time, in the order they became ready:
+	// the next start waits until StartFunc has returned (up --watch,
+	// whose sandboxes come up in declaration order).
+	Serial bool
+	// Now is the clock; nil: time.Now.
+	Now func() time.Time
+}
+
+// Scheduler runs units: one loop owns every unit's state; each run's
+// goroutine reports through events, and callers through Post.
+type Scheduler struct {
+	o      Options
+	units  []*Unit // in declaration order
+	byName map[string]*Unit
+	events chan event
+	mu     sync.Mutex
+	posted []func()
+	wake   chan struct{}
+	active int // units starting, running or in a backoff
+	// launching counts the StartFuncs under way; queue holds the units
+	// that wait for their turn (Serial).
+	launching int
+	queue     []*Unit
+	stopping  bool
+	killing   bool // a second interrupt: kill what starts too
+	esc       Escalation
+}
+
+// event is what a run's goroutine or a timer reports to the loop.
+type event struct {
+	u    *Unit
+	gen  int
+	kind int
+	proc Process
+	res  *launcher.Result
+}
+
+const (
+	evStarted = iota // StartFunc returned
+	evExited         // the run ended
+	evAgain          // a backoff expired
+)
+
+// New makes a scheduler for units, in declaration order.
+func New(o Options, units []*Unit) *Scheduler {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	s := &Scheduler{o: o, byName: map[string]*Unit{}, events: make(chan event, 16), wake: make(chan struct{}, 1)}
+	s.esc.Now = o.Now
+	for _, u := range units {
+		s.Add(u)
+	}
+	return s
+}
+
+// Interrupt is the first SIGINT or SIGTERM received, or 0.
+func (s *Scheduler) Interrupt() syscall.Signal { return s.esc.First }
+
+// Stopping reports whether an interrupt (or --fail-fast) stopped the
+// scheduler: nothing starts any more.
+func (s *Scheduler) Stopping() bool { return s.stopping }
+
+// Post runs f on the scheduler's loop; any goroutine may call it.
+func (s *Scheduler) Post(f func()) {
+	s.mu.Lock()
+	s.posted = append(s.posted, f)
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run starts units as their dependencies and the budget allow and
+// returns once every unit has ended for good (Persistent: once
+// interrupted and nothing runs), acting on signals meanwhile.
+func (s *Scheduler) Run(signals <-chan os.Signal) {
+	for {
+		s.schedule()
+		if s.finished() {
+			return
+		}
+		select {
+		case ev := <-s.events:
+			s.handle(ev)
+		case <-s.wake:
+			s.runPosted()
+		case sig := <-signals:
+			s.Signal(sig)
+		}
+	}
+}
+
+func (s *Scheduler) runPosted() {
+	s.mu.Lock()
+	fs := s.posted
+	s.posted = nil
+	s.mu.Unlock()
+	for _, f := range fs {
+		f()
+	}
+}
+
+func (s *Scheduler) finished() bool {
+	if s.active > 0 {
+		return false
+	}
+	if s.o.Persistent {
+		return s.stopping
+	}
+	for _, u := range s.units {
+		if u.state != done {
+			return false
+		}
+	}
+	return true
+}
+
+// schedule skips the waiting units that can no longer run and starts the
+// ready ones in declaration order while the budget allows, until nothing
+// changes.
+func (s *Scheduler) schedule() {
+	for changed := true; changed; {
+		changed = false
+		for _, u := range s.units {
+			if u.state != waiting {
+				continue
+			}
+			ready, dep, why := s.readiness(u)
+			switch {
+			case why != "":
+				u.state, u.Skip, changed = done, why, true
+				if dep != "" && s.o.Hooks.Skipped != nil {
+					s.o.Hooks.Skipped(u, dep)
+				}
+				s.ended(u)
+			case ready && (s.o.Parallel <= 0 || s.active < s.o.Parallel):
+				s.start(u)
+				changed = true
+			}
+		}
+	}
+}
+
+// readiness says whether u can start now, or why it never will (and
+// because of which dependency). A "started" dependency must have started
+// a run, a "completed" one must have exited 0; one that is no longer
+// declared counts as met.
+func (s *Scheduler) readiness(u *Unit) (ready bool, dep, skip string) {
+	if s.stopping {
+		return false, "", "batch stopped"
+	}
+	if u.Sandbox == nil {
+		return true, "", ""
+	}
+	ready = true
+	for _, d := range u.Sandbox.DependsOn {
+		completed := d.Condition == config.Completed
+		for _, t := range d.Targets {
+			du := s.byName[t]
+			switch {
+			case du == nil || du.removed:
+			case completed && (du.failed || du.state == done && !du.succeeded):
+				return false, t, t + " did not complete"
+			case !completed && !du.Ran && (du.failed || du.state == done):
+				return false, t, t + " did not start"
+			case completed && !du.succeeded, !completed && !du.Ran:
+				ready = false
+			}
+		}
+	}
+	return ready, "", ""
+}
+
+// start begins one run of u in a goroutine that reports its start and
+// its end.
+func (s *Scheduler) start(u *Unit) {
+	u.state, u.Stopped, u.failed = starting, false, false
+	u.gen++
+	gen := u.gen
+	u.began = s.o.Now()
+	s.active++
+	if s.o.Serial && s.launching > 0 {
+		s.queue = append(s.queue, u)
+		return
+	}
+	s.launch(u, gen)
+}
+
+// launch calls StartFunc for u in a goroutine that reports the start
+// and the end of the run.
+func (s *Scheduler) launch(u *Unit, gen int) {
+	s.launching++
+	if s.o.Hooks.Starting != nil {
+		s.o.Hooks.Starting(u)
+	}
+	go func() {
+		proc, res, release := s.o.Start(u)
+		s.events <- event{u: u, gen: gen, kind: evStarted, proc: proc, res: res}
+		if proc != nil {
+			res = proc.Wait()
+		}
+		if release != nil {
+			release()
+		}
+		if proc != nil {
+			s.events <- event{u: u, gen: gen, kind: evExited, res: res}
+		}
+	}()
+}
