@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"path"
 	"path/filepath"
 	"sort"
 
@@ -76,6 +77,9 @@ func decodeAttrs(s *Sandbox, attrs hcl.Attributes, ctx *hcl.EvalContext) hcl.Dia
 		diags = append(diags, d...)
 		if ok {
 			diags = append(diags, checkWorkdir(v, a)...)
+		}
+		if path.IsAbs(v) {
+			v = path.Clean(v) // "/app/" and "/app/./src" are what getcwd says back
 		}
 		s.Workdir = v
 	}

@@ -33,6 +33,8 @@ type Mount struct {
 	Optional bool
 	// DeclRange is the range of the block header.
 	DeclRange hcl.Range
+	// SourceRange is the range of the source value; DeclRange without one.
+	SourceRange hcl.Range
 }
 
 var mountSchema = &hcl.BodySchema{
@@ -61,7 +63,7 @@ var (
 // decodeMount decodes and validates one mount block.
 func decodeMount(dir string, b *hcl.Block, ctx *hcl.EvalContext) (*Mount, hcl.Diagnostics) {
 	content, diags := b.Body.Content(mountSchema)
-	m := &Mount{DeclRange: b.DefRange}
+	m := &Mount{DeclRange: b.DefRange, SourceRange: b.DefRange}
 	for _, a := range sortedAttrs(content.Attributes) {
 		diags = append(diags, decodeMountAttr(m, dir, a, ctx)...)
 	}
@@ -100,7 +102,7 @@ func decodeMountAttr(m *Mount, dir string, a *hcl.Attribute, ctx *hcl.EvalContex
 		if d = sd; ok {
 			d = checkNotEmpty(v, a)
 		}
-		m.Source = resolvePath(dir, v)
+		m.Source, m.SourceRange = resolvePath(dir, v), a.Expr.Range()
 	case "target":
 		var ok bool
 		m.Target, ok, d = stringValue(a, ctx)

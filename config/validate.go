@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -53,11 +54,17 @@ func checkEnv(env map[string]string, a *hcl.Attribute) hcl.Diagnostics {
 }
 
 func checkWorkdir(dir string, a *hcl.Attribute) hcl.Diagnostics {
-	if dir == "" || path.IsAbs(dir) {
+	switch {
+	case dir == "":
 		return nil
+	case !path.IsAbs(dir):
+		return invalid(a, "Relative working directory",
+			"The workdir %q must be an absolute path inside the sandbox, such as \"/app\".", dir)
+	case slices.Contains(strings.Split(dir, "/"), ".."):
+		return invalid(a, "Invalid working directory",
+			"The workdir %q goes up with \"..\", which the sandbox does not follow; write %q.", dir, path.Clean(dir))
 	}
-	return invalid(a, "Relative working directory",
-		"The workdir %q must be an absolute path inside the sandbox, such as \"/app\".", dir)
+	return nil
 }
 
 func checkHostname(name string, a *hcl.Attribute) hcl.Diagnostics {

@@ -11,11 +11,16 @@ import (
 )
 
 // Preflight checks what a sandbox needs from the host before anything is
-// started: its root filesystem exists and is a directory or a file (a
-// tarball), and a named network has what it needs (see preflightNetwork).
-// Problems come back as diagnostics that point at the configuration.
+// started: its host paths (CheckSources, as validate does), a rootfs the
+// launcher can read, and what a named network needs (see
+// preflightNetwork). Problems come back as diagnostics that point at the
+// configuration.
 func Preflight(s *config.Sandbox) hcl.Diagnostics {
-	diags := append(preflightRootfs(s), preflightNetwork(s)...)
+	diags := CheckSources(s)
+	if !diags.HasErrors() {
+		diags = append(diags, preflightRootfs(s)...)
+	}
+	diags = append(diags, preflightNetwork(s)...)
 	if !diags.HasErrors() {
 		diags = append(diags, preflightUserNamespace(s)...)
 	}

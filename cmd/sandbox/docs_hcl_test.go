@@ -62,7 +62,8 @@ func readDocLock(t *testing.T, src string) []string {
 }
 
 // validateDocBlock runs `sandbox validate` on src as a file of its own, on
-// a faked host, and returns its diagnostics if it fails.
+// a faked host, and returns its diagnostics if it fails for anything but
+// the host paths it names, which do not exist next to the copy.
 func validateDocBlock(t *testing.T, src string) []string {
 	path := filepath.Join(t.TempDir(), "doc.hcl")
 	if err := os.WriteFile(path, []byte(src+"\n"), 0o644); err != nil {
@@ -71,7 +72,7 @@ func validateDocBlock(t *testing.T, src string) []string {
 	var stdout, stderr bytes.Buffer
 	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
 		lookupEnv: func(string) (string, bool) { return "", false }, probeHost: fakeHost}
-	if code := e.main([]string{"validate", path}); code != exitOK {
+	if code := e.main([]string{"validate", path}); code != exitOK && !onlyMissingPaths(stderr.String()) {
 		return []string{fmt.Sprintf("sandbox validate: exit %d (mark a part of a file as ```hcl fragment):\n%s", code, stderr.String())}
 	}
 	return nil

@@ -12,11 +12,14 @@ func newValidateCmd(e *env) *cobra.Command {
 		Use:   "validate [FILE|DIR]...",
 		Short: "Check configuration files and report every problem",
 		Long: `Load the given files and directories (./*.hcl when none is given), evaluate
-variables, locals and functions, and report every problem at once with its
-file:line:col. Needs no privileges and starts nothing.
+variables, locals and functions, check the host paths they name (each
+rootfs and mount source exists and is of the right kind), and report every
+problem at once with its file:line:col. Needs no privileges and starts
+nothing.
 
-Exit codes: 0 valid, 1 invalid or a sandbox that cannot start here (its
-seccomp filter does not compile), 2 invalid command line.`,
+Exit codes: 0 valid, 1 invalid or a sandbox that cannot start here (a
+missing rootfs or mount source, a seccomp filter that does not compile),
+2 invalid command line.`,
 		Example: `  sandbox validate
   sandbox validate examples --var port=8080
   sandbox validate --format json web.hcl`,
@@ -31,8 +34,12 @@ func (e *env) validate(paths []string) error {
 	if err != nil {
 		return err
 	}
+	srcErr := e.checkSources(cfg)
 	if err := e.checkPlans(cfg, cfg.Sandboxes, e.probeHost()); err != nil {
 		return err
+	}
+	if srcErr != nil {
+		return srcErr
 	}
 	if e.format == "text" {
 		n := len(cfg.Sandboxes)
