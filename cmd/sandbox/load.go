@@ -13,10 +13,11 @@ import (
 )
 
 // splitArgs separates configuration paths from sandbox names: a word that
-// names an existing file or directory is a path; any other word is a name.
+// names an existing file or directory, or looks like a path, is a path;
+// any other word is a name.
 func splitArgs(args []string) (paths, names []string) {
 	for _, a := range args {
-		if _, err := os.Stat(a); err == nil {
+		if _, err := os.Stat(a); err == nil || looksLikePath(a) {
 			paths = append(paths, a)
 		} else {
 			names = append(names, a)
