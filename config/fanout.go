@@ -13,10 +13,6 @@ import (
 // MaxCount is the largest count a sandbox block may have.
 const MaxCount = 10000
 
-// validKey is what a for_each key may look like: it becomes part of the
-// instance's name, and so of cgroup paths and hostnames.
-var validKey = newLazyRegexp(`^[A-Za-z0-9_.-]{1,63}$`)
-
 // fanoutSchema picks count and for_each out of a sandbox block.
 var fanoutSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{{Name: "count"}, {Name: "for_each"}},
@@ -106,10 +102,6 @@ func eachInstances(base string, a *hcl.Attribute, ctx *hcl.EvalContext) ([]insta
 	sort.Strings(keys)
 	out := make([]instance, 0, len(keys))
 	for _, k := range keys {
-		if !validKey.MatchString(k) {
-			return nil, invalid(a, "Invalid for_each key",
-				"%q cannot name an instance: use 1 to 63 letters, digits, '_', '.' or '-'.", k)
-		}
 		scope := map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(k), "value": elems[k]})}
 		out = append(out, instance{name: fmt.Sprintf("%s[%q]", base, k), key: k, ctx: withScope(ctx, scope)})
 	}

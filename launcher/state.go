@@ -96,7 +96,7 @@ func (d StateDir) Dir(name string) (string, error) {
 	if err := CheckName(name); err != nil {
 		return "", err
 	}
-	return filepath.Join(d.Root, name), nil
+	return filepath.Join(d.Root, config.PathName(name)), nil
 }
 
 // CheckName returns an error that wraps ErrInvalidName and says what a
@@ -158,8 +158,8 @@ func (d StateDir) Names() ([]string, error) {
 	}
 	var names []string
 	for _, e := range entries {
-		if e.IsDir() && config.ValidName(e.Name()) {
-			names = append(names, e.Name())
+		if name, ok := d.entryName(e); ok {
+			names = append(names, name)
 		}
 	}
 	sort.Strings(names)
