@@ -58,8 +58,16 @@ type Result struct {
 }
 
 // Describe is a short human account of the result: "exited 0",
-// "killed by SIGKILL", or the failed step.
+// "killed by SIGKILL", or the failed step; followed by "oom-killed: N
+// processes" when the OOM killer killed any process but the first alone.
 func (r *Result) Describe() string {
+	if n := r.otherOOMKills(); n > 0 {
+		return r.describe() + ", " + OOMNote(n)
+	}
+	return r.describe()
+}
+
+func (r *Result) describe() string {
 	switch {
 	case r.SetupError != nil:
 		return r.SetupError.Error()

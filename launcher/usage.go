@@ -29,7 +29,7 @@ func (u *Usage) String() string {
 		s += ", peak memory " + FormatSize(u.PeakMemory)
 	}
 	if u.OOMKills > 0 {
-		s += fmt.Sprintf(", %d OOM kills", u.OOMKills)
+		s += ", " + OOMNote(u.OOMKills)
 	}
 	return s
 }

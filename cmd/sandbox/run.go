@@ -50,7 +50,7 @@ func (e *env) run(file, name string, args []string) error {
 		plan = plan.WithArgs(args)
 	}
 	res := e.runOne(plan, e.attachedStdio())
-	if res.OOMKilled || res.TimedOut {
+	if res.OOMKilled || res.TimedOut || (res.Usage != nil && res.Usage.OOMKills > 0) {
 		fmt.Fprintf(e.stderr, "sandbox: %s: %s\n", res.Name, res.Describe())
 	}
 	if res.ExitCode != 0 {

@@ -40,6 +40,9 @@ type Outcome struct {
 	Duration   float64 `json:"duration_s"`
 	PeakMemory uint64  `json:"peak_memory_bytes"`
 	CPUTime    float64 `json:"cpu_s"`
+	// OOMKills counts the sandbox's processes the OOM killer killed,
+	// whichever they were.
+	OOMKills uint64 `json:"oom_kills,omitempty"`
 }
 
 // Report is the whole batch, as --json prints it.
@@ -81,6 +84,7 @@ func OutcomeOf(u *supervise.Unit) Outcome {
 	o.Duration = r.Duration.Seconds()
 	if r.Usage != nil {
 		o.PeakMemory, o.CPUTime = r.Usage.PeakMemory, r.Usage.CPUTime.Seconds()
+		o.OOMKills = r.Usage.OOMKills
 	}
 	return o
 }
@@ -88,8 +92,18 @@ func OutcomeOf(u *supervise.Unit) Outcome {
 // Failed reports whether the Outcome counts as a failure.
 func (o Outcome) Failed() bool { return o.Result != Exited || o.ExitCode != 0 }
 
-// Describe is the RESULT column: "exited 3", "killed by SIGTERM".
+// Describe is the RESULT column: "exited 3", "killed by SIGTERM", and
+// "oom-killed: N processes" after it when the OOM killer killed any
+// process but a first one that "oom" already tells of.
 func (o Outcome) Describe() string {
+	d := o.describeEnd()
+	if o.OOMKills > 1 || (o.OOMKills == 1 && o.Result != OOM) {
+		d += ", " + launcher.OOMNote(o.OOMKills)
+	}
+	return d
+}
+
+func (o Outcome) describeEnd() string {
 	switch o.Result {
 	case Exited:
 		return fmt.Sprintf("exited %d", o.ExitCode)
