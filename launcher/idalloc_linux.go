@@ -95,9 +95,13 @@ func (d StateDir) usedIDs(name string) (uids, gids []IDRange, holders int) {
 }
 
 func (c *Claim) exhausted(kind string, pool []IDRange, n uint32, holders int) error {
-	return fmt.Errorf("no %d free %ss left in the subordinate %s ranges of user %s (%v): %d sandboxes of %s hold ranges; "+
+	who := fmt.Sprintf("%d sandboxes of %s hold", holders, c.state.Root)
+	if holders == 1 {
+		who = fmt.Sprintf("1 sandbox of %s holds", c.state.Root)
+	}
+	return fmt.Errorf("no %d free %ss left in the subordinate %s ranges of user %s (%v): %s ranges; "+
 		"sandbox gc frees those whose launcher is gone, and `usermod --add-sub%ss` adds more",
-		n, kind, kind, c.state.SubIDs.user(), pool, holders, c.state.Root, kind)
+		n, kind, kind, c.state.SubIDs.user(), pool, who, kind)
 }
 
 // lockExclusive opens path, creating it, and waits for its exclusive lock,

@@ -111,6 +111,7 @@ func (e *env) runBatch(sbs []*config.Sandbox, plans []*launcher.Plan, bc *launch
 	s := supervise.New(out.options(), units)
 	schedule(s)
 	rep := report.New(units, int(s.Interrupt()), o.exitCodeFrom, time.Since(start))
+	rep.AddOutput(out.tail)
 	e.closeBudget(bc, rep)
 	return e.finishBatch(rep, units, o)
 }
@@ -118,9 +119,6 @@ func (e *env) runBatch(sbs []*config.Sandbox, plans []*launcher.Plan, bc *launch
 // finishBatch prints the aggregated errors, the table or JSON and the
 // JUnit file, and turns the report's exit code into the command's.
 func (e *env) finishBatch(rep *report.Report, units []*supervise.Unit, o *upOptions) error {
-	if err := report.Errors(units); err != nil {
-		fmt.Fprintf(e.stderr, "sandbox: %v\n", err)
-	}
 	rep.WriteTable(e.stderr)
 	if o.json {
 		if err := rep.WriteJSON(e.stdout); err != nil {
@@ -146,6 +144,7 @@ type batchOutput struct {
 	stdout io.Writer
 	mu     sync.Mutex
 	outs   map[string][2]*lineWriter // each sandbox's, flushed when it ends
+	tails  map[string]*outputTail    // each sandbox's last lines, for the reports
 }
 
 func newBatchOutput(e *env, plans []*launcher.Plan, o *upOptions) *batchOutput {
@@ -162,7 +161,7 @@ func newBatchOutput(e *env, plans []*launcher.Plan, o *upOptions) *batchOutput {
 		color = wantColor(f)
 	}
 	return &batchOutput{e: e, o: o, mux: newOutputMux(names, !o.noPrefix && len(plans) > 1, color), stdout: out,
-		outs: map[string][2]*lineWriter{}}
+		outs: map[string][2]*lineWriter{}, tails: map[string]*outputTail{}}
 }
 
 // options are how up schedules a batch: at most --parallel at once,
@@ -174,14 +173,16 @@ func (bo *batchOutput) options() supervise.Options {
 
 // launch starts u with its output going through line writers.
 func (bo *batchOutput) launch(u *supervise.Unit) (supervise.Process, *launcher.Result, func()) {
-	var stdio launcher.Stdio
+	tail := &outputTail{}
+	stdio := launcher.Stdio{Stdout: tail, Stderr: tail}
+	var outs [2]*lineWriter
 	if !bo.o.quiet {
-		var outs [2]*lineWriter
 		stdio, outs = bo.mux.stdio(u.Name(), bo.stdout, bo.e.stderr)
-		bo.mu.Lock()
-		bo.outs[u.Name()] = outs
-		bo.mu.Unlock()
+		stdio.Stdout, stdio.Stderr = io.MultiWriter(stdio.Stdout, tail), io.MultiWriter(stdio.Stderr, tail)
 	}
+	bo.mu.Lock()
+	bo.outs[u.Name()], bo.tails[u.Name()] = outs, tail
+	bo.mu.Unlock()
 	// Through the name's claim: a record while it runs, and up -d's report.
 	proc, res, release := bo.e.start(u.Plan, stdio)
 	if proc != nil {
@@ -199,6 +200,13 @@ func (bo *batchOutput) ended(u *supervise.Unit) {
 		bo.e.ready.report(u.Name(), 0)
 	}
 	bo.flush(u)
+}
+
+// tail is the last lines the sandbox called name wrote, or none.
+func (bo *batchOutput) tail(name string) []string {
+	bo.mu.Lock()
+	defer bo.mu.Unlock()
+	return bo.tails[name].Lines()
 }
 
 func (bo *batchOutput) flush(u *supervise.Unit) {

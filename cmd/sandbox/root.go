@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"os"
 
@@ -59,11 +58,11 @@ func (e *env) main(args []string) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.msg != "" {
-			fmt.Fprintf(e.stderr, "sandbox: %s\n", ee.msg)
+			e.printError(ee.msg)
 		}
 		return ee.code
 	}
-	fmt.Fprintf(e.stderr, "sandbox: %v\n", err)
+	e.printError(err.Error())
 	return exitUsage
 }
 

@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
+	"strings"
 
 	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher"
@@ -15,7 +15,7 @@ import (
 func (e *env) start(plan *launcher.Plan, stdio launcher.Stdio) (*launcher.Process, *launcher.Result, func()) {
 	fail := func(res *launcher.Result, msg string) *launcher.Result {
 		// Printed before the report, which lets up -d return.
-		fmt.Fprintf(e.stderr, "sandbox: %s\n", msg)
+		e.printError(msg)
 		e.ready.report(plan.Name, 0)
 		return res
 	}
@@ -29,6 +29,7 @@ func (e *env) start(plan *launcher.Plan, stdio launcher.Stdio) (*launcher.Proces
 	if e.detached {
 		var closeLog func()
 		if stdio, closeLog, err = detachedStdio(claim); err != nil {
+			setupFailed.SetupError = &isolation.StepError{Step: "open log", Msg: err.Error()}
 			return nil, fail(setupFailed, plan.Name+": "+err.Error()), release
 		}
 		release = func() { closeLog(); claim.Release() }
@@ -38,9 +39,20 @@ func (e *env) start(plan *launcher.Plan, stdio launcher.Stdio) (*launcher.Proces
 	switch {
 	case errors.As(err, &failed):
 		return nil, fail(failed.Result, plan.Name+": "+failed.Error()), release
-	case err != nil:
+	case err != nil: // a port taken, for one: a setup failure like any other
+		setupFailed.SetupError = startError(err)
 		return nil, fail(setupFailed, plan.Name+": "+err.Error()), release
 	}
 	e.ready.report(plan.Name, proc.Pid())
 	return proc, nil, release
+}
+
+// startError is a launcher error as the failed step it names: "network
+// n: publish port ...: address already in use" is the step "network n".
+func startError(err error) *isolation.StepError {
+	step, msg, ok := strings.Cut(err.Error(), ": ")
+	if !ok {
+		return &isolation.StepError{Step: "start", Msg: step}
+	}
+	return &isolation.StepError{Step: step, Msg: msg}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"os"
+	"strings"
 )
 
 // junitSuites is the root of a JUnit XML report, as CI systems read it:
@@ -32,6 +33,8 @@ type junitCase struct {
 
 type junitMessage struct {
 	Message string `xml:"message,attr"`
+	// Text is a failure's setup error and last lines of output.
+	Text string `xml:",chardata"`
 }
 
 // junit turns the report into JUnit's form: a skipped sandbox is skipped,
@@ -45,7 +48,7 @@ func (r *Report) junit() *junitSuites {
 			c.Skipped = &junitMessage{Message: o.Reason}
 			s.Skipped++
 		case o.Failed():
-			c.Failure = &junitMessage{Message: o.Describe()}
+			c.Failure = &junitMessage{Message: o.Describe(), Text: failureText(o)}
 			s.Failures++
 		}
 		s.Cases = append(s.Cases, c)
@@ -64,4 +67,17 @@ func WriteJUnitFile(path string, r *Report) error {
 		return fmt.Errorf("write junit report: %w", err)
 	}
 	return nil
+}
+
+// failureText is the body of a failure: the setup error, then the
+// sandbox's last lines of output.
+func failureText(o Outcome) string {
+	var b strings.Builder
+	if o.SetupError != "" {
+		b.WriteString(o.SetupError + "\n")
+	}
+	for _, l := range o.Output {
+		b.WriteString(l + "\n")
+	}
+	return b.String()
 }

@@ -7,7 +7,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/hashicorp/go-multierror"
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/supervise"
 )
@@ -43,6 +42,10 @@ type Outcome struct {
 	// OOMKills counts the sandbox's processes the OOM killer killed,
 	// whichever they were.
 	OOMKills uint64 `json:"oom_kills,omitempty"`
+	// SetupError is the step that failed, when the command never ran.
+	SetupError string `json:"setup_error,omitempty"`
+	// Output is the last lines a failed sandbox wrote (outputTail).
+	Output []string `json:"output_tail,omitempty"`
 }
 
 // Report is the whole batch, as --json prints it.
@@ -61,7 +64,7 @@ type Usage struct {
 	CPUTime    float64 `json:"cpu_s"`
 }
 
-// OutcomeOf classifies how u ended.
+// OutcomeOf classifies how u ended; a setup failure carries its error.
 func OutcomeOf(u *supervise.Unit) Outcome {
 	o := Outcome{Name: u.Name(), Stopped: u.Stopped}
 	r := u.Result
@@ -71,6 +74,7 @@ func OutcomeOf(u *supervise.Unit) Outcome {
 		return o
 	case r.SetupError != nil:
 		o.Result, o.Reason = SetupFailed, r.SetupError.Error()
+		o.SetupError = o.Reason
 	case r.TimedOut:
 		o.Result = TimedOut
 	case r.OOMKilled:
@@ -126,6 +130,17 @@ func New(units []*supervise.Unit, interrupt int, from string, elapsed time.Durat
 	return r
 }
 
+// AddOutput gives each failed sandbox that ran (or tried to) its last
+// lines of output, as tail returns them for its name.
+func (r *Report) AddOutput(tail func(name string) []string) {
+	for i := range r.Sandboxes {
+		o := &r.Sandboxes[i]
+		if o.Failed() && o.Result != Skipped {
+			o.Output = tail(o.Name)
+		}
+	}
+}
+
 // ExitCode is from's exit code when from is set; else 0 when every
 // sandbox succeeded; else the exit code of the first sandbox in
 // declaration order that failed by itself; else, when an interrupt
@@ -166,9 +181,18 @@ func (r *Report) WriteTable(w io.Writer) {
 		fmt.Fprintf(tw, "%s\t%s\t%.2fs\t%s\t%.2fs\n", o.Name, o.Describe(), o.Duration, mem, o.CPUTime)
 	}
 	if b := r.Batch; b != nil {
-		fmt.Fprintf(tw, "(%s)\t%d sandboxes\t%.2fs\t%s\t%.2fs\n", b.Cgroup, len(r.Sandboxes), r.Duration, launcher.FormatSize(b.PeakMemory), b.CPUTime)
+		n := len(r.Sandboxes)
+		fmt.Fprintf(tw, "(%s)\t%s\t%.2fs\t%s\t%.2fs\n", b.Cgroup, countSandboxes(n), r.Duration, launcher.FormatSize(b.PeakMemory), b.CPUTime)
 	}
 	tw.Flush()
+}
+
+// countSandboxes is "1 sandbox" or "N sandboxes".
+func countSandboxes(n int) string {
+	if n == 1 {
+		return "1 sandbox"
+	}
+	return fmt.Sprintf("%d sandboxes", n)
 }
 
 // WriteJSON prints the report as one indented JSON document.
@@ -179,29 +203,4 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	}
 	_, err = w.Write(append(b, '\n'))
 	return err
-}
-
-// Errors aggregates the launcher and setup errors of every sandbox,
-// each named, or returns nil.
-func Errors(units []*supervise.Unit) error {
-	var errs *multierror.Error
-	for _, u := range units {
-		if u.Result != nil && u.Result.SetupError != nil {
-			errs = multierror.Append(errs, fmt.Errorf("%s: %w", u.Name(), u.Result.SetupError))
-		}
-	}
-	if errs == nil {
-		return nil
-	}
-	errs.ErrorFormat = func(es []error) string {
-		if len(es) == 1 {
-			return es[0].Error()
-		}
-		s := fmt.Sprintf("%d sandboxes failed to start:", len(es))
-		for _, e := range es {
-			s += "\n  " + e.Error()
-		}
-		return s
-	}
-	return errs.ErrorOrNil()
 }
