@@ -192,7 +192,13 @@ func sortedAttrs(attrs hcl.Attributes) []*hcl.Attribute {
 func checkVarFiles(names []string) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for _, name := range names {
-		if info, err := os.Stat(name); err != nil || info.IsDir() {
+		if info, err := os.Stat(name); err == nil && info.IsDir() {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Cannot read variables file",
+				Detail:   fmt.Sprintf("--var-file %s: this is a directory; name a file of NAME = VALUE lines.", name),
+			})
+		} else if err != nil {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Cannot read variables file",

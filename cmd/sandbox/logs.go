@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 
@@ -35,6 +36,9 @@ func (e *env) logs(name string, tail int, follow bool) error {
 	dir, err := d.Dir(name)
 	if err != nil {
 		return exitf(exitUsage, "logs: %v", err)
+	}
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		return e.noSandbox("logs", name)
 	}
 	if _, err := os.Stat(filepath.Join(dir, launcher.LogFile)); err != nil {
 		return exitf(exitInvalidConfig, "no log for sandbox %s (only sandboxes started with up -d have one)", name)

@@ -91,9 +91,7 @@ tree: its own namespaces and root filesystem.
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return exitf(exitUsage, "%v (see '%s --help')", err, c.CommandPath())
-	})
+	root.SetFlagErrorFunc(flagValueError)
 	root.SetVersionTemplate("sandbox {{.Version}}\n")
 	root.PersistentFlags().StringVar(&e.format, "format", "text", "diagnostics format: text, or json (one object per line)")
 	root.AddCommand(newUpCmd(e), newRunCmd(e), newValidateCmd(e), newPlanCmd(e), newFmtCmd(e), newLockCmd(e), newDoctorCmd(e), newExportCmd(e))

@@ -20,8 +20,11 @@ mode, so that job control and tty work inside.
 ` + exitCodesHelp,
 		Example: `  sandbox run examples/busybox.hcl busybox
   sandbox run examples/busybox.hcl busybox -- /bin/sh`,
-		Args: cobra.MinimumNArgs(2),
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 || cmd.ArgsLenAtDash() == 1 {
+				return e.runWantsName(args[0])
+			}
 			var extra []string
 			if n := cmd.ArgsLenAtDash(); n >= 0 {
 				if n != 2 {

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// noSandbox is the error for a name that has no state directory: it says
+// where it looked and lists the names that are there.
+func (e *env) noSandbox(verb, name string) error {
+	d := e.stateDir()
+	names, _ := d.Names()
+	if len(names) == 0 {
+		return exitf(exitInvalidConfig, "%s: no sandbox named %q in %s; no sandbox is recorded there", verb, name, d.Root)
+	}
+	return exitf(exitInvalidConfig, "%s: no sandbox named %q in %s; there are: %s", verb, name, d.Root, strings.Join(names, ", "))
+}
+
+// runWantsName is the error for `run FILE` without a name: it lists the
+// names the file declares, when it loads.
+func (e *env) runWantsName(file string) error {
+	msg := fmt.Sprintf("run: name the sandbox to run after the file: sandbox run %s NAME", file)
+	if _, err := os.Stat(file); err == nil {
+		if cfg, err := e.loadConfig([]string{file}); err == nil && len(cfg.Names()) > 0 {
+			msg += ", with NAME one of: " + strings.Join(cfg.Names(), ", ")
+		}
+	}
+	return exitf(exitUsage, "%s", msg)
+}
+
+// flagValueError turns a flag's value that does not parse into what the
+// flag wants, in words: "--parallel (-p) wants a whole number, not
+// \"two\"", rather than the parser's own error.
+func flagValueError(c *cobra.Command, err error) error {
+	var bad *pflag.InvalidValueError
+	if !errors.As(err, &bad) {
+		return exitf(exitUsage, "%v (see '%s --help')", err, c.CommandPath())
+	}
+	f := bad.GetFlag()
+	name := "--" + f.Name
+	if f.Shorthand != "" {
+		name += " (-" + f.Shorthand + ")"
+	}
+	return exitf(exitUsage, "%s wants %s, not %q (see '%s --help')", name, flagWants(f.Value.Type()), bad.GetValue(), c.CommandPath())
+}
+
+// flagWants says in words what a flag of the pflag type typ takes.
+func flagWants(typ string) string {
+	switch {
+	case strings.HasPrefix(typ, "int"), strings.HasPrefix(typ, "uint"):
+		return "a whole number"
+	case strings.HasPrefix(typ, "float"):
+		return "a number"
+	case typ == "duration":
+		return "a duration such as 30s or 1m30s"
+	case typ == "bool":
+		return "true or false"
+	}
+	return "a " + typ
+}
