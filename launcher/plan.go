@@ -81,7 +81,7 @@ func NewPlan(s *config.Sandbox, h *Host) *Plan {
 	}
 	if s.Rootfs == "" && s.Image == nil {
 		p.Spec.Root = isolation.Root{Readonly: true, Flags: []string{"nosuid", "nodev"}}
-		p.Spec.Mounts = h.hostView()
+		p.Spec.Mounts = append(h.hostView(), hostHome(s))
 	}
 	p.Spec.Mounts = append(p.Spec.Mounts, systemMounts(s)...)
 	p.Spec.Mounts = append(p.Spec.Mounts, userMounts(s)...)

@@ -247,7 +247,7 @@ func TestSandboxSetupFailureIs125(t *testing.T) {
 func TestSandboxHostView(t *testing.T) {
 	testenv.RequireRoot(t)
 	s := &config.Sandbox{Name: "hostview", Namespaces: config.Namespaces,
-		Command: []string{"/bin/sh", "-c", "cat /etc/shadow; ls /root /home; echo x > /usr/sandbox-test; echo x > /etc/sandbox-test; echo ok > /tmp/x && cat /tmp/x"}}
+		Command: []string{"/bin/sh", "-c", "cat /etc/shadow; ls /home; ls -A /root; echo x > /usr/sandbox-test; echo x > /etc/sandbox-test; echo ok > /tmp/x && cat /tmp/x"}}
 	out, res := runSandbox(t, s)
 	if res.ExitCode != 0 {
 		t.Fatalf("exit code = %d (%s)", res.ExitCode, res.Describe())
