@@ -44,10 +44,12 @@ type OutputExpect struct {
 type FileExpect struct {
 	// Path is the absolute path inside the sandbox, the block's label.
 	Path string
-	// Host is where the file is on the host: under a bind mount's source,
-	// or a persistent rootfs's upper layer (then Lower is the rootfs's own
-	// copy, read when the upper layer has none).
-	Host, Lower string
+	// Rel is the file's path, relative and slash-separated, beneath Root:
+	// the host directory that holds it once the sandbox has ended, a bind
+	// mount's source or a persistent rootfs's upper layer. With the
+	// latter, Lower is the rootfs itself, read when the upper layer has no
+	// copy; else "".
+	Root, Rel, Lower string
 	// SHA256 is the hex digest the file must have; "" for none.
 	SHA256 string
 	// Golden is the absolute path of a file it must equal; "" for none.
@@ -215,7 +217,7 @@ func decodeFileExpect(s *Sandbox, b *hcl.Block, ctx *hcl.EvalContext) (*FileExpe
 			Detail: "A file block needs sha256 or golden.", Subject: &r})
 	}
 	var why string
-	f.Host, f.Lower, why = s.keptPath(f.Path)
+	f.Root, f.Rel, f.Lower, why = s.keptPath(f.Path)
 	if why != "" {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "File not kept after the sandbox ends",
 			Detail: f.Path + " " + why + "; check a file under a bind mount, or in a rootfs with mode = \"persistent\".", Subject: &label})
@@ -224,10 +226,10 @@ func decodeFileExpect(s *Sandbox, b *hcl.Block, ctx *hcl.EvalContext) (*FileExpe
 }
 
 // keptPath maps a path inside the sandbox to where the host keeps it once
-// the sandbox has ended: under the source of the innermost bind mount
-// that holds it, else in a persistent rootfs's upper layer (lower: the
-// rootfs's own copy). why says why it is not kept otherwise.
-func (s *Sandbox) keptPath(inside string) (host, lower, why string) {
+// the sandbox has ended: rel beneath the source of the innermost bind
+// mount that holds it, else beneath a persistent rootfs's upper layer
+// (lower: the rootfs itself). why says why it is not kept otherwise.
+func (s *Sandbox) keptPath(inside string) (root, rel, lower, why string) {
 	var best *Mount
 	for i := range s.Mounts {
 		m := &s.Mounts[i]
@@ -237,19 +239,19 @@ func (s *Sandbox) keptPath(inside string) (host, lower, why string) {
 	}
 	if best != nil {
 		if best.Type != "bind" {
-			return "", "", "is on a " + best.Type + " mount at " + best.Target + ", gone when the sandbox ends"
+			return "", "", "", "is on a " + best.Type + " mount at " + best.Target + ", gone when the sandbox ends"
 		}
 		rel, _ := filepath.Rel(best.Target, inside)
-		return filepath.Join(best.Source, rel), "", ""
+		return best.Source, filepath.ToSlash(rel), "", ""
 	}
 	if s.RootfsOptions.Mode == RootfsPersistent && s.RootfsOptions.StateDir != "" {
-		rel := strings.TrimPrefix(inside, "/")
+		upper := filepath.Join(s.RootfsOptions.StateDir, "upper")
 		if strings.Contains(filepath.Base(s.Rootfs), ".tar") {
-			return filepath.Join(s.RootfsOptions.StateDir, "upper", rel), "", ""
+			return upper, inside[1:], "", ""
 		}
-		return filepath.Join(s.RootfsOptions.StateDir, "upper", rel), filepath.Join(s.Rootfs, rel), ""
+		return upper, inside[1:], s.Rootfs, ""
 	}
-	return "", "", "is in the sandbox's ephemeral root, gone when the sandbox ends"
+	return "", "", "", "is in the sandbox's ephemeral root, gone when the sandbox ends"
 }
 
 // under reports whether p is dir or below it; both are clean and absolute.

@@ -57,14 +57,14 @@ func TestExpectDecoded(t *testing.T) {
 	if got := e.Stderr.Matches; len(got) != 2 {
 		t.Errorf("stderr matches = %q, want 2", got)
 	}
-	want := []struct{ host, lower string }{
-		{"/cfg/out/x", ""},
-		{"/cfg/deep/y", ""},
-		{"/cfg/state/upper/etc/z", "/cfg/root/etc/z"},
+	want := []struct{ root, rel, lower string }{
+		{"/cfg/out", "x", ""},
+		{"/cfg/deep", "y", ""},
+		{"/cfg/state/upper", "etc/z", "/cfg/root"},
 	}
 	for i, w := range want {
-		if f := e.Files[i]; f.Host != w.host || f.Lower != w.lower {
-			t.Errorf("file %s kept at %q (lower %q), want %q (%q)", f.Path, f.Host, f.Lower, w.host, w.lower)
+		if f := e.Files[i]; f.Root != w.root || f.Rel != w.rel || f.Lower != w.lower {
+			t.Errorf("file %s kept as %q beneath %q (lower %q), want %q beneath %q (%q)", f.Path, f.Rel, f.Root, f.Lower, w.rel, w.root, w.lower)
 		}
 	}
 }
