@@ -98,6 +98,7 @@ tree: its own namespaces and root filesystem.
 	root.SetVersionTemplate("sandbox {{.Version}}\n")
 	root.PersistentFlags().StringVar(&e.format, "format", "text", "diagnostics format: text, or json (one object per line)")
 	root.AddCommand(newUpCmd(e), newRunCmd(e), newValidateCmd(e), newPlanCmd(e), newFmtCmd(e), newLockCmd(e), newDoctorCmd(e), newExportCmd(e))
+	root.AddCommand(newTestCmd(e))
 	root.AddCommand(lifecycleCmds(e)...)
 	root.AddCommand(imageCmds(e)...)
 	addCompletionExamples(root)

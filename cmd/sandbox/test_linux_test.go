@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// testResult is one finished `sandbox test`.
+type testResult struct {
+	code           int
+	stdout, stderr string
+	report         testReport
+}
+
+// runTest runs `sandbox test args...`, decoding the --json report if any.
+func runTest(t *testing.T, bin string, args ...string) testResult {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(bin, append([]string{"test"}, args...)...)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.Run()
+	r := testResult{code: cmd.ProcessState.ExitCode(), stdout: stdout.String(), stderr: stderr.String()}
+	if contains(args, "--json") {
+		if err := json.Unmarshal(stdout.Bytes(), &r.report); err != nil {
+			t.Fatalf("decode report: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+		}
+	}
+	return r
+}
+
+// exampleTest copies examples/test.hcl and its golden file into dir.
+func exampleTest(t *testing.T, dir string) string {
+	t.Helper()
+	src, err := os.ReadFile("../../examples/test.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden, err := os.ReadFile("../../examples/testdata/greeting.out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(dir, "testdata"), 0o755)
+	if err := os.WriteFile(filepath.Join(dir, "testdata", "greeting.out"), golden, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return writeHCL(t, dir, "test.hcl", strings.ReplaceAll(string(src), "./rootfs/busybox", "./rootfs"))
+}
+
+// TestExampleTest runs examples/test.hcl as CI does: every case passes
+// but hog, which breaks its memory ceiling on purpose and fails on that
+// check alone; the exit code is 1 and the JUnit report validates against
+// the JUnit schema.
+func TestExampleTest(t *testing.T) {
+	bin, dir := batchSetup(t)
+	hcl := exampleTest(t, dir)
+	junit := filepath.Join(dir, "report.xml")
+	r := runTest(t, bin, "--json", "--junit", junit, hcl)
+	if r.code != 1 {
+		t.Fatalf("sandbox test = exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if len(r.report.Tests) != 7 || r.report.Passed != 6 || r.report.Failed != 1 {
+		t.Fatalf("report: %d tests, %d passed, %d failed; want 7, 6, 1:\n%s", len(r.report.Tests), r.report.Passed, r.report.Failed, r.stdout)
+	}
+	for _, c := range r.report.Tests {
+		var failed []string
+		for _, v := range c.Verdicts {
+			if !v.Pass {
+				failed = append(failed, v.Check)
+			}
+		}
+		want := ""
+		if c.Name == "hog" {
+			want = "max_peak_memory"
+		}
+		if got := strings.Join(failed, ","); got != want {
+			t.Errorf("%s: failed checks %q, want %q", c.Name, got, want)
+		}
+	}
+	validateJUnit(t, junit)
+	b, _ := os.ReadFile(junit)
+	if n := strings.Count(string(b), "<failure "); n != 1 {
+		t.Errorf("JUnit report has %d failures, want 1:\n%s", n, b)
+	}
+}
+
+// validateJUnit checks a report against the JUnit schema with xmllint,
+// after checking that the schema rejects a report without a test name.
+func validateJUnit(t *testing.T, path string) {
+	t.Helper()
+	xmllint, err := exec.LookPath("xmllint")
+	if err != nil {
+		if os.Geteuid() == 0 || os.Getenv("CI") != "" {
+			t.Fatal("xmllint is missing (Debian package libxml2-utils; make test-deps installs it)")
+		}
+		t.Skip("needs xmllint (Debian package libxml2-utils)")
+	}
+	xsd, _ := filepath.Abs("testdata/junit/junit-4.xsd")
+	bad := filepath.Join(t.TempDir(), "bad.xml")
+	os.WriteFile(bad, []byte(`<testsuites><testsuite name="s" tests="1"><testcase time="1"/></testsuite></testsuites>`), 0o644)
+	if out, err := exec.Command(xmllint, "--noout", "--schema", xsd, bad).CombinedOutput(); err == nil {
+		t.Fatalf("the schema accepts a test case without a name:\n%s", out)
+	}
+	if out, err := exec.Command(xmllint, "--noout", "--schema", xsd, path).CombinedOutput(); err != nil {
+		t.Errorf("the JUnit report does not validate: %v\n%s", err, out)
+	}
+}
+
+// TestTestUpdateAndFiles breaks a golden file, sees the check name the
+// first differing line, rewrites it with --update and passes; a file the
+// sandbox writes into a bind mount is checked by digest.
+func TestTestUpdateAndFiles(t *testing.T) {
+	bin, dir := batchSetup(t)
+	os.MkdirAll(filepath.Join(dir, "out"), 0o755)
+	os.MkdirAll(filepath.Join(dir, "testdata"), 0o755)
+	os.WriteFile(filepath.Join(dir, "testdata", "g.out"), []byte("one\nTWO\n"), 0o644)
+	hcl := writeHCL(t, dir, "t.hcl", `sandbox "g" {
+  rootfs  = "./rootfs"
+  command = ["/bin/sh", "-c", "echo one; echo two; echo hello > /out/greeting"]
+  mount {
+    type   = "bind"
+    source = "./out"
+    target = "/out"
+  }
+  expect {
+    stdout {
+      golden = "testdata/g.out"
+    }
+    file "/out/greeting" {
+      sha256 = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"
+    }
+  }
+}
+`)
+	r := runTest(t, bin, hcl)
+	if r.code != 1 || !strings.Contains(r.stdout, `expected line 2: "TWO\n", got line 2: "two\n"`) {
+		t.Fatalf("sandbox test = exit %d, want 1 naming line 2:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if strings.Contains(r.stdout, "FAIL file /out/greeting") {
+		t.Errorf("the file check failed:\n%s", r.stdout)
+	}
+	if r := runTest(t, bin, "--update", hcl); r.code != 0 || !strings.Contains(r.stderr, "updated "+filepath.Join(dir, "testdata", "g.out")) {
+		t.Fatalf("sandbox test --update = exit %d, want 0 naming the file:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "testdata", "g.out")); string(b) != "one\ntwo\n" {
+		t.Errorf("golden file after --update = %q", b)
+	}
+	if r := runTest(t, bin, hcl); r.code != 0 {
+		t.Errorf("sandbox test after --update = exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
