@@ -127,6 +127,8 @@ type Config struct {
 	Batch *Batch
 	// Networks are the network blocks by name, with the implicit default.
 	Networks map[string]*Network
+	// Variables are the variables' final values, sensitive ones redacted.
+	Variables []VariableValue
 }
 
 // Lookup returns the sandbox with the given name, or nil.

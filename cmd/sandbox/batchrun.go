@@ -16,6 +16,9 @@ func (e *env) up(args []string, o *upOptions) error {
 	if o.parallel < 0 {
 		return exitf(exitUsage, "--parallel must be 0 (no limit) or more, not %d", o.parallel)
 	}
+	if e.receipts.dir != "" && (o.watch || o.on != "") {
+		return exitf(exitUsage, "--receipt records the runs of this machine that end; it does not combine with --watch or --on")
+	}
 	if remote, err := onSlurm(o.on); err != nil || remote {
 		if err != nil {
 			return err
@@ -52,6 +55,7 @@ func (e *env) up(args []string, o *upOptions) error {
 		return err
 	}
 	plans := buildPlans(sbs, host, roots)
+	e.prepareReceipts("up", cfg, sbs, plans, roots, host, nil)
 	e.ready.expect(len(plans)) // up -d returns once each has started or failed
 	bc, err := e.batchBudget(cfg, plans, host, o)
 	if err != nil {
@@ -119,6 +123,7 @@ func (e *env) runBatch(sbs []*config.Sandbox, plans []*launcher.Plan, bc *launch
 	signal.Notify(sigs, forwarded...)
 	b.run(sigs)
 	signal.Stop(sigs)
+	e.writeJobReceipts(jobs, nil)
 	rep := newReport(jobs, int(b.interrupt), o.exitCodeFrom, time.Since(start))
 	e.closeBudget(bc, rep)
 	return e.finishBatch(rep, jobs, o)

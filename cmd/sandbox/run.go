@@ -4,11 +4,12 @@ import (
 	"fmt"
 
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/spf13/cobra"
 )
 
 func newRunCmd(e *env) *cobra.Command {
-	return e.addVarFlags(&cobra.Command{
+	return e.addReceiptFlag(e.addVarFlags(&cobra.Command{
 		Use:   "run FILE NAME [-- ARGS...]",
 		Short: "Run one sandbox attached to the terminal",
 		Long: `Run one sandbox attached to the caller's standard input, output and error, and
@@ -33,7 +34,7 @@ mode, so that job control and tty work inside.
 			}
 			return e.run(args[0], args[1], extra)
 		},
-	})
+	}))
 }
 
 func (e *env) run(file, name string, args []string) error {
@@ -57,10 +58,12 @@ func (e *env) run(file, name string, args []string) error {
 	if len(args) > 0 {
 		plan = plan.WithArgs(args)
 	}
+	e.prepareReceipts("run", cfg, sbs, []*launcher.Plan{plan}, roots, host, args)
 	r := &running{}
 	stop := forwardSignals(r)
 	defer stop()
 	res := e.launch(r, plan, e.attachedStdio())
+	e.writeReceipt(&job{plan: plan, res: res}, nil)
 	if res.OOMKilled || res.TimedOut {
 		fmt.Fprintf(e.stderr, "sandbox: %s: %s\n", res.Name, res.Describe())
 	}

@@ -39,5 +39,6 @@ func (e *env) start(plan *launcher.Plan, stdio launcher.Stdio) (*launcher.Proces
 		return nil, fail(res, plan.Name+": "+res.SetupError.Error()), release
 	}
 	e.ready.report(plan.Name, proc.Pid())
+	e.receiptStarted(plan)
 	return proc, nil, release
 }

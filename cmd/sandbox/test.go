@@ -49,7 +49,7 @@ Exit codes:
 	f.StringVar(&o.junit, "junit", "", "write a JUnit XML report to `FILE`: a test case per sandbox, a failure per unmet expectation")
 	f.BoolVar(&o.update, "update", false, "rewrite every golden file from what the sandboxes did")
 	f.StringVar(&o.cgroupParent, "cgroup-parent", "", "run the batch under the cgroup sandbox/`NAME`, which batch { limits } caps")
-	return cmd
+	return e.addReceiptFlag(cmd)
 }
 
 // test loads the files, runs the sandboxes with expectations as one batch
@@ -83,6 +83,7 @@ func (e *env) test(args []string, o *testOptions) error {
 		return err
 	}
 	plans := buildPlans(sbs, host, roots)
+	e.prepareReceipts("test", cfg, sbs, plans, roots, host, nil)
 	bc, err := e.batchBudget(cfg, plans, host, uo)
 	if err != nil {
 		return err

@@ -71,6 +71,7 @@ func (e *env) runTests(sbs []*config.Sandbox, plans []*launcher.Plan, bc *launch
 		fmt.Fprintf(e.stderr, "sandbox: %v\n", err)
 	}
 	tr := e.checkJobs(sbs, jobs, rep, tl.caps, o)
+	e.writeJobReceipts(jobs, tr.verdictsByName())
 	return e.finishTests(tr, o)
 }
 

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/expect"
+	"github.com/hclsandbox/sandbox/launcher/receipt"
+	"github.com/spf13/cobra"
+)
+
+// receiptBook gathers the receipt of each sandbox a command runs: its
+// inputs before the start, its limits read back once it runs, its end.
+// Each receipt goes into the state directory's receipt directory, and
+// into dir too when --receipt names one.
+type receiptBook struct {
+	dir     string
+	mu      sync.Mutex
+	pending map[string]*pendingReceipt
+}
+
+// pendingReceipt is a receipt whose sandbox has not ended yet.
+type pendingReceipt struct {
+	r    *receipt.Receipt
+	plan *launcher.Plan
+}
+
+// addReceiptFlag adds --receipt to a command that runs sandboxes.
+func (e *env) addReceiptFlag(cmd *cobra.Command) *cobra.Command {
+	cmd.Flags().StringVar(&e.receipts.dir, "receipt", "", "also write each sandbox's receipt into `DIR`, as NAME.json")
+	return cmd
+}
+
+// prepare makes the receipt of each sandbox about to run with plans;
+// args replace the command (run -- ARGS). A receipt that cannot be made
+// is a warning: the sandboxes run anyway.
+func (e *env) prepareReceipts(command string, cfg *config.Config, sbs []*config.Sandbox, plans []*launcher.Plan,
+	roots map[*config.Sandbox]*launcher.PreparedRootfs, host *launcher.Host, args []string) {
+	in, err := receipt.InputsOf(cfg)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sandbox: warning: no receipts: %v\n", err)
+		return
+	}
+	planned := buildPlans(sbs, host, nil)
+	digests := map[string]receipt.Root{}
+	b := &e.receipts
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.pending = map[string]*pendingReceipt{}
+	for i, s := range sbs {
+		p := planned[i]
+		if len(args) > 0 {
+			p = p.WithArgs(args)
+		}
+		root, ok := digests[s.Rootfs]
+		if !ok || s.Rootfs == "" {
+			if root, err = receipt.RootOf(s, p, preparedDigest(roots[s])); err != nil {
+				fmt.Fprintf(e.stderr, "sandbox: %s: warning: no receipt: %v\n", s.Name, err)
+				continue
+			}
+			digests[s.Rootfs] = root
+		}
+		r := receipt.New(command, in, s.Name, p, root, host)
+		r.Args = args
+		b.pending[s.Name] = &pendingReceipt{r: r, plan: plans[i]}
+	}
+}
+
+func preparedDigest(p *launcher.PreparedRootfs) string {
+	if p == nil {
+		return ""
+	}
+	return p.Digest
+}
+
+// receiptStarted reads the sandbox's limits back from its cgroup, which
+// exists from setup until the sandbox is waited for.
+func (e *env) receiptStarted(plan *launcher.Plan) {
+	b := &e.receipts
+	b.mu.Lock()
+	p := b.pending[plan.Name]
+	b.mu.Unlock()
+	if p == nil {
+		return
+	}
+	p.r.Started = time.Now()
+	if rec, err := e.stateDir().Read(plan.Name); err == nil && rec.Cgroup != nil {
+		receipt.ReadBack(p.r.Limits, p.plan, *rec.Cgroup)
+	}
+}
+
+// writeJobReceipts writes the receipt of every job of a batch, with the
+// checks of sandbox test when there are any.
+func (e *env) writeJobReceipts(jobs []*job, checks map[string][]expect.Verdict) {
+	for _, j := range jobs {
+		e.writeReceipt(j, checks[j.plan.Name])
+	}
+}
+
+// writeReceipt completes j's receipt with how it ended and writes it.
+func (e *env) writeReceipt(j *job, checks []expect.Verdict) {
+	b := &e.receipts
+	b.mu.Lock()
+	p := b.pending[j.plan.Name]
+	delete(b.pending, j.plan.Name)
+	b.mu.Unlock()
+	if p == nil {
+		return
+	}
+	r := p.r
+	out := outcomeOf(j)
+	r.Exit = &receipt.Exit{Result: out.describe(), Code: out.ExitCode, Duration: out.Duration}
+	r.Finished = time.Now()
+	if r.Started.IsZero() {
+		r.Started = r.Finished.Add(-time.Duration(out.Duration * float64(time.Second)))
+	}
+	if j.res != nil && j.res.Usage != nil {
+		u := j.res.Usage
+		r.Usage = &receipt.Usage{PeakMemory: u.PeakMemory, CPU: u.CPUTime.Seconds(), OOMKills: u.OOMKills}
+	}
+	for _, v := range checks {
+		r.Checks = append(r.Checks, receipt.Check(v))
+	}
+	for _, path := range e.receiptPaths(r.Sandbox) {
+		if err := r.Write(path); err != nil {
+			fmt.Fprintf(e.stderr, "sandbox: %s: warning: %v\n", r.Sandbox, err)
+		}
+	}
+}
+
+// receiptPaths are where name's receipt goes: the state root's receipt
+// directory, and --receipt's directory.
+func (e *env) receiptPaths(name string) []string {
+	var out []string
+	if launcher.CheckName(name) == nil {
+		out = append(out, filepath.Join(e.stateDir().Root, receipt.Dir, launcher.SafeName(name)+".json"))
+	}
+	if e.receipts.dir != "" {
+		out = append(out, filepath.Join(e.receipts.dir, launcher.SafeName(name)+".json"))
+	}
+	return out
+}
