@@ -32,7 +32,8 @@ Exit codes:
   0    every expectation held
   1    an expectation did not hold, or the configuration is invalid
   2    invalid command line
-  125  a sandbox failed to start, or the launcher failed`,
+  125  a sandbox failed to start, or the launcher failed
+  130  Ctrl-C stopped the run (143: SIGTERM); the checks are still reported`,
 		Example: `  sandbox test examples/test.hcl
   sandbox test --junit report.xml --parallel 4 checks/
   sandbox test --update examples/test.hcl greeting`,

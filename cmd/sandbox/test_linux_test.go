@@ -7,7 +7,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // testResult is one finished `sandbox test`.
@@ -151,5 +153,44 @@ func TestTestUpdateAndFiles(t *testing.T) {
 	}
 	if r := runTest(t, bin, hcl); r.code != 0 {
 		t.Errorf("sandbox test after --update = exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestTestInterrupted stops a test run with SIGINT, as Ctrl-C does: the
+// sandbox is stopped, its checks are reported and the exit code is 130.
+func TestTestInterrupted(t *testing.T) {
+	bin, dir := batchSetup(t)
+	run := filepath.Join(dir, "run")
+	hcl := writeHCL(t, dir, "i.hcl", `sandbox "tint" {
+  rootfs       = "./rootfs"
+  command      = ["/bin/sleep", "30"]
+  stop_timeout = "1s"
+  expect {
+    exit_code = 0
+  }
+}
+`)
+	var stdout bytes.Buffer
+	cmd := exec.Command(bin, "test", hcl)
+	cmd.Env = append(os.Environ(), "SANDBOX_RUN="+run)
+	cmd.Stdout = &stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; ; i++ {
+		if _, err := os.Stat(filepath.Join(run, "tint", "state.json")); err == nil {
+			break
+		}
+		if i == 500 {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatal("the sandbox did not start")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 130 || !strings.Contains(stdout.String(), "--- FAIL: tint") {
+		t.Errorf("sandbox test interrupted = exit %d, want 130 and a report:\n%s", code, stdout.String())
 	}
 }

@@ -71,6 +71,9 @@ func (e *env) runTests(sbs []*config.Sandbox, plans []*launcher.Plan, bc *launch
 		fmt.Fprintf(e.stderr, "sandbox: %v\n", err)
 	}
 	tr := e.checkJobs(sbs, jobs, rep, tl.caps, o)
+	if b.interrupt != 0 {
+		tr.ExitCode = 128 + int(b.interrupt) // what ran is reported; the run is not whole
+	}
 	e.writeJobReceipts(jobs, tr.verdictsByName())
 	return e.finishTests(tr, o)
 }
