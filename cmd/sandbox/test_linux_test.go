@@ -194,3 +194,34 @@ func TestTestInterrupted(t *testing.T) {
 		t.Errorf("sandbox test interrupted = exit %d, want 130 and a report:\n%s", code, stdout.String())
 	}
 }
+
+// TestTestPersistentFile checks a file a sandbox writes into a persistent
+// rootfs, read from the upper layer once the sandbox has ended, and one
+// it leaves alone, read from the rootfs below.
+func TestTestPersistentFile(t *testing.T) {
+	bin, dir := batchSetup(t)
+	os.WriteFile(filepath.Join(dir, "rootfs", "etc", "motd"), []byte("hello\n"), 0o644)
+	hcl := writeHCL(t, dir, "p.hcl", `sandbox "tp" {
+  rootfs {
+    source    = "./rootfs"
+    mode      = "persistent"
+    state_dir = "./state"
+  }
+  command = ["/bin/sh", "-c", "echo hello > /etc/marker"]
+  expect {
+    file "/etc/marker" {
+      sha256 = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"
+    }
+    file "/etc/motd" {
+      sha256 = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"
+    }
+  }
+}
+`)
+	if r := runTest(t, bin, "-v", hcl); r.code != 0 || strings.Count(r.stdout, "    ok   file ") != 2 {
+		t.Errorf("sandbox test = exit %d, want 0 with two file checks:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "rootfs", "etc", "marker")); err == nil {
+		t.Error("the write reached the rootfs below the overlay")
+	}
+}
