@@ -6,6 +6,8 @@
 #   sudo sandbox test examples/test.hcl
 #   sudo sandbox test --junit report.xml examples/test.hcl
 #   sudo sandbox test --update examples/test.hcl greeting # rewrite testdata/greeting.out
+#   sudo sandbox test --receipt receipts examples/test.hcl
+#   sandbox verify receipts/add.json    # would a run now be the same?
 #
 # The program under test is a few lines of shell: a calculator that adds
 # its arguments and refuses anything else.
