@@ -225,3 +225,30 @@ func TestTestPersistentFile(t *testing.T) {
 		t.Error("the write reached the rootfs below the overlay")
 	}
 }
+
+// TestTestRunsOnce checks the one run of a sandbox whose restart policy
+// would start it again forever under up.
+func TestTestRunsOnce(t *testing.T) {
+	bin, dir := batchSetup(t)
+	hcl := writeHCL(t, dir, "o.hcl", `sandbox "tonce" {
+  rootfs  = "./rootfs"
+  command = ["/bin/sh", "-c", "echo ran >> /out/runs; exit 3"]
+  restart = "always"
+  mount {
+    type   = "bind"
+    source = "./out"
+    target = "/out"
+  }
+  expect {
+    exit_code = 3
+  }
+}
+`)
+	os.MkdirAll(filepath.Join(dir, "out"), 0o755)
+	if r := runTest(t, bin, hcl); r.code != 0 {
+		t.Errorf("sandbox test = exit %d, want 0:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "out", "runs")); string(b) != "ran\n" {
+		t.Errorf("runs = %q, want one", b)
+	}
+}

@@ -51,6 +51,9 @@ func tee(w io.Writer, c io.Writer) io.Writer {
 func (e *env) runTests(sbs []*config.Sandbox, plans []*launcher.Plan, bc *launcher.BatchCgroup, uo *upOptions, o *testOptions) error {
 	start := time.Now()
 	jobs := newJobs(sbs, plans)
+	for _, j := range jobs {
+		j.restart = config.Restart{Policy: config.RestartNo} // one run each: that is what is checked
+	}
 	tl := &testLaunch{batchOutput: newBatchOutput(e, plans, uo), caps: map[string]*captured{}}
 	var capMu sync.Mutex
 	launch := func(j *job) (*launcher.Process, *launcher.Result, error) {
