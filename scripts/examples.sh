@@ -14,7 +14,19 @@ port=${WEB_PORT:-8080}
 [ "$(id -u)" = 0 ] || { echo "examples.sh: run as root" >&2; exit 1; }
 [ -x "$bin" ] || { echo "examples.sh: build $bin first (make build)" >&2; exit 1; }
 log=$(mktemp /tmp/sandbox-examples.XXXXXX)
-trap 'rm -f "$log"' EXIT
+# Every run leaves a receipt in the state directory; those of this script's
+# runs go when it ends.
+receipts=${SANDBOX_RUN:-/run/sandbox}/.receipts
+before=$(ls "$receipts" 2>/dev/null)
+clean() {
+	rm -f "$log"
+	for r in "$receipts"/*.json; do
+		[ -e "$r" ] || continue
+		printf '%s\n' "$before" | grep -qxF "$(basename "$r")" || rm -f "$r"
+	done
+	rmdir "$receipts" 2>/dev/null
+}
+trap clean EXIT
 passed="" failed="" skipped=""
 
 # missing prints the make targets of the root filesystems (directories or
