@@ -33,8 +33,10 @@ func (w streamWriter) Write(p []byte) (int, error) {
 }
 
 // testLaunch starts a job as up does, and also captures its output.
+// Jobs start on goroutines of their own: mu guards caps.
 type testLaunch struct {
 	*batchOutput
+	mu   sync.Mutex
 	caps map[string]*captured
 }
 
@@ -55,15 +57,7 @@ func (e *env) runTests(sbs []*config.Sandbox, plans []*launcher.Plan, bc *launch
 		j.restart = config.Restart{Policy: config.RestartNo} // one run each: that is what is checked
 	}
 	tl := &testLaunch{batchOutput: newBatchOutput(e, plans, uo), caps: map[string]*captured{}}
-	var capMu sync.Mutex
-	launch := func(j *job) (*launcher.Process, *launcher.Result, error) {
-		capMu.Lock()
-		c := &captured{}
-		tl.caps[j.plan.Name] = c
-		capMu.Unlock()
-		return tl.launchInto(j, c)
-	}
-	b := &batch{jobs: jobs, parallel: uo.parallel, failFast: uo.failFast, launch: launch, ended: tl.ended, note: tl.note}
+	b := &batch{jobs: jobs, parallel: uo.parallel, failFast: uo.failFast, launch: tl.launch, ended: tl.ended, note: tl.note}
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, forwarded...)
 	b.run(sigs)
@@ -81,8 +75,13 @@ func (e *env) runTests(sbs []*config.Sandbox, plans []*launcher.Plan, bc *launch
 	return e.finishTests(tr, o)
 }
 
-// launchInto is launch with the capture made by the caller.
-func (tl *testLaunch) launchInto(j *job, c *captured) (*launcher.Process, *launcher.Result, error) {
+// launch starts j with its output going to a capture of its own, and
+// through line writers as up's unless quiet.
+func (tl *testLaunch) launch(j *job) (*launcher.Process, *launcher.Result, error) {
+	c := &captured{}
+	tl.mu.Lock()
+	tl.caps[j.plan.Name] = c
+	tl.mu.Unlock()
 	var stdio launcher.Stdio
 	if !tl.o.quiet {
 		stdio, j.outs = tl.mux.stdio(j.plan.Name, tl.stdout, tl.e.stderr)
