@@ -21,12 +21,21 @@ type receiptBook struct {
 	dir     string
 	mu      sync.Mutex
 	pending map[string]*pendingReceipt
+	// roots are the roots described so far, by rootfs source: sandboxes
+	// that share one digest it once.
+	roots map[string]receipt.Root
 }
 
-// pendingReceipt is a receipt whose sandbox has not ended yet.
+// pendingReceipt is a receipt whose sandbox has not ended yet. Its root
+// is described once the sandbox has ended, so that digesting a rootfs
+// never delays a start: s and planned say which, digest is the one
+// preparing the rootfs computed, if any.
 type pendingReceipt struct {
-	r    *receipt.Receipt
-	plan *launcher.Plan
+	r       *receipt.Receipt
+	plan    *launcher.Plan
+	s       *config.Sandbox
+	planned *launcher.Plan
+	digest  string
 }
 
 // addReceiptFlag adds --receipt to a command that runs sandboxes.
@@ -46,28 +55,34 @@ func (e *env) prepareReceipts(command string, cfg *config.Config, sbs []*config.
 		return
 	}
 	planned := buildPlans(sbs, host, nil)
-	digests := map[string]receipt.Root{}
 	b := &e.receipts
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.pending = map[string]*pendingReceipt{}
+	b.roots = map[string]receipt.Root{}
 	for i, s := range sbs {
 		p := planned[i]
 		if len(args) > 0 {
 			p = p.WithArgs(args)
 		}
-		root, ok := digests[s.Rootfs]
-		if !ok || s.Rootfs == "" {
-			if root, err = receipt.RootOf(s, p, preparedDigest(roots[s])); err != nil {
-				fmt.Fprintf(e.stderr, "sandbox: %s: warning: no receipt: %v\n", s.Name, err)
-				continue
-			}
-			digests[s.Rootfs] = root
-		}
-		r := receipt.New(command, in, s.Name, p, root, host)
+		r := receipt.New(command, in, s.Name, p, receipt.Root{}, host)
 		r.Args = args
-		b.pending[s.Name] = &pendingReceipt{r: r, plan: plans[i]}
+		b.pending[s.Name] = &pendingReceipt{r: r, plan: plans[i], s: s, planned: p, digest: preparedDigest(roots[s])}
 	}
+}
+
+// root describes p's root filesystem, once per rootfs source.
+func (b *receiptBook) root(p *pendingReceipt) (receipt.Root, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if r, ok := b.roots[p.s.Rootfs]; ok && p.s.Rootfs != "" {
+		return r, nil
+	}
+	r, err := receipt.RootOf(p.s, p.planned, p.digest)
+	if err == nil {
+		b.roots[p.s.Rootfs] = r
+	}
+	return r, err
 }
 
 func preparedDigest(p *launcher.PreparedRootfs) string {
@@ -112,6 +127,12 @@ func (e *env) writeReceipt(j *job, checks []expect.Verdict) {
 		return
 	}
 	r := p.r
+	root, err := b.root(p)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sandbox: %s: warning: no receipt: %v\n", r.Sandbox, err)
+		return
+	}
+	r.Root = root
 	out := outcomeOf(j)
 	r.Exit = &receipt.Exit{Result: out.describe(), Code: out.ExitCode, Duration: out.Duration}
 	r.Finished = time.Now()
