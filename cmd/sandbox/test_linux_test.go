@@ -83,32 +83,12 @@ func TestExampleTest(t *testing.T) {
 			t.Errorf("%s: failed checks %q, want %q", c.Name, got, want)
 		}
 	}
-	validateJUnit(t, junit)
+	if lint := xmllint(t); lint != "" {
+		validateJUnit(t, lint, junit)
+	}
 	b, _ := os.ReadFile(junit)
 	if n := strings.Count(string(b), "<failure "); n != 1 {
 		t.Errorf("JUnit report has %d failures, want 1:\n%s", n, b)
-	}
-}
-
-// validateJUnit checks a report against the JUnit schema with xmllint,
-// after checking that the schema rejects a report without a test name.
-func validateJUnit(t *testing.T, path string) {
-	t.Helper()
-	xmllint, err := exec.LookPath("xmllint")
-	if err != nil {
-		if os.Geteuid() == 0 || os.Getenv("CI") != "" {
-			t.Fatal("xmllint is missing (Debian package libxml2-utils; make test-deps installs it)")
-		}
-		t.Skip("needs xmllint (Debian package libxml2-utils)")
-	}
-	xsd, _ := filepath.Abs("testdata/junit/junit-4.xsd")
-	bad := filepath.Join(t.TempDir(), "bad.xml")
-	os.WriteFile(bad, []byte(`<testsuites><testsuite name="s" tests="1"><testcase time="1"/></testsuite></testsuites>`), 0o644)
-	if out, err := exec.Command(xmllint, "--noout", "--schema", xsd, bad).CombinedOutput(); err == nil {
-		t.Fatalf("the schema accepts a test case without a name:\n%s", out)
-	}
-	if out, err := exec.Command(xmllint, "--noout", "--schema", xsd, path).CombinedOutput(); err != nil {
-		t.Errorf("the JUnit report does not validate: %v\n%s", err, out)
 	}
 }
 
