@@ -51,6 +51,7 @@ func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext)
 	diags = append(diags, decodeRestart(s, content.Attributes, ctx)...)
 	diags = append(diags, decodeWatch(s, content.Blocks.OfType("watch"), ctx)...)
 	diags = append(diags, decodeNetworking(s, content.Attributes, ctx)...)
+	diags = append(diags, decodeExpect(s, content.Blocks.OfType("expect"), ctx)...)
 	diags = append(diags, checkCommandSet(s, block, content)...)
 	sortDiags(diags)
 	return s, diags

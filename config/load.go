@@ -86,6 +86,7 @@ func newLoader(opts Options) *loader {
 func (l *loader) finish() (*Config, hcl.Diagnostics) {
 	cfg := &Config{Files: l.parser.Files()}
 	diags := l.assignVariables()
+	cfg.Variables = l.variableValues()
 	diags = append(diags, l.collectLocals()...)
 	diags = append(diags, l.evalLocals()...)
 	sbs, d := l.expandSandboxes()

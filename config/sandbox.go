@@ -63,6 +63,9 @@ type Sandbox struct {
 	Watch *Watch
 	// Restart is the restart policy: restart and max_restarts.
 	Restart Restart
+	// Expect is what `sandbox test` checks once the sandbox has ended;
+	// nil when it has no expect block.
+	Expect *Expect
 
 	// Sensitive holds the values that derive from a sensitive variable, for
 	// output meant for people to hide: an attribute name ("hostname"), or an
@@ -124,6 +127,8 @@ type Config struct {
 	Batch *Batch
 	// Networks are the network blocks by name, with the implicit default.
 	Networks map[string]*Network
+	// Variables are the variables' final values, sensitive ones redacted.
+	Variables []VariableValue
 }
 
 // Lookup returns the sandbox with the given name, or nil.

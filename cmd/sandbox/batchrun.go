@@ -18,6 +18,9 @@ func (e *env) up(args []string, o *upOptions) error {
 	if o.parallel < 0 {
 		return exitf(exitUsage, "--parallel must be 0 (no limit) or more, not %d", o.parallel)
 	}
+	if e.receipts.dir != "" && (o.watch || o.on != "") {
+		return exitf(exitUsage, "--receipt records the runs of this machine that end; it does not combine with --watch or --on")
+	}
 	if remote, err := onSlurm(o.on); err != nil || remote {
 		if err != nil {
 			return err
@@ -42,10 +45,11 @@ func (e *env) up(args []string, o *upOptions) error {
 	if o.exitCodeFrom != "" && !hasName(sbs, o.exitCodeFrom) {
 		return unknownName(o.exitCodeFrom, sandboxNames(sbs))
 	}
-	host, plans, err := e.startPlans(cfg, sbs, o.updateLock)
+	host, roots, plans, err := e.startPlans(cfg, sbs, o.updateLock)
 	if err != nil {
 		return err
 	}
+	e.prepareReceipts("up", cfg, sbs, plans, roots, host, nil)
 	e.ready.expect(len(plans)) // up -d returns once each has started or failed
 	bc, err := e.batchBudget(cfg, plans, host, o)
 	if err != nil {
@@ -110,6 +114,7 @@ func (e *env) runBatch(sbs []*config.Sandbox, plans []*launcher.Plan, bc *launch
 	out := newBatchOutput(e, plans, o)
 	s := supervise.New(out.options(), units)
 	schedule(s)
+	e.writeReceipts(units, nil)
 	rep := report.New(units, int(s.Interrupt()), o.exitCodeFrom, time.Since(start))
 	rep.AddOutput(out.tail)
 	e.closeBudget(bc, rep)

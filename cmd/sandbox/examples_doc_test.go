@@ -25,7 +25,7 @@ func TestExamplesDocumented(t *testing.T) {
 		if !strings.HasPrefix(header, "# "+name+": ") {
 			t.Errorf("%s: the first line is not %q", p, "# "+name+": what it shows")
 		}
-		if !strings.Contains(header, "sandbox up ") && !strings.Contains(header, "sandbox plan ") {
+		if !strings.Contains(header, "sandbox up ") && !strings.Contains(header, "sandbox plan ") && !strings.Contains(header, "sandbox test ") {
 			t.Errorf("%s: the opening comment does not say how to run it (sandbox up ...)", p)
 		}
 		for _, m := range rootfsRef.FindAllStringSubmatch(string(data), -1) {

@@ -59,10 +59,10 @@ func (e *env) preflight(cfg *config.Config, sbs []*config.Sandbox) error {
 // returns how it ended. The first SIGINT or SIGTERM is passed on as it
 // is; the escalation is up's. With a terminal, the caller's is in raw
 // mode from the start until the sandbox's output is all relayed.
-func (e *env) runOne(plan *launcher.Plan, stdio launcher.Stdio) *launcher.Result {
+func (e *env) runOne(plan *launcher.Plan, stdio launcher.Stdio) *supervise.Unit {
 	u := &supervise.Unit{Plan: plan}
 	schedule(supervise.New(e.runOptions(stdio), []*supervise.Unit{u}))
-	return u.Result
+	return u
 }
 
 // runOptions are how run schedules its one sandbox.

@@ -24,7 +24,7 @@ func TestMain(m *testing.M) {
 // checked runs the tests under testenv's leak check.
 type checked struct{ m *testing.M }
 
-func (c checked) Run() int { return testenv.Check(c.m.Run) }
+func (c checked) Run() int { return keepReceipts(func() int { return testenv.Check(c.m.Run) }) }
 
 // TestScripts runs the CLI scripts in testdata/script. Scripts that start
 // sandboxes begin with "[!root] skip"; each gets a busybox root filesystem

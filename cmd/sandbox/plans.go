@@ -13,19 +13,19 @@ import (
 // startPlans is the one load-to-plans pipeline of the commands that start
 // sandboxes (run, up, up -d, up --watch and its reloads): the host check,
 // the preflight, the prepared root filesystems, then the plans.
-func (e *env) startPlans(cfg *config.Config, sbs []*config.Sandbox, updateLock bool) (*launcher.Host, []*launcher.Plan, error) {
+func (e *env) startPlans(cfg *config.Config, sbs []*config.Sandbox, updateLock bool) (*launcher.Host, map[*config.Sandbox]*launcher.PreparedRootfs, []*launcher.Plan, error) {
 	host := e.probeHost()
 	if err := e.checkHost(host, sbs); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := e.preflight(cfg, sbs); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	roots, err := e.prepareRoots(sbs, updateLock)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return host, buildPlans(sbs, host, roots), nil
+	return host, roots, buildPlans(sbs, host, roots), nil
 }
 
 // buildPlans is the one place that turns sandboxes into plans: `up` and

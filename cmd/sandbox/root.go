@@ -30,6 +30,9 @@ type env struct {
 	// sandbox's start to the command that detached it through ready.
 	detached bool
 	ready    *readiness
+
+	// receipts gathers the receipts of the sandboxes this command runs.
+	receipts receiptBook
 }
 
 // Main runs the command line and returns the process exit code.
@@ -95,6 +98,7 @@ tree: its own namespaces and root filesystem.
 	root.SetVersionTemplate("sandbox {{.Version}}\n")
 	root.PersistentFlags().StringVar(&e.format, "format", "text", "diagnostics format: text, or json (one object per line)")
 	root.AddCommand(newUpCmd(e), newRunCmd(e), newValidateCmd(e), newPlanCmd(e), newFmtCmd(e), newLockCmd(e), newDoctorCmd(e), newExportCmd(e))
+	root.AddCommand(newTestCmd(e), newVerifyCmd(e))
 	root.AddCommand(lifecycleCmds(e)...)
 	root.AddCommand(imageCmds(e)...)
 	addCompletionExamples(root)

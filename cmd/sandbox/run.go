@@ -4,11 +4,12 @@ import (
 	"fmt"
 
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/spf13/cobra"
 )
 
 func newRunCmd(e *env) *cobra.Command {
-	return e.addVarFlags(&cobra.Command{
+	return e.addReceiptFlag(e.addVarFlags(&cobra.Command{
 		Use:   "run FILE NAME [-- ARGS...]",
 		Short: "Run one sandbox attached to the terminal",
 		Long: `Run one sandbox attached to the caller's standard input, output and error, and
@@ -36,7 +37,7 @@ mode, so that job control and tty work inside.
 			}
 			return e.run(args[0], args[1], extra)
 		},
-	})
+	}))
 }
 
 func (e *env) run(file, name string, args []string) error {
@@ -44,7 +45,8 @@ func (e *env) run(file, name string, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, plans, err := e.startPlans(cfg, []*config.Sandbox{s}, false)
+	sbs := []*config.Sandbox{s}
+	host, roots, plans, err := e.startPlans(cfg, sbs, false)
 	if err != nil {
 		return err
 	}
@@ -52,7 +54,10 @@ func (e *env) run(file, name string, args []string) error {
 	if len(args) > 0 {
 		plan = plan.WithArgs(args)
 	}
-	res := e.runOne(plan, e.attachedStdio())
+	e.prepareReceipts("run", cfg, sbs, []*launcher.Plan{plan}, roots, host, args)
+	u := e.runOne(plan, e.attachedStdio())
+	e.writeReceipt(u, nil)
+	res := u.Result
 	if res.OOMKilled || res.TimedOut || (res.Usage != nil && res.Usage.OOMKills > 0) {
 		fmt.Fprintf(e.stderr, "sandbox: %s: %s\n", res.Name, res.Describe())
 	}

@@ -44,6 +44,7 @@ func (e *env) start(plan *launcher.Plan, stdio launcher.Stdio) (*launcher.Proces
 		return nil, fail(setupFailed, plan.Name+": "+err.Error()), release
 	}
 	e.ready.report(plan.Name, proc.Pid())
+	e.receiptStarted(plan)
 	return proc, nil, release
 }
 

@@ -69,6 +69,7 @@ under sudo: whatever can write ./*.hcl can run anything as root.
 	f.BoolVarP(&o.watch, "watch", "w", false, "relaunch a sandbox when its watch { paths } change, and apply edits of the configuration; run until Ctrl-C")
 	f.StringVar(&o.on, "on", "", "run the batch elsewhere: slurm submits each sandbox as a Slurm job")
 	f.StringVar(&o.cgroupParent, "cgroup-parent", "", "run the batch under the cgroup sandbox/`NAME`, which batch { limits } caps")
+	e.addReceiptFlag(cmd)
 	return e.addDetachFlag(cmd)
 }
 

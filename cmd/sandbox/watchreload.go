@@ -58,7 +58,7 @@ func (sv *supervisor) plan(cfg *config.Config) ([]*config.Sandbox, []*launcher.P
 	if err != nil {
 		return nil, nil, err
 	}
-	_, plans, err := sv.e.startPlans(cfg, sbs, sv.o.updateLock)
+	_, _, plans, err := sv.e.startPlans(cfg, sbs, sv.o.updateLock)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"github.com/hclsandbox/sandbox/config"
+	"github.com/spf13/cobra"
+)
+
+// testOptions are the flags of test.
+type testOptions struct {
+	parallel     int
+	failFast     bool
+	verbose      bool
+	json         bool
+	tap          bool
+	junit        string
+	update       bool
+	cgroupParent string
+}
+
+func newTestCmd(e *env) *cobra.Command {
+	o := &testOptions{}
+	cmd := e.addVarFlags(&cobra.Command{
+		Use:   "test [FILE|DIR]... [NAME]...",
+		Short: "Run the sandboxes that have an expect block and check what they did",
+		Long: `Run every sandbox with an expect block (or only the named ones), with
+what they depend on, as one batch, as up does: the same parallelism, batch
+budget, count and for_each. Then check each expectation and report it, the
+expected value next to the actual one. Dependencies without an expect block
+run but are not reported.
+
+Exit codes:
+  0    every expectation held
+  1    an expectation did not hold, or the configuration is invalid
+  2    invalid command line
+  125  a sandbox failed to start, or the launcher failed
+  130  Ctrl-C stopped the run (143: SIGTERM); the checks are still reported`,
+		Example: `  sandbox test examples/test.hcl
+  sandbox test --junit report.xml --parallel 4 checks/
+  sandbox test --update examples/test.hcl greeting`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return e.test(args, o)
+		},
+	})
+	f := cmd.Flags()
+	f.IntVarP(&o.parallel, "parallel", "p", 0, "run at most N sandboxes at a time (0: all at once)")
+	f.BoolVar(&o.failFast, "fail-fast", false, "stop every other sandbox as soon as one fails")
+	f.BoolVarP(&o.verbose, "verbose", "v", false, "pass the sandboxes' output on, prefixed with their names, and list the checks that held")
+	f.BoolVar(&o.json, "json", false, "print the results as JSON on stdout")
+	f.BoolVar(&o.tap, "tap", false, "print the results as TAP version 13 on stdout")
+	f.StringVar(&o.junit, "junit", "", "write a JUnit XML report to `FILE`: a test case per sandbox, a failure per unmet expectation")
+	f.BoolVar(&o.update, "update", false, "rewrite every golden file from what the sandboxes did")
+	f.StringVar(&o.cgroupParent, "cgroup-parent", "", "run the batch under the cgroup sandbox/`NAME`, which batch { limits } caps")
+	return e.addReceiptFlag(cmd)
+}
+
+// test loads the files, runs the sandboxes with expectations as one batch
+// and reports every check.
+func (e *env) test(args []string, o *testOptions) error {
+	if o.parallel < 0 {
+		return exitf(exitUsage, "--parallel must be 0 (no limit) or more, not %d", o.parallel)
+	}
+	if o.json && o.tap {
+		return exitf(exitUsage, "--json and --tap both print on stdout; give one")
+	}
+	paths, names := splitArgs(args)
+	cfg, err := e.loadConfig(paths)
+	if err != nil {
+		return err
+	}
+	sbs, err := selectTests(cfg, names)
+	if err != nil {
+		return err
+	}
+	uo := &upOptions{parallel: o.parallel, failFast: o.failFast, quiet: !o.verbose, json: o.json || o.tap, cgroupParent: o.cgroupParent}
+	host := e.probeHost()
+	if err := e.checkHost(host, sbs); err != nil {
+		return err
+	}
+	if err := e.preflight(cfg, sbs); err != nil {
+		return err
+	}
+	roots, err := e.prepareRoots(sbs, false)
+	if err != nil {
+		return err
+	}
+	plans := buildPlans(sbs, host, roots)
+	e.prepareReceipts("test", cfg, sbs, plans, roots, host, nil)
+	bc, err := e.batchBudget(cfg, plans, host, uo)
+	if err != nil {
+		return err
+	}
+	return e.runTests(sbs, plans, bc, uo, o)
+}
+
+// selectTests selects the named sandboxes, or every one with an expect
+// block, and what they depend on. A selection with no expectation at all
+// is an error: nothing would be checked.
+func selectTests(cfg *config.Config, names []string) ([]*config.Sandbox, error) {
+	if len(names) == 0 {
+		for _, s := range cfg.Sandboxes {
+			if s.Expect != nil {
+				names = append(names, s.Name)
+			}
+		}
+		if len(names) == 0 {
+			return nil, exitf(exitInvalidConfig, "no sandbox has an expect block: nothing to test")
+		}
+	}
+	sbs, err := selectBatch(cfg, names)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range sbs {
+		if s.Expect != nil {
+			return sbs, nil
+		}
+	}
+	return nil, exitf(exitInvalidConfig, "none of the selected sandboxes has an expect block: nothing to test")
+}
