@@ -209,7 +209,7 @@ func bwrapTmpfs(c *Command, m isolation.Mount) {
 }
 
 // bwrapMasks hides the masked paths (an empty read-only tmpfs on a
-// directory, the null device on a file) and makes the read-only paths
+// directory, the null device on a file, as the child does) and makes the read-only paths
 // read-only by binding them onto themselves.
 func bwrapMasks(c *Command, p *launcher.Plan, o Options) {
 	for _, m := range p.Spec.MaskedPaths {
@@ -220,7 +220,9 @@ func bwrapMasks(c *Command, p *launcher.Plan, o Options) {
 			c.add("--tmpfs", m)
 			c.add("--remount-ro", m)
 		default:
-			c.add("--ro-bind", "/dev/null", m)
+			// A read-only bind would be nodev, and the null device
+			// would not open; the sandbox's own mask is writable too.
+			c.add("--dev-bind", "/dev/null", m)
 		}
 	}
 	for _, r := range p.Spec.ReadonlyPaths {
@@ -290,6 +292,10 @@ func bwrapWarnings(c *Command, p *launcher.Plan) {
 	if p.Timeout > 0 {
 		c.warnf("timeout %s: bwrap has none; wrap it in timeout -s KILL %s", p.Timeout, fmtSeconds(p.Timeout.Seconds()))
 	}
+	if !hasNamespace(p, "user") {
+		c.warnf("capabilities: bwrap run by root keeps the caller's bounding set and puts the kept capabilities in the inheritable and ambient sets too, where the sandbox empties them")
+	}
+	c.warnf("environment: bwrap adds PWD to the plan's")
 	if p.Spec.Init && hasNamespace(p, "pid") {
 		c.warnf("init: bwrap's PID 1 reaps orphans but does not forward signals to the command")
 	}

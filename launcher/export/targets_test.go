@@ -88,7 +88,7 @@ func TestBwrap(t *testing.T) {
 		{"--bind", "/srv/root fs", "/"}, {"--proc", "/proc"}, {"--dev", "/dev"},
 		{"--perms", "1777"}, {"--size", "1048576"}, {"--tmpfs", "/tmp"},
 		{"--bind", "/srv/data", "/data"}, {"--ro-bind-try", "/srv/conf", "/etc/app"},
-		{"--ro-bind", "/dev/null", "/proc/kcore"}, {"--tmpfs", "/proc/acpi"}, {"--remount-ro", "/proc/acpi"},
+		{"--dev-bind", "/dev/null", "/proc/kcore"}, {"--tmpfs", "/proc/acpi"}, {"--remount-ro", "/proc/acpi"},
 		{"--ro-bind-try", "/proc/sys", "/proc/sys"}, {"--remount-ro", "/"},
 		{"--hostname", "web"}, {"--clearenv"}, {"--setenv", "A", "two words"}, {"--chdir", "/work dir"},
 		{"--cap-drop", "ALL"}, {"--cap-add", "CAP_CHOWN"}, {"--cap-add", "CAP_KILL"}, {"--as-pid-1"},
@@ -107,7 +107,7 @@ func TestBwrap(t *testing.T) {
 		"user 1000:1000: bwrap changes ids only inside a user namespace",
 		"systemd-run --scope -p MemoryMax=268435456 -p MemorySwapMax=0 -p CPUQuota=50% -p TasksMax=64",
 		"rlimits nofile: bwrap cannot set them; wrap it in prlimit --nofile=1024:2048",
-		"timeout 30s: bwrap has none", "noexec on /dev",
+		"timeout 30s: bwrap has none", "noexec on /dev", "keeps the caller's bounding set", "adds PWD",
 	})
 }
 
