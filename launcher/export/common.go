@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher"
@@ -44,6 +45,7 @@ func limitProperties(p *launcher.Plan) []string {
 // the user the plan was made for.
 func commonWarnings(c *Command, p *launcher.Plan) {
 	c.Warnings = append(c.Warnings, p.Warnings()...)
+	timeWarning(c, p)
 	networkWarnings(c, p)
 	if p.Rootless {
 		c.warnf("rootless: the plan was made for an unprivileged user; %s must be allowed to make its namespaces", c.Groups[0][0])
@@ -109,4 +111,14 @@ func parseSize(s string) (uint64, bool) {
 func tmpfsOptions(m isolation.Mount) string {
 	opts := append(slices.Clone(m.Flags), splitData(m.Data)...)
 	return strings.Join(opts, ",")
+}
+
+// timeWarning: none of the targets makes a time namespace.
+func timeWarning(c *Command, p *launcher.Plan) {
+	o := p.Spec.TimeOffsets
+	if o == nil {
+		return
+	}
+	c.warnf("time namespace (clock offsets monotonic %s, boottime %s): %s cannot make one; the command reads the host's clocks (unshare --time --monotonic=SECONDS --boottime=SECONDS can)",
+		time.Duration(o.Monotonic), time.Duration(o.Boottime), c.Groups[0][0])
 }

@@ -261,6 +261,7 @@ func dockerProcess(c *Command, p *launcher.Plan) {
 		c.warnf("timeout %s: docker run has none; wrap it in timeout -s KILL %s", p.Timeout, fmtSeconds(p.Timeout.Seconds()))
 	}
 	c.Warnings = append(c.Warnings, p.Warnings()...)
+	timeWarning(c, p)
 }
 
 // dockerImage is the image to run: an image sandbox's own reference, else

@@ -172,3 +172,17 @@ func TestDockerSharedNamespacesAndUnconfined(t *testing.T) {
 	checkRuns(t, c, [][]string{{"--network=host"}, {"--pid=host"}, {"--ipc=host"}, {"--uts=host"},
 		{"--cgroupns=host"}, {"--security-opt", "seccomp=unconfined"}})
 }
+
+// TestTimeNamespaceWarned: no target makes a time namespace; each says so.
+func TestTimeNamespaceWarned(t *testing.T) {
+	p := testPlan()
+	p.Namespaces = append(p.Namespaces, "time")
+	p.Spec.TimeOffsets = &isolation.TimeOffsets{Monotonic: int64(time.Hour), Boottime: -int64(time.Second)}
+	for _, tg := range Targets {
+		c, err := tg.Build(p, Options{Stat: stat})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkWarnings(t, c, []string{"time namespace (clock offsets monotonic 1h0m0s, boottime -1s): " + c.Groups[0][0] + " cannot make one"})
+	}
+}
