@@ -129,6 +129,8 @@ type Config struct {
 	Batch *Batch
 	// Networks are the network blocks by name, with the implicit default.
 	Networks map[string]*Network
+	// Origins say where variables and locals got their values.
+	Origins Origins
 }
 
 // Lookup returns the sandbox with the given name, or nil.
