@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -154,8 +155,13 @@ func show(v cty.Value, sensitive bool) string {
 	return v.GoString()
 }
 
-// effects lists what the plan writes for the attribute: its cgroup files.
+// effects lists what the plan does with the attribute: the cgroup files
+// it writes, the offsets of the time namespace.
 func effects(in Input, a *Answer, key string) {
+	if o := in.Plan.Spec.TimeOffsets; o != nil && strings.HasPrefix(key, "clock_offsets.") {
+		lines := strings.Split(strings.TrimSpace(isolation.TimensOffsets(o)), "\n")
+		a.step("", "written to /proc/self/timens_offsets before the command enters the time namespace: %s", strings.Join(lines, "; "))
+	}
 	c := in.Plan.Cgroup
 	if c == nil {
 		return
