@@ -275,3 +275,44 @@ func compareDocker(t *testing.T, want, got *probereport.Report) {
 	same(t, "masked", want.Masked, got.Masked)
 	same(t, "interfaces", want.Interfaces, got.Interfaces)
 }
+
+// exportHostView runs the probe, bound read-only from the test's build
+// directory, in the host view: bwrap's empty root with the host's /usr,
+// the merged-/usr links and the files of /etc, remounted read-only.
+const exportHostView = `sandbox %q {
+  hostname = "hv-host"
+  init     = false
+  mount {
+    type     = "bind"
+    source   = %q
+    target   = "/opt/probe"
+    readonly = true
+  }
+  command = ["/opt/probe/%s", "report"]
+}
+`
+
+// TestExportBwrapHostView compares the probe's report under sandbox run
+// and under the exported bwrap command line for a sandbox with no rootfs.
+func TestExportBwrapHostView(t *testing.T) {
+	testenv.RequireRoot(t)
+	bin, err := exec.LookPath("sandbox")
+	if err != nil {
+		t.Skip("the sandbox command is only on PATH under testscript.Main")
+	}
+	if why := bwrapUnavailable(); why != "" {
+		t.Skip(why)
+	}
+	probe := testenv.Probe(t)
+	dir := t.TempDir()
+	name := fmt.Sprintf("hv%d", os.Getpid())
+	file := writeHCL(t, dir, "hv.hcl", fmt.Sprintf(exportHostView, name, filepath.Dir(probe), filepath.Base(probe)))
+	want := runProbe(t, exec.Command(bin, "run", file, name))
+	var line, warnings bytes.Buffer
+	cmd := exec.Command(bin, "export", "bwrap", file, name, "--seccomp-out", filepath.Join(dir, "hv.bpf"))
+	cmd.Stdout, cmd.Stderr = &line, &warnings
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("sandbox export bwrap: %v\n%s", err, warnings.String())
+	}
+	compareBwrap(t, want, runProbe(t, exec.Command("sh", "-c", line.String())))
+}
