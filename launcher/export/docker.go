@@ -42,7 +42,7 @@ func Docker(p *launcher.Plan, o Options) (*Command, error) {
 	}
 	dockerResources(c, p)
 	dockerProcess(c, p)
-	image := dockerImage(c, p)
+	image := dockerImage(c, p, o)
 	if len(p.Spec.Args) == 0 {
 		c.add(image)
 		return c, nil
@@ -266,12 +266,16 @@ func dockerProcess(c *Command, p *launcher.Plan) {
 
 // dockerImage is the image to run: an image sandbox's own reference, else
 // a name for one the caller must make, which a warning explains.
-func dockerImage(c *Command, p *launcher.Plan) string {
+func dockerImage(c *Command, p *launcher.Plan, o Options) string {
 	if p.Image != nil {
 		return p.Image.Source
 	}
 	name := "sandbox-" + launcher.SafeName(p.Name)
 	if src := p.Spec.Root.Source; src != "" {
+		if _, dir := o.stat(src); !dir {
+			c.warnf("rootfs tarball %s: docker runs images; make one with: docker import %s %s", src, Quote(src), name)
+			return name
+		}
 		c.warnf("rootfs directory %s: docker runs images; make one with: tar -C %s -c . | docker import - %s", src, Quote(src), name)
 		return name
 	}

@@ -45,8 +45,9 @@ func testPlan() *launcher.Plan {
 	}
 }
 
-// stat says /proc/acpi is a directory and every other path a file.
-func stat(p string) (bool, bool) { return true, p == "/proc/acpi" }
+// stat says /proc/acpi and the rootfs are directories and every other
+// path a file.
+func stat(p string) (bool, bool) { return true, p == "/proc/acpi" || p == "/srv/root fs" }
 
 // hasRun reports whether words holds run as consecutive words.
 func hasRun(words, run []string) bool {
@@ -185,4 +186,17 @@ func TestTimeNamespaceWarned(t *testing.T) {
 		}
 		checkWarnings(t, c, []string{"time namespace (clock offsets monotonic 1h0m0s, boottime -1s): " + c.Groups[0][0] + " cannot make one"})
 	}
+}
+
+// TestDockerImageWarning: a rootfs directory is archived for docker
+// import, a tarball imported as it is.
+func TestDockerImageWarning(t *testing.T) {
+	p := testPlan()
+	dirs := func(string) (bool, bool) { return true, true }
+	files := func(string) (bool, bool) { return true, false }
+	c, _ := Docker(p, Options{Stat: dirs})
+	checkWarnings(t, c, []string{"tar -C '/srv/root fs' -c . | docker import - sandbox-web"})
+	p.Spec.Root.Source = "/srv/root.tar"
+	c, _ = Docker(p, Options{Stat: files})
+	checkWarnings(t, c, []string{"docker import /srv/root.tar sandbox-web"})
 }
