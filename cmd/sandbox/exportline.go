@@ -34,8 +34,10 @@ RootDirectory or an empty read-only root with the host view's binds,
 ProtectSystem, PrivateDevices, TemporaryFileSystem, the binds of the mount
 blocks, capabilities, rlimits, user, environment and working directory.
 It waits for the command and passes its output through (--wait --pipe), or
-attaches it to the terminal with --pty. A scope (--scope) would take only
-the cgroup properties, so the export makes a service.`,
+attaches it to the terminal with --pty. With --scope it prints instead a
+scope (systemd-run --scope) that holds the cgroup limits, the timeout and
+oom_score_adj around the bwrap command line, which isolates: a scope takes
+only the cgroup properties, not the namespace and file system ones.`,
 		example: `  sandbox export systemd-run examples/limits.hcl limits`,
 	},
 	"docker": {
@@ -80,6 +82,9 @@ command line, 125 the rootfs could not be prepared or a file written.`,
 	})
 	cmd.Flags().StringVar(&o.SeccompFile, "seccomp-out", "", "write the seccomp filter the command line reads to this file")
 	cmd.Flags().BoolVar(&o.Interactive, "pty", false, "attach the command to the terminal")
+	if t.Name == "systemd-run" {
+		cmd.Flags().BoolVar(&o.Scope, "scope", false, "a scope with the cgroup limits around the bwrap command line, instead of a service")
+	}
 	return cmd
 }
 

@@ -20,6 +20,9 @@ type Options struct {
 	Stat func(path string) (exists, dir bool)
 	// Interactive asks for a command attached to the caller's terminal.
 	Interactive bool
+	// Scope asks systemd-run for a scope that holds the cgroup limits
+	// around the bwrap command line, instead of a service.
+	Scope bool
 }
 
 func (o Options) stat(p string) (exists, dir bool) {

@@ -15,6 +15,9 @@ import (
 // limits only, not the namespace and file system properties, so the
 // service is what can hold the whole plan.
 func SystemdRun(p *launcher.Plan, o Options) (*Command, error) {
+	if o.Scope {
+		return systemdScope(p, o)
+	}
 	c := &Command{}
 	c.add("systemd-run")
 	c.add("--quiet")
@@ -194,4 +197,35 @@ func systemdWarnings(c *Command, p *launcher.Plan) {
 		c.warnf("init: the command runs as the service's main process, without the sandbox's init")
 	}
 	commonWarnings(c, p)
+}
+
+// systemdScope is a scope that holds the plan's cgroup limits around the
+// bwrap command line, which isolates: systemd-run --scope runs the command
+// itself, in the caller's context, inside a new cgroup.
+func systemdScope(p *launcher.Plan, o Options) (*Command, error) {
+	inner, err := Bwrap(p, o)
+	if err != nil {
+		return nil, err
+	}
+	c := &Command{Redirects: inner.Redirects, Seccomp: inner.Seccomp}
+	c.add("systemd-run")
+	c.add("--scope")
+	c.add("--quiet")
+	c.add("--collect")
+	for _, prop := range limitProperties(p) {
+		c.add("-p", prop)
+	}
+	if p.Spec.OOMScoreAdj != 0 {
+		c.add("-p", "OOMScoreAdjust="+strconv.Itoa(p.Spec.OOMScoreAdj))
+	}
+	if p.Timeout > 0 {
+		c.add("-p", "RuntimeMaxSec="+fmtSeconds(p.Timeout.Seconds()))
+	}
+	c.Groups = append(c.Groups, inner.Groups...)
+	for _, w := range inner.Warnings {
+		if !strings.HasPrefix(w, "limits: ") && !strings.HasPrefix(w, "timeout ") && !strings.HasPrefix(w, "oom_score_adj ") {
+			c.Warnings = append(c.Warnings, w)
+		}
+	}
+	return c, nil
 }

@@ -200,3 +200,23 @@ func TestDockerImageWarning(t *testing.T) {
 	c, _ = Docker(p, Options{Stat: files})
 	checkWarnings(t, c, []string{"docker import /srv/root.tar sandbox-web"})
 }
+
+// TestSystemdScope: --scope wraps the bwrap line in a scope that holds the
+// limits bwrap cannot, and drops bwrap's warnings about them.
+func TestSystemdScope(t *testing.T) {
+	c, err := SystemdRun(testPlan(), Options{Scope: true, SeccompFile: "/tmp/web.bpf", Stat: stat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRuns(t, c, [][]string{{"systemd-run"}, {"--scope"}, {"-p", "MemoryMax=268435456"}, {"-p", "TasksMax=64"},
+		{"-p", "RuntimeMaxSec=30s"}, {"bwrap"}, {"--unshare-net"}, {"--seccomp", "3"}, {"--", "/bin/app", "--msg", "it's $HOME"}})
+	if len(c.Redirects) != 1 || c.Seccomp == nil {
+		t.Errorf("the scope lost bwrap's seccomp descriptor: %v", c.Redirects)
+	}
+	for _, w := range c.Warnings {
+		if strings.HasPrefix(w, "limits: ") || strings.HasPrefix(w, "timeout ") {
+			t.Errorf("warning %q, but the scope holds it", w)
+		}
+	}
+	checkWarnings(t, c, []string{"rlimits nofile"})
+}
