@@ -11,18 +11,19 @@ import (
 // the path of the block that holds it ("" is the top level of a file).
 // Blocks whose body is free-form (locals, rlimits) have no entry.
 var blockSchemas = map[string]*hcl.BodySchema{
-	"":                     fileSchema,
-	"sandbox":              sandboxSchema,
-	"sandbox.limits":       limitsSchema,
-	"sandbox.rootfs":       rootfsSchema,
-	"sandbox.mount":        mountSchema,
-	"sandbox.capabilities": capabilitiesSchema,
-	"sandbox.watch":        watchSchema,
-	"variable":             variableSchema,
-	"variable.validation":  validationSchema,
-	"batch":                batchSchema,
-	"batch.limits":         limitsSchema,
-	"network":              networkSchema,
+	"":                      fileSchema,
+	"sandbox":               sandboxSchema,
+	"sandbox.limits":        limitsSchema,
+	"sandbox.rootfs":        rootfsSchema,
+	"sandbox.mount":         mountSchema,
+	"sandbox.capabilities":  capabilitiesSchema,
+	"sandbox.watch":         watchSchema,
+	"sandbox.clock_offsets": clockOffsetsSchema,
+	"variable":              variableSchema,
+	"variable.validation":   validationSchema,
+	"batch":                 batchSchema,
+	"batch.limits":          limitsSchema,
+	"network":               networkSchema,
 }
 
 // SchemaDoc lists every block and attribute the language accepts, as

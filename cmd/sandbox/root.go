@@ -100,6 +100,7 @@ tree: its own namespaces and root filesystem.
 	root.AddCommand(newUpCmd(e), newRunCmd(e), newValidateCmd(e), newPlanCmd(e), newFmtCmd(e), newLockCmd(e), newDoctorCmd(e), newExportCmd(e))
 	root.AddCommand(lifecycleCmds(e)...)
 	root.AddCommand(imageCmds(e)...)
+	root.AddCommand(newExplainCmd(e))
 	addCompletionExamples(root)
 	return root
 }
