@@ -99,6 +99,7 @@ func (l *loader) finish() (*Config, hcl.Diagnostics) {
 	batch, d := l.decodeBatch()
 	cfg.Batch = batch
 	diags = append(diags, d...)
+	cfg.Origins = l.origins(l.varFinal)
 	return cfg, diags
 }
 
@@ -137,6 +138,7 @@ type loader struct {
 	locals      map[string]*local
 	localOrder  []string
 	localObject cty.Value
+	varFinal    map[string]varValue // each variable's winning value, for Origins
 	std         map[string]function.Function
 	funcs       map[string]map[string]function.Function
 }

@@ -10,9 +10,10 @@ import (
 var Namespaces = []string{"uts", "pid", "mount", "ipc", "net", "cgroup"}
 
 // NamespaceKinds lists every namespace kind a sandbox may isolate: the
-// default ones and "user", which maps ids (uid_map, gid_map) and lets a
-// non-root user run sandboxes.
-var NamespaceKinds = append([]string{"user"}, Namespaces...)
+// default ones, "user", which maps ids (uid_map, gid_map) and lets a
+// non-root user run sandboxes, and "time", which moves the monotonic and
+// boot clocks (clock_offsets).
+var NamespaceKinds = append(append([]string{"user"}, Namespaces...), "time")
 
 // Sandbox is one declared sandbox, fully evaluated. Paths are absolute.
 type Sandbox struct {
@@ -73,6 +74,10 @@ type Sandbox struct {
 	// "env.TOKEN").
 	Sensitive map[string]bool
 
+	// ClockOffsets move the clocks of the time namespace; nil when the
+	// sandbox has no clock_offsets block.
+	ClockOffsets *ClockOffsets
+
 	// UIDMap and GIDMap map ids inside a user namespace to ids outside; nil
 	// means the default (see the launcher).
 	UIDMap, GIDMap []IDMap
@@ -129,6 +134,8 @@ type Config struct {
 	Networks map[string]*Network
 	// Variables are the variables' final values, sensitive ones redacted.
 	Variables []VariableValue
+	// Origins say where variables and locals got their values.
+	Origins Origins
 }
 
 // Lookup returns the sandbox with the given name, or nil.

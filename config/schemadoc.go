@@ -22,6 +22,7 @@ var blockSchemas = map[string]*hcl.BodySchema{
 	"sandbox.expect.stdout": outputExpectSchema,
 	"sandbox.expect.stderr": outputExpectSchema,
 	"sandbox.expect.file":   fileExpectSchema,
+	"sandbox.clock_offsets": clockOffsetsSchema,
 	"variable":              variableSchema,
 	"variable.validation":   validationSchema,
 	"batch":                 batchSchema,

@@ -50,8 +50,10 @@ func (l *loader) assignVariables() hcl.Diagnostics {
 			diags = append(diags, l.validate(v, vv)...)
 		}
 		obj[v.name] = vv.val
+		values[v.name] = vv
 	}
 	l.varObject = cty.ObjectVal(obj)
+	l.varFinal = values
 	return diags
 }
 

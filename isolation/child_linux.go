@@ -73,6 +73,13 @@ func childRun() *StepError {
 			return err
 		}
 	}
+	// Before any step that could start a process: the offsets are
+	// written before the first one enters the namespace.
+	if spec.TimeOffsets != nil {
+		if err := enterTimeNamespace(spec.TimeOffsets); err != nil {
+			return err
+		}
+	}
 	if err := setup(spec); err != nil {
 		return err
 	}

@@ -38,6 +38,10 @@ type Spec struct {
 	// read the spec, so that the sandbox's own cgroup, in which the child
 	// was cloned, is its root.
 	UnshareCgroup bool `json:"unshare_cgroup,omitempty"`
+	// TimeOffsets, when set, puts the target in a new time namespace whose
+	// monotonic and boot clocks are moved by these offsets (see
+	// timens_linux.go); nil shares the host's clocks.
+	TimeOffsets *TimeOffsets `json:"time_offsets,omitempty"`
 	// OOMScoreAdj is written to /proc/self/oom_score_adj; it is always
 	// written, so the launcher's own value never leaks in.
 	OOMScoreAdj int `json:"oom_score_adj"`
@@ -58,6 +62,13 @@ type Spec struct {
 	// then sends its master on TerminalFD (see terminal_linux.go). It is
 	// not part of a printed plan.
 	Terminal *Winsize `json:"terminal,omitempty"`
+}
+
+// TimeOffsets are the offsets of a time namespace's clocks from the
+// host's, in nanoseconds; either may be negative.
+type TimeOffsets struct {
+	Monotonic int64 `json:"monotonic_ns"`
+	Boottime  int64 `json:"boottime_ns"`
 }
 
 // Winsize is a terminal's size in characters; zero leaves it unset.

@@ -15,7 +15,7 @@ import (
 // reflection, so a field added to Spec and not here fails it.
 
 // specMagic opens an encoded spec and names the form's version.
-const specMagic = "SBXSPEC3"
+const specMagic = "SBXSPEC4"
 
 // MarshalBinary encodes the spec for the child.
 func (s *Spec) MarshalBinary() ([]byte, error) {
@@ -75,6 +75,11 @@ func (s *Spec) MarshalBinary() ([]byte, error) {
 	if s.Terminal != nil {
 		e.uint(uint64(s.Terminal.Rows))
 		e.uint(uint64(s.Terminal.Cols))
+	}
+	e.bool(s.TimeOffsets != nil)
+	if s.TimeOffsets != nil {
+		e.int(s.TimeOffsets.Monotonic)
+		e.int(s.TimeOffsets.Boottime)
 	}
 	return e.b, nil
 }
@@ -143,6 +148,9 @@ func (s *Spec) UnmarshalBinary(data []byte) error {
 	out.Loopback = d.bool()
 	if d.bool() {
 		out.Terminal = &Winsize{Rows: uint16(d.uint()), Cols: uint16(d.uint())}
+	}
+	if d.bool() {
+		out.TimeOffsets = &TimeOffsets{Monotonic: d.int(), Boottime: d.int()}
 	}
 	if d.err != nil {
 		return fmt.Errorf("decode spec: %w", d.err)

@@ -38,7 +38,7 @@ const ociVersion = "1.0.0"
 var ociNamespaces = map[string]specs.LinuxNamespaceType{
 	"user": specs.UserNamespace, "uts": specs.UTSNamespace, "pid": specs.PIDNamespace,
 	"mount": specs.MountNamespace, "ipc": specs.IPCNamespace, "net": specs.NetworkNamespace,
-	"cgroup": specs.CgroupNamespace,
+	"cgroup": specs.CgroupNamespace, "time": specs.TimeNamespace,
 }
 
 // OCIConfig converts the plan of s into an OCI runtime configuration whose
@@ -66,6 +66,7 @@ func OCIConfig(p *Plan, s *config.Sandbox, h *Host, rootPath string, exists func
 	for _, kind := range p.Namespaces {
 		sp.Linux.Namespaces = append(sp.Linux.Namespaces, specs.LinuxNamespace{Type: ociNamespaces[kind]})
 	}
+	b.timeOffsets(p)
 	for _, m := range p.UIDMap {
 		sp.Linux.UIDMappings = append(sp.Linux.UIDMappings, specs.LinuxIDMapping{ContainerID: m.Inside, HostID: m.Outside, Size: m.Count})
 	}

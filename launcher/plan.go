@@ -99,6 +99,7 @@ func NewPlan(s *config.Sandbox, h *Host) *Plan {
 	p.Spec.Env = environment(s.Env, h.Term)
 	planResources(p, s, h)
 	planStop(p, s)
+	planTime(p, s, h)
 	p.Network = planNetwork(s)
 	p.initConfig = s.Init
 	p.Spec.Init = wantInit(s.Init, p.Spec.Args)

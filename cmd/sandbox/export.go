@@ -29,6 +29,7 @@ warning on standard error.`,
 		Example: `  sandbox export oci examples/busybox.hcl busybox --out /tmp/busybox-bundle`,
 	}
 	export.AddCommand(newExportOCICmd(e))
+	export.AddCommand(newExportLineCmds(e)...)
 	return export
 }
 

@@ -58,6 +58,16 @@ func buildPlan(s *config.Sandbox, host *launcher.Host, roots map[*config.Sandbox
 	}
 }
 
+// checkPlan is checkPlans for one plan already built.
+func (e *env) checkPlan(cfg *config.Config, s *config.Sandbox, p *launcher.Plan) error {
+	diags := launcher.PlanDiagnostics(p, s)
+	if len(diags) == 0 {
+		return nil
+	}
+	e.printDiags(diags, cfg.Files)
+	return exitCode(exitInvalidConfig)
+}
+
 // checkPlans prints what keeps any sandbox's plan from starting on this
 // host (a seccomp filter that does not compile) and fails with exit code
 // 1 if anything does: validate and plan say what run and up would refuse.

@@ -101,6 +101,7 @@ tree: its own namespaces and root filesystem.
 	root.AddCommand(newTestCmd(e), newVerifyCmd(e))
 	root.AddCommand(lifecycleCmds(e)...)
 	root.AddCommand(imageCmds(e)...)
+	root.AddCommand(newExplainCmd(e))
 	addCompletionExamples(root)
 	return root
 }

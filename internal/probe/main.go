@@ -108,7 +108,7 @@ func main() {
 }
 
 func report(canary string) *Report {
-	r := &Report{Pid: os.Getpid(), Env: os.Environ(), Namespaces: map[string]uint64{}}
+	r := &Report{Pid: os.Getpid(), Env: os.Environ(), Namespaces: map[string]uint64{}, Clocks: clocks()}
 	r.Hostname, _ = os.Hostname()
 	r.Cwd, _ = os.Getwd()
 	r.Pids = pids()
@@ -165,7 +165,7 @@ func pids() []int {
 
 func namespaces() map[string]uint64 {
 	out := map[string]uint64{}
-	for _, ns := range []string{"uts", "pid", "mnt", "ipc", "net", "cgroup", "user"} {
+	for _, ns := range []string{"uts", "pid", "mnt", "ipc", "net", "cgroup", "user", "time"} {
 		var st syscall.Stat_t
 		if syscall.Stat("/proc/self/ns/"+ns, &st) == nil {
 			out[ns] = st.Ino

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
 
@@ -59,6 +60,9 @@ func WritePlan(w io.Writer, p *launcher.Plan, s *config.Sandbox) {
 	}
 	if p.Spec.UnshareCgroup {
 		step("enter a new cgroup namespace, rooted at the cgroup it was cloned into")
+	}
+	if o := p.Spec.TimeOffsets; o != nil {
+		step("make a time namespace for the command and move its clocks: %s", timeOffsetsLine(o))
 	}
 	step("make every mount private: nothing propagates to the host")
 	if p.Image != nil {
@@ -284,4 +288,17 @@ func writeImage(w io.Writer, im *launcher.PlanImage) {
 	if len(im.ExposedPorts) > 0 {
 		fmt.Fprintf(w, "        exposed by the image (published only by ports): %s\n", strings.Join(im.ExposedPorts, ", "))
 	}
+}
+
+// timeOffsetsLine is a time namespace's offsets, as "monotonic +1h0m0s,
+// boottime -30m0s".
+func timeOffsetsLine(o *isolation.TimeOffsets) string {
+	signed := func(ns int64) string {
+		d := time.Duration(ns)
+		if d >= 0 {
+			return "+" + d.String()
+		}
+		return d.String()
+	}
+	return "monotonic " + signed(o.Monotonic) + ", boottime " + signed(o.Boottime)
 }

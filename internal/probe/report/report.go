@@ -20,6 +20,9 @@ type Report struct {
 	Masked     map[string]int    `json:"masked"`
 	Exists     map[string]bool   `json:"exists"`
 	Interfaces []string          `json:"interfaces"`
+	// Clocks are CLOCK_MONOTONIC and CLOCK_BOOTTIME in nanoseconds, as
+	// the sandbox's time namespace shows them.
+	Clocks map[string]int64 `json:"clocks,omitempty"`
 }
 
 // StdioFD is what the probe's stdio mode finds on one of its standard
