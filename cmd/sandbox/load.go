@@ -35,9 +35,7 @@ func (e *env) loadConfig(paths []string) (*config.Config, error) {
 // loadConfigWith is loadConfig with the given load options.
 func (e *env) loadConfigWith(paths []string, opts config.Options) (*config.Config, error) {
 	if len(paths) == 0 {
-		paths, _ = filepath.Glob("*.hcl")
-		paths = slices.DeleteFunc(paths, func(p string) bool { return p == config.LockFileName })
-		sort.Strings(paths)
+		paths = defaultConfigPaths()
 		if len(paths) == 0 {
 			return nil, exitf(exitInvalidConfig, "no configuration: give a file or directory, or run where *.hcl files are")
 		}
@@ -113,4 +111,13 @@ func unknownName(n string, known []string) error {
 		msg += " (sandboxes: " + strings.Join(known, ", ") + ")"
 	}
 	return exitf(exitInvalidConfig, "%s", msg)
+}
+
+// defaultConfigPaths are the *.hcl files of the working directory, the
+// lock file left out, sorted: what a command loads when given no path.
+func defaultConfigPaths() []string {
+	paths, _ := filepath.Glob("*.hcl")
+	paths = slices.DeleteFunc(paths, func(p string) bool { return p == config.LockFileName })
+	sort.Strings(paths)
+	return paths
 }

@@ -103,6 +103,7 @@ tree: its own namespaces and root filesystem.
 	root.AddCommand(imageCmds(e)...)
 	root.AddCommand(newExplainCmd(e))
 	addCompletionExamples(root)
+	e.addNameCompletion(root)
 	return root
 }
 
