@@ -27,9 +27,7 @@ func busyboxRootfs(t *testing.T) string {
 	t.Helper()
 	testenv.RequireRoot(t)
 	rootfs := testenv.Rootfs(t)
-	if !testenv.HasBusybox(rootfs) {
-		t.Skip("needs /bin/busybox (Debian's busybox-static)")
-	}
+	testenv.RequireBusybox(t, rootfs)
 	return rootfs
 }
 

@@ -18,9 +18,7 @@ func shellSandbox(t *testing.T, script string) *config.Sandbox {
 	t.Helper()
 	testenv.RequireRoot(t)
 	rootfs := testenv.Rootfs(t)
-	if !testenv.HasBusybox(rootfs) {
-		t.Skip("needs /bin/busybox (Debian's busybox-static)")
-	}
+	testenv.RequireBusybox(t, rootfs)
 	s := sandboxFor(rootfs)
 	s.Name = "shell"
 	s.Command = []string{"/bin/sh", "-c", script}

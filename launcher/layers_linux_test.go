@@ -18,9 +18,7 @@ import (
 func TestOverlayManyLowerLayers(t *testing.T) {
 	testenv.RequireRoot(t)
 	top := testenv.Rootfs(t)
-	if !testenv.HasBusybox(top) {
-		t.Skip("needs a static busybox on the host for cat")
-	}
+	testenv.RequireBusybox(t, top)
 	base := t.TempDir()
 	var lower []string
 	for i := range 299 {

@@ -50,7 +50,7 @@ func testRoot(t testing.TB, busybox bool) string {
 	copyFile(t, probeBinary(t), filepath.Join(root, "probe"))
 	if busybox {
 		if _, err := os.Stat("/bin/busybox"); err != nil {
-			t.Skip("needs /bin/busybox (Debian's busybox-static)")
+			testenv.Missing(t, "needs /bin/busybox (Debian's busybox-static)")
 		}
 		os.MkdirAll(filepath.Join(root, "bin"), 0o755)
 		copyFile(t, "/bin/busybox", filepath.Join(root, "bin/busybox"))

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/internal/testenv"
 	"github.com/vishvananda/netlink"
 )
 
@@ -22,7 +23,7 @@ func netRootfs(t *testing.T) string {
 	t.Helper()
 	rootfs := busyboxRootfs(t)
 	if _, err := os.Stat(filepath.Join(rootfs, "bin", "httpd")); err != nil {
-		t.Skip("the test rootfs has no httpd applet")
+		testenv.Missing(t, "the test rootfs has no httpd applet (Debian's busybox-static)")
 	}
 	if err := nft("list tables\n"); err != nil {
 		t.Skipf("nftables does not work here: %v", err)

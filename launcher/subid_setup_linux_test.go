@@ -55,7 +55,7 @@ func TestAddUser(t *testing.T) {
 	testenv.RequireRoot(t)
 	for _, tool := range []string{"useradd", "usermod"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("needs %s (Debian's passwd)", tool)
+			testenv.Missing(t, "needs %s (Debian's passwd)", tool)
 		}
 	}
 	before := accountFiles()

@@ -33,9 +33,7 @@ func withIDMaps(s *config.Sandbox) *config.Sandbox {
 func TestSandboxUserNamespace(t *testing.T) {
 	testenv.RequireRoot(t)
 	rootfs := testenv.Rootfs(t)
-	if !testenv.HasBusybox(rootfs) {
-		t.Skip("needs busybox-static for cat")
-	}
+	testenv.RequireBusybox(t, rootfs)
 	s := withIDMaps(withUserNamespace(sandboxFor(rootfs)))
 	s.Command = []string{"/bin/cat", "/proc/self/uid_map", "/proc/self/gid_map"}
 	out, res := runSandbox(t, s)
@@ -59,9 +57,7 @@ func TestRootlessSandbox(t *testing.T) {
 	u := unprivilegedUser(t)
 	bin := testenv.Build(t, "github.com/hclsandbox/sandbox/cmd/sandbox")
 	rootfs := testenv.Rootfs(t)
-	if !testenv.HasBusybox(rootfs) {
-		t.Skip("needs busybox-static for sh")
-	}
+	testenv.RequireBusybox(t, rootfs)
 	cfg := filepath.Join(filepath.Dir(rootfs), "rootless.hcl")
 	body := fmt.Sprintf(`sandbox "rootless" {
   rootfs     = %q

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Installs the Debian packages that tests use when they are missing. As root
 # it installs them with apt-get; otherwise, or on a system without dpkg, it
-# says which are missing. It never fails the make target: a test whose
-# package is missing skips, naming it, and the tests run anyway.
+# says which are missing. It never fails the make target itself: without
+# root a test whose package is missing skips, naming it; as root it fails
+# (internal/testenv.Missing), so a root run never passes untested.
 #
 #   scripts/test-deps.sh busybox-static nftables crun
 set -u
@@ -23,6 +24,6 @@ fi
 echo "test-deps: installing the Debian packages the tests use:$missing" >&2
 # shellcheck disable=SC2086 # one word per package
 if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null; }; then
-	echo "test-deps: cannot install$missing: the tests that need them will skip" >&2
+	echo "test-deps: cannot install$missing: the tests that need them will fail" >&2
 fi
 exit 0

@@ -32,9 +32,7 @@ func batchSetup(t *testing.T) (bin, dir string) {
 	if err := testenv.MakeRootfs(filepath.Join(dir, "rootfs"), ""); err != nil {
 		t.Fatal(err)
 	}
-	if !testenv.HasBusybox(filepath.Join(dir, "rootfs")) {
-		t.Skip("needs a static busybox on the host")
-	}
+	testenv.RequireBusybox(t, filepath.Join(dir, "rootfs"))
 	return bin, dir
 }
 

@@ -76,7 +76,7 @@ func TestExportOCIRuntimes(t *testing.T) {
 	for _, name := range []string{"runc", "crun"} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := exec.LookPath(name); err != nil {
-				t.Skipf("%s is not installed (`make test-oci` installs it from Debian)", name)
+				testenv.Missing(t, "%s is not installed (Debian's %s)", name, name)
 			}
 			id := fmt.Sprintf("sandbox-oci-test-%d-%s", os.Getpid(), name)
 			t.Cleanup(func() { deleteContainer(name, id) })

@@ -46,8 +46,10 @@ func TestScripts(t *testing.T) {
 				_, err := os.Stat("/usr")
 				return err == nil, nil
 			case "busybox":
-				_, err := os.Stat("/bin/busybox")
-				return err == nil, nil
+				if _, err := os.Stat("/bin/busybox"); err != nil {
+					return false, testenv.MissingError("needs /bin/busybox (Debian's busybox-static)")
+				}
+				return true, nil
 			}
 			return false, nil
 		},

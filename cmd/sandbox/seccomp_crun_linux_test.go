@@ -53,7 +53,7 @@ func TestSeccompSameAsCrun(t *testing.T) {
 		t.Skip("the sandbox command is only on PATH under testscript.Main")
 	}
 	if _, err := exec.LookPath("crun"); err != nil {
-		t.Skip("crun is not installed (`make test-oci` installs it from Debian)")
+		testenv.Missing(t, "crun is not installed (Debian's crun)")
 	}
 	dir := t.TempDir()
 	rootfs := filepath.Join(dir, "rootfs")

@@ -191,7 +191,7 @@ func TestRunOnTerminalGetsItsOwnPty(t *testing.T) {
 func TestRunOnTerminalUsesTheSandboxDevpts(t *testing.T) {
 	testenv.RequireRoot(t)
 	if _, err := os.Stat("/bin/busybox"); err != nil {
-		t.Skip("needs busybox-static")
+		testenv.Missing(t, "needs busybox-static")
 	}
 	cfg := probeConfig(t, "/bin/sh", "-c", "/bin/busybox tty; /probe fds; exec /probe stdio")
 	c := newCallerTerminal(t)
@@ -319,9 +319,7 @@ func TestExecOnTerminal(t *testing.T) {
 func startForExec(t *testing.T, state string) (stop func()) {
 	t.Helper()
 	rootfs := testenv.Rootfs(t)
-	if !testenv.HasBusybox(rootfs) {
-		t.Skip("needs busybox-static")
-	}
+	testenv.RequireBusybox(t, rootfs)
 	s := &config.Sandbox{Name: "box", Rootfs: rootfs, Command: []string{"/bin/sh", "-c", "sleep 60"},
 		Namespaces: append([]string(nil), config.Namespaces...)}
 	plan := launcher.NewPlan(s, launcher.ProbeHost())

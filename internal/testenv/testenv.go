@@ -205,3 +205,37 @@ func isStatic(p string) bool {
 	}
 	return true
 }
+
+// AllowMissingEnv, set to 1, lets a root run skip the tests whose
+// dependency is missing instead of failing them (see Missing).
+const AllowMissingEnv = "SANDBOX_TEST_ALLOW_MISSING"
+
+// Missing skips a test that needs a package this machine lacks, or, when
+// the tests run as root on Linux, fails it. Root is how make test and CI
+// run the privileged tests, after scripts/test-deps.sh installed every
+// package they use: a skip there would print ok for a test that never ran.
+// AllowMissingEnv=1 turns the failure back into a skip.
+func Missing(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if err := MissingError(fmt.Sprintf(format, args...)); err != nil {
+		t.Fatal(err)
+	}
+	t.Skipf(format, args...)
+}
+
+// MissingError is the failure Missing reports for what, or nil where a
+// missing dependency is only a skip.
+func MissingError(what string) error {
+	if runtime.GOOS != "linux" || os.Geteuid() != 0 || os.Getenv(AllowMissingEnv) == "1" {
+		return nil
+	}
+	return fmt.Errorf("%s; as root every privileged test must run: `make test-deps` installs it (%s=1 skips instead)", what, AllowMissingEnv)
+}
+
+// RequireBusybox is Missing unless rootfs got a busybox shell.
+func RequireBusybox(t testing.TB, rootfs string) {
+	t.Helper()
+	if !HasBusybox(rootfs) {
+		Missing(t, "needs a static busybox on the host (Debian's busybox-static)")
+	}
+}
