@@ -52,3 +52,16 @@ func TestPlanPrintsDeviceAllowlist(t *testing.T) {
 		})
 	}
 }
+
+// A sandbox without limits gets a cgroup with nothing to write: the plan
+// says so instead of a heading that nothing follows.
+func TestPlanNoEmptyCgroupHeading(t *testing.T) {
+	h := fakeHost()
+	h.Cgroups = cgroups.CgroupHost{Version: 1, Root: "/sys/fs/cgroup", Controllers: []string{"cpu", "memory", "pids", "devices"}}
+	s := &config.Sandbox{Name: "web", Command: []string{"/bin/true"}, Namespaces: config.Namespaces}
+	var b bytes.Buffer
+	report.WritePlan(&b, launcher.NewPlan(s, h), s)
+	if !strings.Contains(b.String(), "(v1); no limit to write\n") || strings.Contains(b.String(), "and write, in order:") {
+		t.Errorf("plan:\n%s\nwant the cgroup step to say it writes no limit", b.String())
+	}
+}

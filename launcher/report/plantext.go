@@ -37,7 +37,12 @@ func WritePlan(w io.Writer, p *launcher.Plan, s *config.Sandbox) {
 		fmt.Fprintf(w, "  warning: %s\n", warning)
 	}
 	if c := p.Cgroup; c != nil {
-		step("create cgroup %s/<controller>/%s/%s-<id> (v%d) and write, in order:", c.Root, cgroups.CgroupParent, p.Name, c.Version)
+		where := fmt.Sprintf("create cgroup %s/<controller>/%s/%s-<id> (v%d)", c.Root, cgroups.CgroupParent, p.Name, c.Version)
+		if len(c.Writes) == 0 {
+			step("%s; no limit to write", where)
+		} else {
+			step("%s and write, in order:", where)
+		}
 		for _, wr := range c.Writes {
 			fmt.Fprintf(w, "        %s/%s = %s    (%s)\n", wr.Controller, wr.File, wr.Value, wr.Limit)
 		}
