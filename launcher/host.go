@@ -4,7 +4,6 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
-	"slices"
 
 	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
@@ -39,10 +38,11 @@ type Host struct {
 	view []isolation.Mount
 }
 
-// hostView is the mounts of the read-only host view, a copy each plan owns.
+// hostView is the mounts of the read-only host view, shared by every
+// plan: a caller copies them before it changes one.
 func (h *Host) hostView() []isolation.Mount {
 	if h.view != nil {
-		return slices.Clone(h.view)
+		return h.view
 	}
 	return hostView(h.FS)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
@@ -58,8 +59,12 @@ const (
 	defaultTmpSize = 1 << 30 // when there is no memory limit to follow
 )
 
-// systemMounts are /proc, /dev, /tmp and /sys, the same for every root.
-func systemMounts(s *config.Sandbox) []isolation.Mount {
+// devMounts are the first of the system mounts, the same for every
+// sandbox: /proc, a fresh /dev with the host's harmless nodes bound in,
+// its symlinks and its own devpts. Built once; each plan copies the
+// Mount values (their Flags are never written, so sharing them is safe),
+// which keeps planning thousands of sandboxes from rebuilding them.
+var devMounts = sync.OnceValue(func() []isolation.Mount {
 	out := []isolation.Mount{
 		fsMount("proc", "/proc", "", "nosuid", "nodev", "noexec"),
 		fsMount("tmpfs", "/dev", "mode=0755,size=64k", "nosuid", "nodev", "noexec"),
@@ -74,19 +79,36 @@ func systemMounts(s *config.Sandbox) []isolation.Mount {
 	} {
 		out = append(out, isolation.Mount{Kind: isolation.KindSymlink, Source: l[0], Target: l[1]})
 	}
+	return append(out, fsMount("devpts", "/dev/pts", "newinstance,ptmxmode=0666,mode=0620", "nosuid", "noexec"))
+})
+
+// The system mounts after /dev's, but for the two sized tmpfs mounts.
+var (
+	mqueueMount = fsMount("mqueue", "/dev/mqueue", "", "nosuid", "nodev", "noexec")
+	sysfsMount  = fsMount("sysfs", "/sys", "", "ro", "nosuid", "nodev", "noexec")
+	// sysfs can only be mounted by the owner of the net namespace: without
+	// one, the sandbox sees the host's, read-only.
+	hostSysMount = isolation.Mount{Kind: isolation.KindBind, Source: "/sys", Target: "/sys",
+		Flags: []string{"ro", "nosuid", "nodev", "noexec"}}
+)
+
+// systemMountCount is how many mounts systemMounts returns.
+func systemMountCount() int { return len(devMounts()) + 4 }
+
+// appendSystemMounts appends /proc, /dev, /tmp and /sys, the same for
+// every root, to out.
+func appendSystemMounts(out []isolation.Mount, s *config.Sandbox) []isolation.Mount {
+	out = append(out, devMounts()...)
 	shm, tmp := tmpfsSizes(s)
-	out = append(out,
-		fsMount("devpts", "/dev/pts", "newinstance,ptmxmode=0666,mode=0620", "nosuid", "noexec"),
-		fsMount("tmpfs", "/dev/shm", "mode=1777,size="+sizeOption(shm), "nosuid", "nodev", "noexec"),
-		fsMount("mqueue", "/dev/mqueue", "", "nosuid", "nodev", "noexec"),
-		fsMount("tmpfs", "/tmp", "mode=1777,size="+sizeOption(tmp), "nosuid", "nodev"),
-	)
+	sys := hostSysMount
 	if s.HasNamespace("net") {
-		return append(out, fsMount("sysfs", "/sys", "", "ro", "nosuid", "nodev", "noexec"))
+		sys = sysfsMount
 	}
-	// sysfs can only be mounted by the owner of the net namespace: show the host's, read-only.
-	return append(out, isolation.Mount{Kind: isolation.KindBind, Source: "/sys", Target: "/sys",
-		Flags: []string{"ro", "nosuid", "nodev", "noexec"}})
+	return append(out,
+		fsMount("tmpfs", "/dev/shm", "mode=1777,size="+sizeOption(shm), "nosuid", "nodev", "noexec"),
+		mqueueMount,
+		fsMount("tmpfs", "/tmp", "mode=1777,size="+sizeOption(tmp), "nosuid", "nodev"),
+		sys)
 }
 
 // tmpfsSizes are the sizes of /dev/shm and /tmp: the configured ones, else

@@ -79,12 +79,7 @@ func NewPlan(s *config.Sandbox, h *Host) *Plan {
 		// Until NewImagePlan gives it the image, Start refuses the plan.
 		p.Image = &PlanImage{Source: s.Image.String()}
 	}
-	if s.Rootfs == "" && s.Image == nil {
-		p.Spec.Root = isolation.Root{Readonly: true, Flags: []string{"nosuid", "nodev"}}
-		p.Spec.Mounts = append(h.hostView(), hostHome(s))
-	}
-	p.Spec.Mounts = append(p.Spec.Mounts, systemMounts(s)...)
-	p.Spec.Mounts = append(p.Spec.Mounts, userMounts(s)...)
+	p.Spec.Mounts = planMounts(p, s, h)
 	p.Spec.Loopback = s.HasNamespace("net")
 	if s.HasNamespace("uts") {
 		p.Spec.Hostname = hostname(s)
@@ -104,6 +99,25 @@ func NewPlan(s *config.Sandbox, h *Host) *Plan {
 	p.initConfig = s.Init
 	p.Spec.Init = wantInit(s.Init, p.Spec.Args)
 	return p
+}
+
+// planMounts are the plan's mounts in order, in one allocation: the host
+// view's on a host-view root (which it also sets), the system mounts, the
+// configured ones.
+func planMounts(p *Plan, s *config.Sandbox, h *Host) []isolation.Mount {
+	var view []isolation.Mount
+	hostRoot := s.Rootfs == "" && s.Image == nil
+	if hostRoot {
+		p.Spec.Root = isolation.Root{Readonly: true, Flags: []string{"nosuid", "nodev"}}
+		view = h.hostView()
+	}
+	user := userMounts(s)
+	out := make([]isolation.Mount, 0, len(view)+1+systemMountCount()+len(user))
+	if hostRoot {
+		out = append(append(out, view...), hostHome(s))
+	}
+	out = appendSystemMounts(out, s)
+	return append(out, user...)
 }
 
 // WithArgs returns a copy of p whose command is args, as `sandbox run -- ARGS` asks.
