@@ -30,6 +30,7 @@ missing rootfs or mount source, a seccomp filter that does not compile),
 }
 
 func (e *env) validate(paths []string) error {
+	collectLess()
 	cfg, err := e.loadConfig(paths)
 	if err != nil {
 		return err
