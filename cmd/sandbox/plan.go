@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/hclsandbox/sandbox/internal/parallel"
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/report"
 	"github.com/spf13/cobra"
@@ -40,6 +41,7 @@ command line.`,
 }
 
 func (e *env) plan(args []string, asJSON bool) error {
+	collectLess()
 	paths, names := splitArgs(args)
 	cfg, sbs, err := e.loadSandboxes(paths, names)
 	if err != nil {
@@ -64,30 +66,53 @@ func (e *env) plan(args []string, asJSON bool) error {
 	return nil
 }
 
+// planWindow is how many plans writePlansJSON encodes at once, on every
+// core, before it writes them in order.
+const planWindow = 256
+
 // writePlansJSON prints n plans, plan(0) … plan(n-1), as one indented JSON
-// array, byte for byte what json.MarshalIndent of them all gives, one plan
-// at a time so that neither the plans nor the output are held whole.
+// array, byte for byte what json.MarshalIndent of them all gives. It
+// builds and encodes a window of plans at a time on every core, so that
+// neither the plans nor the output are held whole.
 func writePlansJSON(w io.Writer, n int, plan func(int) *launcher.Plan) error {
 	if n == 0 {
 		_, err := io.WriteString(w, "[]\n")
 		return err
 	}
 	bw := bufio.NewWriter(w)
-	var one bytes.Buffer // one plan; the encoder reuses its buffers
-	enc := json.NewEncoder(&one)
-	enc.SetIndent("  ", "  ")
+	slots := make([]planSlot, min(n, planWindow))
 	bw.WriteString("[\n  ")
-	for i := range n {
-		p := plan(i)
-		one.Reset()
-		if err := enc.Encode(p); err != nil {
-			return fmt.Errorf("encode plan of %s: %w", p.Name, err)
+	for start := 0; start < n; start += planWindow {
+		window := slots[:min(planWindow, n-start)]
+		parallel.For(len(window), 16, func(k int) { window[k].encode(plan(start + k)) })
+		for k := range window {
+			if window[k].err != nil {
+				return window[k].err
+			}
+			if start+k > 0 {
+				bw.WriteString(",\n  ")
+			}
+			bw.Write(bytes.TrimSuffix(window[k].buf.Bytes(), []byte("\n")))
 		}
-		if i > 0 {
-			bw.WriteString(",\n  ")
-		}
-		bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
 	}
 	bw.WriteString("\n]\n")
 	return bw.Flush()
+}
+
+// planSlot encodes one plan of a window, reusing its buffers.
+type planSlot struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+	err error
+}
+
+func (s *planSlot) encode(p *launcher.Plan) {
+	if s.enc == nil {
+		s.enc = json.NewEncoder(&s.buf)
+		s.enc.SetIndent("  ", "  ")
+	}
+	s.buf.Reset()
+	if s.err = s.enc.Encode(p); s.err != nil {
+		s.err = fmt.Errorf("encode plan of %s: %w", p.Name, s.err)
+	}
 }

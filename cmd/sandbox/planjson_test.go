@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/hclsandbox/sandbox/config"
@@ -14,9 +15,10 @@ import (
 func TestWritePlansJSON(t *testing.T) {
 	host := fakeHost()
 	plans := []*launcher.Plan{}
-	for _, n := range []int{0, 1, 3} {
+	// 600 spans windows of planWindow plans, encoded on every core.
+	for _, n := range []int{0, 1, 3, 600} {
 		for len(plans) < n {
-			s := &config.Sandbox{Name: "s" + string(rune('a'+len(plans))), Command: []string{"/bin/true", "<&>"}}
+			s := &config.Sandbox{Name: fmt.Sprintf("s%d", len(plans)), Command: []string{"/bin/true", "<&>"}}
 			plans = append(plans, launcher.NewPlan(s, host))
 		}
 		want, err := json.MarshalIndent(plans[:n], "", "  ")
