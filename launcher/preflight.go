@@ -71,6 +71,15 @@ func PlanDiagnostics(p *Plan, s *config.Sandbox) hcl.Diagnostics {
 	}}
 }
 
+// CheckPlan is PlanDiagnostics of NewPlan(s, h) without building the
+// parts of the plan it does not look at: validate and plan check
+// thousands of sandboxes with it.
+func CheckPlan(s *config.Sandbox, h *Host) hcl.Diagnostics {
+	p := &Plan{Name: s.Name}
+	applySecurity(p, s, h)
+	return PlanDiagnostics(p, s)
+}
+
 // refusal is the result of a plan that PlanDiagnostics faults, which
 // Start refuses before it makes anything (exit code 125); nil for others.
 func refusal(p *Plan) *Result {

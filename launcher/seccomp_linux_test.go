@@ -139,13 +139,16 @@ func TestSeccompFailsClosed(t *testing.T) {
 	if d := PlanDiagnostics(p, s); !d.HasErrors() || !strings.Contains(d.Error(), "does not compile") {
 		t.Errorf("PlanDiagnostics = %v, want an error saying the filter does not compile", d)
 	}
+	if d := CheckPlan(s, &h); d.Error() != PlanDiagnostics(p, s).Error() {
+		t.Errorf("CheckPlan = %v, want what PlanDiagnostics of the plan says", d)
+	}
 	proc, res, err := startPlan(t, p, Stdio{})
 	if proc != nil || err != nil || res == nil || res.ExitCode != 125 || res.SetupError == nil ||
 		!strings.Contains(res.SetupError.Error(), "refusing to start") {
 		t.Fatalf("Start = %v, %+v, %v; want no process and exit 125 refusing to start", proc, res, err)
 	}
 	s.Security.Seccomp.Profile = config.SeccompUnconfined
-	if p := NewPlan(s, &h); p.SeccompError != "" || PlanDiagnostics(p, s) != nil {
+	if p := NewPlan(s, &h); p.SeccompError != "" || PlanDiagnostics(p, s) != nil || CheckPlan(s, &h) != nil {
 		t.Errorf("an unconfined sandbox on riscv64 has the error %q: it asks for no filter", p.SeccompError)
 	}
 }

@@ -75,7 +75,7 @@ func (e *env) checkPlan(cfg *config.Config, s *config.Sandbox, p *launcher.Plan)
 func (e *env) checkPlans(cfg *config.Config, sbs []*config.Sandbox, host *launcher.Host) error {
 	found := make([]hcl.Diagnostics, len(sbs))
 	parallel.For(len(sbs), 64, func(i int) {
-		found[i] = launcher.PlanDiagnostics(buildPlan(sbs[i], host, nil), sbs[i])
+		found[i] = launcher.CheckPlan(sbs[i], host)
 	})
 	diags := slices.Concat(found...)
 	if len(diags) == 0 {
