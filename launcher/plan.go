@@ -73,7 +73,7 @@ const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 // NewPlan computes the plan of one sandbox on a host. It performs no
 // syscalls of its own; host facts come from h.
 func NewPlan(s *config.Sandbox, h *Host) *Plan {
-	p := &Plan{Name: s.Name, File: s.File, Namespaces: orderedNamespaces(s)}
+	p := &Plan{Name: s.Name, File: s.File, Namespaces: orderedNamespaces(s, h)}
 	p.Spec.Root = planRoot(s, s.Rootfs)
 	if s.Image != nil {
 		// Until NewImagePlan gives it the image, Start refuses the plan.
@@ -128,10 +128,12 @@ func (p *Plan) WithArgs(args []string) *Plan {
 	return &q
 }
 
-func orderedNamespaces(s *config.Sandbox) []string {
+// orderedNamespaces are the sandbox's namespaces in the kernel's order,
+// with a user namespace whenever WantsUserNamespace.
+func orderedNamespaces(s *config.Sandbox, h *Host) []string {
 	var out []string
 	for _, kind := range config.NamespaceKinds {
-		if s.HasNamespace(kind) {
+		if s.HasNamespace(kind) || kind == "user" && WantsUserNamespace(s, h) {
 			out = append(out, kind)
 		}
 	}

@@ -1,6 +1,10 @@
 package launcher
 
-import "github.com/hclsandbox/sandbox/config"
+import (
+	"fmt"
+
+	"github.com/hclsandbox/sandbox/config"
+)
 
 // planUserNamespace sets the id maps of a sandbox that has a user namespace
 // and notes what an unprivileged launcher cannot give. Started by root,
@@ -15,8 +19,12 @@ func planUserNamespace(p *Plan, s *config.Sandbox, h *Host) {
 		p.HostWarnings = append(p.HostWarnings,
 			"started without root: no cgroup, so no limits, usage figures or cgroup kill (the pid namespace still ends the tree)")
 	}
-	if !s.HasNamespace("user") {
+	if !WantsUserNamespace(s, h) {
 		return
+	}
+	if !s.HasNamespace("user") {
+		p.HostWarnings = append(p.HostWarnings, fmt.Sprintf(
+			"started without root: a user namespace of its own, root inside mapped to uid %d and gid %d alone (files owned by other ids show as nobody)", h.EUID, h.EGID))
 	}
 	p.UIDMap, p.GIDMap = s.UIDMap, s.GIDMap
 	switch {
@@ -30,6 +38,14 @@ func planUserNamespace(p *Plan, s *config.Sandbox, h *Host) {
 	default:
 		p.AutoIDs = AutoIDCount(s, h)
 	}
+}
+
+// WantsUserNamespace reports whether a sandbox started on h gets a user
+// namespace: when its namespaces list "user", and always when started
+// without root, where a user namespace is what lets an ordinary user
+// make the others. The file need not change to run without root.
+func WantsUserNamespace(s *config.Sandbox, h *Host) bool {
+	return s.HasNamespace("user") || h.EUID != 0
 }
 
 // AutoIDCount is how many host uids, and gids, a sandbox started on h gets

@@ -51,38 +51,56 @@ func TestSandboxUserNamespace(t *testing.T) {
 }
 
 // A user without privileges runs a sandbox with a user namespace: root
-// inside, its own uid outside, and no cgroup.
+// inside, its own uid outside, and no cgroup; a file that lists no "user"
+// namespace runs unchanged, getting one all the same.
 func TestRootlessSandbox(t *testing.T) {
 	testenv.RequireRoot(t)
 	u := unprivilegedUser(t)
 	bin := testenv.Build(t, "github.com/hclsandbox/sandbox/cmd/sandbox")
 	rootfs := testenv.Rootfs(t)
 	testenv.RequireBusybox(t, rootfs)
-	cfg := filepath.Join(filepath.Dir(rootfs), "rootless.hcl")
-	body := fmt.Sprintf(`sandbox "rootless" {
-  rootfs     = %q
-  namespaces = ["user", "uts", "pid", "mount", "ipc", "net"]
-  command    = ["/bin/sh", "-c", "cat /proc/self/uid_map; echo uid=$(cat /proc/self/status | grep ^Uid)"]
+	for name, namespaces := range map[string]string{
+		"listed":    `namespaces = ["user", "uts", "pid", "mount", "ipc", "net"]`,
+		"unchanged": "",
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg := filepath.Join(filepath.Dir(rootfs), name+".hcl")
+			stdout, stderr := runRootless(t, bin, u, cfg, fmt.Sprintf(`sandbox "rootless" {
+  rootfs  = %q
+  %s
+  command = ["/bin/sh", "-c", "cat /proc/self/uid_map; echo uid=$(cat /proc/self/status | grep ^Uid)"]
 }
-`, rootfs)
+`, rootfs, namespaces))
+			if got, want := strings.Join(strings.Fields(stdout), " "), fmt.Sprintf("0 %d 1 uid=Uid: 0 0 0 0", u.uid); got != want {
+				t.Errorf("rootless sandbox printed %q, want %q", got, want)
+			}
+			if !strings.Contains(stderr, "started without root: no cgroup") {
+				t.Errorf("stderr = %q, want the warning that there is no cgroup", stderr)
+			}
+			if mapped := strings.Contains(stderr, "root inside mapped to uid"); mapped != (namespaces == "") {
+				t.Errorf("stderr = %q: the note of a user namespace the file did not ask for is there: %v, want %v", stderr, mapped, namespaces == "")
+			}
+		})
+	}
+}
+
+// runRootless writes body into cfg, a file u can read, and runs its
+// sandbox "rootless" as u, failing the test unless it exits 0.
+func runRootless(t *testing.T, bin string, u testUser, cfg, body string) (stdout, stderr string) {
+	t.Helper()
 	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var stdout, stderr bytes.Buffer
+	var out, errOut bytes.Buffer
 	cmd := exec.Command(bin, "run", cfg, "rootless")
 	cmd.Dir = "/"
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.Stdout, cmd.Stderr = &out, &errOut
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=/"}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: u.uid, Gid: u.gid}}
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("rootless run as uid %d: %v\nstdout: %s\nstderr: %s", u.uid, err, &stdout, &stderr)
+		t.Fatalf("rootless run as uid %d: %v\nstdout: %s\nstderr: %s", u.uid, err, &out, &errOut)
 	}
-	if got, want := strings.Join(strings.Fields(stdout.String()), " "), fmt.Sprintf("0 %d 1 uid=Uid: 0 0 0 0", u.uid); got != want {
-		t.Errorf("rootless sandbox printed %q, want %q", got, want)
-	}
-	if !strings.Contains(stderr.String(), "started without root: no cgroup") {
-		t.Errorf("stderr = %q, want the warning that there is no cgroup", &stderr)
-	}
+	return out.String(), errOut.String()
 }
 
 type testUser struct{ uid, gid uint32 }

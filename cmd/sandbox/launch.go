@@ -8,18 +8,13 @@ import (
 	"github.com/hclsandbox/sandbox/launcher/supervise"
 )
 
-// checkHost fails with exit code 125 unless sandboxes can be started here.
-// Without root, only sandboxes with a user namespace can start (rootless);
+// checkHost fails with exit code 125 unless sandboxes can be started here:
 // with root, those whose ids come from the sandbox user's subordinate
-// ranges need the ranges.
+// ranges need the ranges. Without root every sandbox gets a user
+// namespace of its own (launcher.WantsUserNamespace).
 func (e *env) checkHost(h *launcher.Host, sbs []*config.Sandbox) error {
 	if h.EUID == 0 {
 		return e.checkIDPool(h, sbs)
-	}
-	for _, s := range sbs {
-		if !s.HasNamespace("user") {
-			return exitf(exitSetup, "%s: starting a sandbox without root needs a user namespace: add \"user\" to its namespaces, or use sudo; validate and plan work without either", s.Name)
-		}
 	}
 	return nil
 }
