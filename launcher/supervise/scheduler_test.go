@@ -4,6 +4,7 @@ import (
 	"os"
 	"slices"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -69,5 +70,46 @@ func TestRestartThenGiveUp(t *testing.T) {
 	}}}, []*Unit{u}).Run(nil)
 	if runs != 3 || !slices.Equal(restarts, []int{1, 2}) || u.Result.ExitCode != 1 {
 		t.Errorf("runs = %d, restarts = %v, exit = %d; want 3, [1 2], 1", runs, restarts, u.Result.ExitCode)
+	}
+}
+
+// signalProc is a sandbox that runs until it is signalled and then ends
+// killed by that signal.
+type signalProc struct{ sig chan os.Signal }
+
+func (p signalProc) Signal(s os.Signal) error {
+	select {
+	case p.sig <- s:
+	default:
+	}
+	return nil
+}
+
+func (p signalProc) Wait() *launcher.Result {
+	s := (<-p.sig).(syscall.Signal)
+	return &launcher.Result{Signal: s, ExitCode: 128 + int(s)}
+}
+
+// TestStoppingHook: an interrupt stops each running unit with its own
+// stop signal and tells the caller which, and how long until SIGKILL.
+func TestStoppingHook(t *testing.T) {
+	u := unit("web")
+	u.Plan.StopSignal, u.Plan.StopTimeout = syscall.SIGQUIT, 3*time.Second
+	type stopping struct {
+		name    string
+		sig     syscall.Signal
+		timeout time.Duration
+	}
+	var got []stopping
+	sigs := make(chan os.Signal, 1)
+	start := func(*Unit) (Process, *launcher.Result, func()) {
+		sigs <- syscall.SIGINT // the launcher's Ctrl-C, once it runs
+		return signalProc{make(chan os.Signal, 1)}, nil, nil
+	}
+	New(Options{Start: start, Hooks: Hooks{Stopping: func(u *Unit, sig syscall.Signal, timeout time.Duration) {
+		got = append(got, stopping{u.Name(), sig, timeout})
+	}}}, []*Unit{u}).Run(sigs)
+	if want := []stopping{{"web", syscall.SIGQUIT, 3 * time.Second}}; !slices.Equal(got, want) {
+		t.Errorf("Stopping calls = %v, want %v", got, want)
 	}
 }

@@ -46,6 +46,9 @@ func (s *Scheduler) stopUnit(u *Unit) {
 	p := u.proc
 	p.Signal(sig)
 	u.kill = time.AfterFunc(timeout, func() { p.Signal(syscall.SIGKILL) })
+	if s.o.Hooks.Stopping != nil {
+		s.o.Hooks.Stopping(u, sig, timeout)
+	}
 }
 
 // cancelRetries cuts short every backoff, so that a stop does not wait

@@ -2,6 +2,7 @@ package supervise
 
 import (
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/hclsandbox/sandbox/config"
@@ -87,4 +88,7 @@ type Hooks struct {
 	Skipped func(u *Unit, dep string)
 	// Removed: u has ended after Remove and is forgotten.
 	Removed func(u *Unit)
+	// Stopping: u was sent its stop signal sig, and gets SIGKILL after
+	// timeout unless it has ended by then.
+	Stopping func(u *Unit, sig syscall.Signal, timeout time.Duration)
 }
