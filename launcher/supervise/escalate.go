@@ -11,9 +11,12 @@ import (
 // forward the same signal, so one keypress can arrive twice.
 const Coalesce = 20 * time.Millisecond
 
-// Forwarded are the signals the launcher passes on to running sandboxes.
+// Forwarded are the signals the launcher acts on (Classify): those it
+// passes on to running sandboxes, the interrupts, and SIGPIPE, which
+// would otherwise kill it mid-write when the reader of its output goes
+// away (`sandbox up | head`) and leave its sandboxes and records behind.
 var Forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP,
-	syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH}
+	syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH, syscall.SIGPIPE}
 
 // Action is what the launcher does about a signal it received.
 type Action int
@@ -41,10 +44,15 @@ type Escalation struct {
 	First syscall.Signal
 }
 
-// Classify says what to do about sig, and counts it.
+// Classify says what to do about sig, and counts it. SIGPIPE stops as a
+// first interrupt does, and only then: every later write to the closed
+// output raises it again, which must not escalate to a kill.
 func (e *Escalation) Classify(sig os.Signal) Action {
 	s, _ := sig.(syscall.Signal)
-	if s != syscall.SIGINT && s != syscall.SIGTERM {
+	if s == syscall.SIGPIPE && e.First != 0 {
+		return Ignore
+	}
+	if s != syscall.SIGINT && s != syscall.SIGTERM && s != syscall.SIGPIPE {
 		return Forward
 	}
 	now := time.Now

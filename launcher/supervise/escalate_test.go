@@ -31,3 +31,25 @@ func TestEscalation(t *testing.T) {
 		t.Errorf("First = %v, want SIGINT", e.First)
 	}
 }
+
+// TestEscalationPipe: the reader of the output going away stops like a
+// first Ctrl-C; the SIGPIPE of each later write changes nothing, and a
+// Ctrl-C after it kills.
+func TestEscalationPipe(t *testing.T) {
+	now := time.Unix(1e9, 0)
+	e := &Escalation{Now: func() time.Time { return now }}
+	for i, step := range []struct {
+		sig  os.Signal
+		want Action
+	}{
+		{syscall.SIGPIPE, Stop},
+		{syscall.SIGPIPE, Ignore},
+		{syscall.SIGPIPE, Ignore},
+		{syscall.SIGINT, Kill},
+	} {
+		now = now.Add(time.Second)
+		if got := e.Classify(step.sig); got != step.want {
+			t.Errorf("step %d: Classify(%v) = %v, want %v", i, step.sig, got, step.want)
+		}
+	}
+}

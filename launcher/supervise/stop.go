@@ -15,7 +15,7 @@ func (s *Scheduler) Signal(sig os.Signal) {
 	case Forward:
 		s.each(func(u *Unit) { u.proc.Signal(sig) })
 	case Stop:
-		if s.o.ForwardInterrupt {
+		if s.o.ForwardInterrupt && sig != syscall.SIGPIPE { // a closed output is no payload's Ctrl-C
 			s.stopping = true
 			s.cancelRetries()
 			s.each(func(u *Unit) { u.Stopped = true; u.proc.Signal(sig) })
