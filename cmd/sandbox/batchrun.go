@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/hclsandbox/sandbox/launcher/relay"
 	"io"
 	"os"
 	"sync"
@@ -145,11 +146,11 @@ func (e *env) finishBatch(rep *report.Report, units []*supervise.Unit, o *upOpti
 type batchOutput struct {
 	e      *env
 	o      *upOptions
-	mux    *outputMux
+	mux    *relay.Mux
 	stdout io.Writer
 	mu     sync.Mutex
-	outs   map[string][2]*lineWriter // each sandbox's, flushed when it ends
-	tails  map[string]*outputTail    // each sandbox's last lines, for the reports
+	outs   map[string][2]*relay.LineWriter // each sandbox's, flushed when it ends
+	tails  map[string]*relay.Tail          // each sandbox's last lines, for the reports
 }
 
 func newBatchOutput(e *env, plans []*launcher.Plan, o *upOptions) *batchOutput {
@@ -163,10 +164,10 @@ func newBatchOutput(e *env, plans []*launcher.Plan, o *upOptions) *batchOutput {
 	}
 	color := false
 	if f, ok := out.(*os.File); ok {
-		color = wantColor(f)
+		color = relay.WantColor(f)
 	}
-	return &batchOutput{e: e, o: o, mux: newOutputMux(names, !o.noPrefix && len(plans) > 1, color), stdout: out,
-		outs: map[string][2]*lineWriter{}, tails: map[string]*outputTail{}}
+	return &batchOutput{e: e, o: o, mux: relay.NewMux(names, !o.noPrefix && len(plans) > 1, color), stdout: out,
+		outs: map[string][2]*relay.LineWriter{}, tails: map[string]*relay.Tail{}}
 }
 
 // options are how up schedules a batch: at most --parallel at once,
@@ -178,11 +179,11 @@ func (bo *batchOutput) options() supervise.Options {
 
 // launch starts u with its output going through line writers.
 func (bo *batchOutput) launch(u *supervise.Unit) (supervise.Process, *launcher.Result, func()) {
-	tail := &outputTail{}
+	tail := &relay.Tail{}
 	stdio := launcher.Stdio{Stdout: tail, Stderr: tail}
-	var outs [2]*lineWriter
+	var outs [2]*relay.LineWriter
 	if !bo.o.quiet {
-		stdio, outs = bo.mux.stdio(u.Name(), bo.stdout, bo.e.stderr)
+		stdio, outs = bo.mux.Stdio(u.Name(), bo.stdout, bo.e.stderr)
 		stdio.Stdout, stdio.Stderr = io.MultiWriter(stdio.Stdout, tail), io.MultiWriter(stdio.Stderr, tail)
 	}
 	bo.mu.Lock()
@@ -192,7 +193,7 @@ func (bo *batchOutput) launch(u *supervise.Unit) (supervise.Process, *launcher.R
 	proc, res, release := bo.e.start(u.Plan, stdio)
 	if proc != nil {
 		for _, w := range proc.Warnings() {
-			bo.mux.emit(bo.e.stderr, nil, []byte("sandbox: "+u.Name()+": warning: "+w))
+			bo.mux.Emit(bo.e.stderr, nil, []byte("sandbox: "+u.Name()+": warning: "+w))
 		}
 	}
 	return asProcess(proc), res, release
@@ -231,6 +232,6 @@ func (bo *batchOutput) exited(u *supervise.Unit, res *launcher.Result, wait time
 		return
 	}
 	bo.flush(u)
-	bo.mux.emit(bo.e.stderr, bo.mux.statusPrefix(u.Name()),
+	bo.mux.Emit(bo.e.stderr, bo.mux.StatusPrefix(u.Name()),
 		fmt.Appendf(nil, "exited with %d → restarting in %s (%d)", res.ExitCode, wait, n))
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/hclsandbox/sandbox/launcher/relay"
 	"io"
 	"os"
 	"slices"
@@ -46,7 +47,7 @@ func (p *fakeProc) got() []os.Signal {
 // that kills.
 func TestSameEscalation(t *testing.T) {
 	e := &env{stdout: io.Discard, stderr: io.Discard}
-	sv := &supervisor{e: e, o: &upOptions{}, jobs: map[string]*wjob{}, mux: newOutputMux(nil, false, false), now: time.Now}
+	sv := &supervisor{e: e, o: &upOptions{}, jobs: map[string]*wjob{}, mux: relay.NewMux(nil, false, false), now: time.Now}
 	bo := newBatchOutput(e, nil, &upOptions{quiet: true})
 	for _, tt := range []struct {
 		cmd   string

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/hclsandbox/sandbox/launcher/relay"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
@@ -82,8 +83,8 @@ func (e *env) attach(plan *launcher.Plan, stdio launcher.Stdio) (supervise.Proce
 	for _, w := range proc.Warnings() {
 		fmt.Fprintf(e.stderr, "sandbox: %s: warning: %s\n", plan.Name, w)
 	}
-	if tty := e.terminal(); tty != nil && stdio.Terminal != nil {
-		restore := attachTerminal(tty, proc, true)
+	if tty := relay.Terminal(e.stdin); tty != nil && stdio.Terminal != nil {
+		restore := relay.AttachTerminal(tty, proc, true)
 		return proc, nil, func() { restore(); release() }
 	}
 	return proc, nil, release

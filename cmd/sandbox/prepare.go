@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/hclsandbox/sandbox/launcher/relay"
 	"os"
 	"os/signal"
 	"syscall"
@@ -28,7 +29,7 @@ func (e *env) prepareRoots(sbs []*config.Sandbox, updateLock bool) (map[*config.
 // image's source (CheckImages).
 func (e *env) prepareRootsWith(sbs []*config.Sandbox, o launcher.PrepareOptions) (map[*config.Sandbox]*launcher.PreparedRootfs, error) {
 	o.Home = rootfs.Home()
-	if isTerminal(e.stderr) {
+	if relay.IsTerminal(e.stderr) {
 		o.Progress, o.Terminal = e.stderr, true
 	}
 	ctx, stop := interruptible()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/hclsandbox/sandbox/launcher/relay"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,7 +20,7 @@ import (
 // A failed sandbox's report carries its setup error and its last lines of
 // output, in --json and in --junit; one that succeeded carries neither.
 func TestReportCarriesFailure(t *testing.T) {
-	tails := map[string]*outputTail{"tests": {}, "web": {}, "ok": {}}
+	tails := map[string]*relay.Tail{"tests": {}, "web": {}, "ok": {}}
 	for i := range 30 {
 		fmt.Fprintf(tails["tests"], "step %d\n", i)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"github.com/hclsandbox/sandbox/launcher/relay"
 	"io"
 	"os"
 
@@ -44,7 +45,7 @@ func Main(args []string) int {
 func newEnv() *env {
 	return &env{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
-		color:     wantColor(os.Stderr),
+		color:     relay.WantColor(os.Stderr),
 		lookupEnv: os.LookupEnv,
 		probeHost: launcher.ProbeHost,
 	}
@@ -116,13 +117,4 @@ func (e *env) addVarFlags(cmd *cobra.Command) *cobra.Command {
 // loadOptions are the config.Options the flags and environment give.
 func (e *env) loadOptions() config.Options {
 	return config.Options{Vars: e.vars, VarFiles: e.varFiles, LookupEnv: e.lookupEnv}
-}
-
-// wantColor reports whether output to f should be colored.
-func wantColor(f *os.File) bool {
-	if os.Getenv("NO_COLOR") != "" {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }

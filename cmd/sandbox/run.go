@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/hclsandbox/sandbox/launcher/relay"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
@@ -55,7 +56,7 @@ func (e *env) run(file, name string, args []string) error {
 		plan = plan.WithArgs(args)
 	}
 	e.prepareReceipts("run", cfg, sbs, []*launcher.Plan{plan}, roots, host, args)
-	u := e.runOne(plan, e.attachedStdio())
+	u := e.runOne(plan, relay.AttachedStdio(e.stdin, e.stdout, e.stderr))
 	e.writeReceipt(u, nil)
 	res := u.Result
 	if res.OOMKilled || res.TimedOut || (res.Usage != nil && res.Usage.OOMKills > 0) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/hclsandbox/sandbox/launcher/relay"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -73,7 +74,7 @@ func (e *env) slurmOutput(sbs []*config.Sandbox, o *upOptions) func(name, file s
 		return nil
 	}
 	names := sandboxNames(sbs)
-	mux := newOutputMux(names, !o.noPrefix && len(names) > 1, e.color)
+	mux := relay.NewMux(names, !o.noPrefix && len(names) > 1, e.color)
 	out := e.stdout
 	if o.json {
 		out = e.stderr
@@ -83,7 +84,7 @@ func (e *env) slurmOutput(sbs []*config.Sandbox, o *upOptions) func(name, file s
 		if err != nil {
 			return
 		}
-		w := mux.writer(name, out)
+		w := mux.Writer(name, out)
 		w.Write(b)
 		w.Flush()
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"github.com/hclsandbox/sandbox/launcher/relay"
 	"io"
 	"sync"
 	"time"
@@ -88,8 +89,8 @@ func (tl *testLaunch) launch(u *supervise.Unit) (supervise.Process, *launcher.Re
 	tl.mu.Unlock()
 	var stdio launcher.Stdio
 	if !tl.o.quiet {
-		var outs [2]*lineWriter
-		stdio, outs = tl.mux.stdio(u.Name(), tl.stdout, tl.e.stderr)
+		var outs [2]*relay.LineWriter
+		stdio, outs = tl.mux.Stdio(u.Name(), tl.stdout, tl.e.stderr)
 		tl.batchOutput.mu.Lock()
 		tl.outs[u.Name()] = outs
 		tl.batchOutput.mu.Unlock()
@@ -99,7 +100,7 @@ func (tl *testLaunch) launch(u *supervise.Unit) (supervise.Process, *launcher.Re
 	proc, res, release := tl.e.start(u.Plan, stdio)
 	if proc != nil {
 		for _, w := range proc.Warnings() {
-			tl.mux.emit(tl.e.stderr, nil, []byte("sandbox: "+u.Name()+": warning: "+w))
+			tl.mux.Emit(tl.e.stderr, nil, []byte("sandbox: "+u.Name()+": warning: "+w))
 		}
 	}
 	return asProcess(proc), res, release

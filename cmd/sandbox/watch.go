@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/hclsandbox/sandbox/launcher/relay"
 	"io"
 	"os"
 	"path/filepath"
@@ -37,7 +38,7 @@ type supervisor struct {
 	paths []string // the configuration paths as given
 	names []string // the sandboxes selected on the command line
 	jobs  map[string]*wjob
-	mux   *outputMux
+	mux   *relay.Mux
 	stout io.Writer // the sandboxes' stdout
 	fs    *fsWatch
 	sched *supervise.Scheduler
@@ -74,7 +75,7 @@ func (e *env) upWatch(args []string, o *upOptions) error {
 	}
 	defer sv.fs.close()
 	sv.stout = e.stdout
-	sv.mux = newOutputMux(cfg.Names(), !o.noPrefix && len(cfg.Sandboxes) > 1, false)
+	sv.mux = relay.NewMux(cfg.Names(), !o.noPrefix && len(cfg.Sandboxes) > 1, false)
 	sv.watchConfig(cfg) // before any sandbox starts, so that no edit is missed
 	if sv.budget, err = e.batchBudget(cfg, nil, e.probeHost(), o); err != nil {
 		return err
@@ -134,14 +135,7 @@ func checkWatchFlags(e *env, o *upOptions) error {
 
 // status prints one status line for the named sandbox.
 func (sv *supervisor) status(name, format string, args ...any) {
-	sv.mux.emit(sv.e.stderr, sv.mux.statusPrefix(name), fmt.Appendf(nil, format, args...))
-}
-
-// statusPrefix is "name | " aligned like the output's prefixes, and
-// written even when the output goes unprefixed: a status line must say
-// whom it is about.
-func (m *outputMux) statusPrefix(name string) []byte {
-	return []byte(name + strings.Repeat(" ", max(0, m.width-len(name))) + " | ")
+	sv.mux.Emit(sv.e.stderr, sv.mux.StatusPrefix(name), fmt.Appendf(nil, format, args...))
 }
 
 // options are how up --watch schedules: until interrupted, one start at
@@ -181,9 +175,9 @@ func (sv *supervisor) hooks() supervise.Hooks {
 // policy.
 func (sv *supervisor) launch(u *supervise.Unit) (supervise.Process, *launcher.Result, func()) {
 	var stdio launcher.Stdio
-	var outs [2]*lineWriter
+	var outs [2]*relay.LineWriter
 	if !sv.o.quiet {
-		stdio, outs = sv.mux.stdio(u.Name(), sv.stout, sv.e.stderr)
+		stdio, outs = sv.mux.Stdio(u.Name(), sv.stout, sv.e.stderr)
 	}
 	flush := func() {
 		for _, w := range outs {

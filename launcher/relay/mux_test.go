@@ -1,4 +1,4 @@
-package main
+package relay
 
 import (
 	"bytes"
@@ -13,10 +13,10 @@ import (
 func TestOutputLinesWhole(t *testing.T) {
 	var out bytes.Buffer
 	names := []string{"a", "bb", "w[10]"}
-	mux := newOutputMux(names, true, false)
+	mux := NewMux(names, true, false)
 	var wg sync.WaitGroup
 	for _, n := range names {
-		w := mux.writer(n, &out)
+		w := mux.Writer(n, &out)
 		wg.Go(func() {
 			var text strings.Builder
 			for i := range 300 {
@@ -48,7 +48,7 @@ func TestOutputLinesWhole(t *testing.T) {
 
 func TestOutputNoPrefix(t *testing.T) {
 	var out bytes.Buffer
-	w := newOutputMux([]string{"web"}, false, false).writer("web", &out)
+	w := NewMux([]string{"web"}, false, false).Writer("web", &out)
 	w.Write([]byte("one\ntw"))
 	w.Write([]byte("o\nthree"))
 	w.Flush()
@@ -58,16 +58,8 @@ func TestOutputNoPrefix(t *testing.T) {
 }
 
 func TestOutputColorIsStable(t *testing.T) {
-	m := newOutputMux([]string{"web", "db"}, true, true)
+	m := NewMux([]string{"web", "db"}, true, true)
 	if a, b := m.prefixFor("web"), m.prefixFor("web"); !bytes.Equal(a, b) || !bytes.HasPrefix(a, []byte("\x1b[")) {
 		t.Errorf("prefixFor(web) = %q then %q, want the same colored prefix", a, b)
-	}
-}
-
-func TestValidParent(t *testing.T) {
-	for name, want := range map[string]bool{"ci": true, "batch-1.a_b": true, "": false, "..": false, "a/b": false, "-x": false, strings.Repeat("a", 64): false} {
-		if got := validParent(name); got != want {
-			t.Errorf("validParent(%q) = %v, want %v", name, got, want)
-		}
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package relay
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 
 // The tail keeps the last 20 lines and at most 4 KiB, whatever is written.
 func TestOutputTailBounded(t *testing.T) {
-	var tl outputTail
+	var tl Tail
 	for i := range 100 {
 		fmt.Fprintf(&tl, "line %d\n", i)
 	}

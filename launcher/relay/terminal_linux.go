@@ -1,6 +1,7 @@
-package main
+package relay
 
 import (
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -9,39 +10,39 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// attachedStdio connects a sandbox to the caller's streams, which the
+// AttachedStdio connects a sandbox to the caller's streams, which the
 // launcher relays: the sandbox never holds one of them. When stdin is a
 // terminal, the sandbox gets a pseudo-terminal of its own devpts, of the
-// caller's size, relayed to the caller's terminal (see attachTerminal):
+// caller's size, relayed to the caller's terminal (see AttachTerminal):
 // nothing inside can push input into the caller's terminal (TIOCSTI) or
 // change its settings.
-func (e *env) attachedStdio() launcher.Stdio {
-	s := launcher.Stdio{Stdin: e.stdin, Stdout: e.stdout, Stderr: e.stderr}
-	if tty := e.terminal(); tty != nil {
-		s.Terminal = windowSize(tty)
+func AttachedStdio(stdin io.Reader, stdout, stderr io.Writer) launcher.Stdio {
+	s := launcher.Stdio{Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	if tty := Terminal(stdin); tty != nil {
+		s.Terminal = WindowSize(tty)
 	}
 	return s
 }
 
-// terminal is the caller's stdin when it is a terminal, else nil.
-func (e *env) terminal() *os.File {
-	if f, ok := e.stdin.(*os.File); ok && isTerminal(f) {
+// Terminal is the caller's stdin when it is a terminal, else nil.
+func Terminal(stdin io.Reader) *os.File {
+	if f, ok := stdin.(*os.File); ok && IsTerminal(f) {
 		return f
 	}
 	return nil
 }
 
-// resizer is a sandbox's terminal, which takes the caller's size.
-type resizer interface {
+// Resizer is a sandbox's terminal, which takes the caller's size.
+type Resizer interface {
 	Resize(launcher.Winsize) error
 }
 
-// attachTerminal passes the size changes of the caller's terminal tty on
+// AttachTerminal passes the size changes of the caller's terminal tty on
 // to r and, when raw, puts tty in raw mode, so that every key reaches the
 // sandbox's terminal, whose own line discipline handles it (Ctrl-C
 // included). restore undoes both; defer it, so that it runs on every
 // way out, and only once the output is relayed.
-func attachTerminal(tty *os.File, r resizer, raw bool) (restore func()) {
+func AttachTerminal(tty *os.File, r Resizer, raw bool) (restore func()) {
 	undo := func() {}
 	if raw {
 		undo = makeRaw(tty)
@@ -53,7 +54,7 @@ func attachTerminal(tty *os.File, r resizer, raw bool) (restore func()) {
 		for {
 			select {
 			case <-winch:
-				if ws := windowSize(tty); ws != nil {
+				if ws := WindowSize(tty); ws != nil {
 					r.Resize(*ws)
 				}
 			case <-done:
@@ -68,8 +69,8 @@ func attachTerminal(tty *os.File, r resizer, raw bool) (restore func()) {
 	}
 }
 
-// isTerminal reports whether v is an *os.File open on a terminal.
-func isTerminal(v any) bool {
+// IsTerminal reports whether v is an *os.File open on a terminal.
+func IsTerminal(v any) bool {
 	f, ok := v.(*os.File)
 	if !ok {
 		return false
@@ -96,8 +97,8 @@ func makeRaw(f *os.File) (restore func()) {
 	return func() { unix.IoctlSetTermios(fd, unix.TCSETS, old) }
 }
 
-// windowSize is the terminal's size, or nil when it has none.
-func windowSize(f *os.File) *launcher.Winsize {
+// WindowSize is the terminal's size, or nil when it has none.
+func WindowSize(f *os.File) *launcher.Winsize {
 	ws, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ)
 	if err != nil {
 		return nil

@@ -1,30 +1,31 @@
-package main
+package relay
 
 import (
 	"bytes"
 	"hash/fnv"
 	"io"
+	"strings"
 	"sync"
 
 	"github.com/hclsandbox/sandbox/launcher"
 )
 
-// maxLine is the longest partial line a lineWriter holds; a longer line is
+// maxLine is the longest partial line a LineWriter holds; a longer line is
 // written out in pieces of this size.
 const maxLine = 64 << 10
 
-// outputMux serializes whole lines from many sandboxes onto the launcher's
+// Mux serializes whole lines from many sandboxes onto the launcher's
 // standard output and error, so that no two lines interleave mid-line.
-type outputMux struct {
+type Mux struct {
 	mu     sync.Mutex
 	width  int  // the widest name, for aligned prefixes
 	prefix bool // write "name | " before each line
 	color  bool // color each prefix, by name
 }
 
-// newOutputMux prepares prefixes aligned to the longest of names.
-func newOutputMux(names []string, prefix, color bool) *outputMux {
-	m := &outputMux{prefix: prefix, color: color}
+// NewMux prepares prefixes aligned to the longest of names.
+func NewMux(names []string, prefix, color bool) *Mux {
+	m := &Mux{prefix: prefix, color: color}
 	for _, n := range names {
 		m.width = max(m.width, len(n))
 	}
@@ -35,7 +36,7 @@ func newOutputMux(names []string, prefix, color bool) *outputMux {
 var colors = []string{"\x1b[36m", "\x1b[33m", "\x1b[32m", "\x1b[35m", "\x1b[34m", "\x1b[91m", "\x1b[96m", "\x1b[93m"}
 
 // prefixFor is the aligned, possibly colored prefix of name's lines.
-func (m *outputMux) prefixFor(name string) []byte {
+func (m *Mux) prefixFor(name string) []byte {
 	if !m.prefix {
 		return nil
 	}
@@ -48,20 +49,20 @@ func (m *outputMux) prefixFor(name string) []byte {
 	return []byte(p)
 }
 
-// writer returns a line-buffering writer that sends name's lines to w.
-func (m *outputMux) writer(name string, w io.Writer) *lineWriter {
-	return &lineWriter{mux: m, out: w, prefix: m.prefixFor(name)}
+// Writer returns a line-buffering writer that sends name's lines to w.
+func (m *Mux) Writer(name string, w io.Writer) *LineWriter {
+	return &LineWriter{mux: m, out: w, prefix: m.prefixFor(name)}
 }
 
-// stdio gives a sandbox line writers onto stdout and stderr; the writers
+// Stdio gives a sandbox line writers onto stdout and stderr; the writers
 // come back too, to be flushed when the sandbox ends.
-func (m *outputMux) stdio(name string, stdout, stderr io.Writer) (launcher.Stdio, [2]*lineWriter) {
-	so, se := m.writer(name, stdout), m.writer(name, stderr)
-	return launcher.Stdio{Stdout: so, Stderr: se}, [2]*lineWriter{so, se}
+func (m *Mux) Stdio(name string, stdout, stderr io.Writer) (launcher.Stdio, [2]*LineWriter) {
+	so, se := m.Writer(name, stdout), m.Writer(name, stderr)
+	return launcher.Stdio{Stdout: so, Stderr: se}, [2]*LineWriter{so, se}
 }
 
-// emit writes one complete line, prefixed, under the lock.
-func (m *outputMux) emit(w io.Writer, prefix, line []byte) {
+// Emit writes one complete line, prefixed, under the lock.
+func (m *Mux) Emit(w io.Writer, prefix, line []byte) {
 	buf := make([]byte, 0, len(prefix)+len(line)+1)
 	buf = append(append(buf, prefix...), line...)
 	if len(line) == 0 || line[len(line)-1] != '\n' {
@@ -72,17 +73,17 @@ func (m *outputMux) emit(w io.Writer, prefix, line []byte) {
 	w.Write(buf)
 }
 
-// lineWriter holds one stream's current partial line and passes each
+// LineWriter holds one stream's current partial line and passes each
 // complete line on at once. It is used by one goroutine at a time.
-type lineWriter struct {
-	mux    *outputMux
+type LineWriter struct {
+	mux    *Mux
 	out    io.Writer
 	prefix []byte
 	buf    []byte
 }
 
 // Write passes on every complete line of p and keeps the rest.
-func (l *lineWriter) Write(p []byte) (int, error) {
+func (l *LineWriter) Write(p []byte) (int, error) {
 	n := len(p)
 	for len(p) > 0 {
 		i := bytes.IndexByte(p, '\n')
@@ -98,16 +99,23 @@ func (l *lineWriter) Write(p []byte) (int, error) {
 			line = append(l.buf, line...)
 			l.buf = l.buf[:0]
 		}
-		l.mux.emit(l.out, l.prefix, line)
+		l.mux.Emit(l.out, l.prefix, line)
 		p = p[i+1:]
 	}
 	return n, nil
 }
 
 // Flush writes out a partial last line, ended with a newline.
-func (l *lineWriter) Flush() {
+func (l *LineWriter) Flush() {
 	if len(l.buf) > 0 {
-		l.mux.emit(l.out, l.prefix, l.buf)
+		l.mux.Emit(l.out, l.prefix, l.buf)
 		l.buf = l.buf[:0]
 	}
+}
+
+// StatusPrefix is "name | " aligned like the output's prefixes, and
+// written even when the output goes unprefixed: a status line must say
+// whom it is about.
+func (m *Mux) StatusPrefix(name string) []byte {
+	return []byte(name + strings.Repeat(" ", max(0, m.width-len(name))) + " | ")
 }

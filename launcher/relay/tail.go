@@ -1,4 +1,4 @@
-package main
+package relay
 
 import (
 	"bytes"
@@ -11,10 +11,10 @@ const (
 	tailBytes = 4 << 10
 )
 
-// outputTail keeps the last lines a sandbox wrote, stdout and stderr
+// Tail keeps the last lines a sandbox wrote, stdout and stderr
 // together, at most tailLines of them and tailBytes in all, for the
 // --json and --junit reports of a sandbox that failed.
-type outputTail struct {
+type Tail struct {
 	mu      sync.Mutex
 	lines   [][]byte
 	size    int
@@ -22,7 +22,7 @@ type outputTail struct {
 }
 
 // Write keeps the complete lines of p and holds its last partial line.
-func (t *outputTail) Write(p []byte) (int, error) {
+func (t *Tail) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	n := len(p)
@@ -42,7 +42,7 @@ func (t *outputTail) Write(p []byte) (int, error) {
 }
 
 // add keeps line, then drops the oldest lines beyond the bounds.
-func (t *outputTail) add(line []byte) {
+func (t *Tail) add(line []byte) {
 	if len(line) > tailBytes {
 		line = line[len(line)-tailBytes:]
 	}
@@ -55,7 +55,7 @@ func (t *outputTail) add(line []byte) {
 }
 
 // Lines returns the kept lines, a last partial one included.
-func (t *outputTail) Lines() []string {
+func (t *Tail) Lines() []string {
 	if t == nil {
 		return nil
 	}
