@@ -3,9 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/hclsandbox/sandbox/launcher/relay"
 	"os"
 	"os/signal"
+
+	"github.com/hclsandbox/sandbox/launcher/relay"
 
 	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher"

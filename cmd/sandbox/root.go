@@ -2,9 +2,13 @@ package main
 
 import (
 	"errors"
-	"github.com/hclsandbox/sandbox/launcher/relay"
 	"io"
 	"os"
+
+	"github.com/hclsandbox/sandbox/internal/exitcode"
+	"github.com/hclsandbox/sandbox/launcher/receipt"
+	"github.com/hclsandbox/sandbox/launcher/relay"
+	"github.com/hclsandbox/sandbox/launcher/runner"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
@@ -30,10 +34,10 @@ type env struct {
 	// up -d: detached is set in the supervisor, which reports each
 	// sandbox's start to the command that detached it through ready.
 	detached bool
-	ready    *readiness
+	ready    *runner.Readiness
 
 	// receipts gathers the receipts of the sandboxes this command runs.
-	receipts receiptBook
+	receipts receipt.Book
 }
 
 // Main runs the command line and returns the process exit code.
@@ -65,6 +69,13 @@ func (e *env) main(args []string) int {
 			e.printError(ee.msg)
 		}
 		return ee.code
+	}
+	var xe *exitcode.Error
+	if errors.As(err, &xe) {
+		if xe.Msg != "" {
+			e.printError(xe.Msg)
+		}
+		return xe.Code
 	}
 	e.printError(err.Error())
 	return exitUsage
@@ -117,4 +128,10 @@ func (e *env) addVarFlags(cmd *cobra.Command) *cobra.Command {
 // loadOptions are the config.Options the flags and environment give.
 func (e *env) loadOptions() config.Options {
 	return config.Options{Vars: e.vars, VarFiles: e.varFiles, LookupEnv: e.lookupEnv}
+}
+
+// addReceiptFlag adds --receipt to a command that runs sandboxes.
+func (e *env) addReceiptFlag(cmd *cobra.Command) *cobra.Command {
+	cmd.Flags().StringVar(&e.receipts.Dir, "receipt", "", "also write each sandbox's receipt into `DIR`, as NAME.json")
+	return cmd
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/hclsandbox/sandbox/launcher/relay"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"syscall"
 	"text/tabwriter"
+
+	"github.com/hclsandbox/sandbox/launcher/relay"
+	"github.com/hclsandbox/sandbox/launcher/runner"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/slurm"
@@ -41,12 +43,12 @@ func (e *env) upSlurm(args []string, o *upOptions) error {
 	if cfg.Batch != nil && cfg.Batch.Limits != nil {
 		fmt.Fprintln(e.stderr, "sandbox: warning: the batch block's limits apply to a batch on one machine; Slurm schedules each job by its own limits")
 	}
-	sbs, err := selectBatch(cfg, names)
+	sbs, err := runner.SelectBatch(cfg, names)
 	if err != nil {
 		return err
 	}
-	if o.exitCodeFrom != "" && !hasName(sbs, o.exitCodeFrom) {
-		return unknownName(o.exitCodeFrom, sandboxNames(sbs))
+	if o.exitCodeFrom != "" && !runner.HasName(sbs, o.exitCodeFrom) {
+		return runner.UnknownName(o.exitCodeFrom, runner.SandboxNames(sbs))
 	}
 	for _, w := range slurm.UnpinnedImages(sbs) {
 		fmt.Fprintln(e.stderr, "sandbox: warning:", w)
@@ -64,7 +66,7 @@ func (e *env) upSlurm(args []string, o *upOptions) error {
 	if err != nil {
 		return exitf(exitSetup, "%v", err)
 	}
-	return e.finishBatch(rep, nil, o)
+	return e.finishBatch(rep, o)
 }
 
 // slurmOutput prints each task's output file through the line writers of
@@ -73,7 +75,7 @@ func (e *env) slurmOutput(sbs []*config.Sandbox, o *upOptions) func(name, file s
 	if o.quiet {
 		return nil
 	}
-	names := sandboxNames(sbs)
+	names := runner.SandboxNames(sbs)
 	mux := relay.NewMux(names, !o.noPrefix && len(names) > 1, e.color)
 	out := e.stdout
 	if o.json {

@@ -1,4 +1,4 @@
-package main
+package runner
 
 import (
 	"os"
@@ -9,8 +9,8 @@ import (
 	"github.com/hclsandbox/sandbox/launcher/supervise"
 )
 
-// newUnits makes a scheduler unit per plan.
-func newUnits(sbs []*config.Sandbox, plans []*launcher.Plan) []*supervise.Unit {
+// NewUnits makes a scheduler unit per plan.
+func NewUnits(sbs []*config.Sandbox, plans []*launcher.Plan) []*supervise.Unit {
 	units := make([]*supervise.Unit, len(plans))
 	for i, p := range plans {
 		units[i] = &supervise.Unit{Sandbox: sbs[i], Plan: p}
@@ -18,18 +18,18 @@ func newUnits(sbs []*config.Sandbox, plans []*launcher.Plan) []*supervise.Unit {
 	return units
 }
 
-// schedule runs s until it is done, handing it the launcher's signals:
+// Schedule runs s until it is done, handing it the launcher's signals:
 // the scheduler alone decides what they do (supervise.Escalation).
-func schedule(s *supervise.Scheduler) {
+func Schedule(s *supervise.Scheduler) {
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, supervise.Forwarded...)
 	defer signal.Stop(sigs)
 	s.Run(sigs)
 }
 
-// asProcess turns a started sandbox into the scheduler's view of it,
+// AsProcess turns a started sandbox into the scheduler's view of it,
 // keeping a nil pointer a nil interface.
-func asProcess(p *launcher.Process) supervise.Process {
+func AsProcess(p *launcher.Process) supervise.Process {
 	if p == nil {
 		return nil
 	}

@@ -1,4 +1,4 @@
-package main
+package testrun
 
 import (
 	"encoding/xml"
@@ -39,7 +39,7 @@ type testJUnitFailure struct {
 }
 
 // junit turns the report into JUnit's form.
-func (r *testReport) junit() *testSuites {
+func (r *Report) junit() *testSuites {
 	s := testSuite{Name: "sandbox test", Tests: len(r.Tests), Failures: r.Failed, Time: fmt.Sprintf("%.3f", r.Duration)}
 	for _, c := range r.Tests {
 		jc := testJUnitCase{Name: c.Name, Class: "sandbox", Time: fmt.Sprintf("%.3f", c.Duration),
@@ -55,8 +55,8 @@ func (r *testReport) junit() *testSuites {
 	return &testSuites{Suites: []testSuite{s}}
 }
 
-// writeTestJUnit writes the report as JUnit XML to path.
-func writeTestJUnit(path string, r *testReport) error {
+// WriteJUnit writes the report as JUnit XML to path.
+func (r *Report) WriteJUnit(path string) error {
 	b, err := xml.MarshalIndent(r.junit(), "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode junit report: %w", err)

@@ -1,4 +1,4 @@
-package main
+package testrun
 
 import (
 	"encoding/json"
@@ -8,13 +8,15 @@ import (
 	"strings"
 
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/internal/exitcode"
 	"github.com/hclsandbox/sandbox/launcher/expect"
 	"github.com/hclsandbox/sandbox/launcher/report"
+	"github.com/hclsandbox/sandbox/launcher/runner"
 	"github.com/hclsandbox/sandbox/launcher/supervise"
 )
 
-// testCase is one tested sandbox: how it ended and every check.
-type testCase struct {
+// Case is one tested sandbox: how it ended and every check.
+type Case struct {
 	Name     string           `json:"name"`
 	Result   string           `json:"result"`
 	Pass     bool             `json:"pass"`
@@ -28,17 +30,17 @@ type testCase struct {
 	Stderr string `json:"-"`
 }
 
-// testReport is the whole run, as --json prints it.
-type testReport struct {
-	Tests    []testCase `json:"tests"`
-	Passed   int        `json:"passed"`
-	Failed   int        `json:"failed"`
-	ExitCode int        `json:"exit_code"`
-	Duration float64    `json:"duration_s"`
+// Report is the whole run, as --json prints it.
+type Report struct {
+	Tests    []Case  `json:"tests"`
+	Passed   int     `json:"passed"`
+	Failed   int     `json:"failed"`
+	ExitCode int     `json:"exit_code"`
+	Duration float64 `json:"duration_s"`
 }
 
 // verdictsByName maps each tested sandbox to its checks, for receipts.
-func (r *testReport) verdictsByName() map[string][]expect.Verdict {
+func (r *Report) verdictsByName() map[string][]expect.Verdict {
 	m := map[string][]expect.Verdict{}
 	for _, c := range r.Tests {
 		m[c.Name] = c.Verdicts
@@ -48,8 +50,8 @@ func (r *testReport) verdictsByName() map[string][]expect.Verdict {
 
 // checkUnits judges every sandbox that has an expect block, after
 // rewriting its golden files with --update.
-func (e *env) checkUnits(sbs []*config.Sandbox, units []*supervise.Unit, rep *report.Report, caps map[string]*captured, o *testOptions) *testReport {
-	tr := &testReport{Duration: rep.Duration}
+func checkUnits(stderr io.Writer, sbs []*config.Sandbox, units []*supervise.Unit, rep *report.Report, caps map[string]*captured, update bool) *Report {
+	tr := &Report{Duration: rep.Duration}
 	setupFailed := false
 	for i, u := range units {
 		out := rep.Sandboxes[i]
@@ -59,11 +61,11 @@ func (e *env) checkUnits(sbs []*config.Sandbox, units []*supervise.Unit, rep *re
 			continue
 		}
 		obs := observed(u, out, caps[u.Name()])
-		c := testCase{Name: s.Name, Result: out.Describe(), Duration: out.Duration, Stdout: string(obs.Stdout), Stderr: string(obs.Stderr)}
-		if o.update {
+		c := Case{Name: s.Name, Result: out.Describe(), Duration: out.Duration, Stdout: string(obs.Stdout), Stderr: string(obs.Stderr)}
+		if update {
 			wrote, err := expect.Update(s.Expect, obs)
 			if err != nil {
-				fmt.Fprintf(e.stderr, "sandbox: %s: %v\n", s.Name, err)
+				fmt.Fprintf(stderr, "sandbox: %s: %v\n", s.Name, err)
 			}
 			c.Updated = wrote
 		}
@@ -78,47 +80,16 @@ func (e *env) checkUnits(sbs []*config.Sandbox, units []*supervise.Unit, rep *re
 	}
 	switch {
 	case setupFailed:
-		tr.ExitCode = exitSetup
+		tr.ExitCode = exitcode.Setup
 	case tr.Failed > 0:
 		tr.ExitCode = 1
 	}
 	return tr
 }
 
-// finishTests prints the report in the chosen form and writes the JUnit
-// file.
-func (e *env) finishTests(tr *testReport, o *testOptions) error {
-	for _, c := range tr.Tests {
-		for _, p := range c.Updated {
-			fmt.Fprintf(e.stderr, "sandbox: %s: updated %s\n", c.Name, p)
-		}
-	}
-	var err error
-	switch {
-	case o.json:
-		err = tr.writeJSON(e.stdout)
-	case o.tap:
-		tr.writeTAP(e.stdout)
-	default:
-		tr.writeText(e.stdout, o.verbose)
-	}
-	if err != nil {
-		return exitf(exitSetup, "%v", err)
-	}
-	if o.junit != "" {
-		if err := writeTestJUnit(o.junit, tr); err != nil {
-			return exitf(exitSetup, "%v", err)
-		}
-	}
-	if tr.ExitCode != exitOK {
-		return exitCode(tr.ExitCode)
-	}
-	return nil
-}
-
-// writeText prints a line per sandbox and one per failed check (every
+// WriteText prints a line per sandbox and one per failed check (every
 // check with verbose), then a summary line.
-func (r *testReport) writeText(w io.Writer, verbose bool) {
+func (r *Report) WriteText(w io.Writer, verbose bool) {
 	for _, c := range r.Tests {
 		status := "PASS"
 		if !c.Pass {
@@ -141,8 +112,8 @@ func (r *testReport) writeText(w io.Writer, verbose bool) {
 	fmt.Fprintf(w, "FAIL: %d of %d failed (%.2fs)\n", r.Failed, r.Failed+r.Passed, r.Duration)
 }
 
-// writeJSON prints the report as one indented JSON document.
-func (r *testReport) writeJSON(w io.Writer) error {
+// WriteJSON prints the report as one indented JSON document.
+func (r *Report) WriteJSON(w io.Writer) error {
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode test report: %w", err)
@@ -151,9 +122,9 @@ func (r *testReport) writeJSON(w io.Writer) error {
 	return err
 }
 
-// writeTAP prints the report in the Test Anything Protocol, version 13:
+// WriteTAP prints the report in the Test Anything Protocol, version 13:
 // a test point per sandbox, its failed checks as a YAML block.
-func (r *testReport) writeTAP(w io.Writer) {
+func (r *Report) WriteTAP(w io.Writer) {
 	fmt.Fprintf(w, "TAP version 13\n1..%d\n", len(r.Tests))
 	for i, c := range r.Tests {
 		if c.Pass {
@@ -173,3 +144,29 @@ func (r *testReport) writeTAP(w io.Writer) {
 
 // tapName keeps a name from being read as a directive ("# SKIP").
 func tapName(n string) string { return strings.ReplaceAll(n, "#", `\#`) }
+
+// Select selects the named sandboxes, or every one with an expect block,
+// and what they depend on. A selection with no expectation at all is an
+// error: nothing would be checked.
+func Select(cfg *config.Config, names []string) ([]*config.Sandbox, error) {
+	if len(names) == 0 {
+		for _, s := range cfg.Sandboxes {
+			if s.Expect != nil {
+				names = append(names, s.Name)
+			}
+		}
+		if len(names) == 0 {
+			return nil, exitcode.Errorf(exitcode.InvalidConfig, "no sandbox has an expect block: nothing to test")
+		}
+	}
+	sbs, err := runner.SelectBatch(cfg, names)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range sbs {
+		if s.Expect != nil {
+			return sbs, nil
+		}
+	}
+	return nil, exitcode.Errorf(exitcode.InvalidConfig, "none of the selected sandboxes has an expect block: nothing to test")
+}

@@ -1,4 +1,4 @@
-package main
+package runner
 
 import (
 	"crypto/rand"
@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/internal/exitcode"
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/report"
 )
@@ -27,15 +28,15 @@ func validParent(name string) bool {
 	return true
 }
 
-// batchBudget creates the batch's parent cgroup when --cgroup-parent or a
-// batch { limits } block asks for one, and moves every plan under it. It
-// returns nil when there is none.
-func (e *env) batchBudget(cfg *config.Config, plans []*launcher.Plan, host *launcher.Host, o *upOptions) (*launcher.BatchCgroup, error) {
+// Budget creates the batch's parent cgroup when parent (--cgroup-parent)
+// or a batch { limits } block asks for one, and moves every plan under
+// it. It returns nil when there is none.
+func (r *Runner) Budget(cfg *config.Config, plans []*launcher.Plan, host *launcher.Host, parent string) (*launcher.BatchCgroup, error) {
 	var limits *config.Limits
 	if cfg.Batch != nil {
 		limits = cfg.Batch.Limits
 	}
-	name := o.cgroupParent
+	name := parent
 	if name == "" && limits == nil {
 		return nil, nil
 	}
@@ -45,14 +46,14 @@ func (e *env) batchBudget(cfg *config.Config, plans []*launcher.Plan, host *laun
 		name = "batch-" + hex.EncodeToString(id)
 	}
 	if !validParent(name) {
-		return nil, exitf(exitUsage, "--cgroup-parent %q: use one name of letters, digits, '_', '.' or '-'", name)
+		return nil, exitcode.Errorf(exitcode.Usage, "--cgroup-parent %q: use one name of letters, digits, '_', '.' or '-'", name)
 	}
 	bc, warnings, err := launcher.NewBatchCgroup(host, name, limits)
 	if err != nil {
-		return nil, exitf(exitSetup, "%v", err)
+		return nil, exitcode.Errorf(exitcode.Setup, "%v", err)
 	}
 	for _, w := range warnings {
-		fmt.Fprintf(e.stderr, "sandbox: batch: warning: %s\n", w)
+		fmt.Fprintf(r.Stderr, "sandbox: batch: warning: %s\n", w)
 	}
 	for _, p := range plans {
 		p.InBatch(name)
@@ -60,8 +61,8 @@ func (e *env) batchBudget(cfg *config.Config, plans []*launcher.Plan, host *laun
 	return bc, nil
 }
 
-// closeBudget records the batch's usage in rep and removes its cgroup.
-func (e *env) closeBudget(bc *launcher.BatchCgroup, rep *report.Report) {
+// CloseBudget records the batch's usage in rep and removes its cgroup.
+func (r *Runner) CloseBudget(bc *launcher.BatchCgroup, rep *report.Report) {
 	if bc == nil {
 		return
 	}
@@ -69,6 +70,6 @@ func (e *env) closeBudget(bc *launcher.BatchCgroup, rep *report.Report) {
 		rep.Batch = &report.Usage{Cgroup: "sandbox/" + bc.Name, PeakMemory: u.PeakMemory, CPUTime: u.CPUTime.Seconds()}
 	}
 	if err := bc.Close(); err != nil {
-		fmt.Fprintf(e.stderr, "sandbox: batch: %v\n", err)
+		fmt.Fprintf(r.Stderr, "sandbox: batch: %v\n", err)
 	}
 }

@@ -1,13 +1,15 @@
-package main
+package watch
 
 import (
 	"fmt"
-	"github.com/hclsandbox/sandbox/launcher/relay"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
+
+	"github.com/hclsandbox/sandbox/internal/exitcode"
+	"github.com/hclsandbox/sandbox/launcher/relay"
+	"github.com/hclsandbox/sandbox/launcher/runner"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
@@ -33,10 +35,8 @@ type wjob struct {
 // sandboxes (starts, restart policy, stops, signals). Everything here
 // runs on the scheduler's loop.
 type supervisor struct {
-	e     *env
-	o     *upOptions
-	paths []string // the configuration paths as given
-	names []string // the sandboxes selected on the command line
+	r     *runner.Runner
+	o     Options
 	jobs  map[string]*wjob
 	mux   *relay.Mux
 	stout io.Writer // the sandboxes' stdout
@@ -59,28 +59,44 @@ type supervisor struct {
 	now func() time.Time
 }
 
-// upWatch is up --watch: load, start, then supervise until interrupted.
-func (e *env) upWatch(args []string, o *upOptions) error {
-	if err := checkWatchFlags(e, o); err != nil {
-		return err
-	}
-	paths, names := splitArgs(args)
-	sv := &supervisor{e: e, o: o, paths: paths, names: names, jobs: map[string]*wjob{}, wrote: map[string][]string{}, now: time.Now}
+// Options are what up --watch watches and how it runs the sandboxes.
+type Options struct {
+	// Paths are the configuration paths as given; Names the sandboxes
+	// selected on the command line.
+	Paths, Names []string
+	// Load are the loader's options (variables, variables files).
+	Load         config.Options
+	Quiet        bool   // discard the sandboxes' output
+	NoPrefix     bool   // no "name | " before each line
+	UpdateLock   bool   // record changed rootfs digests instead of refusing them
+	CgroupParent string // the batch's cgroup, sandbox/NAME
+}
+
+// newSupervisor is a watch that starts its sandboxes through r.
+func newSupervisor(r *runner.Runner, o Options) *supervisor {
+	return &supervisor{r: r, o: o, jobs: map[string]*wjob{}, wrote: map[string][]string{}, now: time.Now,
+		mux: relay.NewMux(nil, false, false)}
+}
+
+// Run is up --watch: load, start, then supervise until interrupted. An
+// interrupt ends it with 128+N.
+func Run(r *runner.Runner, o Options) error {
+	sv := newSupervisor(r, o)
 	cfg, in, err := sv.load()
 	if err != nil {
 		return err
 	}
 	if sv.fs, err = newFSWatch(); err != nil {
-		return exitf(exitSetup, "watch files: %v", err)
+		return exitcode.Errorf(exitcode.Setup, "watch files: %v", err)
 	}
 	defer sv.fs.close()
-	sv.stout = e.stdout
-	sv.mux = relay.NewMux(cfg.Names(), !o.noPrefix && len(cfg.Sandboxes) > 1, false)
+	sv.stout = r.Stdout
+	sv.mux = relay.NewMux(cfg.Names(), !o.NoPrefix && len(cfg.Sandboxes) > 1, false)
 	sv.watchConfig(cfg) // before any sandbox starts, so that no edit is missed
-	if sv.budget, err = e.batchBudget(cfg, nil, e.probeHost(), o); err != nil {
+	if sv.budget, err = r.Budget(cfg, nil, r.ProbeHost(), o.CgroupParent); err != nil {
 		return err
 	}
-	defer e.closeBudget(sv.budget, &report.Report{})
+	defer r.CloseBudget(sv.budget, &report.Report{})
 	sv.sched = supervise.New(sv.options(), nil)
 	if err := sv.apply(cfg); err != nil {
 		return err
@@ -89,9 +105,9 @@ func (e *env) upWatch(args []string, o *upOptions) error {
 	done := make(chan struct{})
 	defer close(done)
 	go sv.feed(done)
-	schedule(sv.sched)
+	runner.Schedule(sv.sched)
 	if sig := sv.sched.Interrupt(); sig != 0 {
-		return exitCode(128 + int(sig))
+		return exitcode.Code(128 + int(sig))
 	}
 	return nil
 }
@@ -107,35 +123,22 @@ func (sv *supervisor) feed(done <-chan struct{}) {
 			}
 			sv.sched.Post(func() { sv.changed(p) })
 		case err := <-sv.fs.errs:
-			sv.sched.Post(func() { fmt.Fprintf(sv.e.stderr, "sandbox: watch: %v\n", err) })
+			sv.sched.Post(func() { fmt.Fprintf(sv.r.Stderr, "sandbox: watch: %v\n", err) })
 		case <-done:
 			return
 		}
 	}
 }
 
-// checkWatchFlags refuses the flags of up that are about a batch that
-// ends, which a watch never does by itself.
-func checkWatchFlags(e *env, o *upOptions) error {
-	var bad []string
-	for _, f := range []struct {
-		set  bool
-		name string
-	}{{e.detached, "-d"}, {o.json, "--json"}, {o.junit != "", "--junit"}, {o.exitCodeFrom != "", "--exit-code-from"},
-		{o.failFast, "--fail-fast"}, {o.parallel > 0, "--parallel"}} {
-		if f.set {
-			bad = append(bad, f.name)
-		}
-	}
-	if len(bad) > 0 {
-		return exitf(exitUsage, "--watch runs in the foreground until Ctrl-C and does not combine with %s", strings.Join(bad, ", "))
-	}
-	return nil
-}
-
 // status prints one status line for the named sandbox.
 func (sv *supervisor) status(name, format string, args ...any) {
-	sv.mux.Emit(sv.e.stderr, sv.mux.StatusPrefix(name), fmt.Appendf(nil, format, args...))
+	sv.mux.Emit(sv.r.Stderr, sv.mux.StatusPrefix(name), fmt.Appendf(nil, format, args...))
+}
+
+// SchedulerOptions are the scheduler's options of a watch that starts
+// its sandboxes through r, for tests that drive that scheduler.
+func SchedulerOptions(r *runner.Runner, o Options) supervise.Options {
+	return newSupervisor(r, o).options()
 }
 
 // options are how up --watch schedules: until interrupted, one start at
@@ -176,8 +179,8 @@ func (sv *supervisor) hooks() supervise.Hooks {
 func (sv *supervisor) launch(u *supervise.Unit) (supervise.Process, *launcher.Result, func()) {
 	var stdio launcher.Stdio
 	var outs [2]*relay.LineWriter
-	if !sv.o.quiet {
-		stdio, outs = sv.mux.Stdio(u.Name(), sv.stout, sv.e.stderr)
+	if !sv.o.Quiet {
+		stdio, outs = sv.mux.Stdio(u.Name(), sv.stout, sv.r.Stderr)
 	}
 	flush := func() {
 		for _, w := range outs {
@@ -186,7 +189,7 @@ func (sv *supervisor) launch(u *supervise.Unit) (supervise.Process, *launcher.Re
 			}
 		}
 	}
-	proc, res, release := sv.e.start(u.Plan, stdio)
+	proc, res, release := sv.r.Start(u.Plan, stdio)
 	if proc == nil {
 		release()
 		flush()

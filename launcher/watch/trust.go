@@ -1,4 +1,4 @@
-package main
+package watch
 
 // Under up --watch the launcher, often root, loads its configuration again
 // whenever it changes. A sandbox that can write where the configuration
@@ -127,9 +127,9 @@ func changedInputs(before, after inputs) []string {
 // load loads the configuration as up does and records the inputs it read.
 func (sv *supervisor) load() (*config.Config, inputs, error) {
 	r := &inputReader{read: inputs{}}
-	opts := sv.e.loadOptions()
+	opts := sv.o.Load
 	opts.ReadFile = r.readFile
-	cfg, err := sv.e.loadConfigWith(sv.paths, opts)
+	cfg, err := sv.r.Load(sv.o.Paths, opts)
 	r.addLocks()
 	return cfg, r.read, err
 }
@@ -156,7 +156,7 @@ func (sv *supervisor) writers() []launcher.Writer {
 	for _, name := range names {
 		ws = append(ws, launcher.Writer{Name: name, Paths: sv.wrote[name]})
 	}
-	recorded, _ := sv.e.stateDir().Writers() // unreadable: this watch's own are still known
+	recorded, _ := sv.r.State.Writers() // unreadable: this watch's own are still known
 	return append(ws, recorded...)
 }
 

@@ -1,9 +1,12 @@
-package main
+package watch
 
 import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/hclsandbox/sandbox/internal/exitcode"
+	"github.com/hclsandbox/sandbox/launcher/runner"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
@@ -54,11 +57,11 @@ func (sv *supervisor) apply(cfg *config.Config) error {
 
 // plan selects, checks and plans the sandboxes of cfg as up does.
 func (sv *supervisor) plan(cfg *config.Config) ([]*config.Sandbox, []*launcher.Plan, error) {
-	sbs, err := selectBatch(cfg, sv.names)
+	sbs, err := runner.SelectBatch(cfg, sv.o.Names)
 	if err != nil {
 		return nil, nil, err
 	}
-	_, _, plans, err := sv.e.startPlans(cfg, sbs, sv.o.updateLock)
+	_, _, plans, err := sv.r.StartPlans(cfg, sbs, sv.o.UpdateLock)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -100,7 +103,7 @@ func (sv *supervisor) watchConfig(cfg *config.Config) {
 		sv.cfgDirs[p] = true
 		sv.fs.w.Add(p)
 	}
-	files := append([]string(nil), sv.e.varFiles...)
+	files := append([]string(nil), sv.o.Load.VarFiles...)
 	for name := range cfg.Files {
 		files = append(files, name)
 	}
@@ -111,7 +114,7 @@ func (sv *supervisor) watchConfig(cfg *config.Config) {
 		}
 		sv.cfgFiles[abs] = true
 		if err := sv.fs.w.Add(filepath.Dir(abs)); err != nil {
-			fmt.Fprintf(sv.e.stderr, "sandbox: watch %s: %v\n", f, err)
+			fmt.Fprintf(sv.r.Stderr, "sandbox: watch %s: %v\n", f, err)
 		}
 	}
 }
@@ -126,19 +129,19 @@ func (sv *supervisor) reloadConfig() {
 	cfg, in, err := sv.load()
 	if lines := sv.written(in); len(lines) > 0 {
 		for _, l := range lines {
-			fmt.Fprintf(sv.e.stderr, "sandbox: %s\n", l)
+			fmt.Fprintf(sv.r.Stderr, "sandbox: %s\n", l)
 		}
-		fmt.Fprintln(sv.e.stderr, "sandbox: configuration not applied; the running sandboxes keep running (review the change, then start up --watch again to load it)")
+		fmt.Fprintln(sv.r.Stderr, "sandbox: configuration not applied; the running sandboxes keep running (review the change, then start up --watch again to load it)")
 		return
 	}
 	if err == nil {
 		err = sv.apply(cfg)
 	}
 	if err != nil {
-		if ee, ok := err.(*exitError); ok && ee.msg != "" {
-			fmt.Fprintf(sv.e.stderr, "sandbox: %s\n", ee.msg)
+		if ee, ok := err.(*exitcode.Error); ok && ee.Msg != "" {
+			fmt.Fprintf(sv.r.Stderr, "sandbox: %s\n", ee.Msg)
 		}
-		fmt.Fprintln(sv.e.stderr, "sandbox: configuration not applied; the running sandboxes keep running")
+		fmt.Fprintln(sv.r.Stderr, "sandbox: configuration not applied; the running sandboxes keep running")
 		return
 	}
 	sv.settle(in)
@@ -149,7 +152,7 @@ func (sv *supervisor) reloadConfig() {
 // loads are compared with. With --update-lock the apply may have written
 // the lock files, whose digests are taken again.
 func (sv *supervisor) settle(in inputs) {
-	if sv.o.updateLock {
+	if sv.o.UpdateLock {
 		in.refreshLocks()
 	}
 	sv.inputs = in
@@ -158,7 +161,7 @@ func (sv *supervisor) settle(in inputs) {
 // configDirs are the directories whose *.hcl files make up the
 // configuration: those given, or the working directory when no path was.
 func (sv *supervisor) configDirs() []string {
-	paths := sv.paths
+	paths := sv.o.Paths
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}

@@ -1,36 +1,37 @@
-package main
+package runner
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/hclsandbox/sandbox/launcher/relay"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/internal/exitcode"
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/relay"
 	"github.com/hclsandbox/sandbox/launcher/rootfs"
 	"golang.org/x/sys/unix"
 )
 
-// prepareRoots verifies every sandbox's rootfs, unpacks tarballs and gets
+// PrepareRoots verifies every sandbox's rootfs, unpacks tarballs and gets
 // images from the store (pulling what it lacks) before any sandbox starts,
 // and returns the root each one runs on. A digest mismatch, a moved image
 // tag or an unpack failure ends the command with exit code 125; a signal
 // that interrupts an unpack or a pull ends it with 128+N, leaving nothing
 // half-made. The lease of each image is held until the process exits.
-func (e *env) prepareRoots(sbs []*config.Sandbox, updateLock bool) (map[*config.Sandbox]*launcher.PreparedRootfs, error) {
-	return e.prepareRootsWith(sbs, launcher.PrepareOptions{UpdateLock: updateLock})
+func (r *Runner) PrepareRoots(sbs []*config.Sandbox, updateLock bool) (map[*config.Sandbox]*launcher.PreparedRootfs, error) {
+	return r.PrepareRootsWith(sbs, launcher.PrepareOptions{UpdateLock: updateLock})
 }
 
-// prepareRootsWith is prepareRoots with more options: pull reads every
+// PrepareRootsWith is PrepareRoots with more options: pull reads every
 // image's source (CheckImages).
-func (e *env) prepareRootsWith(sbs []*config.Sandbox, o launcher.PrepareOptions) (map[*config.Sandbox]*launcher.PreparedRootfs, error) {
+func (r *Runner) PrepareRootsWith(sbs []*config.Sandbox, o launcher.PrepareOptions) (map[*config.Sandbox]*launcher.PreparedRootfs, error) {
 	o.Home = rootfs.Home()
-	if relay.IsTerminal(e.stderr) {
-		o.Progress, o.Terminal = e.stderr, true
+	if relay.IsTerminal(r.Stderr) {
+		o.Progress, o.Terminal = r.Stderr, true
 	}
 	ctx, stop := interruptible()
 	defer stop()
@@ -42,25 +43,25 @@ func (e *env) prepareRootsWith(sbs []*config.Sandbox, o launcher.PrepareOptions)
 		}
 		var sig signalError
 		if errors.As(err, &sig) {
-			return nil, exitf(128+int(sig.Signal), "%s: %v", s.Name, err)
+			return nil, exitcode.Errorf(128+int(sig.Signal), "%s: %v", s.Name, err)
 		}
 		if err != nil {
-			return nil, exitf(exitSetup, "%s: %v", s.Name, err)
+			return nil, exitcode.Errorf(exitcode.Setup, "%s: %v", s.Name, err)
 		}
-		e.notePrepared(s, p)
+		r.notePrepared(s, p)
 		roots[s] = p
 	}
 	return roots, nil
 }
 
 // notePrepared prints what the preparation of s left out or fell back to.
-func (e *env) notePrepared(s *config.Sandbox, p *launcher.PreparedRootfs) {
+func (r *Runner) notePrepared(s *config.Sandbox, p *launcher.PreparedRootfs) {
 	if n := p.Devices.Skipped; n > 0 {
-		fmt.Fprintf(e.stderr, "sandbox: %s: warning: left out the %d device node%s of %s; devices = %q in its rootfs block keeps them (as root)\n",
-			s.Name, n, plural(n, "s"), s.Rootfs, config.DevicesKeep)
+		fmt.Fprintf(r.Stderr, "sandbox: %s: warning: left out the %d device node%s of %s; devices = %q in its rootfs block keeps them (as root)\n",
+			s.Name, n, plural(n), s.Rootfs, config.DevicesKeep)
 	}
 	if p.Offline != nil {
-		fmt.Fprintf(e.stderr, "sandbox: %s: image %s cannot be read (%v); running %s from the store\n",
+		fmt.Fprintf(r.Stderr, "sandbox: %s: image %s cannot be read (%v); running %s from the store\n",
 			s.Name, s.Image, shortError(p.Offline), p.Image.Digest)
 	}
 }
@@ -96,4 +97,12 @@ func interruptible() (context.Context, func()) {
 		}
 	}()
 	return ctx, func() { signal.Stop(ch); close(done); cancel(nil) }
+}
+
+// plural is "s" unless n is 1.
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }

@@ -1,34 +1,35 @@
-package main
+package runner
 
 import (
 	"context"
 	"errors"
 	"strings"
 
+	"github.com/hclsandbox/sandbox/internal/exitcode"
 	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher"
 )
 
-// start claims the sandbox's name, starts it and reports how that went to
+// Start claims the sandbox's name, starts it and reports how that went to
 // the caller of up -d. Without a process, the result says why; release
 // frees the name once the sandbox has ended.
-func (e *env) start(plan *launcher.Plan, stdio launcher.Stdio) (*launcher.Process, *launcher.Result, func()) {
+func (r *Runner) Start(plan *launcher.Plan, stdio launcher.Stdio) (*launcher.Process, *launcher.Result, func()) {
 	fail := func(res *launcher.Result, msg string) *launcher.Result {
 		// Printed before the report, which lets up -d return.
-		e.printError(msg)
-		e.ready.report(plan.Name, 0)
+		r.PrintError(msg)
+		r.Ready.Report(plan.Name, 0)
 		return res
 	}
-	setupFailed := &launcher.Result{Name: plan.Name, ExitCode: exitSetup}
-	claim, err := e.stateDir().Claim(plan, e.detached)
+	setupFailed := &launcher.Result{Name: plan.Name, ExitCode: exitcode.Setup}
+	claim, err := r.State.Claim(plan, r.Detached)
 	if err != nil {
 		setupFailed.SetupError = &isolation.StepError{Step: "claim name " + plan.Name, Msg: err.Error()}
 		return nil, fail(setupFailed, err.Error()), func() {}
 	}
 	release := func() { claim.Release() }
-	if e.detached {
+	if r.Detached {
 		var closeLog func()
-		if stdio, closeLog, err = detachedStdio(claim); err != nil {
+		if stdio, closeLog, err = DetachedStdio(claim); err != nil {
 			setupFailed.SetupError = &isolation.StepError{Step: "open log", Msg: err.Error()}
 			return nil, fail(setupFailed, plan.Name+": "+err.Error()), release
 		}
@@ -43,8 +44,10 @@ func (e *env) start(plan *launcher.Plan, stdio launcher.Stdio) (*launcher.Proces
 		setupFailed.SetupError = startError(err)
 		return nil, fail(setupFailed, plan.Name+": "+err.Error()), release
 	}
-	e.ready.report(plan.Name, proc.Pid())
-	e.receiptStarted(plan)
+	r.Ready.Report(plan.Name, proc.Pid())
+	if r.Receipts != nil {
+		r.Receipts.Started(plan, r.State)
+	}
 	return proc, nil, release
 }
 

@@ -1,11 +1,12 @@
-package main
+package testrun
 
 import (
 	"bytes"
-	"github.com/hclsandbox/sandbox/launcher/relay"
 	"io"
 	"sync"
 	"time"
+
+	"github.com/hclsandbox/sandbox/launcher/runner"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
@@ -35,7 +36,7 @@ func (w streamWriter) Write(p []byte) (int, error) {
 // testLaunch starts a job as up does, and also captures its output.
 // Jobs start on goroutines of their own: mu guards caps.
 type testLaunch struct {
-	*batchOutput
+	out  *runner.Output
 	mu   sync.Mutex
 	caps map[string]*captured
 }
@@ -48,24 +49,49 @@ func tee(w io.Writer, c io.Writer) io.Writer {
 	return io.MultiWriter(w, c)
 }
 
-// runTests runs the batch, checks every tested sandbox, writes the
-// reports and the receipts, and turns the outcome into the exit code.
-func (e *env) runTests(sbs []*config.Sandbox, plans []*launcher.Plan, bc *launcher.BatchCgroup, uo *upOptions, o *testOptions) error {
+// Options are how sandbox test runs its batch.
+type Options struct {
+	runner.BatchOptions
+	// Update rewrites every golden file from what the sandboxes did.
+	Update bool
+}
+
+// Run prepares, plans and runs sbs of cfg as one batch, as up does (each
+// run once), checks every tested sandbox, writes the receipts and
+// returns the report; its ExitCode is the command's.
+func Run(r *runner.Runner, cfg *config.Config, sbs []*config.Sandbox, o Options) (*Report, error) {
+	host, roots, plans, err := r.StartPlans(cfg, sbs, false)
+	if err != nil {
+		return nil, err
+	}
+	r.PrepareReceipts("test", cfg, sbs, plans, roots, host, nil)
+	bc, err := r.Budget(cfg, plans, host, o.CgroupParent)
+	if err != nil {
+		return nil, err
+	}
+	return runTests(r, sbs, plans, bc, o), nil
+}
+
+// runTests runs the batch, checks every tested sandbox and writes the
+// receipts.
+func runTests(r *runner.Runner, sbs []*config.Sandbox, plans []*launcher.Plan, bc *launcher.BatchCgroup, o Options) *Report {
 	start := time.Now()
-	units := newUnits(onceEach(sbs), plans)
-	tl := &testLaunch{batchOutput: newBatchOutput(e, plans, uo), caps: map[string]*captured{}}
-	opts := tl.options()
+	units := runner.NewUnits(onceEach(sbs), plans)
+	tl := &testLaunch{out: runner.NewOutput(r, plans, o.BatchOptions), caps: map[string]*captured{}}
+	opts := tl.out.Options()
 	opts.Start = tl.launch
 	s := supervise.New(opts, units)
-	schedule(s)
+	runner.Schedule(s)
 	rep := report.New(units, int(s.Interrupt()), "", time.Since(start))
-	e.closeBudget(bc, rep)
-	tr := e.checkUnits(sbs, units, rep, tl.caps, o)
+	r.CloseBudget(bc, rep)
+	tr := checkUnits(r.Stderr, sbs, units, rep, tl.caps, o.Update)
 	if s.Interrupt() != 0 {
 		tr.ExitCode = 128 + int(s.Interrupt()) // what ran is reported; the run is not whole
 	}
-	e.writeReceipts(units, tr.verdictsByName())
-	return e.finishTests(tr, o)
+	if r.Receipts != nil {
+		r.Receipts.WriteAll(units, tr.verdictsByName(), r.State.Root)
+	}
+	return tr
 }
 
 // onceEach is sbs with every restart policy "no": sandbox test checks one
@@ -87,23 +113,10 @@ func (tl *testLaunch) launch(u *supervise.Unit) (supervise.Process, *launcher.Re
 	tl.mu.Lock()
 	tl.caps[u.Name()] = c
 	tl.mu.Unlock()
-	var stdio launcher.Stdio
-	if !tl.o.quiet {
-		var outs [2]*relay.LineWriter
-		stdio, outs = tl.mux.Stdio(u.Name(), tl.stdout, tl.e.stderr)
-		tl.batchOutput.mu.Lock()
-		tl.outs[u.Name()] = outs
-		tl.batchOutput.mu.Unlock()
-	}
+	stdio := tl.out.LineStdio(u)
 	stdio.Stdout = tee(stdio.Stdout, streamWriter{c, &c.stdout})
 	stdio.Stderr = tee(stdio.Stderr, streamWriter{c, &c.stderr})
-	proc, res, release := tl.e.start(u.Plan, stdio)
-	if proc != nil {
-		for _, w := range proc.Warnings() {
-			tl.mux.Emit(tl.e.stderr, nil, []byte("sandbox: "+u.Name()+": warning: "+w))
-		}
-	}
-	return asProcess(proc), res, release
+	return tl.out.Start(u, stdio)
 }
 
 // observed is what the expect package judges of one sandbox's run.
