@@ -9,8 +9,9 @@
 // daemons itself and never starts any.
 //
 // It is the whole engine of `up --on slurm`, `ps --on slurm` and `stop
-// --on slurm` (Up, List, Stop); cmd/sandbox only turns flags into a Batch
-// and renders the report. It may import config and the launcher's
-// report, rootfs and supervise packages; it must never import cmd/sandbox
-// and never start a sandbox itself.
+// --on slurm` (UpConfig, Up, List, Stop); cmd/sandbox only turns flags
+// into Options and renders the report. It may import config and the
+// launcher's report, rootfs, supervise, relay (the jobs' output) and
+// runner (the selection of a batch) packages; it must never import
+// cmd/sandbox and never start a sandbox itself.
 package slurm

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher/runner"
 	"github.com/spf13/cobra"
 )
 
@@ -74,7 +75,7 @@ func (e *env) completeFirstRunning(cmd *cobra.Command, args []string, toComplete
 // selects all its instances. Files that do not load give what loaded.
 func (e *env) declaredNames(paths []string) []string {
 	if len(paths) == 0 {
-		paths = defaultConfigPaths()
+		paths = runner.DefaultPaths()
 	}
 	if len(paths) == 0 {
 		return nil

@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hclsandbox/sandbox/launcher/runner"
+	"github.com/hclsandbox/sandbox/launcher/watch"
+
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/supervise"
 )
@@ -45,17 +48,16 @@ func (p *fakeProc) got() []os.Signal {
 // the stop signal), a second within 20ms counts once, a SIGTERM after
 // that kills.
 func TestSameEscalation(t *testing.T) {
-	e := &env{stdout: io.Discard, stderr: io.Discard}
-	sv := &supervisor{e: e, o: &upOptions{}, jobs: map[string]*wjob{}, mux: newOutputMux(nil, false, false), now: time.Now}
-	bo := newBatchOutput(e, nil, &upOptions{quiet: true})
+	r := &runner.Runner{Stdout: io.Discard, Stderr: io.Discard}
+	bo := runner.NewOutput(r, nil, runner.BatchOptions{Quiet: true})
 	for _, tt := range []struct {
 		cmd   string
 		opts  supervise.Options
 		first os.Signal
 	}{
-		{"run", e.runOptions(launcher.Stdio{}), syscall.SIGINT},
-		{"up", bo.options(), syscall.SIGTERM},
-		{"up --watch", sv.options(), syscall.SIGTERM},
+		{"run", r.RunOptions(launcher.Stdio{}), syscall.SIGINT},
+		{"up", bo.Options(), syscall.SIGTERM},
+		{"up --watch", watch.SchedulerOptions(r, watch.Options{}), syscall.SIGTERM},
 	} {
 		t.Run(tt.cmd, func(t *testing.T) {
 			got := escalate(t, tt.opts)

@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/signal"
 
+	"github.com/hclsandbox/sandbox/launcher/relay"
+
 	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/supervise"
@@ -66,11 +68,11 @@ func (e *env) exec(name string, req launcher.ExecRequest, o execOptions) error {
 	if o.interactive {
 		req.Stdin = e.stdin
 	}
-	tty := e.terminal()
+	tty := relay.Terminal(e.stdin)
 	if o.tty {
 		req.Terminal = &launcher.Winsize{} // the kernel's default: unset
 		if tty != nil {
-			if ws := windowSize(tty); ws != nil {
+			if ws := relay.WindowSize(tty); ws != nil {
 				req.Terminal = ws
 			}
 		}
@@ -85,7 +87,7 @@ func (e *env) exec(name string, req launcher.ExecRequest, o execOptions) error {
 	if o.tty && tty != nil {
 		// Raw only with input: without it, Ctrl-C must stay this
 		// command's, to be passed on as SIGINT.
-		defer attachTerminal(tty, x, o.interactive)()
+		defer relay.AttachTerminal(tty, x, o.interactive)()
 	}
 	code, err := x.Wait(sigs)
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"runtime"
 
+	"github.com/hclsandbox/sandbox/launcher/runner"
+
 	"github.com/hclsandbox/sandbox/launcher/explain"
 	"github.com/spf13/cobra"
 )
@@ -56,8 +58,8 @@ func (e *env) explain(args []string, asJSON bool) error {
 		return err
 	}
 	host := e.probeHost()
-	p := buildPlan(s, host, nil)
-	if err := e.checkPlan(cfg, s, p); err != nil {
+	p := runner.BuildPlan(s, host, nil)
+	if err := e.r().CheckPlan(cfg, s, p); err != nil {
 		return err
 	}
 	arch := host.Arch

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/hclsandbox/sandbox/launcher/runner"
+
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/export"
@@ -101,7 +103,7 @@ func (e *env) exportLine(t export.Target, args []string, o export.Options) error
 	if err != nil {
 		return err
 	}
-	if err := e.checkPlan(cfg, s, p); err != nil {
+	if err := e.r().CheckPlan(cfg, s, p); err != nil {
 		return err
 	}
 	if o.SeccompFile != "" {
@@ -132,7 +134,7 @@ func (e *env) exportPlan(t export.Target, s *config.Sandbox) (*launcher.Plan, er
 	if err != nil {
 		return nil, err
 	}
-	return buildPlan(s, host, roots), nil
+	return runner.BuildPlan(s, host, roots), nil
 }
 
 // seccompRules are the plan's seccomp rules as OCI writes them, for the

@@ -3,9 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
-	"sort"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hclsandbox/sandbox/config"
@@ -48,7 +45,7 @@ func (e *env) fmt(args []string, o fmtOptions) error {
 	if len(args) == 0 {
 		args = []string{"."}
 	}
-	files, err := fmtFiles(args)
+	files, err := config.FormatFiles(args)
 	if err != nil {
 		return exitf(exitInvalidConfig, "%v", err)
 	}
@@ -88,42 +85,9 @@ func (e *env) fmtFile(name string, o fmtOptions) (bool, error) {
 	if o.check {
 		return true, nil
 	}
-	if err := writeKeepMode(name, out); err != nil {
+	if err := config.WriteKeepMode(name, out); err != nil {
 		fmt.Fprintf(e.stderr, "sandbox: %v\n", err)
 		return true, err
 	}
 	return true, nil
-}
-
-// fmtFiles expands directories into their *.hcl and *.vars files.
-func fmtFiles(args []string) ([]string, error) {
-	var out []string
-	for _, a := range args {
-		info, err := os.Stat(a)
-		if err != nil {
-			return nil, fmt.Errorf("fmt: %w", err)
-		}
-		if !info.IsDir() {
-			out = append(out, a)
-			continue
-		}
-		hcls, _ := filepath.Glob(filepath.Join(a, "*.hcl"))
-		vars, _ := filepath.Glob(filepath.Join(a, "*.vars"))
-		names := append(hcls, vars...)
-		sort.Strings(names)
-		out = append(out, names...)
-	}
-	return out, nil
-}
-
-// writeKeepMode replaces a file's contents, keeping its permissions.
-func writeKeepMode(name string, data []byte) error {
-	info, err := os.Stat(name)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	if err := os.WriteFile(name, data, info.Mode().Perm()); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	return nil
 }

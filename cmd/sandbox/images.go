@@ -57,7 +57,7 @@ func (e *env) pull(args []string, update bool) error {
 		fmt.Fprintln(e.stdout, "no sandbox has an image: nothing to pull")
 		return nil
 	}
-	roots, err := e.prepareRootsWith(withImage, launcher.PrepareOptions{UpdateLock: update, CheckImages: true})
+	roots, err := e.r().PrepareRootsWith(withImage, launcher.PrepareOptions{UpdateLock: update, CheckImages: true})
 	if err != nil {
 		return err
 	}

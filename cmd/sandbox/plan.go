@@ -10,6 +10,7 @@ import (
 	"github.com/hclsandbox/sandbox/internal/parallel"
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/report"
+	"github.com/hclsandbox/sandbox/launcher/runner"
 	"github.com/spf13/cobra"
 )
 
@@ -48,12 +49,12 @@ func (e *env) plan(args []string, asJSON bool) error {
 		return err
 	}
 	host := e.probeHost()
-	if err := e.checkPlans(cfg, sbs, host); err != nil {
+	if err := e.r().CheckPlans(cfg, sbs, host); err != nil {
 		return err
 	}
 	// Each plan is built again as it is printed, so that printing
 	// thousands never holds them all.
-	plan := func(i int) *launcher.Plan { return buildPlan(sbs[i], host, nil) }
+	plan := func(i int) *launcher.Plan { return runner.BuildPlan(sbs[i], host, nil) }
 	if asJSON {
 		return writePlansJSON(e.stdout, len(sbs), plan)
 	}

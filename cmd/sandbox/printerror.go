@@ -18,3 +18,12 @@ func (e *env) printError(msg string) {
 	}
 	fmt.Fprintf(e.stderr, "sandbox: %s\n", msg)
 }
+
+// printDiags writes diagnostics to stderr in the chosen format.
+func (e *env) printDiags(diags hcl.Diagnostics, files map[string]*hcl.File) {
+	if e.format == "json" {
+		config.WriteDiagnosticsJSON(e.stderr, diags)
+		return
+	}
+	config.WriteDiagnostics(e.stderr, diags, files, config.RenderOptions{Color: e.color})
+}

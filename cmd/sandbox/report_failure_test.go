@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hclsandbox/sandbox/launcher/relay"
+
 	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/report"
@@ -19,7 +21,7 @@ import (
 // A failed sandbox's report carries its setup error and its last lines of
 // output, in --json and in --junit; one that succeeded carries neither.
 func TestReportCarriesFailure(t *testing.T) {
-	tails := map[string]*outputTail{"tests": {}, "web": {}, "ok": {}}
+	tails := map[string]*relay.Tail{"tests": {}, "web": {}, "ok": {}}
 	for i := range 30 {
 		fmt.Fprintf(tails["tests"], "step %d\n", i)
 	}

@@ -5,6 +5,11 @@ import (
 	"io"
 	"os"
 
+	"github.com/hclsandbox/sandbox/internal/exitcode"
+	"github.com/hclsandbox/sandbox/launcher/receipt"
+	"github.com/hclsandbox/sandbox/launcher/relay"
+	"github.com/hclsandbox/sandbox/launcher/runner"
+
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/spf13/cobra"
@@ -29,10 +34,10 @@ type env struct {
 	// up -d: detached is set in the supervisor, which reports each
 	// sandbox's start to the command that detached it through ready.
 	detached bool
-	ready    *readiness
+	ready    *runner.Readiness
 
 	// receipts gathers the receipts of the sandboxes this command runs.
-	receipts receiptBook
+	receipts receipt.Book
 }
 
 // Main runs the command line and returns the process exit code.
@@ -44,7 +49,7 @@ func Main(args []string) int {
 func newEnv() *env {
 	return &env{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
-		color:     wantColor(os.Stderr),
+		color:     relay.WantColor(os.Stderr),
 		lookupEnv: os.LookupEnv,
 		probeHost: launcher.ProbeHost,
 	}
@@ -64,6 +69,13 @@ func (e *env) main(args []string) int {
 			e.printError(ee.msg)
 		}
 		return ee.code
+	}
+	var xe *exitcode.Error
+	if errors.As(err, &xe) {
+		if xe.Msg != "" {
+			e.printError(xe.Msg)
+		}
+		return xe.Code
 	}
 	e.printError(err.Error())
 	return exitUsage
@@ -119,11 +131,8 @@ func (e *env) loadOptions() config.Options {
 	return config.Options{Vars: e.vars, VarFiles: e.varFiles, LookupEnv: e.lookupEnv}
 }
 
-// wantColor reports whether output to f should be colored.
-func wantColor(f *os.File) bool {
-	if os.Getenv("NO_COLOR") != "" {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
+// addReceiptFlag adds --receipt to a command that runs sandboxes.
+func (e *env) addReceiptFlag(cmd *cobra.Command) *cobra.Command {
+	cmd.Flags().StringVar(&e.receipts.Dir, "receipt", "", "also write each sandbox's receipt into `DIR`, as NAME.json")
+	return cmd
 }

@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 
-	"github.com/hclsandbox/sandbox/config"
-	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/spf13/cobra"
 )
 
@@ -45,19 +43,10 @@ func (e *env) run(file, name string, args []string) error {
 	if err != nil {
 		return err
 	}
-	sbs := []*config.Sandbox{s}
-	host, roots, plans, err := e.startPlans(cfg, sbs, false)
+	res, err := e.r().Run("run", cfg, s, args)
 	if err != nil {
 		return err
 	}
-	plan := plans[0]
-	if len(args) > 0 {
-		plan = plan.WithArgs(args)
-	}
-	e.prepareReceipts("run", cfg, sbs, []*launcher.Plan{plan}, roots, host, args)
-	u := e.runOne(plan, e.attachedStdio())
-	e.writeReceipt(u, nil)
-	res := u.Result
 	if res.OOMKilled || res.TimedOut || (res.Usage != nil && res.Usage.OOMKills > 0) {
 		fmt.Fprintf(e.stderr, "sandbox: %s: %s\n", res.Name, res.Describe())
 	}

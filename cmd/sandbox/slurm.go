@@ -4,13 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"os/signal"
-	"path/filepath"
-	"syscall"
 	"text/tabwriter"
 
-	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/slurm"
 )
 
@@ -27,7 +22,7 @@ func onSlurm(on string) (bool, error) {
 
 // upSlurm submits the selected sandboxes as Slurm jobs, waits for them and
 // reports them like a local up: the same table, --json, --junit and exit
-// code. Each job's output is printed once it has ended.
+// code.
 func (e *env) upSlurm(args []string, o *upOptions) error {
 	if err := slurmFlags(o); err != nil {
 		return err
@@ -37,66 +32,12 @@ func (e *env) upSlurm(args []string, o *upOptions) error {
 	if err != nil {
 		return err
 	}
-	if cfg.Batch != nil && cfg.Batch.Limits != nil {
-		fmt.Fprintln(e.stderr, "sandbox: warning: the batch block's limits apply to a batch on one machine; Slurm schedules each job by its own limits")
-	}
-	sbs, err := selectBatch(cfg, names)
+	rep, err := slurm.UpConfig(cfg, names, slurm.Options{Stdout: e.stdout, Stderr: e.stderr, Color: e.color, Quiet: o.quiet,
+		NoPrefix: o.noPrefix, JSON: o.json, ExitCodeFrom: o.exitCodeFrom, Paths: paths, Vars: e.vars, VarFiles: e.varFiles})
 	if err != nil {
 		return err
 	}
-	if o.exitCodeFrom != "" && !hasName(sbs, o.exitCodeFrom) {
-		return unknownName(o.exitCodeFrom, sandboxNames(sbs))
-	}
-	for _, w := range slurm.UnpinnedImages(sbs) {
-		fmt.Fprintln(e.stderr, "sandbox: warning:", w)
-	}
-	bin, err := sandboxBinary()
-	if err != nil {
-		return exitf(exitSetup, "find the sandbox binary: %v", err)
-	}
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
-	defer signal.Stop(sigs)
-	rep, err := slurm.Up(context.Background(), slurm.Batch{Sandboxes: sbs, Run: e.slurmRun(paths, bin), Commander: slurm.Exec,
-		Signals: sigs, Cancelling: func(s os.Signal) { fmt.Fprintf(e.stderr, "sandbox: %v: cancelling the Slurm jobs\n", s) },
-		Output: e.slurmOutput(sbs, o), ExitCodeFrom: o.exitCodeFrom})
-	if err != nil {
-		return exitf(exitSetup, "%v", err)
-	}
-	return e.finishBatch(rep, nil, o)
-}
-
-// slurmOutput prints each task's output file through the line writers of
-// a local up.
-func (e *env) slurmOutput(sbs []*config.Sandbox, o *upOptions) func(name, file string) {
-	if o.quiet {
-		return nil
-	}
-	names := sandboxNames(sbs)
-	mux := newOutputMux(names, !o.noPrefix && len(names) > 1, e.color)
-	out := e.stdout
-	if o.json {
-		out = e.stderr
-	}
-	return func(name, file string) {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return
-		}
-		w := mux.writer(name, out)
-		w.Write(b)
-		w.Flush()
-	}
-}
-
-// sandboxBinary is the path the jobs run: this binary as it was invoked
-// when that path is absolute (it may be a link whose name matters), else
-// the executable the kernel ran.
-func sandboxBinary() (string, error) {
-	if filepath.IsAbs(os.Args[0]) {
-		return os.Args[0], nil
-	}
-	return os.Executable()
+	return e.finishBatch(rep, o)
 }
 
 // slurmFlags refuses the flags of up that only mean something on one
@@ -109,30 +50,6 @@ func slurmFlags(o *upOptions) error {
 		}
 	}
 	return nil
-}
-
-// slurmRun is the command line each job runs on its node: `sandbox run`
-// of the configuration the sandbox came from (the one path given, so that
-// references across its files resolve), with the same variables.
-func (e *env) slurmRun(paths []string, bin string) func(*slurm.Job) slurm.RunCommand {
-	return func(j *slurm.Job) slurm.RunCommand {
-		cfgPath := ""
-		if len(paths) == 1 {
-			cfgPath, _ = filepath.Abs(paths[0])
-		}
-		args := []string{"run"}
-		for _, v := range e.vars {
-			args = append(args, "--var", v)
-		}
-		for _, f := range e.varFiles {
-			abs, _ := filepath.Abs(f)
-			args = append(args, "--var-file", abs)
-		}
-		if cfgPath == "" {
-			cfgPath = j.File
-		}
-		return slurm.RunCommand{Binary: bin, Args: append(args, cfgPath)}
-	}
 }
 
 // psSlurm lists the queued and running jobs that up --on slurm submitted.

@@ -1,7 +1,10 @@
 package main
 
 import (
-	"github.com/hclsandbox/sandbox/config"
+	"fmt"
+
+	"github.com/hclsandbox/sandbox/launcher/runner"
+	"github.com/hclsandbox/sandbox/launcher/testrun"
 	"github.com/spf13/cobra"
 )
 
@@ -67,53 +70,45 @@ func (e *env) test(args []string, o *testOptions) error {
 	if err != nil {
 		return err
 	}
-	sbs, err := selectTests(cfg, names)
+	sbs, err := testrun.Select(cfg, names)
 	if err != nil {
 		return err
 	}
-	uo := &upOptions{parallel: o.parallel, failFast: o.failFast, quiet: !o.verbose, json: o.json || o.tap, cgroupParent: o.cgroupParent}
-	host := e.probeHost()
-	if err := e.checkHost(host, sbs); err != nil {
-		return err
-	}
-	if err := e.preflight(cfg, sbs); err != nil {
-		return err
-	}
-	roots, err := e.prepareRoots(sbs, false)
+	bo := runner.BatchOptions{Parallel: o.parallel, FailFast: o.failFast, Quiet: !o.verbose, JSON: o.json || o.tap, CgroupParent: o.cgroupParent}
+	tr, err := testrun.Run(e.r(), cfg, sbs, testrun.Options{BatchOptions: bo, Update: o.update})
 	if err != nil {
 		return err
 	}
-	plans := buildPlans(sbs, host, roots)
-	e.prepareReceipts("test", cfg, sbs, plans, roots, host, nil)
-	bc, err := e.batchBudget(cfg, plans, host, uo)
-	if err != nil {
-		return err
-	}
-	return e.runTests(sbs, plans, bc, uo, o)
+	return e.finishTests(tr, o)
 }
 
-// selectTests selects the named sandboxes, or every one with an expect
-// block, and what they depend on. A selection with no expectation at all
-// is an error: nothing would be checked.
-func selectTests(cfg *config.Config, names []string) ([]*config.Sandbox, error) {
-	if len(names) == 0 {
-		for _, s := range cfg.Sandboxes {
-			if s.Expect != nil {
-				names = append(names, s.Name)
-			}
-		}
-		if len(names) == 0 {
-			return nil, exitf(exitInvalidConfig, "no sandbox has an expect block: nothing to test")
+// finishTests prints the report in the chosen form and writes the JUnit
+// file.
+func (e *env) finishTests(tr *testrun.Report, o *testOptions) error {
+	for _, c := range tr.Tests {
+		for _, p := range c.Updated {
+			fmt.Fprintf(e.stderr, "sandbox: %s: updated %s\n", c.Name, p)
 		}
 	}
-	sbs, err := selectBatch(cfg, names)
+	var err error
+	switch {
+	case o.json:
+		err = tr.WriteJSON(e.stdout)
+	case o.tap:
+		tr.WriteTAP(e.stdout)
+	default:
+		tr.WriteText(e.stdout, o.verbose)
+	}
 	if err != nil {
-		return nil, err
+		return exitf(exitSetup, "%v", err)
 	}
-	for _, s := range sbs {
-		if s.Expect != nil {
-			return sbs, nil
+	if o.junit != "" {
+		if err := tr.WriteJUnit(o.junit); err != nil {
+			return exitf(exitSetup, "%v", err)
 		}
 	}
-	return nil, exitf(exitInvalidConfig, "none of the selected sandboxes has an expect block: nothing to test")
+	if tr.ExitCode != exitOK {
+		return exitCode(tr.ExitCode)
+	}
+	return nil
 }

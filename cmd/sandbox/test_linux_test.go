@@ -10,13 +10,16 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hclsandbox/sandbox/internal/testenv"
+	"github.com/hclsandbox/sandbox/launcher/testrun"
 )
 
 // testResult is one finished `sandbox test`.
 type testResult struct {
 	code           int
 	stdout, stderr string
-	report         testReport
+	report         testrun.Report
 }
 
 // runTest runs `sandbox test args...`, decoding the --json report if any.
@@ -83,8 +86,8 @@ func TestExampleTest(t *testing.T) {
 			t.Errorf("%s: failed checks %q, want %q", c.Name, got, want)
 		}
 	}
-	if lint := xmllint(t); lint != "" {
-		validateJUnit(t, lint, junit)
+	if lint := testenv.XMLLint(t); lint != "" {
+		testenv.ValidateJUnit(t, lint, "testdata/junit/junit-4.xsd", junit)
 	}
 	b, _ := os.ReadFile(junit)
 	if n := strings.Count(string(b), "<failure "); n != 1 {

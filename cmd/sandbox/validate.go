@@ -36,7 +36,7 @@ func (e *env) validate(paths []string) error {
 		return err
 	}
 	srcErr := e.checkSources(cfg)
-	if err := e.checkPlans(cfg, cfg.Sandboxes, e.probeHost()); err != nil {
+	if err := e.r().CheckPlans(cfg, cfg.Sandboxes, e.probeHost()); err != nil {
 		return err
 	}
 	if srcErr != nil {

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 
+	"github.com/hclsandbox/sandbox/launcher/runner"
+
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher/receipt"
 	"github.com/spf13/cobra"
@@ -69,7 +71,7 @@ func (e *env) verify(path string, files []string) error {
 // receiptNow is the receipt a run of s would start with now.
 func (e *env) receiptNow(cfg *config.Config, s *config.Sandbox, was *receipt.Receipt) *receipt.Receipt {
 	host := e.probeHost()
-	planned := buildPlans([]*config.Sandbox{s}, host, nil)[0]
+	planned := runner.BuildPlans([]*config.Sandbox{s}, host, nil)[0]
 	if len(was.Args) > 0 {
 		planned = planned.WithArgs(was.Args)
 	}

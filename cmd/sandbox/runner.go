@@ -1,0 +1,39 @@
+package main
+
+import (
+	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/runner"
+)
+
+// r is the runner that starts this command's sandboxes, with its streams,
+// state directory and printers.
+func (e *env) r() *runner.Runner {
+	e.receipts.Stderr = e.stderr
+	return &runner.Runner{Stdin: e.stdin, Stdout: e.stdout, Stderr: e.stderr, ProbeHost: e.probeHost, State: e.stateDir(),
+		PrintDiags: e.printDiags, PrintError: e.printError, Detached: e.detached, Ready: e.ready, Receipts: &e.receipts}
+}
+
+// splitArgs separates configuration paths from sandbox names.
+func splitArgs(args []string) (paths, names []string) { return runner.SplitArgs(args) }
+
+// loadConfig loads paths (./*.hcl when there are none) with the flags'
+// variables, printing every diagnostic; any error is exit code 1.
+func (e *env) loadConfig(paths []string) (*config.Config, error) {
+	return e.r().Load(paths, e.loadOptions())
+}
+
+// loadSandboxes loads paths and selects the named sandboxes, or all.
+func (e *env) loadSandboxes(paths, names []string) (*config.Config, []*config.Sandbox, error) {
+	return e.r().LoadSandboxes(paths, names, e.loadOptions())
+}
+
+// loadOne loads paths and selects the one sandbox name stands for.
+func (e *env) loadOne(paths []string, name, verb string) (*config.Config, *config.Sandbox, error) {
+	return e.r().LoadOne(paths, name, verb, e.loadOptions())
+}
+
+// prepareRoots prepares the root filesystems of sbs before they start.
+func (e *env) prepareRoots(sbs []*config.Sandbox, updateLock bool) (map[*config.Sandbox]*launcher.PreparedRootfs, error) {
+	return e.r().PrepareRoots(sbs, updateLock)
+}

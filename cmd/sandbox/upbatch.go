@@ -1,0 +1,65 @@
+package main
+
+import (
+	"github.com/hclsandbox/sandbox/launcher/report"
+	"github.com/hclsandbox/sandbox/launcher/runner"
+)
+
+// up loads the configuration and runs the selected sandboxes as one
+// batch: here, on Slurm (--on slurm), or under a watch (--watch).
+func (e *env) up(args []string, o *upOptions) error {
+	if o.parallel < 0 {
+		return exitf(exitUsage, "--parallel must be 0 (no limit) or more, not %d", o.parallel)
+	}
+	if e.receipts.Dir != "" && (o.watch || o.on != "") {
+		return exitf(exitUsage, "--receipt records the runs of this machine that end; it does not combine with --watch or --on")
+	}
+	if remote, err := onSlurm(o.on); err != nil || remote {
+		if err != nil {
+			return err
+		}
+		if o.watch {
+			return exitf(exitUsage, "--watch relaunches sandboxes on this machine; it does not combine with --on slurm")
+		}
+		return e.upSlurm(args, o)
+	}
+	if o.watch {
+		return e.upWatch(args, o)
+	}
+	paths, names := splitArgs(args)
+	cfg, err := e.loadConfig(paths)
+	if err != nil {
+		return err
+	}
+	rep, err := e.r().Up("up", cfg, names, o.batch())
+	if err != nil {
+		return err
+	}
+	return e.finishBatch(rep, o)
+}
+
+// batch are the options of the batch that up runs.
+func (o *upOptions) batch() runner.BatchOptions {
+	return runner.BatchOptions{Parallel: o.parallel, FailFast: o.failFast, Quiet: o.quiet, NoPrefix: o.noPrefix, JSON: o.json,
+		CgroupParent: o.cgroupParent, ExitCodeFrom: o.exitCodeFrom, UpdateLock: o.updateLock}
+}
+
+// finishBatch prints the aggregated errors, the table or JSON and the
+// JUnit file, and turns the report's exit code into the command's.
+func (e *env) finishBatch(rep *report.Report, o *upOptions) error {
+	rep.WriteTable(e.stderr)
+	if o.json {
+		if err := rep.WriteJSON(e.stdout); err != nil {
+			return exitf(exitSetup, "%v", err)
+		}
+	}
+	if o.junit != "" {
+		if err := report.WriteJUnitFile(o.junit, rep); err != nil {
+			return exitf(exitSetup, "%v", err)
+		}
+	}
+	if rep.ExitCode != exitOK {
+		return exitCode(rep.ExitCode)
+	}
+	return nil
+}

@@ -1,0 +1,138 @@
+package runner
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/hclsandbox/sandbox/internal/exitcode"
+	"github.com/hclsandbox/sandbox/launcher"
+	"golang.org/x/sys/unix"
+)
+
+// DetachedEnv marks the re-executed process of up -d as the detached
+// supervisor; ReadyFD is its pipe back to the command that started it.
+const (
+	DetachedEnv = "SANDBOX_DETACHED_SUPERVISOR"
+	ReadyFD     = 3
+)
+
+// Detach starts the supervisor (this command again, in a session of its
+// own) and relays its reports until every sandbox has started or failed.
+// Configuration errors are printed by the supervisor itself, which
+// shares this command's stdout and stderr until then.
+func (r *Runner) Detach() error {
+	rd, w, err := os.Pipe()
+	if err != nil {
+		return exitcode.Errorf(exitcode.Setup, "create supervisor pipe: %v", err)
+	}
+	defer rd.Close()
+	cmd := &exec.Cmd{Path: "/proc/self/exe", Args: os.Args,
+		Env:    append(os.Environ(), DetachedEnv+"=1"),
+		Stdout: os.Stdout, Stderr: os.Stderr, ExtraFiles: []*os.File{w},
+		SysProcAttr: &syscall.SysProcAttr{Setsid: true}}
+	err = cmd.Start()
+	w.Close()
+	if err != nil {
+		return exitcode.Errorf(exitcode.Setup, "start supervisor: %v", err)
+	}
+	started, failed := 0, 0
+	sc := bufio.NewScanner(rd)
+	for sc.Scan() {
+		if name, ok := strings.CutPrefix(sc.Text(), "started "); ok {
+			started++
+			fmt.Fprintf(r.Stdout, "%s\n", name)
+		} else {
+			failed++
+		}
+	}
+	if started == 0 {
+		// The supervisor has nothing to run and is ending: its code is ours.
+		return exitFromWait(cmd.Wait())
+	}
+	cmd.Process.Release()
+	if failed > 0 {
+		return exitcode.Code(exitcode.Setup)
+	}
+	return nil
+}
+
+// exitFromWait turns the supervisor's end into this command's exit.
+func exitFromWait(err error) error {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return exitcode.Code(ee.ExitCode())
+	}
+	if err != nil {
+		return exitcode.Errorf(exitcode.Setup, "supervisor: %v", err)
+	}
+	return exitcode.Code(exitcode.Setup)
+}
+
+// Readiness reports to the command that started the detached supervisor
+// how each sandbox's start went, and lets it go once all have.
+type Readiness struct {
+	mu      sync.Mutex
+	w       *os.File
+	pending int
+}
+
+// Expect sets how many sandboxes will report.
+func (r *Readiness) Expect(n int) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.pending = n
+	r.closeIfDone()
+}
+
+// Report tells how one sandbox's start went: pid > 0 means it runs.
+func (r *Readiness) Report(name string, pid int) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if pid > 0 {
+		fmt.Fprintf(r.w, "started %s (pid %d)\n", name, pid)
+	} else {
+		fmt.Fprintf(r.w, "failed %s\n", name)
+	}
+	r.pending--
+	r.closeIfDone()
+}
+
+// closeIfDone lets the starting command go: the supervisor's stdout and
+// stderr move to /dev/null, so that it keeps no terminal or pipe open,
+// then the pipe closes.
+func (r *Readiness) closeIfDone() {
+	if r.pending > 0 || r.w == nil {
+		return
+	}
+	if null, err := unix.Open("/dev/null", unix.O_RDWR, 0); err == nil {
+		unix.Dup2(null, 1)
+		unix.Dup2(null, 2)
+		unix.Close(null)
+	}
+	r.w.Close()
+	r.w = nil
+}
+
+// DetachedStdio sends a detached sandbox's output to its log.
+func DetachedStdio(c *launcher.Claim) (launcher.Stdio, func(), error) {
+	lw, err := launcher.OpenLog(c.Dir(), launcher.DefaultLogSize)
+	if err != nil {
+		return launcher.Stdio{}, nil, err
+	}
+	return launcher.Stdio{Stdout: lw, Stderr: lw}, func() { lw.Close() }, nil
+}
+
+// NewReadiness reports on w, the pipe inherited as ReadyFD.
+func NewReadiness(w *os.File) *Readiness { return &Readiness{w: w} }

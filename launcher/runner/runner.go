@@ -1,0 +1,30 @@
+package runner
+
+import (
+	"io"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/receipt"
+)
+
+// Runner is what starting sandboxes needs of the command that asks for
+// it: its streams, host facts, state directory and printers.
+type Runner struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// ProbeHost returns the facts plans depend on; tests fake it.
+	ProbeHost func() *launcher.Host
+	// State is where sandbox records live.
+	State launcher.StateDir
+	// PrintDiags prints diagnostics in the command's format; PrintError
+	// prints one of the launcher's own errors.
+	PrintDiags func(hcl.Diagnostics, map[string]*hcl.File)
+	PrintError func(msg string)
+	// Detached is set in up -d's supervisor, which reports each start to
+	// the command that detached it through Ready.
+	Detached bool
+	Ready    *Readiness
+	// Receipts gathers the receipts of the sandboxes this command runs.
+	Receipts *receipt.Book
+}

@@ -1,0 +1,37 @@
+package runner
+
+import (
+	"os"
+	"os/signal"
+
+	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/supervise"
+)
+
+// NewUnits makes a scheduler unit per plan.
+func NewUnits(sbs []*config.Sandbox, plans []*launcher.Plan) []*supervise.Unit {
+	units := make([]*supervise.Unit, len(plans))
+	for i, p := range plans {
+		units[i] = &supervise.Unit{Sandbox: sbs[i], Plan: p}
+	}
+	return units
+}
+
+// Schedule runs s until it is done, handing it the launcher's signals:
+// the scheduler alone decides what they do (supervise.Escalation).
+func Schedule(s *supervise.Scheduler) {
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, supervise.Forwarded...)
+	defer signal.Stop(sigs)
+	s.Run(sigs)
+}
+
+// AsProcess turns a started sandbox into the scheduler's view of it,
+// keeping a nil pointer a nil interface.
+func AsProcess(p *launcher.Process) supervise.Process {
+	if p == nil {
+		return nil
+	}
+	return p
+}
