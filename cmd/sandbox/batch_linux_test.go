@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -183,7 +184,7 @@ func TestUpSecondInterruptKills(t *testing.T) {
   command      = ["/bin/sh", "-c", "echo ready; exec sleep 1000"]
 }
 `)
-	cmd, lines := startUp(t, bin, "--no-prefix", hcl)
+	cmd, lines, stderr := startUpStderr(t, bin, "--no-prefix", hcl)
 	waitLines(t, lines, "ready", 3)
 	sent := time.Now()
 	cmd.Process.Signal(syscall.SIGINT)
@@ -193,18 +194,31 @@ func TestUpSecondInterruptKills(t *testing.T) {
 	if took := time.Since(sent); took > 3*time.Second {
 		t.Errorf("up took %s after two SIGINTs, want at once", took)
 	}
+	// The first one said what the stop waits for, and how to cut it short.
+	if want := "sandbox: stopping bt2int[1]: SIGTERM, SIGKILL in 1m0s (Ctrl-C again to kill now)\n"; !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr:\n%s\nwant the line %q", stderr.String(), want)
+	}
 	checkNothingLeft(t, "bt2int", mounts)
 }
 
 // startUp starts `sandbox up` and returns a channel of its stdout lines.
 func startUp(t *testing.T, bin string, args ...string) (*exec.Cmd, <-chan string) {
 	t.Helper()
+	cmd, lines, _ := startUpStderr(t, bin, args...)
+	return cmd, lines
+}
+
+// startUpStderr is startUp that also keeps what up prints on stderr,
+// to read once it has ended.
+func startUpStderr(t *testing.T, bin string, args ...string) (*exec.Cmd, <-chan string, *bytes.Buffer) {
+	t.Helper()
 	cmd := exec.Command(bin, append([]string{"up"}, args...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stderr = os.Stderr
+	stderr := &bytes.Buffer{}
+	cmd.Stderr = io.MultiWriter(os.Stderr, stderr)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +237,7 @@ func startUp(t *testing.T, bin string, args ...string) (*exec.Cmd, <-chan string
 		cmd.Process.Signal(syscall.SIGINT)
 		cmd.Wait()
 	})
-	return cmd, lines
+	return cmd, lines, stderr
 }
 
 // waitLines waits until n lines equal to want were read.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/hclsandbox/sandbox/config"
@@ -164,7 +165,18 @@ func NewOutput(r *Runner, plans []*launcher.Plan, o BatchOptions) *Output {
 // FailFast, and the escalation of every scheduler.
 func (bo *Output) Options() supervise.Options {
 	return supervise.Options{Start: bo.launch, Parallel: bo.o.Parallel, FailFast: bo.o.FailFast,
-		Hooks: supervise.Hooks{Ended: bo.ended, Exited: bo.exited}}
+		Hooks: supervise.Hooks{Ended: bo.ended, Exited: bo.exited, Stopping: bo.stopping}}
+}
+
+// stopping says that u was asked to stop, how, and when it is killed:
+// a stop that waits on a sandbox that ignores its signal is not silent.
+func (bo *Output) stopping(u *supervise.Unit, sig syscall.Signal, timeout time.Duration) {
+	bo.mux.Emit(bo.r.Stderr, nil, []byte(StoppingLine(u.Name(), sig, timeout)))
+}
+
+// StoppingLine is the line a stop of name begins with.
+func StoppingLine(name string, sig syscall.Signal, timeout time.Duration) string {
+	return fmt.Sprintf("sandbox: stopping %s: %s, SIGKILL in %s (Ctrl-C again to kill now)", name, launcher.SignalName(sig), timeout)
 }
 
 // launch starts u with its output going through line writers.
