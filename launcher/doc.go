@@ -13,9 +13,10 @@
 // never import: supervise (the one scheduler: readiness, restarts, stops,
 // signals), cgroups (the v1 and v2 drivers and the device program),
 // report (summary, JSON, JUnit, plan text), seccomp (the BPF compiler),
-// rootfs (root filesystems, lock file, unpack cache) and image (the OCI
-// image store). This package keeps the plan, the start, the state of
-// running sandboxes, networks, OCI export and doctor. It must never
+// rootfs (root filesystems, lock file, unpack cache), network (named
+// networks: leases, links, NAT, proxies) and image (the OCI image store).
+// This package keeps the plan, the start, the state of running sandboxes,
+// OCI export and doctor. It must never
 // import cmd/sandbox or the scheduler (supervise imports it, not the
 // other way round). docs/architecture.md has the whole map.
 //

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
+	"github.com/hclsandbox/sandbox/launcher/network"
 
 	"golang.org/x/sys/unix"
 )
@@ -115,7 +116,7 @@ func cleanRecord(r *Record) (GCReport, error) {
 		}
 	}
 	if r.Net != nil {
-		errs = append(errs, gcNet(r.Name, r.Net))
+		errs = append(errs, network.Release(r.Name, r.Net))
 	}
 	if cg != nil {
 		if err := cg.Remove(); err != nil {

@@ -2,10 +2,12 @@ package launcher
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net"
 	"net/netip"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -13,6 +15,7 @@ import (
 	"time"
 
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher/network"
 	"github.com/vishvananda/netlink"
 )
 
@@ -24,7 +27,7 @@ func netRootfs(t *testing.T) string {
 	if _, err := os.Stat(filepath.Join(rootfs, "bin", "httpd")); err != nil {
 		t.Skip("the test rootfs has no httpd applet")
 	}
-	if err := nft("list tables\n"); err != nil {
+	if err := nft("list tables"); err != nil {
 		t.Skipf("nftables does not work here: %v", err)
 	}
 	return rootfs
@@ -135,11 +138,11 @@ func TestNetworkGCAfterKill(t *testing.T) {
 		killSupervisor(cmd)
 		t.Fatalf("supervisor said %q, %v", line, err)
 	}
-	bridge, table := netNames(d.Root, "crash")
+	bridge, table := network.Names(d.Root, "crash")
 	if _, err := netlink.LinkByName(bridge); err != nil {
 		t.Errorf("bridge %s missing while the sandbox runs: %v", bridge, err)
 	}
-	if err := nft("list table ip " + table + "\n"); err != nil {
+	if err := nft("list table ip " + table); err != nil {
 		t.Errorf("NAT table missing while the sandbox runs: %v", err)
 	}
 	killSupervisor(cmd)
@@ -153,27 +156,38 @@ func TestNetworkGCAfterKill(t *testing.T) {
 func assertNoNetwork(t *testing.T, d StateDir, networks ...string) {
 	t.Helper()
 	for _, name := range networks {
-		bridge, table := netNames(d.Root, name)
+		bridge, table := network.Names(d.Root, name)
 		if _, err := netlink.LinkByName(bridge); err == nil {
 			t.Errorf("bridge %s of network %s remains", bridge, name)
-			delLink(bridge)
+			if l, err := netlink.LinkByName(bridge); err == nil {
+				netlink.LinkDel(l)
+			}
 		}
-		if nft("list table ip "+table+"\n") == nil {
+		if nft("list table ip "+table) == nil {
 			t.Errorf("NAT table %s remains", table)
-			deleteNAT(table)
+			nft("delete table ip " + table)
 		}
-		if _, err := os.Stat(filepath.Join(d.Root, netRoot, name)); err == nil {
+		if _, err := os.Stat(filepath.Join(d.Root, network.RootDir, name)); err == nil {
 			t.Errorf("leases of network %s remain", name)
 		}
 	}
 	links, _ := netlink.LinkList()
 	for _, l := range links {
 		for _, sb := range []string{"srv", "cli", "stranger", "victim"} {
-			if host, _ := vethNames(d.Root, sb); l.Attrs().Name == host {
+			if host, _ := network.VethNames(d.Root, sb); l.Attrs().Name == host {
 				t.Errorf("veth %s of %s remains", host, sb)
 			}
 		}
 	}
+}
+
+// nft runs one nft command line, for the tests' checks and cleanup.
+func nft(script string) error {
+	out, err := exec.Command("nft", strings.Fields(script)...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("nft %s: %w: %s", script, err, out)
+	}
+	return nil
 }
 
 func waitHTTP(t *testing.T, addr string) {

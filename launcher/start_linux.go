@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
+	"github.com/hclsandbox/sandbox/launcher/network"
 
 	"github.com/hclsandbox/sandbox/isolation"
 	"golang.org/x/sys/unix"
@@ -33,7 +34,7 @@ type Process struct {
 	started  time.Time
 	cgroup   cgroups.Cgroup // nil when the host has no cgroups
 	warnings []string
-	net      *netAttachment // nil when not on a named network
+	net      *network.Attachment // nil when not on a named network
 	stdio    *childStdio
 	term     *terminal // nil without Stdio.Terminal
 }
@@ -162,7 +163,7 @@ func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.Fi
 	}
 	if err := sendSpec(specW, spec); err != nil {
 		proc.kill()
-		proc.net.detach()
+		proc.net.Detach()
 		return nil, nil, err
 	}
 	// ctx ending kills the child while it sets up; its status pipe then
@@ -171,17 +172,17 @@ func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.Fi
 	stepErr := readStatus(statusR)
 	if !stop() {
 		cmd.Wait()
-		proc.net.detach()
+		proc.net.Detach()
 		return nil, nil, fmt.Errorf("start %s: %w", p.Name, context.Cause(ctx))
 	}
 	if stepErr != nil {
 		cmd.Wait()
-		proc.net.detach()
+		proc.net.Detach()
 		return nil, &Result{Name: p.Name, ExitCode: stepErr.ExitCode(), SetupError: stepErr, Duration: time.Since(start)}, nil
 	}
 	if proc.term, err = streams.attach(); err != nil {
 		proc.kill()
-		proc.net.detach()
+		proc.net.Detach()
 		return nil, nil, err
 	}
 	c.noteRunning()
@@ -281,7 +282,7 @@ func (p *Process) Wait() *Result {
 		}
 	}
 	p.finish(r, timedOut)
-	if err := p.net.detach(); err != nil {
+	if err := p.net.Detach(); err != nil {
 		r.Warnings = append(r.Warnings, err.Error())
 	}
 	return r

@@ -12,12 +12,10 @@ import (
 	"time"
 
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
+	"github.com/hclsandbox/sandbox/launcher/network"
 
 	"github.com/hclsandbox/sandbox/config"
 )
-
-// netRoot is the directory of network state under a state root.
-const netRoot = ".net"
 
 // DefaultStateDir is where records are kept unless SANDBOX_RUN says otherwise.
 const DefaultStateDir = "/run/sandbox"
@@ -64,10 +62,10 @@ type Record struct {
 	// Mounts are host mount points made for the sandbox, removed by gc.
 	Mounts []string `json:"mounts,omitempty"`
 	// Net is the sandbox's network wiring, recorded before it is made.
-	Net        *NetRecord `json:"net,omitempty"`
-	PlanDigest string     `json:"plan_digest"`
-	ConfigFile string     `json:"config_file"`
-	Started    time.Time  `json:"started"`
+	Net        *network.Record `json:"net,omitempty"`
+	PlanDigest string          `json:"plan_digest"`
+	ConfigFile string          `json:"config_file"`
+	Started    time.Time       `json:"started"`
 	// Supervisor is the pid of the launcher that runs the sandbox, with
 	// its start time; it holds the name's lock while it lives.
 	Supervisor      int    `json:"supervisor"`
@@ -142,7 +140,7 @@ func readRecord(dir, name string) (*Record, error) {
 }
 
 // Names lists the names that have a state directory, sorted. Entries
-// whose name no sandbox can have, such as the network state's netRoot,
+// whose name no sandbox can have, such as the network state's network.RootDir,
 // are not sandboxes' and are left out. A state directory that someone
 // else could have written is refused.
 func (d StateDir) Names() ([]string, error) {

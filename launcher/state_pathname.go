@@ -15,7 +15,7 @@ import (
 // is read off the entry; an escaped one (base~key~hash) from the record
 // inside, and only when that name maps back to this very entry, so that a
 // record can claim no name but its directory's. Other entries, such as
-// the network state's netRoot, are no sandbox's.
+// the network state's network.RootDir, are no sandbox's.
 func (d StateDir) entryName(e fs.DirEntry) (string, bool) {
 	n := e.Name()
 	if !e.IsDir() {

@@ -1,4 +1,4 @@
-package launcher
+package network
 
 import (
 	"fmt"
@@ -11,9 +11,13 @@ import (
 	"github.com/hclsandbox/sandbox/config"
 )
 
-// NetPlan is how a sandbox on a named network is wired, done by the parent
+// RootDir is the directory of network state under a state root: one
+// directory per network, holding its lock, leases and generated files.
+const RootDir = ".net"
+
+// Plan is how a sandbox on a named network is wired, done by the parent
 // in the child's net namespace before the child is released.
-type NetPlan struct {
+type Plan struct {
 	// Network is the network's name and Subnet its prefix; the bridge
 	// holds Gateway, the subnet's first address.
 	Network string       `json:"network"`
@@ -30,26 +34,8 @@ type NetPlan struct {
 	DNS []netip.Addr `json:"dns,omitempty"`
 }
 
-// planNetwork returns the network wiring of s, or nil when s is not on a
-// named network.
-func planNetwork(s *config.Sandbox) *NetPlan {
-	if !s.OnNetwork() || s.Net == nil {
-		return nil
-	}
-	n := &NetPlan{Network: s.Network, Subnet: s.Net.Subnet, Gateway: s.Net.Subnet.Addr().Next(),
-		Outbound: s.Net.Outbound, Ports: s.Ports, DNS: s.DNS}
-	seen := map[string]bool{}
-	for _, name := range append([]string{SafeName(s.Name), hostname(s)}, s.Aliases...) {
-		if !seen[name] {
-			seen[name] = true
-			n.Names = append(n.Names, name)
-		}
-	}
-	return n
-}
-
 // Steps describes the wiring in the order it is done, for `sandbox plan`.
-func (n *NetPlan) Steps() []string {
+func (n *Plan) Steps() []string {
 	steps := []string{
 		"bridge for network " + n.Network + " with " + n.Gateway.String() + "/" + strconv.Itoa(n.Subnet.Bits()) + " (made by the first sandbox on it)",
 		"lease the next free address of " + n.Subnet.String(),
@@ -69,9 +55,9 @@ func (n *NetPlan) Steps() []string {
 	return steps
 }
 
-// NetRecord is what a running sandbox's record holds about its network
+// Record is what a running sandbox's record holds about its network
 // wiring, so that whoever cleans up after it can undo it.
-type NetRecord struct {
+type Record struct {
 	// Dir is the network's state directory, $SANDBOX_RUN/.net/NETWORK.
 	Dir      string     `json:"dir"`
 	Network  string     `json:"network"`
@@ -84,9 +70,9 @@ type NetRecord struct {
 	Outbound bool         `json:"outbound"`
 }
 
-// preflightNetwork checks that a sandbox on a named network can be wired
+// Preflight checks that a sandbox on a named network can be wired
 // here: bridges and NAT rules need root and the nft command.
-func preflightNetwork(s *config.Sandbox) hcl.Diagnostics {
+func Preflight(s *config.Sandbox) hcl.Diagnostics {
 	if !s.OnNetwork() {
 		return nil
 	}

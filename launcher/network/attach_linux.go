@@ -1,4 +1,4 @@
-package launcher
+package network
 
 import (
 	"errors"
@@ -10,45 +10,42 @@ import (
 	"github.com/hclsandbox/sandbox/isolation"
 )
 
-// netAttachment is a running sandbox's place on its network, undone when
+// Attachment is a running sandbox's place on its network, undone when
 // the sandbox stops.
-type netAttachment struct {
+type Attachment struct {
 	name    string
-	rec     *NetRecord
+	rec     *Record
 	proxies []io.Closer
 }
 
-// attachNetwork wires the child pid, which blocks before its setup, to
-// its network: lease, bridge, veth, addresses, routes, NAT and the
-// generated files added to spec's mounts. Each step is in the record
-// before it is made, so that gc can undo what a crash left.
-func attachNetwork(p *Plan, c *Claim, pid int, spec *isolation.Spec) (*netAttachment, error) {
-	n := p.Network
+// Attach wires the child pid of sandbox name, which blocks before its
+// setup, to the network n: lease, bridge, veth, addresses, routes, NAT and
+// the generated files added to spec's mounts. root is the state root
+// whose RootDir holds the network's state. Each step is passed to note
+// before it is made, which writes it into the sandbox's record, so that
+// gc can undo what a crash left (Release). A nil n attaches nothing.
+func Attach(root, name string, n *Plan, pid int, spec *isolation.Spec, note func(*Record) error) (*Attachment, error) {
 	if n == nil {
 		return nil, nil
 	}
-	if c == nil {
-		return nil, errors.New("a sandbox on a network needs a state directory")
-	}
-	root := filepath.Dir(c.dir)
 	lock, err := lockNet(root)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Close()
-	bridge, table := netNames(root, n.Network)
-	host, peer := vethNames(root, p.Name)
-	a := &netAttachment{name: p.Name, rec: &NetRecord{Dir: filepath.Join(root, netRoot, n.Network), Network: n.Network,
+	bridge, table := Names(root, n.Network)
+	host, peer := VethNames(root, name)
+	a := &Attachment{name: name, rec: &Record{Dir: filepath.Join(root, RootDir, n.Network), Network: n.Network,
 		Bridge: bridge, HostVeth: host, Table: table, Subnet: n.Subnet, Outbound: n.Outbound}}
-	if err := a.wire(c, n, pid, peer, spec); err != nil {
+	if err := a.wire(note, n, pid, peer, spec); err != nil {
 		return nil, errors.Join(fmt.Errorf("network %s: %w", n.Network, err), a.undo())
 	}
 	return a, nil
 }
 
-func (a *netAttachment) wire(c *Claim, n *NetPlan, pid int, peer string, spec *isolation.Spec) error {
+func (a *Attachment) wire(note func(*Record) error, n *Plan, pid int, peer string, spec *isolation.Spec) error {
 	rec := a.rec
-	if err := c.update(func(r *Record) { r.Net = rec }); err != nil {
+	if err := note(rec); err != nil {
 		return err
 	}
 	l, err := takeLease(rec.Dir, n, a.name)
@@ -56,7 +53,7 @@ func (a *netAttachment) wire(c *Claim, n *NetPlan, pid int, peer string, spec *i
 		return err
 	}
 	rec.Addr = l.Addr
-	if err := c.update(func(r *Record) { r.Net = rec }); err != nil {
+	if err := note(rec); err != nil {
 		return err
 	}
 	br, err := ensureBridge(rec.Bridge, n)
@@ -82,7 +79,7 @@ func (a *netAttachment) wire(c *Claim, n *NetPlan, pid int, peer string, spec *i
 }
 
 // refreshNetwork rewrites the hosts file and NAT table from the leases.
-func refreshNetwork(rec *NetRecord) error {
+func refreshNetwork(rec *Record) error {
 	leases, err := readLeases(rec.Dir)
 	if err != nil {
 		return err
@@ -93,8 +90,8 @@ func refreshNetwork(rec *NetRecord) error {
 	return applyNAT(rec.Table, natRules(rec, leases))
 }
 
-// detach undoes the attachment once the sandbox has ended.
-func (a *netAttachment) detach() error {
+// Detach undoes the attachment once the sandbox has ended.
+func (a *Attachment) Detach() error {
 	if a == nil {
 		return nil
 	}
@@ -107,7 +104,7 @@ func (a *netAttachment) detach() error {
 }
 
 // undo stops the proxies and releases the network; the caller holds the lock.
-func (a *netAttachment) undo() error {
+func (a *Attachment) undo() error {
 	for _, p := range a.proxies {
 		p.Close()
 	}
@@ -118,7 +115,7 @@ func (a *netAttachment) undo() error {
 // releaseNet removes a sandbox's veth, lease and generated files and, when
 // it was the last on its network, the bridge, the NAT table and the
 // network's directory. The caller holds the network lock.
-func releaseNet(name string, rec *NetRecord) error {
+func releaseNet(name string, rec *Record) error {
 	errs := []error{delLink(rec.HostVeth)}
 	// By name, not by the recorded address: a crash between taking the
 	// lease and recording its address leaves a lease the record does not
@@ -144,8 +141,10 @@ func releaseNet(name string, rec *NetRecord) error {
 	return os.RemoveAll(rec.Dir)
 }
 
-// gcNet releases the network of a record whose supervisor is gone.
-func gcNet(name string, rec *NetRecord) error {
+// Release undoes the wiring that rec, the network part of sandbox name's
+// record, names, for a record whose supervisor is gone. It takes the
+// network lock.
+func Release(name string, rec *Record) error {
 	if rec == nil {
 		return nil
 	}

@@ -1,4 +1,4 @@
-package launcher
+package network
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 
 // natRules is the nftables table of one network: masquerade for outbound
 // traffic, DNAT for published ports and no forwarding between networks.
-func natRules(r *NetRecord, leases []*lease) string {
+func natRules(r *Record, leases []*lease) string {
 	table, bridge := r.Table, r.Bridge
 	var b strings.Builder
 	fmt.Fprintf(&b, "table ip %s {\n", table)

@@ -1,4 +1,4 @@
-package launcher
+package network
 
 import (
 	"crypto/sha256"
@@ -26,14 +26,16 @@ type lease struct {
 	Ports   []config.Port `json:"ports,omitempty"`
 }
 
-// netNames are the host-side names of a network's objects. They derive
-// from the state root too, so that two state roots never share a bridge.
-func netNames(root, network string) (bridge, table string) {
+// Names are the host-side names of a network's bridge and NAT table.
+// They derive from the state root too, so that two state roots never
+// share a bridge.
+func Names(root, network string) (bridge, table string) {
 	h := shortHash(root + "\x00" + network)
 	return "sbr-" + h, "sandbox_" + h
 }
 
-func vethNames(root, sandbox string) (host, peer string) {
+// VethNames are the host-side names of a sandbox's veth pair.
+func VethNames(root, sandbox string) (host, peer string) {
 	h := shortHash(root + "\x00" + sandbox)
 	return "sv-" + h, "sp-" + h
 }
@@ -46,7 +48,7 @@ func shortHash(s string) string {
 // lockNet takes the lock of every network under root, which guards
 // leases, bridges and NAT tables across launchers.
 func lockNet(root string) (*os.File, error) {
-	dir := filepath.Join(root, netRoot)
+	dir := filepath.Join(root, RootDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("make network state dir: %w", err)
 	}
@@ -63,7 +65,7 @@ func lockNet(root string) (*os.File, error) {
 
 // takeLease writes the first free address of n's subnet as name's lease.
 // A lease the same name left behind is taken over.
-func takeLease(dir string, n *NetPlan, name string) (*lease, error) {
+func takeLease(dir string, n *Plan, name string) (*lease, error) {
 	ldir := filepath.Join(dir, "leases")
 	if err := os.MkdirAll(ldir, 0o700); err != nil {
 		return nil, fmt.Errorf("make lease dir: %w", err)
@@ -145,7 +147,7 @@ func writeHosts(dir string, leases []*lease) error {
 }
 
 // netMounts are the generated files the sandbox sees.
-func netMounts(dir string, n *NetPlan, l *lease) ([]isolation.Mount, error) {
+func netMounts(dir string, n *Plan, l *lease) ([]isolation.Mount, error) {
 	ms := []isolation.Mount{{Kind: isolation.KindBind, Source: filepath.Join(dir, "hosts"), Target: "/etc/hosts",
 		Flags: []string{"ro", "nosuid", "nodev", "noexec"}}}
 	if len(n.DNS) == 0 {

@@ -1,4 +1,4 @@
-package launcher
+package network
 
 import (
 	"errors"
@@ -13,7 +13,7 @@ import (
 
 // ensureBridge makes the network's bridge with the gateway address, or
 // returns the one there is.
-func ensureBridge(name string, n *NetPlan) (netlink.Link, error) {
+func ensureBridge(name string, n *Plan) (netlink.Link, error) {
 	if l, err := netlink.LinkByName(name); err == nil {
 		return l, nil
 	}
@@ -64,7 +64,7 @@ func addVeth(host, peer string, br netlink.Link, pid int) error {
 
 // configureInside brings up lo and the moved veth as eth0 with addr and
 // a default route through the gateway, in the net namespace of pid.
-func configureInside(pid int, peer string, addr netip.Addr, n *NetPlan) error {
+func configureInside(pid int, peer string, addr netip.Addr, n *Plan) error {
 	ns, err := netns.GetFromPid(pid)
 	if err != nil {
 		return fmt.Errorf("open net namespace of %d: %w", pid, err)
