@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
+	"github.com/hclsandbox/sandbox/launcher/state"
 
 	"github.com/hclsandbox/sandbox/launcher/cgroups/devfilter"
 	"golang.org/x/sys/unix"
@@ -16,7 +17,7 @@ import (
 // createCgroup makes the sandbox's cgroup and performs its writes. A limit
 // whose controller the host lacks fails the start unless the plan is not
 // strict; then it is one of the returned warnings.
-func createCgroup(p *Plan, claim *Claim) (cgroups.Cgroup, []string, error) {
+func createCgroup(p *Plan, claim *state.Claim) (cgroups.Cgroup, []string, error) {
 	c := p.Cgroup
 	if c == nil {
 		return nil, p.Warnings(), nil
@@ -33,7 +34,7 @@ func createCgroup(p *Plan, claim *Claim) (cgroups.Cgroup, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := claim.noteCgroup(cg); err != nil {
+	if err := claim.NoteCgroup(cg); err != nil {
 		return nil, nil, err
 	}
 	w, err := cg.Create()

@@ -36,3 +36,11 @@ func dirCheck(name, dir string) Check {
 	}
 	return c
 }
+
+// whom is "root" or "this user".
+func whom() string {
+	if os.Geteuid() == 0 {
+		return "root"
+	}
+	return "this user"
+}

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
 // superviseEnv, when set, makes the test binary a supervisor: it runs the
@@ -25,8 +26,8 @@ type superviseJob struct {
 	// Network, when set, puts every sandbox on it.
 	Network *config.Network `json:"network,omitempty"`
 	// UserNS gives every sandbox a user namespace, whose ids come from SubIDs.
-	UserNS bool        `json:"userns,omitempty"`
-	SubIDs SubIDSource `json:"subids,omitempty"`
+	UserNS bool              `json:"userns,omitempty"`
+	SubIDs state.SubIDSource `json:"subids,omitempty"`
 }
 
 func init() {
@@ -54,7 +55,7 @@ func superviseMain(v string) int {
 				s = withUserNamespace(s)
 			}
 			plan := NewPlan(s, probeTestHost())
-			claim, err := StateDir{Root: job.StateDir, SubIDs: job.SubIDs}.Claim(plan, false)
+			claim, err := Claim(state.Dir{Root: job.StateDir, SubIDs: job.SubIDs}, plan, false)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				return

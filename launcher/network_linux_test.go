@@ -16,6 +16,7 @@ import (
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher/network"
+	"github.com/hclsandbox/sandbox/launcher/state"
 	"github.com/vishvananda/netlink"
 )
 
@@ -42,10 +43,10 @@ func onNetwork(rootfs, name string, n *config.Network, cmd string) *config.Sandb
 }
 
 // runClaimed starts s under state dir d and returns its process.
-func runClaimed(t *testing.T, d StateDir, s *config.Sandbox, out io.Writer) (*Process, *Claim) {
+func runClaimed(t *testing.T, d state.Dir, s *config.Sandbox, out io.Writer) (*Process, *state.Claim) {
 	t.Helper()
 	plan := NewPlan(s, probeTestHost())
-	claim, err := d.Claim(plan, false)
+	claim, err := Claim(d, plan, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +81,7 @@ func (b *syncBuf) String() string {
 // published port on the host's loopback, and that nothing is left.
 func TestNetworkPeersPortsAndCleanup(t *testing.T) {
 	rootfs := netRootfs(t)
-	d := StateDir{Root: t.TempDir()}
+	d := state.Dir{Root: t.TempDir()}
 	// Outbound turns forwarding on for both bridges, so that only the
 	// rules that keep networks apart stop the stranger. No test traffic
 	// leaves the host.
@@ -129,7 +130,7 @@ func TestNetworkPeersPortsAndCleanup(t *testing.T) {
 // SIGKILL and checks that gc removes the bridge, veth, NAT table and lease.
 func TestNetworkGCAfterKill(t *testing.T) {
 	rootfs := netRootfs(t)
-	d := StateDir{Root: t.TempDir()}
+	d := state.Dir{Root: t.TempDir()}
 	n := &config.Network{Name: "crash", Subnet: netip.MustParsePrefix("10.231.43.0/24"), Outbound: true}
 	cmd, out := startSupervisor(t, superviseJob{StateDir: d.Root, Rootfs: rootfs, Names: []string{"victim"},
 		Command: []string{"/bin/sleep", "30"}, Mark: "netgc", Network: n})
@@ -153,7 +154,7 @@ func TestNetworkGCAfterKill(t *testing.T) {
 }
 
 // assertNoNetwork fails when anything of the named networks remains.
-func assertNoNetwork(t *testing.T, d StateDir, networks ...string) {
+func assertNoNetwork(t *testing.T, d state.Dir, networks ...string) {
 	t.Helper()
 	for _, name := range networks {
 		bridge, table := network.Names(d.Root, name)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
+	"github.com/hclsandbox/sandbox/launcher/state"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
@@ -75,7 +76,7 @@ func OCIConfig(p *Plan, s *config.Sandbox, h *Host, rootPath string, exists func
 	}
 	if p.AutoIDs > 0 && (p.UIDMap == nil || p.GIDMap == nil) {
 		b.warnf("user namespace ids: the launcher allocates %d per start from the %s user's subordinate range, which a bundle cannot; "+
-			"add uidMappings and gidMappings, or set uid_map and gid_map", p.AutoIDs, SubIDUser)
+			"add uidMappings and gidMappings, or set uid_map and gid_map", p.AutoIDs, state.SubIDUser)
 	}
 	b.mounts(p.Spec.Mounts, exists)
 	proc, err := b.process(p)

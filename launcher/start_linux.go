@@ -13,6 +13,7 @@ import (
 
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
 	"github.com/hclsandbox/sandbox/launcher/network"
+	"github.com/hclsandbox/sandbox/launcher/state"
 
 	"github.com/hclsandbox/sandbox/isolation"
 	"golang.org/x/sys/unix"
@@ -45,7 +46,7 @@ type Process struct {
 // the child runs. A refused plan or a failed setup step is a *SetupFailed;
 // any other error is a failure of the launcher itself. When ctx ends
 // before the target runs, the child is killed and ctx's error returned.
-func Start(ctx context.Context, p *Plan, stdio Stdio, c *Claim) (*Process, error) {
+func Start(ctx context.Context, p *Plan, stdio Stdio, c *state.Claim) (*Process, error) {
 	if c == nil {
 		return nil, fmt.Errorf("start %s: %w", p.Name, ErrNoClaim)
 	}
@@ -58,7 +59,7 @@ func Start(ctx context.Context, p *Plan, stdio Stdio, c *Claim) (*Process, error
 	if err := p.imageReady(); err != nil {
 		return nil, err
 	}
-	p, err := c.mapIDs(p)
+	p, err := mapIDs(c, p)
 	if err != nil {
 		return nil, err
 	}
@@ -84,8 +85,8 @@ func Start(ctx context.Context, p *Plan, stdio Stdio, c *Claim) (*Process, error
 }
 
 // start runs the child in cgroup cg and waits until its target runs.
-func start(ctx context.Context, p *Plan, stdio Stdio, cg cgroups.Cgroup, c *Claim) (*Process, *Result, error) {
-	spec, execL, err := c.execSocket(p)
+func start(ctx context.Context, p *Plan, stdio Stdio, cg cgroups.Cgroup, c *state.Claim) (*Process, *Result, error) {
+	spec, execL, err := execSocket(c, p)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -106,7 +107,7 @@ func start(ctx context.Context, p *Plan, stdio Stdio, cg cgroups.Cgroup, c *Clai
 
 // startChild starts the child with its streams and waits until its
 // target runs.
-func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.File, streams *childStdio, cg cgroups.Cgroup, c *Claim) (*Process, *Result, error) {
+func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.File, streams *childStdio, cg cgroups.Cgroup, c *state.Claim) (*Process, *Result, error) {
 	specR, specW, err := os.Pipe()
 	if err != nil {
 		return nil, nil, fmt.Errorf("create plan pipe: %w", err)
@@ -151,7 +152,7 @@ func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.Fi
 	}
 	streams.started()
 	proc := &Process{plan: p, cmd: cmd, started: start, cgroup: cg, stdio: streams}
-	if err := c.notePid(cmd.Process.Pid); err != nil {
+	if err := c.NotePid(cmd.Process.Pid); err != nil {
 		specW.Close()
 		proc.kill()
 		return nil, nil, err
@@ -185,7 +186,7 @@ func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.Fi
 		proc.net.Detach()
 		return nil, nil, err
 	}
-	c.noteRunning()
+	c.NoteRunning()
 	return proc, nil, nil
 }
 

@@ -1,6 +1,10 @@
 package launcher
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/hclsandbox/sandbox/launcher/state"
+)
 
 // subIDCheck says whether root-started sandboxes with a user namespace
 // and no uid_map can get ids of their own.
@@ -10,13 +14,13 @@ func subIDCheck(h *Host) Check {
 		c.OK, c.Detail = true, "not root: a user namespace maps the caller's own id"
 		return c
 	}
-	p, err := SubIDSource{}.Pool(DefaultAutoIDs)
+	p, err := state.SubIDSource{}.Pool(state.DefaultAutoIDs)
 	if err != nil {
 		c.Detail = err.Error()
 		return c
 	}
 	c.OK = true
 	c.Detail = fmt.Sprintf("each sandbox with a user namespace and no uid_map gets %d ids of its own, from user %s's uids %v and gids %v",
-		DefaultAutoIDs, SubIDUser, p.UIDs, p.GIDs)
+		state.DefaultAutoIDs, state.SubIDUser, p.UIDs, p.GIDs)
 	return c
 }

@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/state"
 	"github.com/spf13/cobra"
 	"golang.org/x/sys/unix"
 )
@@ -145,8 +146,8 @@ func (r *readiness) closeIfDone() {
 }
 
 // detachedStdio sends a detached sandbox's output to its log.
-func detachedStdio(c *launcher.Claim) (launcher.Stdio, func(), error) {
-	lw, err := launcher.OpenLog(c.Dir(), launcher.DefaultLogSize)
+func detachedStdio(c *state.Claim) (launcher.Stdio, func(), error) {
+	lw, err := state.OpenLog(c.Dir(), state.DefaultLogSize)
 	if err != nil {
 		return launcher.Stdio{}, nil, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/rootfs"
+	"github.com/hclsandbox/sandbox/launcher/state"
 	"github.com/spf13/cobra"
 )
 
@@ -55,7 +56,7 @@ func (e *env) addSandboxUser() error {
 	if os.Geteuid() != 0 {
 		return exitf(exitUsage, "--add-sandbox-user changes /etc/passwd, /etc/subuid and /etc/subgid: run it as root")
 	}
-	done, err := launcher.SubIDSource{}.AddUser(launcher.DefaultPoolSize)
+	done, err := state.SubIDSource{}.AddUser(state.DefaultPoolSize)
 	for _, line := range done {
 		fmt.Fprintf(e.stderr, "sandbox: %s\n", line)
 	}
@@ -63,7 +64,7 @@ func (e *env) addSandboxUser() error {
 		return exitf(exitSetup, "add the sandbox user: %v", err)
 	}
 	if len(done) == 0 {
-		fmt.Fprintf(e.stderr, "sandbox: user %s and its ranges exist; nothing to do\n", launcher.SubIDUser)
+		fmt.Fprintf(e.stderr, "sandbox: user %s and its ranges exist; nothing to do\n", state.SubIDUser)
 	}
 	return nil
 }
