@@ -95,7 +95,7 @@ func seccompCheck(h *Host) Check {
 		c.Detail = "the kernel has no seccomp: " + err.Error()
 		return c
 	}
-	if _, err := buildSeccomp(config.SeccompConfig{Profile: config.SeccompDefault}, isolation.DefaultCapabilities, h.Kernel, h.arch()); err != nil {
+	if _, err := buildSeccomp(config.SeccompConfig{Profile: config.SeccompDefault}, isolation.DefaultCapabilities, h.Kernel, h.GoArch()); err != nil {
 		c.Detail = "the default profile does not compile here: " + err.Error()
 		return c
 	}

@@ -25,7 +25,7 @@ type seccompResult struct {
 }
 
 // buildSeccomp compiles the rules of Docker's default profile for a
-// sandbox (see seccompRules) into the filter its child loads, once for
+// sandbox (see SeccompRules) into the filter its child loads, once for
 // every set of inputs.
 func buildSeccomp(cfg config.SeccompConfig, caps []string, kernel KernelVersion, goarch string) (*isolation.Seccomp, error) {
 	key := fmt.Sprint(goarch, caps, kernel, cfg.Allow, cfg.Deny)
@@ -43,7 +43,7 @@ func compileSeccomp(cfg config.SeccompConfig, caps []string, kernel KernelVersio
 	if len(cfg.Allow)+len(cfg.Deny) > 0 {
 		name = "default with changes"
 	}
-	rules, err := seccompRules(cfg, caps, kernel, goarch)
+	rules, err := SeccompRules(cfg, caps, kernel, goarch)
 	if err != nil {
 		return nil, err
 	}

@@ -1,12 +1,13 @@
-package launcher
+package oci
 
 import (
+	"github.com/hclsandbox/sandbox/launcher"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
 // timeOffsets converts the time namespace's offsets to OCI's
 // linux.timeOffsets (seconds, and nanoseconds in [0, 1e9)).
-func (b *OCIBundle) timeOffsets(p *Plan) {
+func (b *Bundle) timeOffsets(p *launcher.Plan) {
 	o := p.Spec.TimeOffsets
 	if o == nil {
 		return

@@ -1,13 +1,13 @@
-package launcher
+package oci
 
 import (
 	"fmt"
 	"path"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
 	"github.com/hclsandbox/sandbox/launcher/state"
 
@@ -16,9 +16,9 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
-// OCIBundle is a plan expressed as an OCI runtime configuration, plus what
+// Bundle is a plan expressed as an OCI runtime configuration, plus what
 // the exporter must do on disk that config.json cannot say.
-type OCIBundle struct {
+type Bundle struct {
 	// Spec is the content of config.json.
 	Spec *specs.Spec
 	// Symlinks are links to create inside the bundle's root (target ->
@@ -42,12 +42,12 @@ var ociNamespaces = map[string]specs.LinuxNamespaceType{
 	"cgroup": specs.CgroupNamespace, "time": specs.TimeNamespace,
 }
 
-// OCIConfig converts the plan of s into an OCI runtime configuration whose
+// Config converts the plan of s into an OCI runtime configuration whose
 // root is rootPath (as config.json's root.path). exists reports whether a
 // host path exists, so optional binds that would fail are left out. It
 // performs no syscalls of its own.
-func OCIConfig(p *Plan, s *config.Sandbox, h *Host, rootPath string, exists func(string) bool) (*OCIBundle, error) {
-	b := &OCIBundle{Symlinks: map[string]string{}}
+func Config(p *launcher.Plan, s *config.Sandbox, h *launcher.Host, rootPath string, exists func(string) bool) (*Bundle, error) {
+	b := &Bundle{Symlinks: map[string]string{}}
 	b.Warnings = append(b.Warnings, p.Warnings()...)
 	sp := &specs.Spec{
 		Version:  ociVersion,
@@ -86,7 +86,7 @@ func OCIConfig(p *Plan, s *config.Sandbox, h *Host, rootPath string, exists func
 	sp.Process = proc
 	sp.Linux.Resources = b.resources(p)
 	if s.Security.Seccomp.Profile != config.SeccompUnconfined {
-		sc, err := seccompRules(s.Security.Seccomp, p.Spec.Capabilities, h.Kernel, h.arch())
+		sc, err := launcher.SeccompRules(s.Security.Seccomp, p.Spec.Capabilities, h.Kernel, h.GoArch())
 		if err != nil {
 			return nil, err
 		}
@@ -96,12 +96,12 @@ func OCIConfig(p *Plan, s *config.Sandbox, h *Host, rootPath string, exists func
 	return b, nil
 }
 
-func (b *OCIBundle) warnf(format string, args ...any) {
+func (b *Bundle) warnf(format string, args ...any) {
 	b.Warnings = append(b.Warnings, fmt.Sprintf(format, args...))
 }
 
 // rootWarnings lists root modes that OCI, which only binds a directory, lacks.
-func (b *OCIBundle) rootWarnings(p *Plan) {
+func (b *Bundle) rootWarnings(p *launcher.Plan) {
 	r := p.Spec.Root
 	switch {
 	case r.Overlay && r.StateDir != "":
@@ -116,7 +116,7 @@ func (b *OCIBundle) rootWarnings(p *Plan) {
 
 // lifecycleWarnings lists the supervision the launcher does that OCI leaves
 // to whoever runs the container.
-func (b *OCIBundle) lifecycleWarnings(p *Plan) {
+func (b *Bundle) lifecycleWarnings(p *launcher.Plan) {
 	if p.Timeout > 0 {
 		b.warnf("timeout %s: OCI has no timeout; the runtime's caller must kill the container", p.Timeout)
 	}
@@ -135,7 +135,7 @@ func (b *OCIBundle) lifecycleWarnings(p *Plan) {
 }
 
 // process is the OCI process: argv, env, cwd, user, capabilities, rlimits.
-func (b *OCIBundle) process(p *Plan) (*specs.Process, error) {
+func (b *Bundle) process(p *launcher.Plan) (*specs.Process, error) {
 	caps := append([]string(nil), p.Spec.Capabilities...)
 	proc := &specs.Process{
 		Args: append([]string(nil), p.Spec.Args...),
@@ -149,7 +149,7 @@ func (b *OCIBundle) process(p *Plan) (*specs.Process, error) {
 	adj := p.Spec.OOMScoreAdj
 	proc.OOMScoreAdj = &adj
 	if p.Spec.User != "" {
-		u, ok := numericUser(p.Spec.User)
+		u, ok := numericIDs(p.Spec.User)
 		if !ok {
 			return nil, fmt.Errorf("user %q: OCI needs numeric ids; resolve the names first", p.Spec.User)
 		}
@@ -162,7 +162,7 @@ func (b *OCIBundle) process(p *Plan) (*specs.Process, error) {
 }
 
 // numericUser parses "UID" or "UID:GID".
-func numericUser(s string) (specs.User, bool) {
+func numericIDs(s string) (specs.User, bool) {
 	us, gs, hasGroup := strings.Cut(s, ":")
 	uid, err := strconv.ParseUint(us, 10, 32)
 	if err != nil {
@@ -182,7 +182,7 @@ func numericUser(s string) (specs.User, bool) {
 // mounts converts the plan's mount steps. The device nodes the plan binds
 // from the host and its /dev links are what every OCI runtime creates by
 // default, so they are left to the runtime.
-func (b *OCIBundle) mounts(ms []isolation.Mount, exists func(string) bool) {
+func (b *Bundle) mounts(ms []isolation.Mount, exists func(string) bool) {
 	for _, m := range ms {
 		switch m.Kind {
 		case isolation.KindSymlink:
@@ -221,7 +221,7 @@ func splitData(d string) []string {
 }
 
 // resources converts the cgroup limits.
-func (b *OCIBundle) resources(p *Plan) *specs.LinuxResources {
+func (b *Bundle) resources(p *launcher.Plan) *specs.LinuxResources {
 	l := p.Limits
 	r := &specs.LinuxResources{}
 	if l.Memory > 0 {
@@ -275,46 +275,6 @@ func ociDevices(c *cgroups.CgroupConfig) []specs.LinuxDeviceCgroup {
 			rule.Minor = &minor
 		}
 		out = append(out, rule)
-	}
-	return out
-}
-
-// adjustSeccompRules applies a sandbox's deny and allow lists to profile
-// rules: OCI rules are a set, not an ordered list, so a denied syscall is
-// removed from every rule (the default action refuses it) and an allowed
-// one from every rule that refuses it, then allowed on its own.
-func adjustSeccompRules(rules []specs.LinuxSyscall, allow, deny []string) []specs.LinuxSyscall {
-	drop := map[string]bool{}
-	for _, n := range deny {
-		drop[n] = true
-	}
-	allowed := map[string]bool{}
-	for _, n := range allow {
-		if !drop[n] {
-			allowed[n] = true
-		}
-	}
-	var out []specs.LinuxSyscall
-	for _, r := range rules {
-		var names []string
-		for _, n := range r.Names {
-			if drop[n] || allowed[n] && r.Action != specs.ActAllow {
-				continue
-			}
-			names = append(names, n)
-		}
-		if len(names) > 0 {
-			r.Names = names
-			out = append(out, r)
-		}
-	}
-	if len(allowed) > 0 {
-		names := make([]string, 0, len(allowed))
-		for n := range allowed {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		out = append(out, specs.LinuxSyscall{Names: names, Action: specs.ActAllow})
 	}
 	return out
 }

@@ -1,4 +1,4 @@
-package main
+package oci
 
 import (
 	"os"
@@ -16,13 +16,13 @@ func TestNumericUser(t *testing.T) {
 		{"", ""}, {"web", "1000:1001"}, {"web:staff", "1000:50"}, {"1000", "1000:1001"},
 		{"4242", "4242:4242"}, {"4242:7", "4242:7"}, {"root:staff", "0:50"},
 	} {
-		got, err := numericUser(c.in, root)
+		got, err := NumericUser(c.in, root)
 		if err != nil || got != c.want {
-			t.Errorf("numericUser(%q) = %q, %v; want %q", c.in, got, err, c.want)
+			t.Errorf("NumericUser(%q) = %q, %v; want %q", c.in, got, err, c.want)
 		}
 	}
-	if got, err := numericUser("nobody", root); err == nil {
-		t.Errorf("numericUser(nobody) = %q, want an error: not in the rootfs", got)
+	if got, err := NumericUser("nobody", root); err == nil {
+		t.Errorf("NumericUser(nobody) = %q, want an error: not in the rootfs", got)
 	}
 }
 
@@ -31,9 +31,9 @@ func TestNumericUser(t *testing.T) {
 // user's directory is refused.
 func TestOpenBundleDir(t *testing.T) {
 	dir := t.TempDir()
-	d, err := openBundleDir(filepath.Join(dir, "new", "bundle"))
+	d, err := OpenDir(filepath.Join(dir, "new", "bundle"))
 	if err != nil {
-		t.Fatalf("openBundleDir(new) = %v", err)
+		t.Fatalf("OpenDir(new) = %v", err)
 	}
 	d.Close()
 	os.Symlink(filepath.Join(dir, "new", "bundle"), filepath.Join(dir, "link"))
@@ -45,11 +45,11 @@ func TestOpenBundleDir(t *testing.T) {
 		cases[theirs] = "belongs to uid 65534"
 	}
 	for p, want := range cases {
-		if d, err := openBundleDir(p); err == nil || !strings.Contains(err.Error(), want) {
+		if d, err := OpenDir(p); err == nil || !strings.Contains(err.Error(), want) {
 			if d != nil {
 				d.Close()
 			}
-			t.Errorf("openBundleDir(%s) = %v, want an error saying %q", p, err, want)
+			t.Errorf("OpenDir(%s) = %v, want an error saying %q", p, err, want)
 		}
 	}
 }

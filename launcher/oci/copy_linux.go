@@ -1,4 +1,4 @@
-package main
+package oci
 
 import (
 	"fmt"
@@ -10,15 +10,15 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// copyStats counts what a copy into a bundle left out or changed.
-type copyStats struct {
+// CopyStats counts what a copy into a bundle left out or changed.
+type CopyStats struct {
 	// Devices are the device nodes and sockets left out.
 	Devices int
 	// Setuid are the files whose setuid or setgid bit was cleared.
 	Setuid int
 }
 
-// copyTree copies the directory src into dst, as cp -a would, with two
+// CopyTree copies the directory src into dst, as cp -a would, with two
 // exceptions: device nodes (and sockets) are left out, and no file keeps
 // a setuid or setgid bit. A bundle sits wherever its user put it, often
 // where others can reach it; a setuid-root shell or a node of the host's
@@ -26,7 +26,7 @@ type copyStats struct {
 // hard links become copies. src is read by name (it is a cache entry that
 // only root may change); dst, an empty directory, is written relative to
 // its descriptor and gets src's owner, mode and times last.
-func copyTree(src string, dst *bundleDir, st *copyStats) error {
+func CopyTree(src string, dst *Dir, st *CopyStats) error {
 	entries, err := os.ReadDir(src)
 	if err != nil {
 		return err
@@ -48,7 +48,7 @@ func copyTree(src string, dst *bundleDir, st *copyStats) error {
 }
 
 // copyEntry copies one entry, of Lstat info, into dst.
-func copyEntry(path string, info fs.FileInfo, dst *bundleDir, st *copyStats) error {
+func copyEntry(path string, info fs.FileInfo, dst *Dir, st *CopyStats) error {
 	name := info.Name()
 	mode := unixMode(info) &^ (unix.S_ISUID | unix.S_ISGID)
 	if unixMode(info)&(unix.S_ISUID|unix.S_ISGID) != 0 && !info.IsDir() {
@@ -56,12 +56,12 @@ func copyEntry(path string, info fs.FileInfo, dst *bundleDir, st *copyStats) err
 	}
 	switch t := info.Mode().Type(); {
 	case info.IsDir():
-		sub, err := dst.mkdir(name, 0o700)
+		sub, err := dst.Mkdir(name, 0o700)
 		if err != nil {
 			return err
 		}
 		defer sub.Close()
-		return copyTree(path, sub, st)
+		return CopyTree(path, sub, st)
 	case t.IsRegular():
 		return copyFile(path, info, dst, mode)
 	case t&fs.ModeSymlink != 0:
@@ -84,7 +84,7 @@ func copyEntry(path string, info fs.FileInfo, dst *bundleDir, st *copyStats) err
 }
 
 // copyFile copies the regular file at path into dst, with mode.
-func copyFile(path string, info fs.FileInfo, dst *bundleDir, mode uint32) error {
+func copyFile(path string, info fs.FileInfo, dst *Dir, mode uint32) error {
 	in, err := os.Open(path)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package main
+package oci
 
 import (
 	"errors"
@@ -10,20 +10,20 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// bundleDir is the directory an OCI bundle is written to, held open. Every
+// Dir is the directory an OCI bundle is written to, held open. Every
 // file goes in relative to it, never through a symlink and never over
 // something already there, so that what the export writes, often as root,
 // lands in the directory that was checked and nowhere else.
-type bundleDir struct {
+type Dir struct {
 	fd   int
 	path string
 }
 
-// openBundleDir makes out, or takes it when it exists, and checks it: a
+// OpenDir makes out, or takes it when it exists, and checks it: a
 // directory (not a symlink) of this user's that holds nothing. Another
 // user's directory is refused, since they could change the bundle while
 // root writes it, and so is one that holds anything.
-func openBundleDir(out string) (*bundleDir, error) {
+func OpenDir(out string) (*Dir, error) {
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return nil, err
 	}
@@ -34,7 +34,7 @@ func openBundleDir(out string) (*bundleDir, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bundle directory %s: %w (it must be a directory, not a symlink)", out, err)
 	}
-	d := &bundleDir{fd: fd, path: out}
+	d := &Dir{fd: fd, path: out}
 	if err := d.check(); err != nil {
 		d.Close()
 		return nil, err
@@ -43,7 +43,7 @@ func openBundleDir(out string) (*bundleDir, error) {
 }
 
 // check refuses a bundle directory of another user's, or one that is not empty.
-func (d *bundleDir) check() error {
+func (d *Dir) check() error {
 	var st unix.Stat_t
 	if err := unix.Fstat(d.fd, &st); err != nil {
 		return fmt.Errorf("bundle directory %s: %w", d.path, err)
@@ -63,11 +63,14 @@ func (d *bundleDir) check() error {
 	return nil
 }
 
-// Close closes the directory.
-func (d *bundleDir) Close() error { return unix.Close(d.fd) }
+// Path is the directory's path.
+func (d *Dir) Path() string { return d.path }
 
-// mkdir makes the directory name in d and returns it open.
-func (d *bundleDir) mkdir(name string, mode uint32) (*bundleDir, error) {
+// Close closes the directory.
+func (d *Dir) Close() error { return unix.Close(d.fd) }
+
+// Mkdir makes the directory name in d and returns it open.
+func (d *Dir) Mkdir(name string, mode uint32) (*Dir, error) {
 	if err := unix.Mkdirat(d.fd, name, mode); err != nil {
 		return nil, fmt.Errorf("create %s: %w", filepath.Join(d.path, name), err)
 	}
@@ -75,11 +78,11 @@ func (d *bundleDir) mkdir(name string, mode uint32) (*bundleDir, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", filepath.Join(d.path, name), err)
 	}
-	return &bundleDir{fd: fd, path: filepath.Join(d.path, name)}, nil
+	return &Dir{fd: fd, path: filepath.Join(d.path, name)}, nil
 }
 
 // create makes the new file name in d for writing.
-func (d *bundleDir) create(name string, mode uint32) (*os.File, error) {
+func (d *Dir) create(name string, mode uint32) (*os.File, error) {
 	fd, err := unix.Openat(d.fd, name, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, mode)
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", filepath.Join(d.path, name), err)
@@ -88,7 +91,7 @@ func (d *bundleDir) create(name string, mode uint32) (*os.File, error) {
 }
 
 // writeFile writes the new file name in d.
-func (d *bundleDir) writeFile(name string, b []byte, mode uint32) error {
+func (d *Dir) writeFile(name string, b []byte, mode uint32) error {
 	f, err := d.create(name, mode)
 	if err != nil {
 		return err

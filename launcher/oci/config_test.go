@@ -1,4 +1,4 @@
-package launcher
+package oci
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
@@ -39,21 +40,21 @@ var ociCases = []*config.Sandbox{
 		Security: config.Security{Seccomp: config.SeccompConfig{Profile: config.SeccompUnconfined}, AllowNewPrivileges: true}},
 }
 
-func ociHost() *Host {
+func ociHost() *launcher.Host {
 	h := *testHost
-	h.Kernel = KernelVersion{6, 1}
+	h.Kernel = launcher.KernelVersion{Major: 6, Minor: 1}
 	return &h
 }
 
-func exportOCI(t *testing.T, s *config.Sandbox) *OCIBundle {
+func exportOCI(t *testing.T, s *config.Sandbox) *Bundle {
 	t.Helper()
 	root := s.Rootfs
 	if root == "" {
 		root = "rootfs"
 	}
-	b, err := OCIConfig(NewPlan(s, ociHost()), s, ociHost(), root, func(p string) bool { return p != "/missing" })
+	b, err := Config(launcher.NewPlan(s, ociHost()), s, ociHost(), root, func(p string) bool { return p != "/missing" })
 	if err != nil {
-		t.Fatalf("OCIConfig(%s) = %v", s.Name, err)
+		t.Fatalf("Config(%s) = %v", s.Name, err)
 	}
 	return b
 }
@@ -100,25 +101,8 @@ func TestOCIConfigEveryWarning(t *testing.T) {
 func TestOCIUserNames(t *testing.T) {
 	s := *ociCases[0]
 	s.Security.User = "nobody"
-	if _, err := OCIConfig(NewPlan(&s, ociHost()), &s, ociHost(), "/r", func(string) bool { return true }); err == nil {
+	if _, err := Config(launcher.NewPlan(&s, ociHost()), &s, ociHost(), "/r", func(string) bool { return true }); err == nil {
 		t.Errorf("OCIConfig with user %q = nil error, want one asking for numeric ids", s.Security.User)
-	}
-}
-
-func TestAdjustSeccompRules(t *testing.T) {
-	rules := []specs.LinuxSyscall{
-		{Names: []string{"read", "write", "mount"}, Action: specs.ActAllow},
-		{Names: []string{"clone3"}, Action: specs.ActErrno},
-	}
-	got := adjustSeccompRules(rules, []string{"clone3", "ptrace"}, []string{"write", "mount", "ptrace"})
-	want := []specs.LinuxSyscall{
-		{Names: []string{"read"}, Action: specs.ActAllow},
-		{Names: []string{"clone3"}, Action: specs.ActAllow},
-	}
-	a, _ := json.Marshal(got)
-	b, _ := json.Marshal(want)
-	if !bytes.Equal(a, b) {
-		t.Errorf("adjustSeccompRules = %s, want %s", a, b)
 	}
 }
 

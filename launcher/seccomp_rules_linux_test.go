@@ -14,7 +14,7 @@ import (
 // includes as the compiled filter, with the sandbox's deny and allow lists.
 func TestOCISeccomp(t *testing.T) {
 	caps := capabilities(nil, nil)
-	sc, err := seccompRules(config.SeccompConfig{Allow: []string{"ptrace"}, Deny: []string{"mkdir"}}, caps, KernelVersion{6, 1}, "amd64")
+	sc, err := SeccompRules(config.SeccompConfig{Allow: []string{"ptrace"}, Deny: []string{"mkdir"}}, caps, KernelVersion{6, 1}, "amd64")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package oci
 
 import (
 	"os"
@@ -15,14 +15,14 @@ func TestCopyTree(t *testing.T) {
 	os.WriteFile(filepath.Join(src, "a", "b", "f"), []byte("content"), 0o640)
 	os.Symlink("b/f", filepath.Join(src, "a", "link"))
 	syscall.Mkfifo(filepath.Join(src, "fifo"), 0o600)
-	d, err := openBundleDir(filepath.Join(t.TempDir(), "out"))
+	d, err := OpenDir(filepath.Join(t.TempDir(), "out"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	var st copyStats
-	if err := copyTree(src, d, &st); err != nil {
-		t.Fatalf("copyTree() = %v", err)
+	var st CopyStats
+	if err := CopyTree(src, d, &st); err != nil {
+		t.Fatalf("CopyTree() = %v", err)
 	}
 	if b, err := os.ReadFile(filepath.Join(d.path, "a", "link")); err != nil || string(b) != "content" {
 		t.Errorf("a/link reads %q, %v; want the file through the copied link", b, err)
@@ -32,7 +32,7 @@ func TestCopyTree(t *testing.T) {
 			t.Errorf("%s: %v, %v; want mode %v", name, info, err, want)
 		}
 	}
-	if st != (copyStats{}) {
+	if st != (CopyStats{}) {
 		t.Errorf("stats = %+v, want nothing left out", st)
 	}
 }
