@@ -15,11 +15,12 @@
 // report (summary, JSON, JUnit, plan text), seccomp (the BPF compiler),
 // rootfs (root filesystems, lock file, unpack cache), network (named
 // networks: leases, links, NAT, proxies), state (records, claims, ps,
-// stop, gc, logs), oci (OCI runtime bundles) and image (the OCI image
-// store). This package keeps the plan, the start, exec into a running
-// sandbox and doctor. It must never import cmd/sandbox, the scheduler or
-// oci, which import it; it imports state and network, which never import
-// it. docs/architecture.md has the whole map.
+// stop, gc, logs), oci (OCI runtime bundles), doctor (what the host
+// enforces) and image (the OCI image store). This package keeps the plan,
+// the start and exec into a running sandbox. It must never import
+// cmd/sandbox, the scheduler, oci or doctor, which import it; it
+// imports state and network, which never import it. docs/architecture.md
+// has the whole map.
 //
 // # State
 //

@@ -81,3 +81,10 @@ func kernelVersion() KernelVersion {
 	fmt.Sscanf(unix.ByteSliceToString(u.Release[:]), "%d.%d", &k.Major, &k.Minor)
 	return k
 }
+
+// CheckSeccomp compiles Docker's default profile for a sandbox with the
+// default capabilities on h, and says why it does not compile, for doctor.
+func CheckSeccomp(h *Host) error {
+	_, err := buildSeccomp(config.SeccompConfig{Profile: config.SeccompDefault}, isolation.DefaultCapabilities, h.Kernel, h.GoArch())
+	return err
+}

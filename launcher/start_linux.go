@@ -146,7 +146,7 @@ func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.Fi
 	if err != nil {
 		specW.Close()
 		if p.Rootless && p.UIDMap != nil {
-			return nil, nil, fmt.Errorf("start sandbox child: %w (%s)", err, usernsRestrictions())
+			return nil, nil, fmt.Errorf("start sandbox child: %w (%s)", err, UsernsRestrictions())
 		}
 		return nil, nil, fmt.Errorf("start sandbox child: %w", err)
 	}

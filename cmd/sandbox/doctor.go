@@ -6,7 +6,7 @@ import (
 	"os"
 	"text/tabwriter"
 
-	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/doctor"
 	"github.com/hclsandbox/sandbox/launcher/rootfs"
 	"github.com/hclsandbox/sandbox/launcher/state"
 	"github.com/spf13/cobra"
@@ -40,7 +40,7 @@ already given, with useradd and usermod.`,
 					return err
 				}
 			}
-			checks := append(launcher.Doctor(), launcher.DirChecks(rootfs.Home(), e.stateDir().Root)...)
+			checks := append(doctor.Run(), doctor.DirChecks(rootfs.Home(), e.stateDir().Root)...)
 			return e.doctor(checks, asJSON)
 		},
 	}
@@ -69,7 +69,7 @@ func (e *env) addSandboxUser() error {
 	return nil
 }
 
-func (e *env) doctor(checks []launcher.Check, asJSON bool) error {
+func (e *env) doctor(checks []doctor.Check, asJSON bool) error {
 	if asJSON {
 		b, err := json.MarshalIndent(checks, "", "  ")
 		if err != nil {

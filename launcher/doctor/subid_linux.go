@@ -1,14 +1,15 @@
-package launcher
+package doctor
 
 import (
 	"fmt"
 
+	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
 // subIDCheck says whether root-started sandboxes with a user namespace
 // and no uid_map can get ids of their own.
-func subIDCheck(h *Host) Check {
+func subIDCheck(h *launcher.Host) Check {
 	c := Check{Name: "user namespace ids (root)"}
 	if h.EUID != 0 {
 		c.OK, c.Detail = true, "not root: a user namespace maps the caller's own id"

@@ -1,4 +1,4 @@
-package launcher
+package doctor
 
 // Check is one protection and whether this host gives it.
 type Check struct {

@@ -1,8 +1,9 @@
-package launcher
+package doctor
 
 import (
 	"slices"
 
+	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
 
 	"github.com/hclsandbox/sandbox/launcher/cgroups/devfilter"
@@ -15,7 +16,7 @@ const allowedDevices = "null, zero, full, random, urandom, tty, ptmx and pts"
 // keeps it from every device but the standard ones: with the v1 devices
 // controller, or with a v2 device program, which it loads and unloads to
 // see that the kernel takes it.
-func deviceAllowlistCheck(h *Host) Check {
+func deviceAllowlistCheck(h *launcher.Host) Check {
 	c := Check{Name: "cgroup device allowlist"}
 	switch {
 	case h.EUID != 0 || h.Cgroups.Version == 0:

@@ -1,4 +1,4 @@
-package launcher
+package doctor
 
 import (
 	"fmt"
@@ -6,18 +6,17 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hclsandbox/sandbox/config"
-	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/launcher"
 	"golang.org/x/sys/unix"
 )
 
 // wantedControllers are the cgroup controllers that limits use.
 var wantedControllers = []string{"cpu", "memory", "pids", "io"}
 
-// Doctor checks what this host enforces for a sandbox started by the
+// Run checks what this host enforces for a sandbox started by the
 // current user. It changes nothing on the host.
-func Doctor() []Check {
-	h := ProbeHost()
+func Run() []Check {
+	h := launcher.ProbeHost()
 	checks := append(cgroupChecks(h), deviceAllowlistCheck(h))
 	checks = append(checks,
 		fileCheck("mount namespaces and pivot_root", "/proc/self/ns/mnt", "every sandbox has its own mount namespace and root"),
@@ -30,7 +29,7 @@ func Doctor() []Check {
 	return append(checks, networkChecks(h)...)
 }
 
-func cgroupChecks(h *Host) []Check {
+func cgroupChecks(h *launcher.Host) []Check {
 	if h.EUID != 0 {
 		return []Check{{Name: "cgroups", Detail: "not root: sandboxes run without a cgroup, so without limits"}}
 	}
@@ -73,13 +72,13 @@ func fileCheck(name, path, what string) Check {
 	return Check{Name: name, OK: true, Detail: what}
 }
 
-func userNamespaceCheck(h *Host) Check {
+func userNamespaceCheck(h *launcher.Host) Check {
 	c := Check{Name: "unprivileged user namespaces (rootless)"}
 	if _, err := os.Stat("/proc/self/ns/user"); err != nil {
 		c.Detail = "the kernel has no user namespaces"
 		return c
 	}
-	msg := usernsRestrictions()
+	msg := launcher.UsernsRestrictions()
 	if strings.Contains(msg, "disabled") {
 		c.Detail = msg
 		return c
@@ -89,13 +88,13 @@ func userNamespaceCheck(h *Host) Check {
 	return c
 }
 
-func seccompCheck(h *Host) Check {
+func seccompCheck(h *launcher.Host) Check {
 	c := Check{Name: "seccomp filters"}
 	if _, err := unix.PrctlRetInt(unix.PR_GET_SECCOMP, 0, 0, 0, 0); err != nil {
 		c.Detail = "the kernel has no seccomp: " + err.Error()
 		return c
 	}
-	if _, err := buildSeccomp(config.SeccompConfig{Profile: config.SeccompDefault}, isolation.DefaultCapabilities, h.Kernel, h.GoArch()); err != nil {
+	if err := launcher.CheckSeccomp(h); err != nil {
 		c.Detail = "the default profile does not compile here: " + err.Error()
 		return c
 	}

@@ -1,10 +1,11 @@
-package launcher
+package doctor
 
 import (
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"syscall"
 
 	"github.com/hclsandbox/sandbox/internal/safepath"
 )
@@ -43,4 +44,12 @@ func whom() string {
 		return "root"
 	}
 	return "this user"
+}
+
+// ownerUID is the owner of info's file, or -1.
+func ownerUID(info os.FileInfo) int {
+	if st, ok := info.Sys().(*syscall.Stat_t); ok {
+		return int(st.Uid)
+	}
+	return -1
 }

@@ -1,11 +1,14 @@
-package launcher
+package doctor
 
-import "github.com/hclsandbox/sandbox/launcher/network"
+import (
+	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/network"
+)
 
 // networkChecks say whether named networks work here: bridges and veth
 // pairs and NAT rules (network.CheckLinks, network.CheckNAT), noting the
 // host's forwarding, which outbound traffic and DNAT need.
-func networkChecks(h *Host) []Check {
+func networkChecks(h *launcher.Host) []Check {
 	if h.EUID != 0 {
 		return []Check{{Name: "networks", Detail: "not root: sandboxes on a named network need root"}}
 	}

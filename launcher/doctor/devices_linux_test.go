@@ -1,24 +1,25 @@
-package launcher
+package doctor
 
 import (
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
 )
 
 func TestDoctorDeviceAllowlist(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		host Host
+		host launcher.Host
 		ok   bool
 		want string
 	}{
-		{"rootless", Host{EUID: 1000}, false, "no cgroup"},
-		{"v1 without devices", Host{Cgroups: cgroups.CgroupHost{Version: 1, Controllers: []string{"memory"}}}, false, "no cgroup v1 devices controller"},
-		{"v1", Host{Cgroups: cgroups.CgroupHost{Version: 1, Controllers: []string{"memory", "devices"}}}, true, "v1 devices controller denies"},
-		{"v2", Host{Cgroups: cgroups.CgroupHost{Version: 2}}, true, "v2 device program denies"},
+		{"rootless", launcher.Host{EUID: 1000}, false, "no cgroup"},
+		{"v1 without devices", launcher.Host{Cgroups: cgroups.CgroupHost{Version: 1, Controllers: []string{"memory"}}}, false, "no cgroup v1 devices controller"},
+		{"v1", launcher.Host{Cgroups: cgroups.CgroupHost{Version: 1, Controllers: []string{"memory", "devices"}}}, true, "v1 devices controller denies"},
+		{"v2", launcher.Host{Cgroups: cgroups.CgroupHost{Version: 2}}, true, "v2 device program denies"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.host.Cgroups.Version == 2 && os.Geteuid() != 0 {
