@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os/exec"
@@ -39,7 +40,7 @@ func createCgroup(p *Plan, claim *state.Claim) (cgroups.Cgroup, []string, error)
 	}
 	w, err := cg.Create()
 	if err != nil {
-		if rerr := cg.Remove(); rerr != nil {
+		if rerr := cg.Remove(context.Background()); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
 		return nil, nil, fmt.Errorf("set up cgroup %s: %w", cg.Path(), err)
@@ -119,10 +120,11 @@ func startThenPlace(cmd *exec.Cmd, cg cgroups.Cgroup) error {
 	return nil
 }
 
-// removeCgroup kills what is left in cg and removes it.
+// removeCgroup kills what is left in cg and removes it, to the end: no
+// context stops a cleanup halfway.
 func removeCgroup(cg cgroups.Cgroup) error {
 	if cg == nil {
 		return nil
 	}
-	return errors.Join(cg.Kill(), cg.Remove())
+	return errors.Join(cg.Kill(context.Background()), cg.Remove(context.Background()))
 }

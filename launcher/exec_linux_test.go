@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -23,7 +24,7 @@ func TestExecJoinsTheSandbox(t *testing.T) {
 	os.WriteFile(canary, nil, 0o600)
 	sd := state.Dir{Root: t.TempDir()}
 	plan := NewPlan(s, probeTestHost())
-	claim, err := Claim(sd, plan, false)
+	claim, err := Claim(context.Background(), sd, plan, false)
 	if err != nil {
 		t.Fatal(err)
 	}

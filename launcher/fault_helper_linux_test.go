@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -55,7 +56,7 @@ func superviseMain(v string) int {
 				s = withUserNamespace(s)
 			}
 			plan := NewPlan(s, probeTestHost())
-			claim, err := Claim(state.Dir{Root: job.StateDir, SubIDs: job.SubIDs}, plan, false)
+			claim, err := Claim(context.Background(), state.Dir{Root: job.StateDir, SubIDs: job.SubIDs}, plan, false)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				return

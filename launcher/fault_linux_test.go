@@ -2,6 +2,7 @@ package launcher
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -131,12 +132,12 @@ func TestSupervisorKilled(t *testing.T) {
 		t.Errorf("host mounts changed:\nbefore:\n%s\nafter:\n%s", mountsBefore, now)
 	}
 	// The next start of one name cleans up after it; gc does the rest.
-	claim, err := Claim(sd, &Plan{Name: job.Names[0]}, false)
+	claim, err := Claim(context.Background(), sd, &Plan{Name: job.Names[0]}, false)
 	if err != nil {
 		t.Fatalf("Claim after the supervisor died = %v", err)
 	}
 	claim.Release()
-	rep, err := sd.GC()
+	rep, err := sd.GC(context.Background())
 	t.Logf("gc: %+v", rep)
 	if err != nil || rep.Records != 2 {
 		t.Errorf("GC() = %+v, %v; want 2 records removed", rep, err)
@@ -197,7 +198,7 @@ func TestRandomKillsThenGC(t *testing.T) {
 	close(work)
 	wg.Wait()
 	time.Sleep(200 * time.Millisecond) // parent-death signals are asynchronous
-	rep, err := sd.GC()
+	rep, err := sd.GC(context.Background())
 	t.Logf("gc after 100 killed runs: %+v", rep)
 	if err != nil {
 		t.Errorf("GC() = %v", err)

@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -34,7 +35,7 @@ func tryIDSandbox(sd state.Dir, rootfs, name string) (*idSandbox, error) {
 	s := withUserNamespace(sandboxFor(rootfs))
 	s.Name, s.Command = name, []string{"/bin/sleep", "1000"}
 	plan := NewPlan(s, probeTestHost())
-	claim, err := Claim(sd, plan, false)
+	claim, err := Claim(context.Background(), sd, plan, false)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +171,7 @@ func TestAutoIDsFreedByGC(t *testing.T) {
 	if _, err := tryIDSandbox(sd, rootfs, "ids-late"); err == nil || !strings.Contains(err.Error(), "sandbox gc frees") {
 		t.Errorf("start while the dead launcher's record holds the only range = %v, want the pool exhausted", err)
 	}
-	if rep, err := sd.GC(); err != nil || rep.Records != 1 {
+	if rep, err := sd.GC(context.Background()); err != nil || rep.Records != 1 {
 		t.Errorf("GC() = %+v, %v; want the record removed", rep, err)
 	}
 	c := startIDSandbox(t, sd, rootfs, "ids-late")

@@ -2,6 +2,7 @@ package launcher
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -46,7 +47,7 @@ func onNetwork(rootfs, name string, n *config.Network, cmd string) *config.Sandb
 func runClaimed(t *testing.T, d state.Dir, s *config.Sandbox, out io.Writer) (*Process, *state.Claim) {
 	t.Helper()
 	plan := NewPlan(s, probeTestHost())
-	claim, err := Claim(d, plan, false)
+	claim, err := Claim(context.Background(), d, plan, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +148,7 @@ func TestNetworkGCAfterKill(t *testing.T) {
 		t.Errorf("NAT table missing while the sandbox runs: %v", err)
 	}
 	killSupervisor(cmd)
-	if _, err := d.GC(); err != nil {
+	if _, err := d.GC(context.Background()); err != nil {
 		t.Errorf("GC() = %v", err)
 	}
 	assertNoNetwork(t, d, "crash")

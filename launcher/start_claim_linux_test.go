@@ -16,7 +16,7 @@ func TestStartNeedsClaimAndLiveContext(t *testing.T) {
 	if proc, err := Start(context.Background(), p, Stdio{}, nil); proc != nil || !errors.Is(err, ErrNoClaim) {
 		t.Errorf("Start(no claim) = %v, %v; want ErrNoClaim", proc, err)
 	}
-	c, err := Claim(state.Dir{Root: t.TempDir()}, p, false)
+	c, err := Claim(context.Background(), state.Dir{Root: t.TempDir()}, p, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 // the test's own, released when the test ends.
 func startPlan(t testing.TB, p *Plan, stdio Stdio) (*Process, *Result, error) {
 	t.Helper()
-	c, err := Claim(state.Dir{Root: t.TempDir()}, p, false)
+	c, err := Claim(context.Background(), state.Dir{Root: t.TempDir()}, p, false)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -2,6 +2,7 @@ package launcher
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -205,7 +206,7 @@ func startClaimed(t *testing.T, s *config.Sandbox) (state.Dir, func()) {
 	t.Helper()
 	sd := state.Dir{Root: t.TempDir()}
 	plan := NewPlan(s, probeTestHost())
-	claim, err := Claim(sd, plan, false)
+	claim, err := Claim(context.Background(), sd, plan, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net"
@@ -51,7 +52,7 @@ func TestClaimRecordsWritable(t *testing.T) {
 	sd := state.Dir{Root: t.TempDir()}
 	p := NewPlan(&config.Sandbox{Name: "w", Command: []string{"app"}, Namespaces: config.Namespaces,
 		Mounts: []config.Mount{{Type: "bind", Source: "/proj", Target: "/proj"}}}, testHost)
-	c, err := Claim(sd, p, false)
+	c, err := Claim(context.Background(), sd, p, false)
 	if err != nil {
 		t.Fatal(err)
 	}

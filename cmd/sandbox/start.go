@@ -20,7 +20,7 @@ func (e *env) start(plan *launcher.Plan, stdio launcher.Stdio) (*launcher.Proces
 		return res
 	}
 	setupFailed := &launcher.Result{Name: plan.Name, ExitCode: exitSetup}
-	claim, err := launcher.Claim(e.stateDir(), plan, e.detached)
+	claim, err := launcher.Claim(context.Background(), e.stateDir(), plan, e.detached)
 	if err != nil {
 		setupFailed.SetupError = &isolation.StepError{Step: "claim name " + plan.Name, Msg: err.Error()}
 		return nil, fail(setupFailed, err.Error()), func() {}

@@ -326,7 +326,7 @@ func startForExec(t *testing.T, root string) (stop func()) {
 	s := &config.Sandbox{Name: "box", Rootfs: rootfs, Command: []string{"/bin/sh", "-c", "sleep 60"},
 		Namespaces: append([]string(nil), config.Namespaces...)}
 	plan := launcher.NewPlan(s, launcher.ProbeHost())
-	claim, err := launcher.Claim(state.Dir{Root: root}, plan, false)
+	claim, err := launcher.Claim(context.Background(), state.Dir{Root: root}, plan, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hclsandbox/sandbox/internal/await"
 	"github.com/hclsandbox/sandbox/internal/proc"
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
 	"github.com/hclsandbox/sandbox/launcher/network"
@@ -33,13 +35,15 @@ type Claim struct {
 // Claim locks r's name for a sandbox this process is about to run, cleans
 // up whatever a dead supervisor left under the name, and writes r as the
 // first record, with its start and this process as its supervisor. A
-// name whose sandbox runs is refused with ErrRunning and left alone.
-func (d Dir) Claim(r Record) (*Claim, error) {
+// name whose sandbox runs is refused with ErrRunning and left alone. The
+// wait for a lock that a finishing supervisor still holds, and the
+// cleanup, end with ctx.
+func (d Dir) Claim(ctx context.Context, r Record) (*Claim, error) {
 	dir, err := d.Dir(r.Name)
 	if err != nil {
 		return nil, err
 	}
-	lock, err := d.lock(r.Name, time.Second)
+	lock, err := d.lock(ctx, r.Name, time.Second)
 	if errors.Is(err, errLocked) {
 		return nil, d.runningError(r.Name)
 	}
@@ -48,7 +52,7 @@ func (d Dir) Claim(r Record) (*Claim, error) {
 	}
 	r.Started, r.Supervisor, r.SupervisorStart = time.Now(), os.Getpid(), proc.StartTime(os.Getpid())
 	c := &Claim{state: d, dir: dir, lock: lock, rec: r}
-	if _, err := cleanDir(c.dir, r.Name, false); err != nil {
+	if _, err := cleanDir(ctx, c.dir, r.Name, false); err != nil {
 		lock.Close()
 		return nil, err
 	}
@@ -71,8 +75,11 @@ func (d Dir) runningError(name string) error {
 
 // lock takes the exclusive lock of name, creating its directory. While
 // another process holds it, it tries again for up to wait unless the
-// holder is a live supervisor; then it fails with errLocked.
-func (d Dir) lock(name string, wait time.Duration) (*os.File, error) {
+// holder is a live supervisor; then it fails with errLocked. It tries
+// again when the name's directory changes (the holder closing the lock,
+// or removing its record), not on a timer, and gives up with an error
+// wrapping ctx.Err() once ctx ends.
+func (d Dir) lock(ctx context.Context, name string, wait time.Duration) (*os.File, error) {
 	dir, err := d.Dir(name)
 	if err != nil {
 		return nil, err
@@ -81,10 +88,14 @@ func (d Dir) lock(name string, wait time.Duration) (*os.File, error) {
 		return nil, err
 	}
 	deadline := time.Now().Add(wait)
+	var w *await.Waiter
 	for {
 		f, err := tryLock(dir)
 		if !errors.Is(err, errLocked) {
 			return f, err
+		}
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, fmt.Errorf("lock %s: %w", name, cerr)
 		}
 		if time.Now().After(deadline) {
 			return nil, err
@@ -92,7 +103,14 @@ func (d Dir) lock(name string, wait time.Duration) (*os.File, error) {
 		if r, rerr := d.Read(name); rerr == nil && r.Live() {
 			return nil, err
 		}
-		time.Sleep(20 * time.Millisecond)
+		if w == nil {
+			// Watched, then tried again: a release in between is not missed.
+			w = await.New(ctx)
+			defer w.Release()
+			w.Watch(dir)
+			continue
+		}
+		w.Wait(deadline)
 	}
 }
 

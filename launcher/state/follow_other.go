@@ -11,7 +11,8 @@ import (
 // log grows.
 type sleeper struct{ ctx context.Context }
 
-func (s sleeper) wait(deadline time.Time) bool {
+// Wait sleeps until the deadline or the context's end.
+func (s sleeper) Wait(deadline time.Time) bool {
 	t := time.NewTimer(time.Until(deadline))
 	defer t.Stop()
 	select {
@@ -21,7 +22,8 @@ func (s sleeper) wait(deadline time.Time) bool {
 	return false
 }
 
-func (sleeper) release() {}
+// Release does nothing.
+func (sleeper) Release() {}
 
 // watchDir cannot watch off Linux.
 func watchDir(ctx context.Context, dir string) dirWatch { return sleeper{ctx} }

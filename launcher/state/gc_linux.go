@@ -1,6 +1,7 @@
 package state
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -28,8 +29,10 @@ type GCReport struct {
 
 // GC cleans up after every sandbox whose supervisor is gone: it kills what
 // is left in its cgroup, detaches its host mounts, removes the cgroup and
-// then the record. Names held by a live supervisor are left alone.
-func (d Dir) GC() (GCReport, error) {
+// then the record. Names held by a live supervisor are left alone. Once
+// ctx ends it stops; a record whose cleanup it cut short is kept, so that
+// the next gc finishes it.
+func (d Dir) GC(ctx context.Context) (GCReport, error) {
 	var rep GCReport
 	names, err := d.Names()
 	if err != nil {
@@ -37,7 +40,11 @@ func (d Dir) GC() (GCReport, error) {
 	}
 	var errs []error
 	for _, name := range names {
-		lock, err := d.lock(name, 0)
+		if err := ctx.Err(); err != nil {
+			errs = append(errs, fmt.Errorf("gc: %w", err))
+			break
+		}
+		lock, err := d.lock(ctx, name, 0)
 		if errors.Is(err, errLocked) {
 			rep.Live = append(rep.Live, name)
 			continue
@@ -46,7 +53,7 @@ func (d Dir) GC() (GCReport, error) {
 			errs = append(errs, err)
 			continue
 		}
-		n, err := d.clean(name, true)
+		n, err := d.clean(ctx, name, true)
 		rep.add(n)
 		if err == nil {
 			rep.Records++
@@ -63,23 +70,23 @@ func (r *GCReport) add(o GCReport) {
 }
 
 // clean is cleanDir for the state directory of name.
-func (d Dir) clean(name string, all bool) (GCReport, error) {
+func (d Dir) clean(ctx context.Context, name string, all bool) (GCReport, error) {
 	dir, err := d.Dir(name)
 	if err != nil {
 		return GCReport{}, err
 	}
-	return cleanDir(dir, name, all)
+	return cleanDir(ctx, dir, name, all)
 }
 
 // cleanDir cleans up after the record in dir, the state directory of
 // name, whose lock the caller holds, and empties dir but for the lock;
 // with all, the lock and dir go too. A record whose cleanup failed is
 // kept, so that a later gc can retry.
-func cleanDir(dir, name string, all bool) (GCReport, error) {
+func cleanDir(ctx context.Context, dir, name string, all bool) (GCReport, error) {
 	var rep GCReport
 	r, err := readRecord(dir, name)
 	if err == nil {
-		if rep, err = cleanRecord(r); err != nil {
+		if rep, err = cleanRecord(ctx, r); err != nil {
 			return rep, err
 		}
 	}
@@ -93,7 +100,7 @@ func cleanDir(dir, name string, all bool) (GCReport, error) {
 // host mounts and removes its cgroup. The first process is signalled only
 // while its start time matches the record; everything else is reached
 // through the cgroup, which only the sandbox's processes can be in.
-func cleanRecord(r *Record) (GCReport, error) {
+func cleanRecord(ctx context.Context, r *Record) (GCReport, error) {
 	var rep GCReport
 	if proc.SameProcess(r.Pid, r.PidStart) && unix.Kill(r.Pid, unix.SIGKILL) == nil {
 		rep.Killed++
@@ -105,7 +112,7 @@ func cleanRecord(r *Record) (GCReport, error) {
 		if cg, err = cgroups.OpenCgroup(*r.Cgroup); err != nil {
 			errs = append(errs, err)
 		} else if cg != nil {
-			errs = append(errs, cg.Kill())
+			errs = append(errs, cg.Kill(ctx))
 		}
 	}
 	for _, m := range r.Mounts {
@@ -120,7 +127,7 @@ func cleanRecord(r *Record) (GCReport, error) {
 		errs = append(errs, network.Release(r.Name, r.Net))
 	}
 	if cg != nil {
-		if err := cg.Remove(); err != nil {
+		if err := cg.Remove(ctx); err != nil {
 			errs = append(errs, err)
 		} else {
 			rep.Cgroups++

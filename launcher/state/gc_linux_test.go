@@ -1,6 +1,7 @@
 package state
 
 import (
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -35,7 +36,7 @@ func TestGCSparesReusedPid(t *testing.T) {
 	if err := rec.write(dir); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := sd.GC()
+	rep, err := sd.GC(context.Background())
 	if err != nil || rep.Records != 1 || rep.Killed != 0 {
 		t.Errorf("GC() = %+v, %v; want 1 record removed, nothing killed", rep, err)
 	}
@@ -51,12 +52,12 @@ func TestGCSparesReusedPid(t *testing.T) {
 // the first keeps its record.
 func TestClaimRefusesLiveName(t *testing.T) {
 	sd := Dir{Root: t.TempDir()}
-	first, err := sd.Claim(Record{Name: "web"})
+	first, err := sd.Claim(context.Background(), Record{Name: "web"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer first.Release()
-	_, err = sd.Claim(Record{Name: "web"})
+	_, err = sd.Claim(context.Background(), Record{Name: "web"})
 	if !errors.Is(err, ErrRunning) {
 		t.Errorf("second Claim(web) = %v, want ErrRunning", err)
 	}
@@ -71,7 +72,7 @@ func TestGCDetachesRecordedMounts(t *testing.T) {
 	testenv.RequireRoot(t)
 	target := t.TempDir()
 	sd := Dir{Root: t.TempDir()}
-	claim, err := sd.Claim(Record{Name: "mounted"})
+	claim, err := sd.Claim(context.Background(), Record{Name: "mounted"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +84,7 @@ func TestGCDetachesRecordedMounts(t *testing.T) {
 	}
 	t.Cleanup(func() { syscall.Unmount(target, syscall.MNT_DETACH) })
 	claim.lock.Close() // as if the launcher had died: the lock is gone, the record stays
-	rep, err := sd.GC()
+	rep, err := sd.GC(context.Background())
 	if err != nil || rep.Records != 1 || rep.Mounts != 1 {
 		t.Errorf("GC() = %+v, %v; want 1 record and 1 mount removed", rep, err)
 	}

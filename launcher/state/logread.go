@@ -67,7 +67,7 @@ const followRecheck = time.Second
 func Follow(ctx context.Context, dir string, offset int64, w io.Writer, running func() bool) error {
 	path := filepath.Join(dir, LogFile)
 	changes := watchDir(ctx, dir) // before the first read: no write is missed
-	defer changes.release()
+	defer changes.Release()
 	var last os.FileInfo
 	for {
 		alive := running()
@@ -88,14 +88,14 @@ func Follow(ctx context.Context, dir string, offset int64, w io.Writer, running 
 		if !alive || ctx.Err() != nil {
 			return nil
 		}
-		changes.wait(time.Now().Add(followRecheck))
+		changes.Wait(time.Now().Add(followRecheck))
 	}
 }
 
 // dirWatch wakes its waiter when a directory changes.
 type dirWatch interface {
-	wait(deadline time.Time) bool
-	release()
+	Wait(deadline time.Time) bool
+	Release()
 }
 
 // copyFrom copies path from offset to its end into w.

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,7 +16,7 @@ import (
 func TestStateEscapedName(t *testing.T) {
 	tr := newTraversal(t)
 	name := `job["../../d/trav/github.com/x"]`
-	c, err := tr.state.Claim(Record{Name: name})
+	c, err := tr.state.Claim(context.Background(), Record{Name: name})
 	if err != nil {
 		t.Fatalf("Claim(%s) = %v", name, err)
 	}

@@ -57,9 +57,9 @@ func TestStateOfAnotherUser(t *testing.T) {
 	wantAlice("Stop()", err)
 	_, err = d.Names()
 	wantAlice("Names()", err)
-	_, err = d.GC()
+	_, err = d.GC(context.Background())
 	wantAlice("GC()", err)
-	_, err = d.Claim(Record{Name: "x"})
+	_, err = d.Claim(context.Background(), Record{Name: "x"})
 	wantAlice("Claim()", err)
 }
 

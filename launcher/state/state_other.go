@@ -12,7 +12,9 @@ import (
 type Claim struct{}
 
 // Claim fails: sandboxes run only on Linux.
-func (d Dir) Claim(r Record) (*Claim, error) { return nil, errors.ErrUnsupported }
+func (d Dir) Claim(ctx context.Context, r Record) (*Claim, error) {
+	return nil, errors.ErrUnsupported
+}
 
 // Dir is empty off Linux.
 func (c *Claim) Dir() string { return "" }
@@ -27,7 +29,7 @@ type GCReport struct {
 }
 
 // GC fails: sandboxes run only on Linux.
-func (d Dir) GC() (GCReport, error) { return GCReport{}, errors.ErrUnsupported }
+func (d Dir) GC(ctx context.Context) (GCReport, error) { return GCReport{}, errors.ErrUnsupported }
 
 // Live is always false off Linux.
 func (r *Record) Live() bool { return false }

@@ -8,6 +8,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hclsandbox/sandbox/internal/await"
 	"github.com/hclsandbox/sandbox/internal/proc"
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
 
@@ -33,17 +34,20 @@ func (d Dir) Stop(ctx context.Context, name string, o StopOptions) error {
 	if err != nil {
 		return err
 	}
+	// The kill and the cleanup run to their end, as ctx's end asks for
+	// them rather than calling them off.
+	cleanup := context.WithoutCancel(ctx)
 	if r.Live() {
 		r = d.awaitSetup(ctx, r, 5*time.Second)
 		sig, timeout := stopSettings(r, o)
 		if !signalAndWait(ctx, r, sig, timeout) {
-			killRecorded(r)
+			killRecorded(cleanup, r)
 		}
 		if d.awaitRelease(ctx, name, 5*time.Second) {
 			return nil
 		}
 	}
-	return d.collect(name)
+	return d.collect(cleanup, name)
 }
 
 // awaitSetup waits until r's sandbox has finished its setup, so that the
@@ -52,18 +56,18 @@ func (d Dir) Stop(ctx context.Context, name string, o StopOptions) error {
 // the supervisor exits.
 func (d Dir) awaitSetup(ctx context.Context, r *Record, wait time.Duration) *Record {
 	deadline := time.Now().Add(wait)
-	w := newWaiter(ctx)
-	defer w.release()
+	w := await.New(ctx)
+	defer w.Release()
 	if dir, err := d.Dir(r.Name); err == nil {
-		w.dirs(dir)
+		w.Watch(dir)
 	}
-	if !w.pid(r.Supervisor, r.SupervisorStart) {
+	if !w.Pid(r.Supervisor, r.SupervisorStart) {
 		return r
 	}
 	if next, err := d.Read(r.Name); err == nil {
 		r = next // as it is now that changes wake us
 	}
-	for !r.Running && w.wait(deadline) && !w.exited {
+	for !r.Running && w.Wait(deadline) && !w.Exited {
 		next, err := d.Read(r.Name)
 		if err != nil {
 			break
@@ -96,13 +100,13 @@ func stopSettings(r *Record, o StopOptions) (syscall.Signal, time.Duration) {
 // recorded, and reports whether it ended within timeout (or before ctx
 // ended), waiting on a pidfd.
 func signalAndWait(ctx context.Context, r *Record, sig syscall.Signal, timeout time.Duration) bool {
-	w := newWaiter(ctx)
-	defer w.release()
-	if !w.pid(r.Pid, r.PidStart) {
+	w := await.New(ctx)
+	defer w.Release()
+	if !w.Pid(r.Pid, r.PidStart) {
 		return r.Pid != 0
 	}
 	unix.Kill(r.Pid, sig)
-	if w.wait(time.Now().Add(timeout)) {
+	if w.Wait(time.Now().Add(timeout)) {
 		return true
 	}
 	return !proc.SameProcess(r.Pid, r.PidStart)
@@ -110,9 +114,9 @@ func signalAndWait(ctx context.Context, r *Record, sig syscall.Signal, timeout t
 
 // killRecorded kills everything in r's cgroup, or without one its first
 // process while it is still the one recorded.
-func killRecorded(r *Record) {
+func killRecorded(ctx context.Context, r *Record) {
 	if r.Cgroup != nil {
-		if cg, err := cgroups.OpenCgroup(*r.Cgroup); err == nil && cg != nil && cg.Kill() == nil {
+		if cg, err := cgroups.OpenCgroup(*r.Cgroup); err == nil && cg != nil && cg.Kill(ctx) == nil {
 			return
 		}
 	}
@@ -126,17 +130,17 @@ func killRecorded(r *Record) {
 // state directory changes or the supervisor exits.
 func (d Dir) awaitRelease(ctx context.Context, name string, wait time.Duration) bool {
 	deadline := time.Now().Add(wait)
-	w := newWaiter(ctx)
-	defer w.release()
-	w.dirs(d.Root)
+	w := await.New(ctx)
+	defer w.Release()
+	w.Watch(d.Root)
 	if dir, err := d.Dir(name); err == nil {
-		w.dirs(dir)
+		w.Watch(dir)
 	}
 	r, err := d.Read(name)
-	if err == nil && !w.pid(r.Supervisor, r.SupervisorStart) {
+	if err == nil && !w.Pid(r.Supervisor, r.SupervisorStart) {
 		return false
 	}
-	for !errors.Is(err, os.ErrNotExist) && !w.exited && w.wait(deadline) {
+	for !errors.Is(err, os.ErrNotExist) && !w.Exited && w.Wait(deadline) {
 		_, err = d.Read(name)
 	}
 	if !errors.Is(err, os.ErrNotExist) {
@@ -146,8 +150,8 @@ func (d Dir) awaitRelease(ctx context.Context, name string, wait time.Duration) 
 }
 
 // collect cleans up name as gc does, unless a live supervisor holds it.
-func (d Dir) collect(name string) error {
-	lock, err := d.lock(name, 0)
+func (d Dir) collect(ctx context.Context, name string) error {
+	lock, err := d.lock(ctx, name, 0)
 	if errors.Is(err, errLocked) {
 		return fmt.Errorf("stop %s: its launcher did not finish in time", name)
 	}
@@ -155,6 +159,6 @@ func (d Dir) collect(name string) error {
 		return err
 	}
 	defer lock.Close()
-	_, err = d.clean(name, true)
+	_, err = d.clean(ctx, name, true)
 	return err
 }

@@ -127,7 +127,7 @@ func TestStateRefusesBadNames(t *testing.T) {
 		if _, err := tr.state.Read(name); !errors.Is(err, ErrInvalidName) {
 			t.Errorf("Read(%q) = %v, want ErrInvalidName", name, err)
 		}
-		if c, err := tr.state.Claim(Record{Name: name}); !errors.Is(err, ErrInvalidName) {
+		if c, err := tr.state.Claim(context.Background(), Record{Name: name}); !errors.Is(err, ErrInvalidName) {
 			c.Release()
 			t.Errorf("Claim(%q) = %v, want ErrInvalidName", name, err)
 		}

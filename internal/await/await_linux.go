@@ -1,4 +1,4 @@
-package state
+package await
 
 import (
 	"context"
@@ -9,23 +9,23 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// waiter waits, without polling on a timer, for what the kernel can
+// Waiter waits, without polling on a timer, for what the kernel can
 // report through a file descriptor: the exit of a process (a pidfd), a
 // change in a directory (inotify), or the end of a context. Each wait has
 // a deadline; a waiter that could not watch what it was asked to still
 // honours it, so a caller's loop stays correct, only slower.
-type waiter struct {
+type Waiter struct {
 	fds     []unix.PollFd
 	closers []func()
 	ctxFd   int // the read end of a pipe written when the context ends
 	inotify int
-	// exited is set once a watched process has exited.
-	exited bool
+	// Exited is set once a watched process has exited.
+	Exited bool
 }
 
-// newWaiter makes a waiter that ctx's end wakes. Release it.
-func newWaiter(ctx context.Context) *waiter {
-	w := &waiter{ctxFd: -1, inotify: -1}
+// New makes a waiter that ctx's end wakes. Release it.
+func New(ctx context.Context) *Waiter {
+	w := &Waiter{ctxFd: -1, inotify: -1}
 	if ctx.Done() == nil {
 		return w
 	}
@@ -40,9 +40,9 @@ func newWaiter(ctx context.Context) *waiter {
 	return w
 }
 
-// pid watches the exit of pid while it is the process started at start;
+// Pid watches the exit of pid while it is the process started at start;
 // it reports false when that process is already gone.
-func (w *waiter) pid(pid int, start uint64) bool {
+func (w *Waiter) Pid(pid int, start uint64) bool {
 	fd, err := unix.PidfdOpen(pid, 0)
 	if err != nil {
 		return proc.SameProcess(pid, start)
@@ -58,27 +58,31 @@ func (w *waiter) pid(pid int, start uint64) bool {
 	return true
 }
 
-// dirs watches each directory for entries created, written, moved or
-// removed, and for its own removal.
-func (w *waiter) dirs(paths ...string) {
+// Watch watches each directory for entries created, written, moved or
+// removed, and for its own removal, or each file for a change. It
+// reports whether every path is watched.
+func (w *Waiter) Watch(paths ...string) bool {
 	if w.inotify < 0 {
 		fd, err := unix.InotifyInit1(unix.IN_CLOEXEC | unix.IN_NONBLOCK)
 		if err != nil {
-			return
+			return false
 		}
 		w.inotify = fd
 		w.fds = append(w.fds, unix.PollFd{Fd: int32(fd), Events: unix.POLLIN})
 		w.closers = append(w.closers, func() { unix.Close(fd) })
 	}
+	all := true
 	for _, p := range paths {
-		unix.InotifyAddWatch(w.inotify, p, unix.IN_CREATE|unix.IN_MODIFY|unix.IN_CLOSE_WRITE|unix.IN_MOVED_TO|
+		_, err := unix.InotifyAddWatch(w.inotify, p, unix.IN_CREATE|unix.IN_MODIFY|unix.IN_CLOSE_WRITE|unix.IN_MOVED_TO|
 			unix.IN_MOVED_FROM|unix.IN_DELETE|unix.IN_DELETE_SELF|unix.IN_ATTRIB)
+		all = all && err == nil
 	}
+	return all
 }
 
-// wait returns true when something watched happened, false at the
+// Wait returns true when something watched happened, false at the
 // deadline or once the context has ended. Directory events are consumed.
-func (w *waiter) wait(deadline time.Time) bool {
+func (w *Waiter) Wait(deadline time.Time) bool {
 	for {
 		left := time.Until(deadline)
 		if left <= 0 {
@@ -102,7 +106,7 @@ func (w *waiter) wait(deadline time.Time) bool {
 }
 
 // woken reads what poll reported: false when the context ended.
-func (w *waiter) woken() bool {
+func (w *Waiter) woken() bool {
 	event := false
 	for _, f := range w.fds {
 		switch {
@@ -115,14 +119,14 @@ func (w *waiter) woken() bool {
 			}
 			event = true
 		default:
-			w.exited, event = true, true
+			w.Exited, event = true, true
 		}
 	}
 	return event
 }
 
-// release closes every descriptor of the waiter.
-func (w *waiter) release() {
+// Release closes every descriptor of the waiter.
+func (w *Waiter) Release() {
 	for _, c := range w.closers {
 		c()
 	}

@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -19,10 +20,10 @@ func PlanDigest(p *Plan) string {
 // Claim locks p's name in d for a sandbox this process is about to run
 // (state.Dir.Claim), recording what its plan says: the plan's digest and
 // file, its init, how it stops and the host paths it can write.
-func Claim(d state.Dir, p *Plan, detached bool) (*state.Claim, error) {
+func Claim(ctx context.Context, d state.Dir, p *Plan, detached bool) (*state.Claim, error) {
 	file, _ := filepath.Abs(p.File)
 	sig, timeout := p.Stop()
-	return d.Claim(state.Record{
+	return d.Claim(ctx, state.Record{
 		Name: p.Name, PlanDigest: PlanDigest(p), ConfigFile: file, Detached: detached,
 		Init: p.Spec.Init, StopSignal: signalName(sig), StopTimeout: timeout, Writable: p.WritablePaths(),
 	})
