@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -40,7 +41,7 @@ func NewBatchCgroup(h *Host, name string, l *config.Limits) (*BatchCgroup, []str
 	}
 	warnings, err := cg.Create()
 	if err != nil {
-		return nil, nil, errors.Join(fmt.Errorf("set up batch cgroup %s: %w", cg.Path(), err), cg.Remove())
+		return nil, nil, errors.Join(fmt.Errorf("set up batch cgroup %s: %w", cg.Path(), err), cg.Remove(context.Background()))
 	}
 	return &BatchCgroup{Name: name, cg: cg}, warnings, nil
 }
@@ -61,7 +62,8 @@ func (b *BatchCgroup) Usage() *Usage {
 	return &Usage{PeakMemory: st.PeakMemory, CPUTime: st.CPUTime, OOMKills: st.OOMKills}
 }
 
-// Close kills whatever is left in the batch cgroup and removes it.
+// Close kills whatever is left in the batch cgroup and removes it, to the
+// end: no context stops a cleanup halfway.
 func (b *BatchCgroup) Close() error {
-	return errors.Join(b.cg.Kill(), b.cg.Remove())
+	return errors.Join(b.cg.Kill(context.Background()), b.cg.Remove(context.Background()))
 }

@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os/exec"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
+	"github.com/hclsandbox/sandbox/launcher/state"
 
 	"github.com/hclsandbox/sandbox/launcher/cgroups/devfilter"
 	"golang.org/x/sys/unix"
@@ -16,7 +18,7 @@ import (
 // createCgroup makes the sandbox's cgroup and performs its writes. A limit
 // whose controller the host lacks fails the start unless the plan is not
 // strict; then it is one of the returned warnings.
-func createCgroup(p *Plan, claim *Claim) (cgroups.Cgroup, []string, error) {
+func createCgroup(p *Plan, claim *state.Claim) (cgroups.Cgroup, []string, error) {
 	c := p.Cgroup
 	if c == nil {
 		return nil, p.Warnings(), nil
@@ -33,12 +35,12 @@ func createCgroup(p *Plan, claim *Claim) (cgroups.Cgroup, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := claim.noteCgroup(cg); err != nil {
+	if err := claim.NoteCgroup(cg); err != nil {
 		return nil, nil, err
 	}
 	w, err := cg.Create()
 	if err != nil {
-		if rerr := cg.Remove(); rerr != nil {
+		if rerr := cg.Remove(context.Background()); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
 		return nil, nil, fmt.Errorf("set up cgroup %s: %w", cg.Path(), err)
@@ -118,10 +120,11 @@ func startThenPlace(cmd *exec.Cmd, cg cgroups.Cgroup) error {
 	return nil
 }
 
-// removeCgroup kills what is left in cg and removes it.
+// removeCgroup kills what is left in cg and removes it, to the end: no
+// context stops a cleanup halfway.
 func removeCgroup(cg cgroups.Cgroup) error {
 	if cg == nil {
 		return nil
 	}
-	return errors.Join(cg.Kill(), cg.Remove())
+	return errors.Join(cg.Kill(context.Background()), cg.Remove(context.Background()))
 }

@@ -87,7 +87,7 @@ func fileDigest(t *testing.T, path string) [32]byte {
 // embeddedForTest stands in for the embedded child: bytes embedded in the
 // test binary's read-only data, as //go:embed places them.
 //
-//go:embed testdata/oci-full.json
+//go:embed doc.go
 var embeddedForTest []byte
 
 func TestCopyEmbeddedFromTheFile(t *testing.T) {

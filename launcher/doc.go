@@ -13,26 +13,20 @@
 // never import: supervise (the one scheduler: readiness, restarts, stops,
 // signals), cgroups (the v1 and v2 drivers and the device program),
 // report (summary, JSON, JUnit, plan text), seccomp (the BPF compiler),
-// rootfs (root filesystems, lock file, unpack cache) and image (the OCI
-// image store). This package keeps the plan, the start, the state of
-// running sandboxes, networks, OCI export and doctor. It must never
-// import cmd/sandbox or the scheduler (supervise imports it, not the
-// other way round). docs/architecture.md has the whole map.
+// rootfs (root filesystems, lock file, unpack cache), network (named
+// networks: leases, links, NAT, proxies), state (records, claims, ps,
+// stop, gc, logs), oci (OCI runtime bundles), doctor (what the host
+// enforces) and image (the OCI image store). This package keeps the plan,
+// the start and exec into a running sandbox. It must never import
+// cmd/sandbox, the scheduler, oci or doctor, which import it; it
+// imports state and network, which never import it. docs/architecture.md
+// has the whole map.
 //
 // # State
 //
-// Every sandbox is started (Start) under the Claim of its name, and has a
-// directory in a StateDir
-// ($SANDBOX_RUN, default /run/sandbox) named after it, holding a lock file
-// and a Record. The supervisor takes an flock on the lock before anything
-// else and holds it until the record is removed, last, after the cgroup;
-// the kernel drops the lock when the supervisor dies however it dies. So
-// a lock that can be taken is proof that the supervisor is gone, which is
-// what gc, and up for the names it starts, rely on: never a guess from a
-// pid. The record names the cgroup before the cgroup is made, and the
-// first process with its start time, so that cleanup reaches everything
-// through the cgroup and signals a pid only while it is still the same
-// process.
+// Every sandbox is started (Start) under the Claim of its name, taken in
+// a state.Dir; package state says how the lock and the record make
+// cleanup safe after a crash.
 //
 // # Exec: joining a running sandbox
 //

@@ -11,18 +11,19 @@ import (
 	"syscall"
 
 	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/launcher/state"
 	"golang.org/x/sys/unix"
 )
 
 // execSocket binds the exec socket of a claimed sandbox that runs the
 // init, and returns the spec to send, which asks the init to serve it,
 // and the listening socket for the child's isolation.ExecFD (nil without).
-func (c *Claim) execSocket(p *Plan) (*isolation.Spec, *os.File, error) {
+func execSocket(c *state.Claim, p *Plan) (*isolation.Spec, *os.File, error) {
 	spec := p.Spec
 	if c == nil || !spec.Init {
 		return &spec, nil, nil
 	}
-	path := filepath.Join(c.dir, ExecSocket)
+	path := filepath.Join(c.Dir(), state.ExecSocket)
 	os.Remove(path)
 	l, err := net.ListenUnix("unixpacket", &net.UnixAddr{Name: path, Net: "unixpacket"})
 	if err != nil {
@@ -54,14 +55,14 @@ type Execution struct {
 // because the sandbox's init starts it. It returns once the command runs;
 // a command that could not start is an *isolation.StepError, whose
 // ExitCode is the one to report.
-func (d StateDir) Exec(name string, req ExecRequest) (*Execution, error) {
+func Exec(d state.Dir, name string, req ExecRequest) (*Execution, error) {
 	dir, err := d.Dir(name)
 	if err != nil {
 		return nil, fmt.Errorf("exec: %w", err)
 	}
 	r, err := d.Read(name)
 	if errors.Is(err, os.ErrNotExist) || (err == nil && !r.Live()) {
-		return nil, fmt.Errorf("exec in %s: %w", name, ErrNotRunning)
+		return nil, fmt.Errorf("exec in %s: %w", name, state.ErrNotRunning)
 	}
 	if err != nil {
 		return nil, err
@@ -69,7 +70,7 @@ func (d StateDir) Exec(name string, req ExecRequest) (*Execution, error) {
 	if !r.Init {
 		return nil, fmt.Errorf("exec in %s: the sandbox runs without an init (init = false), and its init is what starts exec'd commands", name)
 	}
-	path := filepath.Join(dir, ExecSocket)
+	path := filepath.Join(dir, state.ExecSocket)
 	c, err := net.DialUnix("unixpacket", nil, &net.UnixAddr{Name: path, Net: "unixpacket"})
 	if err != nil {
 		return nil, fmt.Errorf("exec in %s: connect to %s: %w", name, path, err)

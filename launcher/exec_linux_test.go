@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -8,6 +9,10 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	procfs "github.com/hclsandbox/sandbox/internal/proc"
+
+	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
 // TestExecJoinsTheSandbox runs a command with Exec in a running sandbox and
@@ -17,9 +22,9 @@ func TestExecJoinsTheSandbox(t *testing.T) {
 	s.Hostname = "inside"
 	canary := filepath.Join(t.TempDir(), "canary")
 	os.WriteFile(canary, nil, 0o600)
-	state := StateDir{Root: t.TempDir()}
+	sd := state.Dir{Root: t.TempDir()}
 	plan := NewPlan(s, probeTestHost())
-	claim, err := state.Claim(plan, false)
+	claim, err := Claim(context.Background(), sd, plan, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,10 +35,10 @@ func TestExecJoinsTheSandbox(t *testing.T) {
 	}
 	defer func() { proc.Signal(syscall.SIGKILL); proc.Wait() }()
 
-	out := execOutput(t, state, s.Name, `hostname; busybox readlink /proc/self/ns/pid; busybox readlink /proc/self/ns/mnt
+	out := execOutput(t, sd, s.Name, `hostname; busybox readlink /proc/self/ns/pid; busybox readlink /proc/self/ns/mnt
 [ -e /probe ] && echo rootfs; [ -e `+canary+` ] && echo canary
 cat /proc/self/cgroup; busybox grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status`)
-	target := childrenOf(proc.Pid())
+	target := procfs.Children(proc.Pid())
 	if len(target) != 1 {
 		t.Fatalf("the init has children %v, want only the target", target)
 	}
@@ -64,7 +69,7 @@ cat /proc/self/cgroup; busybox grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/sel
 }
 
 // execOutput runs script with sh -c in the sandbox name and returns its lines.
-func execOutput(t *testing.T, state StateDir, name, script string) []string {
+func execOutput(t *testing.T, sd state.Dir, name, script string) []string {
 	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
@@ -72,7 +77,7 @@ func execOutput(t *testing.T, state StateDir, name, script string) []string {
 	}
 	defer r.Close()
 	req := ExecRequest{Args: []string{"/bin/sh", "-c", script}, Stdout: w, Stderr: os.Stderr}
-	code, err := execWait(state, name, req)
+	code, err := execWait(sd, name, req)
 	w.Close()
 	if err != nil || code != 0 {
 		t.Fatalf("Exec = %d, %v", code, err)
@@ -82,8 +87,8 @@ func execOutput(t *testing.T, state StateDir, name, script string) []string {
 }
 
 // execWait runs req in the sandbox name and waits for its exit code.
-func execWait(state StateDir, name string, req ExecRequest) (int, error) {
-	x, err := state.Exec(name, req)
+func execWait(sd state.Dir, name string, req ExecRequest) (int, error) {
+	x, err := Exec(sd, name, req)
 	if err != nil {
 		return 0, err
 	}

@@ -1,12 +1,14 @@
 package launcher
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"sync"
 
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
 // superviseEnv, when set, makes the test binary a supervisor: it runs the
@@ -25,8 +27,8 @@ type superviseJob struct {
 	// Network, when set, puts every sandbox on it.
 	Network *config.Network `json:"network,omitempty"`
 	// UserNS gives every sandbox a user namespace, whose ids come from SubIDs.
-	UserNS bool        `json:"userns,omitempty"`
-	SubIDs SubIDSource `json:"subids,omitempty"`
+	UserNS bool              `json:"userns,omitempty"`
+	SubIDs state.SubIDSource `json:"subids,omitempty"`
 }
 
 func init() {
@@ -54,7 +56,7 @@ func superviseMain(v string) int {
 				s = withUserNamespace(s)
 			}
 			plan := NewPlan(s, probeTestHost())
-			claim, err := StateDir{Root: job.StateDir, SubIDs: job.SubIDs}.Claim(plan, false)
+			claim, err := Claim(context.Background(), state.Dir{Root: job.StateDir, SubIDs: job.SubIDs}, plan, false)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				return

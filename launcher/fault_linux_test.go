@@ -2,8 +2,8 @@ package launcher
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
+	"github.com/hclsandbox/sandbox/launcher/state"
 
 	"github.com/hclsandbox/sandbox/internal/testenv"
 	"github.com/hclsandbox/sandbox/isolation"
@@ -93,9 +94,9 @@ func cgroupsNamed(prefix string) []string {
 
 func TestSupervisorKilled(t *testing.T) {
 	rootfs := busyboxRootfs(t)
-	state := StateDir{Root: t.TempDir()}
+	sd := state.Dir{Root: t.TempDir()}
 	prefix := fmt.Sprintf("k9-%d-", os.Getpid())
-	job := superviseJob{StateDir: state.Root, Rootfs: rootfs, Mark: prefix, Command: []string{"/bin/sh", "-c", "sleep 100 & (sleep 100 &); sleep 100"}}
+	job := superviseJob{StateDir: sd.Root, Rootfs: rootfs, Mark: prefix, Command: []string{"/bin/sh", "-c", "sleep 100 & (sleep 100 &); sleep 100"}}
 	for i := range 3 {
 		job.Names = append(job.Names, prefix+strconv.Itoa(i))
 	}
@@ -129,24 +130,24 @@ func TestSupervisorKilled(t *testing.T) {
 		t.Errorf("host mounts changed:\nbefore:\n%s\nafter:\n%s", mountsBefore, now)
 	}
 	// The next start of one name cleans up after it; gc does the rest.
-	claim, err := state.Claim(&Plan{Name: job.Names[0]}, false)
+	claim, err := Claim(context.Background(), sd, &Plan{Name: job.Names[0]}, false)
 	if err != nil {
 		t.Fatalf("Claim after the supervisor died = %v", err)
 	}
 	claim.Release()
-	rep, err := state.GC()
+	rep, err := sd.GC(context.Background())
 	t.Logf("gc: %+v", rep)
 	if err != nil || rep.Records != 2 {
 		t.Errorf("GC() = %+v, %v; want 2 records removed", rep, err)
 	}
-	checkNothingLeft(t, state, prefix)
+	checkNothingLeft(t, sd, prefix)
 }
 
 // checkNothingLeft fails unless no record, cgroup or process of the
 // sandboxes named and marked prefix is left.
-func checkNothingLeft(t *testing.T, state StateDir, prefix string) {
+func checkNothingLeft(t *testing.T, sd state.Dir, prefix string) {
 	t.Helper()
-	names, _ := state.Names()
+	names, _ := sd.Names()
 	cgroups := cgroupsNamed(prefix)
 	procs := sandboxProcesses(prefix)
 	t.Logf("left behind: %d records, %d cgroups, %d processes", len(names), len(cgroups), len(procs))
@@ -173,7 +174,7 @@ func mountPoints(t *testing.T) string {
 // first 300 ms, then runs one gc.
 func TestRandomKillsThenGC(t *testing.T) {
 	rootfs := busyboxRootfs(t)
-	state := StateDir{Root: t.TempDir()}
+	sd := state.Dir{Root: t.TempDir()}
 	prefix := fmt.Sprintf("rk-%d-", os.Getpid())
 	mountsBefore := mountPoints(t)
 	var wg sync.WaitGroup
@@ -181,7 +182,7 @@ func TestRandomKillsThenGC(t *testing.T) {
 	for range 4 {
 		wg.Go(func() {
 			for i := range work {
-				job := superviseJob{StateDir: state.Root, Rootfs: rootfs, Names: []string{prefix + strconv.Itoa(i)}, Mark: prefix,
+				job := superviseJob{StateDir: sd.Root, Rootfs: rootfs, Names: []string{prefix + strconv.Itoa(i)}, Mark: prefix,
 					Command: []string{"/bin/sh", "-c", "sleep 100 & sleep 100"}}
 				cmd, _ := startSupervisor(t, job)
 				time.Sleep(time.Duration(rand.IntN(300)) * time.Millisecond)
@@ -195,12 +196,12 @@ func TestRandomKillsThenGC(t *testing.T) {
 	close(work)
 	wg.Wait()
 	time.Sleep(200 * time.Millisecond) // parent-death signals are asynchronous
-	rep, err := state.GC()
+	rep, err := sd.GC(context.Background())
 	t.Logf("gc after 100 killed runs: %+v", rep)
 	if err != nil {
 		t.Errorf("GC() = %v", err)
 	}
-	checkNothingLeft(t, state, prefix)
+	checkNothingLeft(t, sd, prefix)
 	mountsAfter := mountPoints(t)
 	t.Logf("left behind: %d changed mounts", countChanged(mountsBefore, mountsAfter))
 	if mountsAfter != mountsBefore {
@@ -221,82 +222,4 @@ func countChanged(a, b string) int {
 		n += max(v, -v)
 	}
 	return n
-}
-
-// TestGCSparesReusedPid cleans up a record whose pid now belongs to an
-// unrelated process, which must survive.
-func TestGCSparesReusedPid(t *testing.T) {
-	testenv.RequireRoot(t)
-	other := exec.Command("sleep", "30")
-	if err := other.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer killSupervisor(other)
-	pid := other.Process.Pid
-	start := startTime(pid)
-	state := StateDir{Root: t.TempDir()}
-	dead := exec.Command("true")
-	dead.Run()
-	rec := &Record{Name: "stale", Pid: pid, PidStart: start + 1, Supervisor: dead.Process.Pid, SupervisorStart: 1,
-		Cgroup: &cgroups.CgroupRef{Version: 1, Root: "/sys/fs/cgroup", Controllers: []string{"memory"}, Leaf: "sandbox/stale-00000000"}}
-	dir := filepath.Join(state.Root, "stale")
-	os.MkdirAll(dir, 0o700)
-	if err := rec.write(dir); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := state.GC()
-	if err != nil || rep.Records != 1 || rep.Killed != 0 {
-		t.Errorf("GC() = %+v, %v; want 1 record removed, nothing killed", rep, err)
-	}
-	if !sameProcess(pid, start) {
-		t.Errorf("gc signalled pid %d, which the stale record named with another start time", pid)
-	}
-	if names, _ := state.Names(); len(names) != 0 {
-		t.Errorf("records left: %v", names)
-	}
-}
-
-// TestClaimRefusesLiveName claims a name twice: the second is refused and
-// the first keeps its record.
-func TestClaimRefusesLiveName(t *testing.T) {
-	state := StateDir{Root: t.TempDir()}
-	first, err := state.Claim(&Plan{Name: "web"}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer first.Release()
-	_, err = state.Claim(&Plan{Name: "web"}, false)
-	if !errors.Is(err, ErrRunning) {
-		t.Errorf("second Claim(web) = %v, want ErrRunning", err)
-	}
-	if _, err := state.Read("web"); err != nil {
-		t.Errorf("the first claim's record is gone: %v", err)
-	}
-}
-
-// TestGCDetachesRecordedMounts leaves a host mount that a dead launcher
-// recorded; gc detaches it.
-func TestGCDetachesRecordedMounts(t *testing.T) {
-	testenv.RequireRoot(t)
-	target := t.TempDir()
-	state := StateDir{Root: t.TempDir()}
-	claim, err := state.Claim(&Plan{Name: "mounted"}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := claim.NoteMount(target); err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Mount("tmpfs", target, "tmpfs", 0, "size=1m"); err != nil {
-		t.Fatalf("mount tmpfs on %s: %v", target, err)
-	}
-	t.Cleanup(func() { syscall.Unmount(target, syscall.MNT_DETACH) })
-	claim.lock.Close() // as if the launcher had died: the lock is gone, the record stays
-	rep, err := state.GC()
-	if err != nil || rep.Records != 1 || rep.Mounts != 1 {
-		t.Errorf("GC() = %+v, %v; want 1 record and 1 mount removed", rep, err)
-	}
-	if strings.Contains(mountPoints(t), target) {
-		t.Errorf("%s is still mounted after gc", target)
-	}
 }

@@ -47,8 +47,9 @@ func (h *Host) hostView() []isolation.Mount {
 	return hostView(h.FS)
 }
 
-// arch is h.Arch, or the architecture this program runs on.
-func (h *Host) arch() string {
+// GoArch is the host's architecture as a GOARCH name: Arch, or the
+// running binary's when Arch is empty.
+func (h *Host) GoArch() string {
 	if h.Arch == "" {
 		return runtime.GOARCH
 	}

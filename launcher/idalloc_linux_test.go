@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,19 +9,21 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
 // idSandbox is a sandbox with a user namespace started, claimed, in state.
 type idSandbox struct {
-	claim *Claim
+	claim *state.Claim
 	proc  *Process
 }
 
 // startIDSandbox starts a sandbox with a user namespace that sleeps until
 // it is stopped, or fails the test.
-func startIDSandbox(t *testing.T, state StateDir, rootfs, name string) *idSandbox {
+func startIDSandbox(t *testing.T, sd state.Dir, rootfs, name string) *idSandbox {
 	t.Helper()
-	sb, err := tryIDSandbox(state, rootfs, name)
+	sb, err := tryIDSandbox(sd, rootfs, name)
 	if err != nil {
 		t.Fatalf("start %s: %v", name, err)
 	}
@@ -28,11 +31,11 @@ func startIDSandbox(t *testing.T, state StateDir, rootfs, name string) *idSandbo
 	return sb
 }
 
-func tryIDSandbox(state StateDir, rootfs, name string) (*idSandbox, error) {
+func tryIDSandbox(sd state.Dir, rootfs, name string) (*idSandbox, error) {
 	s := withUserNamespace(sandboxFor(rootfs))
 	s.Name, s.Command = name, []string{"/bin/sleep", "1000"}
 	plan := NewPlan(s, probeTestHost())
-	claim, err := state.Claim(plan, false)
+	claim, err := Claim(context.Background(), sd, plan, false)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +62,7 @@ func (sb *idSandbox) stop() {
 
 // hostIDs reads the host ids that root inside pid's user namespace maps
 // to, from the host's view of its uid_map or gid_map.
-func hostIDs(t *testing.T, pid int, file string) IDRange {
+func hostIDs(t *testing.T, pid int, file string) state.IDRange {
 	t.Helper()
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/" + file)
 	if err != nil {
@@ -71,19 +74,21 @@ func hostIDs(t *testing.T, pid int, file string) IDRange {
 	}
 	start, _ := strconv.ParseUint(f[1], 10, 32)
 	count, _ := strconv.ParseUint(f[2], 10, 32)
-	return IDRange{Start: uint32(start), Count: uint32(count)}
+	return state.IDRange{Start: uint32(start), Count: uint32(count)}
 }
 
-func overlap(a, b IDRange) bool { return a.Start < uint32(b.end()) && b.Start < uint32(a.end()) }
+func overlap(a, b state.IDRange) bool {
+	return uint64(a.Start) < uint64(b.Start)+uint64(b.Count) && uint64(b.Start) < uint64(a.Start)+uint64(a.Count)
+}
 
 // Two user-namespace sandboxes started by root at once must not share
 // host ids: root in one would be root in the other's files and processes.
 func TestUserNamespacesDisjoint(t *testing.T) {
 	rootfs := busyboxRootfs(t)
-	state := StateDir{Root: t.TempDir()}
-	withIDPool(t, &state, 2)
-	a := startIDSandbox(t, state, rootfs, "ids-a")
-	b := startIDSandbox(t, state, rootfs, "ids-b")
+	sd := state.Dir{Root: t.TempDir()}
+	withIDPool(t, &sd, 2)
+	a := startIDSandbox(t, sd, rootfs, "ids-a")
+	b := startIDSandbox(t, sd, rootfs, "ids-b")
 	for _, file := range []string{"uid_map", "gid_map"} {
 		ra, rb := hostIDs(t, a.proc.Pid(), file), hostIDs(t, b.proc.Pid(), file)
 		if overlap(ra, rb) {
@@ -104,43 +109,43 @@ const testPoolStart = 3_000_000_000
 
 // withIDPool points state at a throwaway subordinate range of n times
 // DefaultAutoIDs uids and gids for testSubIDUser; /etc is not touched.
-func withIDPool(t *testing.T, state *StateDir, n uint32) {
+func withIDPool(t *testing.T, sd *state.Dir, n uint32) {
 	t.Helper()
 	root := t.TempDir()
 	if err := os.Mkdir(filepath.Join(root, "etc"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	line := fmt.Sprintf("someone:100000:65536\n%s:%d:%d\n", testSubIDUser, testPoolStart, n*DefaultAutoIDs)
+	line := fmt.Sprintf("someone:100000:65536\n%s:%d:%d\n", testSubIDUser, testPoolStart, n*state.DefaultAutoIDs)
 	for _, f := range []string{"subuid", "subgid"} {
 		if err := os.WriteFile(filepath.Join(root, "etc", f), []byte(line), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	state.SubIDs = SubIDSource{Root: root, User: testSubIDUser}
+	sd.SubIDs = state.SubIDSource{Root: root, User: testSubIDUser}
 }
 
 // The pool holds two ranges: a third sandbox is refused with a clear
 // error and leaves nothing behind; once one ends, its range serves again.
 func TestAutoIDsExhaustedAndFreed(t *testing.T) {
 	rootfs := busyboxRootfs(t)
-	state := StateDir{Root: t.TempDir()}
-	withIDPool(t, &state, 2)
-	a := startIDSandbox(t, state, rootfs, "ids-a")
-	startIDSandbox(t, state, rootfs, "ids-b")
+	sd := state.Dir{Root: t.TempDir()}
+	withIDPool(t, &sd, 2)
+	a := startIDSandbox(t, sd, rootfs, "ids-a")
+	startIDSandbox(t, sd, rootfs, "ids-b")
 	first := hostIDs(t, a.proc.Pid(), "uid_map")
-	if first != (IDRange{Start: testPoolStart, Count: DefaultAutoIDs}) {
-		t.Errorf("first sandbox maps %v, want the pool's first %d ids", first, DefaultAutoIDs)
+	if first != (state.IDRange{Start: testPoolStart, Count: state.DefaultAutoIDs}) {
+		t.Errorf("first sandbox maps %v, want the pool's first %d ids", first, state.DefaultAutoIDs)
 	}
-	_, err := tryIDSandbox(state, rootfs, "ids-c")
+	_, err := tryIDSandbox(sd, rootfs, "ids-c")
 	t.Logf("a third sandbox: %v", err)
 	if err == nil || !strings.Contains(err.Error(), "no 65536 free uids left in the subordinate uid ranges of user "+testSubIDUser) {
 		t.Errorf("a third sandbox = %v, want the pool said to be exhausted", err)
 	}
-	if _, err := os.Stat(filepath.Join(state.Root, "ids-c")); err == nil {
+	if _, err := os.Stat(filepath.Join(sd.Root, "ids-c")); err == nil {
 		t.Errorf("the refused sandbox left its state directory")
 	}
 	a.stop()
-	c := startIDSandbox(t, state, rootfs, "ids-c")
+	c := startIDSandbox(t, sd, rootfs, "ids-c")
 	if got := hostIDs(t, c.proc.Pid(), "uid_map"); got != first {
 		t.Errorf("after the first sandbox ended, a new one maps %v, want its freed range %v", got, first)
 	}
@@ -149,10 +154,10 @@ func TestAutoIDsExhaustedAndFreed(t *testing.T) {
 // A launcher killed with its sandbox leaves its range recorded; gc frees it.
 func TestAutoIDsFreedByGC(t *testing.T) {
 	rootfs := busyboxRootfs(t)
-	state := StateDir{Root: t.TempDir()}
-	withIDPool(t, &state, 1)
+	sd := state.Dir{Root: t.TempDir()}
+	withIDPool(t, &sd, 1)
 	prefix := fmt.Sprintf("idgc-%d-", os.Getpid())
-	job := superviseJob{StateDir: state.Root, SubIDs: state.SubIDs, UserNS: true, Rootfs: rootfs, Mark: prefix,
+	job := superviseJob{StateDir: sd.Root, SubIDs: sd.SubIDs, UserNS: true, Rootfs: rootfs, Mark: prefix,
 		Names: []string{prefix + "0"}, Command: []string{"/bin/sleep", "1000"}}
 	cmd, out := startSupervisor(t, job)
 	if line, err := out.ReadString('\n'); err != nil {
@@ -160,16 +165,16 @@ func TestAutoIDsFreedByGC(t *testing.T) {
 		t.Fatalf("supervisor: %v (%q)", err, line)
 	}
 	killSupervisor(cmd)
-	if r, err := state.Read(prefix + "0"); err != nil || r.IDs == nil {
+	if r, err := sd.Read(prefix + "0"); err != nil || r.IDs == nil {
 		t.Fatalf("the killed launcher's record = %+v, %v; want it with its ids", r, err)
 	}
-	if _, err := tryIDSandbox(state, rootfs, "ids-late"); err == nil || !strings.Contains(err.Error(), "sandbox gc frees") {
+	if _, err := tryIDSandbox(sd, rootfs, "ids-late"); err == nil || !strings.Contains(err.Error(), "sandbox gc frees") {
 		t.Errorf("start while the dead launcher's record holds the only range = %v, want the pool exhausted", err)
 	}
-	if rep, err := state.GC(); err != nil || rep.Records != 1 {
+	if rep, err := sd.GC(context.Background()); err != nil || rep.Records != 1 {
 		t.Errorf("GC() = %+v, %v; want the record removed", rep, err)
 	}
-	c := startIDSandbox(t, state, rootfs, "ids-late")
+	c := startIDSandbox(t, sd, rootfs, "ids-late")
 	if got := hostIDs(t, c.proc.Pid(), "uid_map"); got.Start != testPoolStart {
 		t.Errorf("after gc, a new sandbox maps %v, want the freed range at %d", got, testPoolStart)
 	}
@@ -179,13 +184,13 @@ func TestAutoIDsFreedByGC(t *testing.T) {
 // is refused, saying how to make them; an explicit uid_map still works.
 func TestAutoIDsWithoutPool(t *testing.T) {
 	rootfs := busyboxRootfs(t)
-	state := StateDir{Root: t.TempDir(), SubIDs: SubIDSource{Root: t.TempDir(), User: testSubIDUser}}
-	_, err := tryIDSandbox(state, rootfs, "ids-none")
+	sd := state.Dir{Root: t.TempDir(), SubIDs: state.SubIDSource{Root: t.TempDir(), User: testSubIDUser}}
+	_, err := tryIDSandbox(sd, rootfs, "ids-none")
 	t.Logf("without a pool: %v", err)
 	if err == nil || !strings.Contains(err.Error(), "sandbox doctor --add-sandbox-user") {
 		t.Errorf("start without a pool = %v, want the way to create one", err)
 	}
-	if entries, _ := os.ReadDir(state.Root); len(entries) > 1 {
+	if entries, _ := os.ReadDir(sd.Root); len(entries) > 1 {
 		t.Errorf("the refused start left %d entries in the state directory", len(entries))
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/internal/proc"
 	"github.com/hclsandbox/sandbox/internal/testenv"
 )
 
@@ -108,8 +109,8 @@ func TestInitReapsOrphans(t *testing.T) {
 // zombiesOf counts the zombie children of pid.
 func zombiesOf(pid int) int {
 	n := 0
-	for _, kid := range childrenOf(pid) {
-		if st, err := readStat(kid); err == nil && st.state == 'Z' {
+	for _, kid := range proc.Children(pid) {
+		if st, err := proc.ReadStat(kid); err == nil && st.State == 'Z' {
 			n++
 		}
 	}

@@ -45,13 +45,13 @@ func TestTimeoutKillsDaemons(t *testing.T) {
 	s.Namespaces = []string{"uts", "mount", "ipc", "net", "cgroup"} // no pid namespace to take the daemon with it
 	s.Timeout = time.Second
 	// Persistent, so that the daemon's pidfile reaches the host.
-	state := t.TempDir()
-	s.RootfsOptions = config.RootfsOptions{Mode: config.RootfsPersistent, StateDir: state}
+	sd := t.TempDir()
+	s.RootfsOptions = config.RootfsOptions{Mode: config.RootfsPersistent, StateDir: sd}
 	res, _ := run(t, h, s)
 	if !res.TimedOut || res.ExitCode != ExitTimeout || res.Describe() != "timed out after 1s" {
 		t.Errorf("result = %+v (%s), want timed out after 1s with exit code %d", res, res.Describe(), ExitTimeout)
 	}
-	b, err := os.ReadFile(filepath.Join(state, "upper", "pidfile"))
+	b, err := os.ReadFile(filepath.Join(sd, "upper", "pidfile"))
 	if err != nil {
 		t.Fatalf("the daemon never started: %v", err)
 	}

@@ -2,10 +2,13 @@ package launcher
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/netip"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -14,6 +17,8 @@ import (
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/internal/testenv"
+	"github.com/hclsandbox/sandbox/launcher/network"
+	"github.com/hclsandbox/sandbox/launcher/state"
 	"github.com/vishvananda/netlink"
 )
 
@@ -25,7 +30,7 @@ func netRootfs(t *testing.T) string {
 	if _, err := os.Stat(filepath.Join(rootfs, "bin", "httpd")); err != nil {
 		testenv.Missing(t, "the test rootfs has no httpd applet (Debian's busybox-static)")
 	}
-	if err := nft("list tables\n"); err != nil {
+	if err := nft("list tables"); err != nil {
 		t.Skipf("nftables does not work here: %v", err)
 	}
 	return rootfs
@@ -40,10 +45,10 @@ func onNetwork(rootfs, name string, n *config.Network, cmd string) *config.Sandb
 }
 
 // runClaimed starts s under state dir d and returns its process.
-func runClaimed(t *testing.T, d StateDir, s *config.Sandbox, out io.Writer) (*Process, *Claim) {
+func runClaimed(t *testing.T, d state.Dir, s *config.Sandbox, out io.Writer) (*Process, *state.Claim) {
 	t.Helper()
 	plan := NewPlan(s, probeTestHost())
-	claim, err := d.Claim(plan, false)
+	claim, err := Claim(context.Background(), d, plan, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +83,7 @@ func (b *syncBuf) String() string {
 // published port on the host's loopback, and that nothing is left.
 func TestNetworkPeersPortsAndCleanup(t *testing.T) {
 	rootfs := netRootfs(t)
-	d := StateDir{Root: t.TempDir()}
+	d := state.Dir{Root: t.TempDir()}
 	// Outbound turns forwarding on for both bridges, so that only the
 	// rules that keep networks apart stop the stranger. No test traffic
 	// leaves the host.
@@ -127,7 +132,7 @@ func TestNetworkPeersPortsAndCleanup(t *testing.T) {
 // SIGKILL and checks that gc removes the bridge, veth, NAT table and lease.
 func TestNetworkGCAfterKill(t *testing.T) {
 	rootfs := netRootfs(t)
-	d := StateDir{Root: t.TempDir()}
+	d := state.Dir{Root: t.TempDir()}
 	n := &config.Network{Name: "crash", Subnet: netip.MustParsePrefix("10.231.43.0/24"), Outbound: true}
 	cmd, out := startSupervisor(t, superviseJob{StateDir: d.Root, Rootfs: rootfs, Names: []string{"victim"},
 		Command: []string{"/bin/sleep", "30"}, Mark: "netgc", Network: n})
@@ -136,45 +141,56 @@ func TestNetworkGCAfterKill(t *testing.T) {
 		killSupervisor(cmd)
 		t.Fatalf("supervisor said %q, %v", line, err)
 	}
-	bridge, table := netNames(d.Root, "crash")
+	bridge, table := network.Names(d.Root, "crash")
 	if _, err := netlink.LinkByName(bridge); err != nil {
 		t.Errorf("bridge %s missing while the sandbox runs: %v", bridge, err)
 	}
-	if err := nft("list table ip " + table + "\n"); err != nil {
+	if err := nft("list table ip " + table); err != nil {
 		t.Errorf("NAT table missing while the sandbox runs: %v", err)
 	}
 	killSupervisor(cmd)
-	if _, err := d.GC(); err != nil {
+	if _, err := d.GC(context.Background()); err != nil {
 		t.Errorf("GC() = %v", err)
 	}
 	assertNoNetwork(t, d, "crash")
 }
 
 // assertNoNetwork fails when anything of the named networks remains.
-func assertNoNetwork(t *testing.T, d StateDir, networks ...string) {
+func assertNoNetwork(t *testing.T, d state.Dir, networks ...string) {
 	t.Helper()
 	for _, name := range networks {
-		bridge, table := netNames(d.Root, name)
+		bridge, table := network.Names(d.Root, name)
 		if _, err := netlink.LinkByName(bridge); err == nil {
 			t.Errorf("bridge %s of network %s remains", bridge, name)
-			delLink(bridge)
+			if l, err := netlink.LinkByName(bridge); err == nil {
+				netlink.LinkDel(l)
+			}
 		}
-		if nft("list table ip "+table+"\n") == nil {
+		if nft("list table ip "+table) == nil {
 			t.Errorf("NAT table %s remains", table)
-			deleteNAT(table)
+			nft("delete table ip " + table)
 		}
-		if _, err := os.Stat(filepath.Join(d.Root, netRoot, name)); err == nil {
+		if _, err := os.Stat(filepath.Join(d.Root, network.RootDir, name)); err == nil {
 			t.Errorf("leases of network %s remain", name)
 		}
 	}
 	links, _ := netlink.LinkList()
 	for _, l := range links {
 		for _, sb := range []string{"srv", "cli", "stranger", "victim"} {
-			if host, _ := vethNames(d.Root, sb); l.Attrs().Name == host {
+			if host, _ := network.VethNames(d.Root, sb); l.Attrs().Name == host {
 				t.Errorf("veth %s of %s remains", host, sb)
 			}
 		}
 	}
+}
+
+// nft runs one nft command line, for the tests' checks and cleanup.
+func nft(script string) error {
+	out, err := exec.Command("nft", strings.Fields(script)...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("nft %s: %w: %s", script, err, out)
+	}
+	return nil
 }
 
 func waitHTTP(t *testing.T, addr string) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher/network"
 )
 
 func TestPlanNetwork(t *testing.T) {
@@ -15,13 +16,13 @@ func TestPlanNetwork(t *testing.T) {
 	tests := []struct {
 		name string
 		s    *config.Sandbox
-		want *NetPlan
+		want *network.Plan
 	}{
 		{"none", &config.Sandbox{Name: "a", Networking: config.Networking{Network: "none"}}, nil},
 		{"host", &config.Sandbox{Name: "a", Networking: config.Networking{Network: "host"}}, nil},
 		{"named", &config.Sandbox{Name: "db", Hostname: "pg", Networking: config.Networking{Network: "back", Net: n,
 			Aliases: []string{"database", "db"}, Ports: []config.Port{port}}},
-			&NetPlan{Network: "back", Subnet: n.Subnet, Gateway: netip.MustParseAddr("10.89.0.1"), Outbound: true,
+			&network.Plan{Network: "back", Subnet: n.Subnet, Gateway: netip.MustParseAddr("10.89.0.1"), Outbound: true,
 				Names: []string{"db", "pg", "database"}, Ports: []config.Port{port}}},
 	}
 	for _, tt := range tests {
@@ -44,30 +45,5 @@ func TestPlanNetwork(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestLastAddrAndNatRules(t *testing.T) {
-	if got := lastAddr(netip.MustParsePrefix("10.89.0.0/22")); got.String() != "10.89.3.255" {
-		t.Errorf("lastAddr(10.89.0.0/22) = %s, want 10.89.3.255", got)
-	}
-	rec := &NetRecord{Bridge: "sbr-x", Table: "sandbox_x", Subnet: netip.MustParsePrefix("10.89.0.0/24")}
-	leases := []*lease{{Sandbox: "a", Addr: netip.MustParseAddr("10.89.0.2"), Ports: []config.Port{
-		{HostPort: 8080, SandboxPort: 80, Proto: "tcp"},
-		{HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: 5432, SandboxPort: 5432, Proto: "tcp"},
-	}}}
-	rules := natRules(rec, leases)
-	if strings.Contains(rules, "masquerade") {
-		t.Errorf("natRules without outbound masquerades:\n%s", rules)
-	}
-	if !strings.Contains(rules, "fib daddr type local tcp dport 8080 dnat to 10.89.0.2:80") {
-		t.Errorf("natRules has no DNAT for 8080:\n%s", rules)
-	}
-	if strings.Contains(rules, "5432") {
-		t.Errorf("natRules DNATs a loopback-only port, which the proxy serves:\n%s", rules)
-	}
-	rec.Outbound = true
-	if !strings.Contains(natRules(rec, nil), `ip saddr 10.89.0.0/24 oifname != "sbr-x" masquerade`) {
-		t.Errorf("natRules with outbound has no masquerade:\n%s", natRules(rec, nil))
 	}
 }

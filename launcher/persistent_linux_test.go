@@ -18,12 +18,12 @@ func TestPersistentFilesOutOfReach(t *testing.T) {
 	s := shellSandbox(t, "cp /bin/busybox /suid-sh && chmod 4755 /suid-sh")
 	top := t.TempDir()
 	os.Chmod(top, 0o755) // others may traverse up to state_dir, as in a home or project directory
-	state := filepath.Join(top, "state")
-	s.RootfsOptions = config.RootfsOptions{Mode: config.RootfsPersistent, StateDir: state}
+	sd := filepath.Join(top, "state")
+	s.RootfsOptions = config.RootfsOptions{Mode: config.RootfsPersistent, StateDir: sd}
 	if _, out, res := prepared(t, s, t.TempDir(), nil); res.ExitCode != 0 {
 		t.Fatalf("exit %d (%s), output %q", res.ExitCode, res.Describe(), out)
 	}
-	suid := filepath.Join(state, "upper", "suid-sh")
+	suid := filepath.Join(sd, "upper", "suid-sh")
 	if info, err := os.Stat(suid); err != nil || info.Mode()&os.ModeSetuid == 0 {
 		t.Fatalf("the payload's setuid copy is not on the host: %v, %v", info, err)
 	}
@@ -31,7 +31,7 @@ func TestPersistentFilesOutOfReach(t *testing.T) {
 	if err == nil || !strings.Contains(string(out), "Permission denied") {
 		t.Errorf("uid 65534 reached %s: %v\n%s", suid, err, out)
 	}
-	if info, err := os.Stat(state); err != nil || info.Mode().Perm() != 0o700 {
+	if info, err := os.Stat(sd); err != nil || info.Mode().Perm() != 0o700 {
 		t.Errorf("state_dir: %v, %v; want mode 0700", info, err)
 	}
 }

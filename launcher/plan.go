@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
+	"github.com/hclsandbox/sandbox/launcher/network"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
@@ -53,7 +54,7 @@ type Plan struct {
 	StopSignal  syscall.Signal `json:"stop_signal,omitempty"`
 	StopTimeout time.Duration  `json:"stop_timeout_ns,omitempty"`
 	// Network is the wiring of a sandbox on a named network, else nil.
-	Network *NetPlan `json:"network,omitempty"`
+	Network *network.Plan `json:"network,omitempty"`
 	// Image is the image of an image sandbox, else nil.
 	Image *PlanImage `json:"image,omitempty"`
 

@@ -8,19 +8,20 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/launcher/network"
 )
 
 // Preflight checks what a sandbox needs from the host before anything is
 // started: its host paths (CheckSources, as validate does), a rootfs the
 // launcher can read, and what a named network needs (see
-// preflightNetwork). Problems come back as diagnostics that point at the
+// network.Preflight). Problems come back as diagnostics that point at the
 // configuration.
 func Preflight(s *config.Sandbox) hcl.Diagnostics {
 	diags := CheckSources(s)
 	if !diags.HasErrors() {
 		diags = append(diags, preflightRootfs(s)...)
 	}
-	diags = append(diags, preflightNetwork(s)...)
+	diags = append(diags, network.Preflight(s)...)
 	if !diags.HasErrors() {
 		diags = append(diags, preflightUserNamespace(s)...)
 	}

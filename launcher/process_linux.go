@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"context"
 	"syscall"
 	"time"
 
@@ -37,13 +38,14 @@ func (p *Process) awaitExit() (timedOut bool) {
 // also reaches daemons that left the session and the process tree, or
 // without one the first process (a pid namespace takes the rest with it).
 func (p *Process) killAll() {
-	if p.cgroup != nil && p.cgroup.Kill() == nil {
+	if p.cgroup != nil && p.cgroup.Kill(context.Background()) == nil {
 		return
 	}
 	p.cmd.Process.Kill()
 }
 
-// finish records the timeout, reads the cgroup's figures and removes it.
+// finish records the timeout, reads the cgroup's figures and removes it,
+// to the end: no context stops a cleanup halfway.
 func (p *Process) finish(r *Result, timedOut bool) {
 	if timedOut {
 		r.TimedOut = true
@@ -55,7 +57,7 @@ func (p *Process) finish(r *Result, timedOut bool) {
 	st := p.cgroup.Stats()
 	r.Usage = &Usage{PeakMemory: st.PeakMemory, CPUTime: st.CPUTime, WallTime: r.Duration, OOMKills: st.OOMKills}
 	r.OOMKilled = !timedOut && r.Signal == syscall.SIGKILL && st.OOMKills > 0
-	if err := p.cgroup.Remove(); err != nil {
+	if err := p.cgroup.Remove(context.Background()); err != nil {
 		r.Warnings = append(r.Warnings, err.Error())
 	}
 }

@@ -3,12 +3,13 @@ package launcher
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/hclsandbox/sandbox/internal/probe/report"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/hclsandbox/sandbox/internal/probe/report"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/internal/testenv"

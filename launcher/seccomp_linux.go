@@ -25,7 +25,7 @@ type seccompResult struct {
 }
 
 // buildSeccomp compiles the rules of Docker's default profile for a
-// sandbox (see seccompRules) into the filter its child loads, once for
+// sandbox (see SeccompRules) into the filter its child loads, once for
 // every set of inputs.
 func buildSeccomp(cfg config.SeccompConfig, caps []string, kernel KernelVersion, goarch string) (*isolation.Seccomp, error) {
 	key := fmt.Sprint(goarch, caps, kernel, cfg.Allow, cfg.Deny)
@@ -43,7 +43,7 @@ func compileSeccomp(cfg config.SeccompConfig, caps []string, kernel KernelVersio
 	if len(cfg.Allow)+len(cfg.Deny) > 0 {
 		name = "default with changes"
 	}
-	rules, err := seccompRules(cfg, caps, kernel, goarch)
+	rules, err := SeccompRules(cfg, caps, kernel, goarch)
 	if err != nil {
 		return nil, err
 	}
@@ -80,4 +80,11 @@ func kernelVersion() KernelVersion {
 	var k KernelVersion
 	fmt.Sscanf(unix.ByteSliceToString(u.Release[:]), "%d.%d", &k.Major, &k.Minor)
 	return k
+}
+
+// CheckSeccomp compiles Docker's default profile for a sandbox with the
+// default capabilities on h, and says why it does not compile, for doctor.
+func CheckSeccomp(h *Host) error {
+	_, err := buildSeccomp(config.SeccompConfig{Profile: config.SeccompDefault}, isolation.DefaultCapabilities, h.Kernel, h.GoArch())
+	return err
 }

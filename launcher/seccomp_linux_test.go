@@ -94,7 +94,7 @@ func TestSeccompMatchesProfileRules(t *testing.T) {
 			isolation.DefaultCapabilities, KernelVersion{6, 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rules, err := seccompRules(tc.cfg, tc.caps, tc.kernel, "amd64")
+			rules, err := SeccompRules(tc.cfg, tc.caps, tc.kernel, "amd64")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -17,14 +17,14 @@ var nativeArch = map[string]specs.Arch{
 	"riscv64": specs.ArchRISCV64, "loong64": specs.ArchLOONGARCH64,
 }
 
-// seccompRules are the OCI seccomp rules of Docker's default profile for a
+// SeccompRules are the OCI seccomp rules of Docker's default profile for a
 // sandbox holding caps on a kernel and an architecture (a GOARCH name):
 // rules that need a capability the sandbox lacks, another architecture or
 // a newer kernel are left out, as Docker does, and the config's allowed
 // and denied syscalls applied. The sandbox's filter is compiled from
 // these rules, and `export oci` writes them, so that both mean the same.
 // It fails only off Linux, where the profile is not defined.
-func seccompRules(cfg config.SeccompConfig, caps []string, kernel KernelVersion, goarch string) (*specs.LinuxSeccomp, error) {
+func SeccompRules(cfg config.SeccompConfig, caps []string, kernel KernelVersion, goarch string) (*specs.LinuxSeccomp, error) {
 	p := profiles.DefaultProfile()
 	out := &specs.LinuxSeccomp{DefaultAction: p.DefaultAction, DefaultErrnoRet: p.DefaultErrnoRet}
 	native := nativeArch[goarch]

@@ -32,7 +32,7 @@ func applySecurity(p *Plan, s *config.Sandbox, h *Host) {
 	if sec.Seccomp.Profile == config.SeccompUnconfined {
 		return
 	}
-	filter, err := buildSeccomp(sec.Seccomp, spec.Capabilities, h.Kernel, h.arch())
+	filter, err := buildSeccomp(sec.Seccomp, spec.Capabilities, h.Kernel, h.GoArch())
 	switch {
 	case errors.Is(err, errSeccompOffLinux):
 		// A plan made elsewhere, for show: no sandbox starts there.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
 // TestStartNeedsClaimAndLiveContext: Start refuses to run a plan without
@@ -15,7 +16,7 @@ func TestStartNeedsClaimAndLiveContext(t *testing.T) {
 	if proc, err := Start(context.Background(), p, Stdio{}, nil); proc != nil || !errors.Is(err, ErrNoClaim) {
 		t.Errorf("Start(no claim) = %v, %v; want ErrNoClaim", proc, err)
 	}
-	c, err := StateDir{Root: t.TempDir()}.Claim(p, false)
+	c, err := Claim(context.Background(), state.Dir{Root: t.TempDir()}, p, false)
 	if err != nil {
 		t.Fatal(err)
 	}

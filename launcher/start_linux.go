@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
+	"github.com/hclsandbox/sandbox/launcher/network"
+	"github.com/hclsandbox/sandbox/launcher/state"
 
 	"github.com/hclsandbox/sandbox/isolation"
 	"golang.org/x/sys/unix"
@@ -33,7 +35,7 @@ type Process struct {
 	started  time.Time
 	cgroup   cgroups.Cgroup // nil when the host has no cgroups
 	warnings []string
-	net      *netAttachment // nil when not on a named network
+	net      *network.Attachment // nil when not on a named network
 	stdio    *childStdio
 	term     *terminal // nil without Stdio.Terminal
 }
@@ -44,7 +46,7 @@ type Process struct {
 // the child runs. A refused plan or a failed setup step is a *SetupFailed;
 // any other error is a failure of the launcher itself. When ctx ends
 // before the target runs, the child is killed and ctx's error returned.
-func Start(ctx context.Context, p *Plan, stdio Stdio, c *Claim) (*Process, error) {
+func Start(ctx context.Context, p *Plan, stdio Stdio, c *state.Claim) (*Process, error) {
 	if c == nil {
 		return nil, fmt.Errorf("start %s: %w", p.Name, ErrNoClaim)
 	}
@@ -57,7 +59,7 @@ func Start(ctx context.Context, p *Plan, stdio Stdio, c *Claim) (*Process, error
 	if err := p.imageReady(); err != nil {
 		return nil, err
 	}
-	p, err := c.mapIDs(p)
+	p, err := mapIDs(c, p)
 	if err != nil {
 		return nil, err
 	}
@@ -83,8 +85,8 @@ func Start(ctx context.Context, p *Plan, stdio Stdio, c *Claim) (*Process, error
 }
 
 // start runs the child in cgroup cg and waits until its target runs.
-func start(ctx context.Context, p *Plan, stdio Stdio, cg cgroups.Cgroup, c *Claim) (*Process, *Result, error) {
-	spec, execL, err := c.execSocket(p)
+func start(ctx context.Context, p *Plan, stdio Stdio, cg cgroups.Cgroup, c *state.Claim) (*Process, *Result, error) {
+	spec, execL, err := execSocket(c, p)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -105,7 +107,7 @@ func start(ctx context.Context, p *Plan, stdio Stdio, cg cgroups.Cgroup, c *Clai
 
 // startChild starts the child with its streams and waits until its
 // target runs.
-func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.File, streams *childStdio, cg cgroups.Cgroup, c *Claim) (*Process, *Result, error) {
+func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.File, streams *childStdio, cg cgroups.Cgroup, c *state.Claim) (*Process, *Result, error) {
 	specR, specW, err := os.Pipe()
 	if err != nil {
 		return nil, nil, fmt.Errorf("create plan pipe: %w", err)
@@ -144,13 +146,13 @@ func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.Fi
 	if err != nil {
 		specW.Close()
 		if p.Rootless && p.UIDMap != nil {
-			return nil, nil, fmt.Errorf("start sandbox child: %w (%s)", err, usernsRestrictions())
+			return nil, nil, fmt.Errorf("start sandbox child: %w (%s)", err, UsernsRestrictions())
 		}
 		return nil, nil, fmt.Errorf("start sandbox child: %w", err)
 	}
 	streams.started()
 	proc := &Process{plan: p, cmd: cmd, started: start, cgroup: cg, stdio: streams}
-	if err := c.notePid(cmd.Process.Pid); err != nil {
+	if err := c.NotePid(cmd.Process.Pid); err != nil {
 		specW.Close()
 		proc.kill()
 		return nil, nil, err
@@ -162,7 +164,7 @@ func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.Fi
 	}
 	if err := sendSpec(specW, spec); err != nil {
 		proc.kill()
-		proc.net.detach()
+		proc.net.Detach()
 		return nil, nil, err
 	}
 	// ctx ending kills the child while it sets up; its status pipe then
@@ -171,20 +173,20 @@ func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.Fi
 	stepErr := readStatus(statusR)
 	if !stop() {
 		cmd.Wait()
-		proc.net.detach()
+		proc.net.Detach()
 		return nil, nil, fmt.Errorf("start %s: %w", p.Name, context.Cause(ctx))
 	}
 	if stepErr != nil {
 		cmd.Wait()
-		proc.net.detach()
+		proc.net.Detach()
 		return nil, &Result{Name: p.Name, ExitCode: stepErr.ExitCode(), SetupError: stepErr, Duration: time.Since(start)}, nil
 	}
 	if proc.term, err = streams.attach(); err != nil {
 		proc.kill()
-		proc.net.detach()
+		proc.net.Detach()
 		return nil, nil, err
 	}
-	c.noteRunning()
+	c.NoteRunning()
 	return proc, nil, nil
 }
 
@@ -281,7 +283,7 @@ func (p *Process) Wait() *Result {
 		}
 	}
 	p.finish(r, timedOut)
-	if err := p.net.detach(); err != nil {
+	if err := p.net.Detach(); err != nil {
 		r.Warnings = append(r.Warnings, err.Error())
 	}
 	return r

@@ -6,13 +6,15 @@ import (
 	"context"
 	"errors"
 	"os"
+
+	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
 // Process is a started sandbox; sandboxes run only on Linux.
 type Process struct{}
 
 // Start fails: sandboxes run only on Linux.
-func Start(ctx context.Context, p *Plan, stdio Stdio, c *Claim) (*Process, error) {
+func Start(ctx context.Context, p *Plan, stdio Stdio, c *state.Claim) (*Process, error) {
 	return nil, errors.ErrUnsupported
 }
 

@@ -2,6 +2,7 @@ package launcher
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/internal/probe/report"
 	"github.com/hclsandbox/sandbox/internal/testenv"
+	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
 // hostFiles are what a caller's streams can be on the host: a regular
@@ -124,7 +126,7 @@ func TestSandboxStdioHoldsNoHostFile(t *testing.T) {
 // The same for a command started by exec.
 func TestExecStdioHoldsNoHostFile(t *testing.T) {
 	s := shellSandbox(t, "sleep 30")
-	state, stop := startClaimed(t, s)
+	sd, stop := startClaimed(t, s)
 	defer stop()
 	for _, stdin := range []string{"file", "directory"} {
 		t.Run(stdin, func(t *testing.T) {
@@ -134,7 +136,7 @@ func TestExecStdioHoldsNoHostFile(t *testing.T) {
 				in = h.dir
 			}
 			req := ExecRequest{Args: []string{"/probe", "stdio"}, Stdin: in, Stdout: h.out, Stderr: h.out}
-			if code, err := execWait(state, s.Name, req); err != nil || code != 0 {
+			if code, err := execWait(sd, s.Name, req); err != nil || code != 0 {
 				t.Fatalf("Exec = %d, %v", code, err)
 			}
 			h.checkNoHostFile(t, h.stdioReport(t))
@@ -155,10 +157,10 @@ func TestStdioOutputBeforeExit(t *testing.T) {
 		}
 	})
 	t.Run("exec", func(t *testing.T) {
-		state, stop := startClaimed(t, s)
+		sd, stop := startClaimed(t, s)
 		defer stop()
 		var out bytes.Buffer
-		code, err := execWait(state, s.Name, ExecRequest{Args: flood, Stdout: &out})
+		code, err := execWait(sd, s.Name, ExecRequest{Args: flood, Stdout: &out})
 		if err != nil || code != 3 || !bytes.Equal(out.Bytes(), report.Flood(size)) {
 			t.Errorf("exec: exit %d (%v) with %d bytes of output, want 3 with the %d the command wrote", code, err, out.Len(), size)
 		}
@@ -170,7 +172,7 @@ func TestStdioOutputBeforeExit(t *testing.T) {
 // stdin that never ends keeps it waiting.
 func TestExecEndsWithTheCommand(t *testing.T) {
 	s := shellSandbox(t, "sleep 30")
-	state, stop := startClaimed(t, s)
+	sd, stop := startClaimed(t, s)
 	defer stop()
 	r, w, err := os.Pipe() // a caller's stdin that never ends
 	if err != nil {
@@ -182,7 +184,7 @@ func TestExecEndsWithTheCommand(t *testing.T) {
 	req := ExecRequest{Args: []string{"/bin/sh", "-c", "sleep 1000 & echo started"}, Stdin: r, Stdout: &out}
 	done := make(chan error, 1)
 	go func() {
-		code, err := execWait(state, s.Name, req)
+		code, err := execWait(sd, s.Name, req)
 		if err == nil && code != 0 {
 			err = fmt.Errorf("exit %d", code)
 		}
@@ -200,11 +202,11 @@ func TestExecEndsWithTheCommand(t *testing.T) {
 
 // startClaimed starts s under a claim in a fresh state directory, so that
 // commands can be exec'd in it, and returns what stops it.
-func startClaimed(t *testing.T, s *config.Sandbox) (StateDir, func()) {
+func startClaimed(t *testing.T, s *config.Sandbox) (state.Dir, func()) {
 	t.Helper()
-	state := StateDir{Root: t.TempDir()}
+	sd := state.Dir{Root: t.TempDir()}
 	plan := NewPlan(s, probeTestHost())
-	claim, err := state.Claim(plan, false)
+	claim, err := Claim(context.Background(), sd, plan, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +215,7 @@ func startClaimed(t *testing.T, s *config.Sandbox) (StateDir, func()) {
 		claim.Release()
 		t.Fatalf("StartClaimed = %v, %v", res, err)
 	}
-	return state, func() {
+	return sd, func() {
 		proc.Signal(syscall.SIGKILL)
 		proc.Wait()
 		claim.Release()

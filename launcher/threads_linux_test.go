@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/hclsandbox/sandbox/internal/testenv"
 	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
 // Checklist 37: every thread of every process inside — the init's, the
@@ -41,9 +43,9 @@ func TestEveryThreadDropped(t *testing.T) {
 func TestEveryExecThreadDropped(t *testing.T) {
 	testenv.RequireRoot(t)
 	s := shellSandbox(t, "sleep 30")
-	state := StateDir{Root: t.TempDir()}
+	sd := state.Dir{Root: t.TempDir()}
 	plan := NewPlan(s, probeTestHost())
-	claim, err := state.Claim(plan, false)
+	claim, err := Claim(context.Background(), sd, plan, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +55,7 @@ func TestEveryExecThreadDropped(t *testing.T) {
 		t.Fatalf("StartClaimed = %v, %v", res, err)
 	}
 	defer func() { proc.Signal(syscall.SIGKILL); proc.Wait() }()
-	out := execOutput(t, state, s.Name, "/probe tasks")
+	out := execOutput(t, sd, s.Name, "/probe tasks")
 	caps := capMask(t, plan.Spec.Capabilities)
 	checkTasks(t, strings.Join(out, "\n"), caps, caps)
 }

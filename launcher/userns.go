@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
 // planUserNamespace sets the id maps of a sandbox that has a user namespace
@@ -55,7 +56,7 @@ func AutoIDCount(s *config.Sandbox, h *Host) uint32 {
 	if h.EUID != 0 || !s.HasNamespace("user") || s.UIDMap != nil && s.GIDMap != nil {
 		return 0
 	}
-	return DefaultAutoIDs
+	return state.DefaultAutoIDs
 }
 
 // ownID maps root inside to the launcher's own id, the one id an

@@ -5,9 +5,9 @@ import (
 	"strings"
 )
 
-// usernsRestrictions names what on this host keeps unprivileged users from
+// UsernsRestrictions names what on this host keeps unprivileged users from
 // creating user namespaces, for the error a rootless start gives.
-func usernsRestrictions() string {
+func UsernsRestrictions() string {
 	checks := []struct{ file, bad, say string }{
 		{"/proc/sys/kernel/unprivileged_userns_clone", "0", "sysctl kernel.unprivileged_userns_clone=0"},
 		{"/proc/sys/user/max_user_namespaces", "0", "sysctl user.max_user_namespaces=0"},

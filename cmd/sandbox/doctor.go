@@ -6,8 +6,9 @@ import (
 	"os"
 	"text/tabwriter"
 
-	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/doctor"
 	"github.com/hclsandbox/sandbox/launcher/rootfs"
+	"github.com/hclsandbox/sandbox/launcher/state"
 	"github.com/spf13/cobra"
 )
 
@@ -39,7 +40,7 @@ already given, with useradd and usermod.`,
 					return err
 				}
 			}
-			checks := append(launcher.Doctor(), launcher.DirChecks(rootfs.Home(), e.stateDir().Root)...)
+			checks := append(doctor.Run(), doctor.DirChecks(rootfs.Home(), e.stateDir().Root)...)
 			return e.doctor(checks, asJSON)
 		},
 	}
@@ -55,7 +56,7 @@ func (e *env) addSandboxUser() error {
 	if os.Geteuid() != 0 {
 		return exitf(exitUsage, "--add-sandbox-user changes /etc/passwd, /etc/subuid and /etc/subgid: run it as root")
 	}
-	done, err := launcher.SubIDSource{}.AddUser(launcher.DefaultPoolSize)
+	done, err := state.SubIDSource{}.AddUser(state.DefaultPoolSize)
 	for _, line := range done {
 		fmt.Fprintf(e.stderr, "sandbox: %s\n", line)
 	}
@@ -63,12 +64,12 @@ func (e *env) addSandboxUser() error {
 		return exitf(exitSetup, "add the sandbox user: %v", err)
 	}
 	if len(done) == 0 {
-		fmt.Fprintf(e.stderr, "sandbox: user %s and its ranges exist; nothing to do\n", launcher.SubIDUser)
+		fmt.Fprintf(e.stderr, "sandbox: user %s and its ranges exist; nothing to do\n", state.SubIDUser)
 	}
 	return nil
 }
 
-func (e *env) doctor(checks []launcher.Check, asJSON bool) error {
+func (e *env) doctor(checks []doctor.Check, asJSON bool) error {
 	if asJSON {
 		b, err := json.MarshalIndent(checks, "", "  ")
 		if err != nil {

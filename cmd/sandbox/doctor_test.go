@@ -7,11 +7,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/doctor"
 )
 
 func TestDoctorOutputAndExitCode(t *testing.T) {
-	checks := []launcher.Check{
+	checks := []doctor.Check{
 		{Name: "cgroups", OK: true, Detail: "v2 at /sys/fs/cgroup"},
 		{Name: "cgroup io controller", OK: false, Detail: "missing"},
 	}
@@ -30,7 +30,7 @@ func TestDoctorOutputAndExitCode(t *testing.T) {
 	if err := e.doctor(checks[:1], true); err != nil {
 		t.Errorf("doctor with every check enforced = %v, want nil", err)
 	}
-	var got []launcher.Check
+	var got []doctor.Check
 	if err := json.Unmarshal(out.Bytes(), &got); err != nil || len(got) != 1 || !got[0].OK {
 		t.Errorf("doctor --json = %s (%v)", out.String(), err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/state"
 	"github.com/hclsandbox/sandbox/launcher/supervise"
 	"github.com/spf13/cobra"
 )
@@ -61,7 +62,7 @@ needs one (init = true, the default for shells).`,
 }
 
 func (e *env) exec(name string, req launcher.ExecRequest, o execOptions) error {
-	if err := launcher.CheckName(name); err != nil {
+	if err := state.CheckName(name); err != nil {
 		return exitf(exitUsage, "exec: %v", err)
 	}
 	req.Stdout, req.Stderr = e.stdout, e.stderr
@@ -80,7 +81,7 @@ func (e *env) exec(name string, req launcher.ExecRequest, o execOptions) error {
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, supervise.Forwarded...)
 	defer signal.Stop(sigs)
-	x, err := e.stateDir().Exec(name, req)
+	x, err := launcher.Exec(e.stateDir(), name, req)
 	if err != nil {
 		return execFailed(e, err)
 	}
@@ -105,7 +106,7 @@ func (e *env) exec(name string, req launcher.ExecRequest, o execOptions) error {
 // execFailed reports a command that did not start: with the exit code of
 // its failed step (127 not found, 126 not executable), else 125.
 func execFailed(e *env, err error) error {
-	if errors.Is(err, launcher.ErrNotRunning) {
+	if errors.Is(err, state.ErrNotRunning) {
 		return exitf(exitSetup, "%v", err)
 	}
 	fmt.Fprintf(e.stderr, "sandbox: %v\n", err)

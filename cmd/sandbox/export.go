@@ -1,22 +1,15 @@
 package main
 
 import (
-	"archive/tar"
-	"bufio"
-	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/image"
-	"github.com/hclsandbox/sandbox/launcher/rootfs"
+	"github.com/hclsandbox/sandbox/launcher/oci"
 	"github.com/spf13/cobra"
-	"golang.org/x/sys/unix"
 )
 
 func newExportCmd(e *env) *cobra.Command {
@@ -75,7 +68,7 @@ func (e *env) exportOCI(args []string, out string) error {
 	if err != nil {
 		return err
 	}
-	bd, err := openBundleDir(out)
+	bd, err := oci.OpenDir(out)
 	if err != nil {
 		return exitf(exitSetup, "%s: %v", s.Name, err)
 	}
@@ -89,14 +82,14 @@ func (e *env) exportOCI(args []string, out string) error {
 	}
 	host := e.probeHost()
 	plan := launcher.NewImagePlan(s, host, img).WithRootfs(rootPath)
-	if plan.Spec.User, err = numericUser(plan.Spec.User, rootPath); err != nil {
+	if plan.Spec.User, err = oci.NumericUser(plan.Spec.User, rootPath); err != nil {
 		return exitf(exitSetup, "%s: %v", s.Name, err)
 	}
-	b, err := launcher.OCIConfig(plan, s, host, rootPath, pathExists)
+	b, err := oci.Config(plan, s, host, rootPath, oci.PathExists)
 	if err != nil {
 		return exitf(exitSetup, "%s: %v", s.Name, err)
 	}
-	if err := writeBundle(b, bd, root); err != nil {
+	if err := oci.Write(b, bd, root); err != nil {
 		return exitf(exitSetup, "%s: %v", s.Name, err)
 	}
 	for _, w := range b.Warnings {
@@ -111,10 +104,10 @@ func (e *env) exportOCI(args []string, out string) error {
 // rootfs directory is referenced as it is; an unpacked tarball is copied
 // into DIR/rootfs, and an image's layers flattened into it, both without
 // device nodes or setuid bits; the host view gets an empty DIR/rootfs.
-func (e *env) bundleRoot(s *config.Sandbox, bd *bundleDir) (string, *bundleDir, *image.Image, error) {
-	own := filepath.Join(bd.path, "rootfs")
+func (e *env) bundleRoot(s *config.Sandbox, bd *oci.Dir) (string, *oci.Dir, *image.Image, error) {
+	own := filepath.Join(bd.Path(), "rootfs")
 	if s.Rootfs == "" && s.Image == nil {
-		root, err := bd.mkdir("rootfs", 0o755)
+		root, err := bd.Mkdir("rootfs", 0o755)
 		return own, root, nil, exitIfErr(s, err)
 	}
 	if info, err := os.Stat(s.Rootfs); s.Image == nil && err == nil && info.IsDir() {
@@ -124,17 +117,12 @@ func (e *env) bundleRoot(s *config.Sandbox, bd *bundleDir) (string, *bundleDir, 
 	if err != nil {
 		return "", nil, nil, err
 	}
-	root, err := bd.mkdir("rootfs", 0o700)
+	root, err := bd.Mkdir("rootfs", 0o700)
 	if err != nil {
 		return "", nil, nil, exitIfErr(s, err)
 	}
-	var st copyStats
 	img := roots[s].Image
-	if img != nil {
-		err = flattenInto(img, own, &st)
-	} else {
-		err = copyTree(roots[s].Dir, root, &st)
-	}
+	st, err := oci.FillRoot(root, roots[s].Dir, img)
 	if err != nil {
 		root.Close()
 		return "", nil, nil, exitf(exitSetup, "%s: copy rootfs: %v", s.Name, err)
@@ -146,123 +134,10 @@ func (e *env) bundleRoot(s *config.Sandbox, bd *bundleDir) (string, *bundleDir, 
 	return own, root, img, nil
 }
 
-// flattenInto unpacks the tree an image's layers show into dir, the
-// bundle's empty root, with the tarball unpacker and its rules, leaving
-// out device nodes and clearing setuid and setgid bits as copyTree does.
-func flattenInto(img *image.Image, dir string, st *copyStats) error {
-	flat, w := io.Pipe()
-	go func() { w.CloseWithError(image.Flatten(img.Layers, img.UserXattr, w)) }()
-	safe, sw := io.Pipe()
-	go func() { sw.CloseWithError(clearSetuid(flat, sw, st)) }()
-	count, err := rootfs.Unpack(safe, dir, config.DevicesSkip)
-	safe.CloseWithError(io.ErrClosedPipe)
-	flat.CloseWithError(io.ErrClosedPipe)
-	st.Devices += count.Skipped
-	return err
-}
-
-// clearSetuid copies a tar stream, clearing the setuid and setgid bits of
-// every entry and counting the entries it cleared.
-func clearSetuid(r io.Reader, w io.Writer, st *copyStats) error {
-	tr, tw := tar.NewReader(r), tar.NewWriter(w)
-	for {
-		hdr, err := tr.Next()
-		if err == io.EOF {
-			return tw.Close()
-		}
-		if err != nil {
-			return err
-		}
-		if hdr.Mode&0o6000 != 0 && hdr.Typeflag != tar.TypeDir {
-			hdr.Mode &^= 0o6000
-			st.Setuid++
-		}
-		if err := tw.WriteHeader(hdr); err != nil {
-			return err
-		}
-		if _, err := io.Copy(tw, tr); err != nil {
-			return err
-		}
-	}
-}
-
 // exitIfErr is err as a setup failure of s, or nil.
 func exitIfErr(s *config.Sandbox, err error) error {
 	if err != nil {
 		return exitf(exitSetup, "%s: %v", s.Name, err)
 	}
 	return nil
-}
-
-// writeBundle writes config.json, and the symlinks of the host view into
-// the bundle's own root.
-func writeBundle(b *launcher.OCIBundle, bd, root *bundleDir) error {
-	for link, target := range b.Symlinks {
-		if root == nil {
-			return fmt.Errorf("create link %s: the bundle has no root of its own", link)
-		}
-		if err := unix.Symlinkat(target, root.fd, strings.TrimPrefix(link, "/")); err != nil {
-			return fmt.Errorf("create link %s: %w", link, err)
-		}
-	}
-	data, err := json.MarshalIndent(b.Spec, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode config.json: %w", err)
-	}
-	return bd.writeFile("config.json", append(data, '\n'), 0o644)
-}
-
-func pathExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
-}
-
-// numericUser resolves the names of a "USER[:GROUP]" in the root's
-// /etc/passwd and /etc/group, since OCI takes only numeric ids.
-func numericUser(user, root string) (string, error) {
-	if user == "" {
-		return "", nil
-	}
-	u, g, hasGroup := strings.Cut(user, ":")
-	uid, gid, err := lookupID(filepath.Join(root, "etc", "passwd"), u, true)
-	if err != nil {
-		return "", err
-	}
-	if hasGroup {
-		if gid, _, err = lookupID(filepath.Join(root, "etc", "group"), g, false); err != nil {
-			return "", err
-		}
-	}
-	return uid + ":" + gid, nil
-}
-
-// lookupID finds name (or a number) in a passwd or group file and returns
-// its id and, for passwd, its primary group.
-func lookupID(file, name string, passwd bool) (string, string, error) {
-	if _, err := strconv.ParseUint(name, 10, 32); err == nil && !passwd {
-		return name, "", nil
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		if _, perr := strconv.ParseUint(name, 10, 32); perr == nil {
-			return name, name, nil
-		}
-		return "", "", fmt.Errorf("user %s: %w", name, err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Split(sc.Text(), ":")
-		if len(fields) < 3 || fields[0] != name && fields[2] != name {
-			continue
-		}
-		if passwd && len(fields) >= 4 {
-			return fields[2], fields[3], nil
-		}
-		return fields[2], "", nil
-	}
-	if _, err := strconv.ParseUint(name, 10, 32); err == nil {
-		return name, name, nil
-	}
-	return "", "", fmt.Errorf("user or group %s: not in %s", name, file)
 }

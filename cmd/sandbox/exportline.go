@@ -10,6 +10,7 @@ import (
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/export"
+	"github.com/hclsandbox/sandbox/launcher/oci"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/spf13/cobra"
 )
@@ -145,7 +146,7 @@ func (e *env) seccompRules(p *launcher.Plan, s *config.Sandbox) *specs.LinuxSecc
 	}
 	q := *p
 	q.Spec.User = "" // the rules do not depend on it; OCI wants it numeric
-	b, err := launcher.OCIConfig(&q, s, e.probeHost(), "/", pathExists)
+	b, err := oci.Config(&q, s, e.probeHost(), "/", oci.PathExists)
 	if err != nil {
 		return nil
 	}

@@ -21,7 +21,7 @@ start time matches the record. Sandboxes whose launcher runs are left alone.
 Records live in $SANDBOX_RUN (default /run/sandbox).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rep, err := e.stateDir().GC()
+			rep, err := e.stateDir().GC(cmd.Context())
 			if asJSON {
 				b, _ := json.Marshal(rep)
 				fmt.Fprintf(e.stdout, "%s\n", b)

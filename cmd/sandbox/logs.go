@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/state"
 	"github.com/spf13/cobra"
 )
 
@@ -40,10 +40,10 @@ func (e *env) logs(name string, tail int, follow bool) error {
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
 		return e.noSandbox("logs", name)
 	}
-	if _, err := os.Stat(filepath.Join(dir, launcher.LogFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, state.LogFile)); err != nil {
 		return exitf(exitInvalidConfig, "no log for sandbox %s (only sandboxes started with up -d have one)", name)
 	}
-	offset, err := launcher.Tail(dir, tail, e.stdout)
+	offset, err := state.Tail(dir, tail, e.stdout)
 	if err != nil || !follow {
 		return logsErr(err)
 	}
@@ -51,7 +51,7 @@ func (e *env) logs(name string, tail int, follow bool) error {
 		r, err := d.Read(name)
 		return err == nil && r.Live()
 	}
-	return logsErr(launcher.Follow(context.Background(), dir, offset, e.stdout, running))
+	return logsErr(state.Follow(context.Background(), dir, offset, e.stdout, running))
 }
 
 func logsErr(err error) error {

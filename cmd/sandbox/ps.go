@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/state"
 	"github.com/spf13/cobra"
 )
 
@@ -49,7 +50,7 @@ A "stale" sandbox's launcher is gone; 'sandbox gc' cleans it up.`,
 	return cmd
 }
 
-func printStatuses(e *env, sts []launcher.Status) {
+func printStatuses(e *env, sts []state.Status) {
 	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "NAME\tPID\tSTATUS\tUPTIME\tMEMORY\tCPU\tCONFIG")
 	for _, s := range sts {

@@ -4,8 +4,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/receipt"
+	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
 // keepReceipts runs the tests and then removes the receipts they made in
@@ -13,7 +13,7 @@ import (
 // does not set SANDBOX_RUN writes one: files that were not there before,
 // and the directory when the tests made it.
 func keepReceipts(run func() int) int {
-	dir := filepath.Join(launcher.DefaultStateDir, receipt.Dir)
+	dir := filepath.Join(state.DefaultStateDir, receipt.Dir)
 	before := map[string]bool{}
 	entries, err := os.ReadDir(dir)
 	existed := err == nil

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/state"
 	"github.com/spf13/cobra"
 )
 
@@ -35,7 +36,7 @@ sandbox's launcher has cleaned up after it.`,
 				}
 				return e.stopSlurm(args, all)
 			}
-			o := launcher.StopOptions{Timeout: -1}
+			o := state.StopOptions{Timeout: -1}
 			if cmd.Flags().Changed("timeout") {
 				o.Timeout = timeout
 			}
@@ -57,10 +58,10 @@ sandbox's launcher has cleaned up after it.`,
 }
 
 // stop stops the named sandboxes, or all, in parallel.
-func (e *env) stop(names []string, all bool, o launcher.StopOptions) error {
+func (e *env) stop(names []string, all bool, o state.StopOptions) error {
 	d := e.stateDir()
 	for _, name := range names {
-		if err := launcher.CheckName(name); err != nil {
+		if err := state.CheckName(name); err != nil {
 			return exitf(exitUsage, "stop: %v", err)
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	probereport "github.com/hclsandbox/sandbox/internal/probe/report"
 	"github.com/hclsandbox/sandbox/internal/testenv"
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/state"
 	"golang.org/x/sys/unix"
 )
 
@@ -315,15 +316,15 @@ func TestExecOnTerminal(t *testing.T) {
 }
 
 // startForExec starts sandbox "box", running a shell with the init, with
-// its state in state, and returns what stops it.
-func startForExec(t *testing.T, state string) (stop func()) {
+// its state in root, and returns what stops it.
+func startForExec(t *testing.T, root string) (stop func()) {
 	t.Helper()
 	rootfs := testenv.Rootfs(t)
 	testenv.RequireBusybox(t, rootfs)
 	s := &config.Sandbox{Name: "box", Rootfs: rootfs, Command: []string{"/bin/sh", "-c", "sleep 60"},
 		Namespaces: append([]string(nil), config.Namespaces...)}
 	plan := launcher.NewPlan(s, launcher.ProbeHost())
-	claim, err := launcher.StateDir{Root: state}.Claim(plan, false)
+	claim, err := launcher.Claim(context.Background(), state.Dir{Root: root}, plan, false)
 	if err != nil {
 		t.Fatal(err)
 	}

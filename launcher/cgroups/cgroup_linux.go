@@ -1,6 +1,7 @@
 package cgroups
 
 import (
+	"context"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -32,12 +33,16 @@ type Cgroup interface {
 	// Place moves a started process into the v1 leaf: the slow way, for
 	// when Enter cannot be used. v2 does nothing.
 	Place(pid int) error
-	// Kill kills every process left in the leaf and waits until it is empty.
-	Kill() error
+	// Kill kills every process left in the leaf and waits until it is
+	// empty, or until ctx ends, when it returns an error wrapping
+	// ctx.Err(). Cleanup that must finish passes a context that never
+	// ends.
+	Kill(ctx context.Context) error
 	// Stats reads the leaf's counters; a figure the host lacks is zero.
 	Stats() CgroupStats
-	// Remove removes the leaf, retrying while the kernel still holds it.
-	Remove() error
+	// Remove removes the leaf, retrying while the kernel still holds it,
+	// until ctx ends.
+	Remove(ctx context.Context) error
 	// Path is the leaf relative to each hierarchy's root, "sandbox/web-1a2b3c4d".
 	Path() string
 }
@@ -181,8 +186,8 @@ func mkdirLeaf(ops cgroupOps, dir string, prepare func(parent string) error) err
 // removeLeaf removes the leaf dir, then the sandbox/ parent if no other
 // sandbox uses it any more. A batch's parent cgroup is left to the batch,
 // which removes it when its last sandbox ended.
-func removeLeaf(ops cgroupOps, dir string) error {
-	if err := removeDir(ops, dir); err != nil {
+func removeLeaf(ctx context.Context, ops cgroupOps, dir string) error {
+	if err := removeDir(ctx, ops, dir); err != nil {
 		return err
 	}
 	if parent := filepath.Dir(dir); filepath.Base(parent) == CgroupParent {
@@ -206,8 +211,9 @@ func applyWrite(ops cgroupOps, c *CgroupConfig, dir string, w CgroupWrite) (warn
 }
 
 // removeDir removes a cgroup directory, retrying while it is busy: the
-// kernel may hold a cgroup briefly after its last process died.
-func removeDir(ops cgroupOps, dir string) error {
+// kernel may hold a cgroup briefly after its last process died. It gives
+// up when ctx ends.
+func removeDir(ctx context.Context, ops cgroupOps, dir string) error {
 	var err error
 	for i := 0; i < 200; i++ {
 		err = ops.rmdir(dir)
@@ -217,7 +223,9 @@ func removeDir(ops cgroupOps, dir string) error {
 		if !errors.Is(err, syscall.EBUSY) {
 			break
 		}
-		time.Sleep(10 * time.Millisecond)
+		if cerr := sleep(ctx, 10*time.Millisecond); cerr != nil {
+			return fmt.Errorf("remove cgroup %s: %w", dir, cerr)
+		}
 	}
 	return fmt.Errorf("remove cgroup %s: %w", dir, err)
 }
@@ -237,8 +245,9 @@ func readPids(path string) ([]int, error) {
 	return pids, nil
 }
 
-// killUntilEmpty SIGKILLs every pid listed in procs until none is left.
-func killUntilEmpty(ops cgroupOps, procs string) error {
+// killUntilEmpty SIGKILLs every pid listed in procs until none is left,
+// or until ctx ends.
+func killUntilEmpty(ctx context.Context, ops cgroupOps, procs string) error {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		pids, err := readPids(procs)
@@ -253,7 +262,9 @@ func killUntilEmpty(ops cgroupOps, procs string) error {
 				return fmt.Errorf("kill pid %d of %s: %w", pid, filepath.Dir(procs), err)
 			}
 		}
-		time.Sleep(5 * time.Millisecond)
+		if err := sleep(ctx, 5*time.Millisecond); err != nil {
+			return fmt.Errorf("kill cgroup %s: %w", filepath.Dir(procs), err)
+		}
 	}
 }
 

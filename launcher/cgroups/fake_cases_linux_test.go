@@ -1,6 +1,7 @@
 package cgroups
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"slices"
@@ -70,7 +71,7 @@ func TestCgroupV2DeviceFilterFails(t *testing.T) {
 		case !strict && (err != nil || len(w) != 1 || !strings.Contains(w[0], "device allowlist not enforced: refused")):
 			t.Errorf("Create() = %q, %v; want a warning that the device allowlist is not enforced", w, err)
 		}
-		if err := cg.Remove(); err != nil {
+		if err := cg.Remove(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -92,7 +93,7 @@ func TestCgroupNotStrictWarns(t *testing.T) {
 	if _, err := cg.Create(); err == nil || !strings.Contains(err.Error(), "pids.max") {
 		t.Errorf("strict Create() = %v, want an error naming pids.max", err)
 	}
-	cg.Remove()
+	cg.Remove(context.Background())
 }
 
 func TestProbeCgroups(t *testing.T) {
@@ -154,11 +155,11 @@ func TestCgroupSharedParent(t *testing.T) {
 		}
 	}
 	k.takeLog()
-	if err := a.Remove(); err != nil {
+	if err := a.Remove(context.Background()); err != nil {
 		t.Errorf("Remove() = %v", err)
 	}
 	checkLog(t, "first Remove", k.takeLog(), "rmdir pids/sandbox/a-1")
-	if err := b.Remove(); err != nil {
+	if err := b.Remove(context.Background()); err != nil {
 		t.Errorf("Remove() = %v", err)
 	}
 	checkLog(t, "last Remove", k.takeLog(), "rmdir pids/sandbox/b-1", "rmdir pids/sandbox")

@@ -1,6 +1,7 @@
 package cgroups
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -171,7 +172,7 @@ func TestCgroupV2FakeTree(t *testing.T) {
 		t.Errorf("Enter() = %v", err)
 	}
 	k.write(filepath.Join(k.root, "sandbox/web-1/cgroup.procs"), "42\n")
-	if err := cg.Kill(); err != nil {
+	if err := cg.Kill(context.Background()); err != nil {
 		t.Errorf("Kill() = %v", err)
 	}
 	checkLog(t, "Enter and Kill", k.takeLog(), "write sandbox/web-1/cgroup.kill 1")
@@ -179,7 +180,7 @@ func TestCgroupV2FakeTree(t *testing.T) {
 	if got := cg.Stats(); got != want {
 		t.Errorf("Stats() = %+v, want %+v", got, want)
 	}
-	if err := cg.Remove(); err != nil {
+	if err := cg.Remove(context.Background()); err != nil {
 		t.Errorf("Remove() = %v", err)
 	}
 	checkLog(t, "Remove", k.takeLog(), "rmdir sandbox/web-1", "rmdir sandbox")
@@ -268,7 +269,7 @@ func TestCgroupV1FakeTree(t *testing.T) {
 	}
 	checkLog(t, "leave", k.takeLog(), back...)
 	k.write(filepath.Join(k.root, "freezer/sandbox/web-1/cgroup.procs"), "42\n")
-	if err := cg.Kill(); err != nil {
+	if err := cg.Kill(context.Background()); err != nil {
 		t.Errorf("Kill() = %v", err)
 	}
 	checkLog(t, "Kill", k.takeLog(), "write freezer/sandbox/web-1/freezer.state FROZEN", "kill 42",
@@ -277,7 +278,7 @@ func TestCgroupV1FakeTree(t *testing.T) {
 	if got := cg.Stats(); got != want {
 		t.Errorf("Stats() = %+v, want %+v", got, want)
 	}
-	if err := cg.Remove(); err != nil {
+	if err := cg.Remove(context.Background()); err != nil {
 		t.Errorf("Remove() = %v", err)
 	}
 	var rm []string

@@ -1,6 +1,7 @@
 package cgroups
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -81,12 +82,12 @@ func (c *cgroupV1) OpenDir() (int, error) { return -1, nil }
 // Kill freezes the leaf so that nothing can fork while the list is read,
 // SIGKILLs every member, thaws it so the signals are delivered, and
 // repeats until the leaf is empty. Without the freezer it only repeats.
-func (c *cgroupV1) Kill() error {
+func (c *cgroupV1) Kill(ctx context.Context) error {
 	if len(c.made) == 0 {
 		return nil
 	}
 	if !slices.Contains(c.made, "freezer") {
-		return killUntilEmpty(c.ops, filepath.Join(c.dir(c.made[0]), "cgroup.procs"))
+		return killUntilEmpty(ctx, c.ops, filepath.Join(c.dir(c.made[0]), "cgroup.procs"))
 	}
 	dir := c.dir("freezer")
 	// An empty leaf stays empty: nothing in it can fork. The usual case, as
@@ -94,7 +95,8 @@ func (c *cgroupV1) Kill() error {
 	if pids, err := readPids(filepath.Join(dir, "cgroup.procs")); err == nil && len(pids) == 0 {
 		return nil
 	}
-	if err := c.freeze(dir); err != nil {
+	if err := c.freeze(ctx, dir); err != nil {
+		c.ops.write(filepath.Join(dir, "freezer.state"), "THAWED") // never left frozen
 		return err
 	}
 	pids, err := readPids(filepath.Join(dir, "cgroup.procs"))
@@ -107,18 +109,22 @@ func (c *cgroupV1) Kill() error {
 	if err != nil {
 		return err
 	}
-	return killUntilEmpty(c.ops, filepath.Join(dir, "cgroup.procs"))
+	return killUntilEmpty(ctx, c.ops, filepath.Join(dir, "cgroup.procs"))
 }
 
-// freeze writes FROZEN and waits until the state reads FROZEN.
-func (c *cgroupV1) freeze(dir string) error {
+// freeze writes FROZEN and waits until the state reads FROZEN, or until
+// ctx ends. The v1 freezer tells no one when it is done, so it looks.
+func (c *cgroupV1) freeze(ctx context.Context, dir string) error {
 	state := filepath.Join(dir, "freezer.state")
 	if err := c.ops.write(state, "FROZEN"); err != nil {
 		return err
 	}
-	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); {
 		if b, err := os.ReadFile(state); err != nil || string(b) == "FROZEN\n" || string(b) == "FROZEN" {
 			return err
+		}
+		if err := sleep(ctx, time.Millisecond); err != nil {
+			return fmt.Errorf("freeze %s: %w", dir, err)
 		}
 	}
 	return nil // still FREEZING: the kill loop copes
@@ -135,10 +141,10 @@ func (c *cgroupV1) Stats() CgroupStats {
 
 // Remove removes the leaf from every hierarchy, in the reverse order of
 // creation, and reports every failure.
-func (c *cgroupV1) Remove() error {
+func (c *cgroupV1) Remove(ctx context.Context) error {
 	var errs []error
 	for i := len(c.made) - 1; i >= 0; i-- {
-		errs = append(errs, removeLeaf(c.ops, c.dir(c.made[i])))
+		errs = append(errs, removeLeaf(ctx, c.ops, c.dir(c.made[i])))
 	}
 	c.made = nil
 	return errors.Join(errs...)

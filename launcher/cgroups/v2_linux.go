@@ -1,6 +1,7 @@
 package cgroups
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hclsandbox/sandbox/internal/await"
 	"golang.org/x/sys/unix"
 )
 
@@ -89,22 +91,48 @@ func (c *cgroupV2) Enter() (func() error, error) { return func() error { return 
 func (c *cgroupV2) Place(int) error { return nil }
 
 // Kill writes cgroup.kill (Linux 5.14+), or SIGKILLs every member on older
-// kernels, then waits until the leaf is empty.
-func (c *cgroupV2) Kill() error {
+// kernels, then waits until the leaf is empty, or until ctx ends.
+func (c *cgroupV2) Kill(ctx context.Context) error {
 	procs := filepath.Join(c.dir(), "cgroup.procs")
+	// Watched before the kill: no change of cgroup.events is missed.
+	w := await.New(ctx)
+	defer w.Release()
+	watched := w.Watch(filepath.Join(c.dir(), "cgroup.events"))
 	err := c.ops.write(filepath.Join(c.dir(), "cgroup.kill"), "1")
 	if errors.Is(err, os.ErrNotExist) {
-		return killUntilEmpty(c.ops, procs)
+		return killUntilEmpty(ctx, c.ops, procs)
 	}
 	if err != nil {
 		return err
 	}
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if pids, err := readPids(procs); err != nil || len(pids) == 0 {
-			return err
-		}
+	empty, err := awaitEmpty(ctx, w, watched, procs, time.Now().Add(10*time.Second))
+	if empty || err != nil {
+		return err
 	}
-	return killUntilEmpty(c.ops, procs)
+	return killUntilEmpty(ctx, c.ops, procs)
+}
+
+// awaitEmpty waits until procs lists no process, until deadline or until
+// ctx ends. It wakes when cgroup.events changes, which the kernel does
+// when the leaf's populated value does; when w could not watch it
+// (watched is false), it looks every 5ms.
+func awaitEmpty(ctx context.Context, w *await.Waiter, watched bool, procs string, deadline time.Time) (bool, error) {
+	for {
+		if pids, err := readPids(procs); err != nil || len(pids) == 0 {
+			return err == nil, err
+		}
+		if err := ctx.Err(); err != nil {
+			return false, fmt.Errorf("kill cgroup %s: %w", filepath.Dir(procs), err)
+		}
+		if time.Now().After(deadline) {
+			return false, nil
+		}
+		next := deadline
+		if soon := time.Now().Add(5 * time.Millisecond); !watched && soon.Before(deadline) {
+			next = soon
+		}
+		w.Wait(next)
+	}
 }
 
 func (c *cgroupV2) Stats() CgroupStats {
@@ -116,4 +144,5 @@ func (c *cgroupV2) Stats() CgroupStats {
 	return s
 }
 
-func (c *cgroupV2) Remove() error { return removeLeaf(c.ops, c.dir()) }
+// Remove removes the leaf, retrying while the kernel still holds it.
+func (c *cgroupV2) Remove(ctx context.Context) error { return removeLeaf(ctx, c.ops, c.dir()) }

@@ -1,12 +1,13 @@
 package export
 
 import (
-	"github.com/hclsandbox/sandbox/launcher"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hclsandbox/sandbox/launcher"
 )
 
 // TestDockerFlagsParse runs exported docker command lines against a daemon

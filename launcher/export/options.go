@@ -12,7 +12,7 @@ type Options struct {
 	// no filter, with a warning.
 	SeccompFile string
 	// SeccompRules are the plan's seccomp rules as OCI writes them
-	// (launcher.OCIConfig), for targets that take rules rather than a
+	// (oci.Config), for targets that take rules rather than a
 	// compiled program; nil when the sandbox is unconfined.
 	SeccompRules *specs.LinuxSeccomp
 	// Stat reports whether a host path exists and is a directory; nil

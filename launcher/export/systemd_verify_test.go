@@ -1,13 +1,14 @@
 package export
 
 import (
-	"github.com/hclsandbox/sandbox/isolation"
-	"github.com/hclsandbox/sandbox/launcher"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/launcher"
 )
 
 // TestSystemdPropertiesVerify writes the -p properties of exported

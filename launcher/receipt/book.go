@@ -12,6 +12,7 @@ import (
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/expect"
 	"github.com/hclsandbox/sandbox/launcher/report"
+	"github.com/hclsandbox/sandbox/launcher/state"
 	"github.com/hclsandbox/sandbox/launcher/supervise"
 )
 
@@ -93,8 +94,8 @@ func preparedDigest(p *launcher.PreparedRootfs) string {
 }
 
 // Started reads the sandbox's limits back from its cgroup, which exists
-// from setup until the sandbox is waited for; state holds its record.
-func (b *Book) Started(plan *launcher.Plan, state launcher.StateDir) {
+// from setup until the sandbox is waited for; dir holds its record.
+func (b *Book) Started(plan *launcher.Plan, dir state.Dir) {
 	b.mu.Lock()
 	p := b.pending[plan.Name]
 	b.mu.Unlock()
@@ -102,7 +103,7 @@ func (b *Book) Started(plan *launcher.Plan, state launcher.StateDir) {
 		return
 	}
 	p.r.Started = time.Now()
-	if rec, err := state.Read(plan.Name); err == nil && rec.Cgroup != nil {
+	if rec, err := dir.Read(plan.Name); err == nil && rec.Cgroup != nil {
 		ReadBack(p.r.Limits, p.plan, *rec.Cgroup)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
+	"github.com/hclsandbox/sandbox/launcher/state"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
@@ -58,7 +59,7 @@ func WritePlan(w io.Writer, p *launcher.Plan, s *config.Sandbox) {
 	switch {
 	case p.UIDMap == nil && p.GIDMap == nil && p.AutoIDs > 0:
 		step("map ids into the user namespace: auto: %d uids and as many gids from the %s user's range, allocated at start; become root inside",
-			p.AutoIDs, launcher.SubIDUser)
+			p.AutoIDs, state.SubIDUser)
 	case p.UIDMap != nil || p.GIDMap != nil:
 		step("map ids into the user namespace: uid %s; gid %s; become root inside",
 			idMaps(p.UIDMap, p.AutoIDs), idMaps(p.GIDMap, p.AutoIDs))
@@ -266,7 +267,7 @@ func rlimitValue(v uint64) string {
 // idMaps shows id maps; nil ones are allocated at start, auto ids each.
 func idMaps(maps []config.IDMap, auto uint32) string {
 	if maps == nil {
-		return fmt.Sprintf("auto: %d ids from the %s user's range", auto, launcher.SubIDUser)
+		return fmt.Sprintf("auto: %d ids from the %s user's range", auto, state.SubIDUser)
 	}
 	var parts []string
 	for _, m := range maps {

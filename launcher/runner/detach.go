@@ -12,6 +12,7 @@ import (
 
 	"github.com/hclsandbox/sandbox/internal/exitcode"
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/state"
 	"golang.org/x/sys/unix"
 )
 
@@ -126,8 +127,8 @@ func (r *Readiness) closeIfDone() {
 }
 
 // DetachedStdio sends a detached sandbox's output to its log.
-func DetachedStdio(c *launcher.Claim) (launcher.Stdio, func(), error) {
-	lw, err := launcher.OpenLog(c.Dir(), launcher.DefaultLogSize)
+func DetachedStdio(c *state.Claim) (launcher.Stdio, func(), error) {
+	lw, err := state.OpenLog(c.Dir(), state.DefaultLogSize)
 	if err != nil {
 		return launcher.Stdio{}, nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/receipt"
+	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
 // Runner is what starting sandboxes needs of the command that asks for
@@ -16,7 +17,7 @@ type Runner struct {
 	// ProbeHost returns the facts plans depend on; tests fake it.
 	ProbeHost func() *launcher.Host
 	// State is where sandbox records live.
-	State launcher.StateDir
+	State state.Dir
 	// PrintDiags prints diagnostics in the command's format; PrintError
 	// prints one of the launcher's own errors.
 	PrintDiags func(hcl.Diagnostics, map[string]*hcl.File)

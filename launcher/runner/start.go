@@ -21,7 +21,7 @@ func (r *Runner) Start(plan *launcher.Plan, stdio launcher.Stdio) (*launcher.Pro
 		return res
 	}
 	setupFailed := &launcher.Result{Name: plan.Name, ExitCode: exitcode.Setup}
-	claim, err := r.State.Claim(plan, r.Detached)
+	claim, err := launcher.Claim(context.Background(), r.State, plan, r.Detached)
 	if err != nil {
 		setupFailed.SetupError = &isolation.StepError{Step: "claim name " + plan.Name, Msg: err.Error()}
 		return nil, fail(setupFailed, err.Error()), func() {}

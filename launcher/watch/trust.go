@@ -41,6 +41,7 @@ import (
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/rootfs"
+	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
 // maxHops bounds the symlinks followed to an input, as the kernel's
@@ -146,15 +147,15 @@ func (sv *supervisor) noteWriter(p *launcher.Plan) {
 
 // writers are the sandboxes this watch started, then those recorded in
 // the state directory, with the host paths each can write.
-func (sv *supervisor) writers() []launcher.Writer {
-	var ws []launcher.Writer
+func (sv *supervisor) writers() []state.Writer {
+	var ws []state.Writer
 	names := make([]string, 0, len(sv.wrote))
 	for name := range sv.wrote {
 		names = append(names, name)
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		ws = append(ws, launcher.Writer{Name: name, Paths: sv.wrote[name]})
+		ws = append(ws, state.Writer{Name: name, Paths: sv.wrote[name]})
 	}
 	recorded, _ := sv.r.State.Writers() // unreadable: this watch's own are still known
 	return append(ws, recorded...)
@@ -175,7 +176,7 @@ func (sv *supervisor) written(in inputs) []string {
 
 // writerOf finds a sandbox that can write the input name, and the
 // writable path through which it can.
-func writerOf(name string, ws []launcher.Writer) (sandbox, path string, ok bool) {
+func writerOf(name string, ws []state.Writer) (sandbox, path string, ok bool) {
 	hops := pathHops(name)
 	for _, w := range ws {
 		for _, p := range w.Paths {

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/hclsandbox/sandbox/config"
-	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
 // trustTree is a directory a sandbox can write (w), a directory it
@@ -50,10 +50,10 @@ func trustTree(t *testing.T) (w, trusted string) {
 func TestWriterOf(t *testing.T) {
 	w, trusted := trustTree(t)
 	base := filepath.Dir(w)
-	ws := []launcher.Writer{{Name: "other", Paths: []string{"/nonexistent"}}, {Name: "box", Paths: []string{w}}}
+	ws := []state.Writer{{Name: "other", Paths: []string{"/nonexistent"}}, {Name: "box", Paths: []string{w}}}
 	for _, tt := range []struct {
 		input string
-		ws    []launcher.Writer
+		ws    []state.Writer
 		want  string // the writer, "" for none
 	}{
 		{filepath.Join(w, "a.hcl"), ws, "box"},
@@ -64,9 +64,9 @@ func TestWriterOf(t *testing.T) {
 		{filepath.Join(w, "to-t.hcl"), ws, "box"},
 		{filepath.Join(trusted, "via.hcl"), ws, "box"},
 		{filepath.Join(trusted, "dir", "x.hcl"), ws, "box"},
-		{filepath.Join(w, "a.hcl"), []launcher.Writer{{Name: "linked", Paths: []string{filepath.Join(base, "wlink")}}}, "linked"},
-		{filepath.Join(trusted, "hard.hcl"), []launcher.Writer{{Name: "filebind", Paths: []string{filepath.Join(w, "file")}}}, "filebind"},
-		{filepath.Join(trusted, "b.hcl"), []launcher.Writer{{Name: "root", Paths: []string{"/"}}}, "root"},
+		{filepath.Join(w, "a.hcl"), []state.Writer{{Name: "linked", Paths: []string{filepath.Join(base, "wlink")}}}, "linked"},
+		{filepath.Join(trusted, "hard.hcl"), []state.Writer{{Name: "filebind", Paths: []string{filepath.Join(w, "file")}}}, "filebind"},
+		{filepath.Join(trusted, "b.hcl"), []state.Writer{{Name: "root", Paths: []string{"/"}}}, "root"},
 		{filepath.Join(base, "w2", "a.hcl"), ws, ""}, // a sibling whose name starts alike
 	} {
 		got, _, _ := writerOf(tt.input, tt.ws)

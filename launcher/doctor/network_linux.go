@@ -1,0 +1,39 @@
+package doctor
+
+import (
+	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/network"
+)
+
+// networkChecks say whether named networks work here: bridges and veth
+// pairs and NAT rules (network.CheckLinks, network.CheckNAT), noting the
+// host's forwarding, which outbound traffic and DNAT need.
+func networkChecks(h *launcher.Host) []Check {
+	if h.EUID != 0 {
+		return []Check{{Name: "networks", Detail: "not root: sandboxes on a named network need root"}}
+	}
+	return []Check{linkCheck(), natCheck()}
+}
+
+func linkCheck() Check {
+	c := Check{Name: "network bridges and veth pairs"}
+	if err := network.CheckLinks(); err != nil {
+		c.Detail = err.Error()
+		return c
+	}
+	c.OK, c.Detail = true, "sandboxes on a named network get a veth pair on the network's bridge"
+	return c
+}
+
+func natCheck() Check {
+	c := Check{Name: "network NAT (nftables)"}
+	if err := network.CheckNAT(); err != nil {
+		c.Detail = err.Error()
+		return c
+	}
+	c.OK, c.Detail = true, "masquerade for outbound = true, DNAT for published ports"
+	if note := network.ForwardNote(); note != "" {
+		c.Detail += "; " + note
+	}
+	return c
+}

@@ -1,6 +1,0 @@
-//go:build !linux
-
-package launcher
-
-// DirChecks says nothing off Linux, where no sandbox runs.
-func DirChecks(home, run string) []Check { return nil }

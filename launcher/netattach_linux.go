@@ -1,0 +1,22 @@
+package launcher
+
+import (
+	"errors"
+
+	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/launcher/network"
+	"github.com/hclsandbox/sandbox/launcher/state"
+)
+
+// attachNetwork wires the child pid of p, which blocks before its setup,
+// to p's network (network.Attach), each step in c's record before it is
+// made. A plan on no named network attaches nothing.
+func attachNetwork(p *Plan, c *state.Claim, pid int, spec *isolation.Spec) (*network.Attachment, error) {
+	if p.Network == nil {
+		return nil, nil
+	}
+	if c == nil {
+		return nil, errors.New("a sandbox on a network needs a state directory")
+	}
+	return network.Attach(c.Root(), p.Name, p.Network, pid, spec, c.NoteNet)
+}

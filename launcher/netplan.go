@@ -1,0 +1,24 @@
+package launcher
+
+import (
+	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher/network"
+)
+
+// planNetwork returns the network wiring of s, or nil when s is not on a
+// named network.
+func planNetwork(s *config.Sandbox) *network.Plan {
+	if !s.OnNetwork() || s.Net == nil {
+		return nil
+	}
+	n := &network.Plan{Network: s.Network, Subnet: s.Net.Subnet, Gateway: s.Net.Subnet.Addr().Next(),
+		Outbound: s.Net.Outbound, Ports: s.Ports, DNS: s.DNS}
+	seen := map[string]bool{}
+	for _, name := range append([]string{SafeName(s.Name), hostname(s)}, s.Aliases...) {
+		if !seen[name] {
+			seen[name] = true
+			n.Names = append(n.Names, name)
+		}
+	}
+	return n
+}

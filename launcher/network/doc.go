@@ -1,0 +1,17 @@
+// Package network wires sandboxes onto named networks: the plan of a
+// sandbox's wiring (Plan, with the steps `sandbox plan` prints), and on
+// Linux its making and undoing: address leases, the network's bridge, a
+// veth pair per sandbox, addresses and routes inside, the generated
+// /etc/hosts and /etc/resolv.conf, nftables NAT for outbound traffic and
+// published ports, and the loopback proxies of ports published on the
+// host's loopback. It also answers doctor's questions about links and
+// NAT (CheckLinks, CheckNAT, ForwardNote).
+//
+// Each step is handed to the caller (Attach's note) before it is made,
+// so that the caller's record of a running sandbox names it and Release
+// can undo what a crashed launcher left. The state of every network
+// lives under a state root's RootDir, guarded by one lock.
+//
+// It must never import launcher or launcher/state: they call it, and it
+// knows nothing of plans, claims or records beyond its own Record.
+package network

@@ -1,0 +1,88 @@
+package network
+
+import (
+	"fmt"
+	"net/netip"
+	"os"
+	"os/exec"
+	"strconv"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hclsandbox/sandbox/config"
+)
+
+// RootDir is the directory of network state under a state root: one
+// directory per network, holding its lock, leases and generated files.
+const RootDir = ".net"
+
+// Plan is how a sandbox on a named network is wired, done by the parent
+// in the child's net namespace before the child is released.
+type Plan struct {
+	// Network is the network's name and Subnet its prefix; the bridge
+	// holds Gateway, the subnet's first address.
+	Network string       `json:"network"`
+	Subnet  netip.Prefix `json:"subnet"`
+	Gateway netip.Addr   `json:"gateway"`
+	// Outbound masquerades traffic that leaves the host.
+	Outbound bool `json:"outbound"`
+	// Names are what peers resolve to the sandbox's address: its name,
+	// hostname and aliases.
+	Names []string `json:"names"`
+	// Ports are published on the host.
+	Ports []config.Port `json:"ports,omitempty"`
+	// DNS are the name servers of a generated /etc/resolv.conf.
+	DNS []netip.Addr `json:"dns,omitempty"`
+}
+
+// Steps describes the wiring in the order it is done, for `sandbox plan`.
+func (n *Plan) Steps() []string {
+	steps := []string{
+		"bridge for network " + n.Network + " with " + n.Gateway.String() + "/" + strconv.Itoa(n.Subnet.Bits()) + " (made by the first sandbox on it)",
+		"lease the next free address of " + n.Subnet.String(),
+		"veth pair: host side on the bridge, the other moved into the sandbox as eth0",
+		"in the sandbox: lo and eth0 up, address, default route via " + n.Gateway.String(),
+		"bind a generated /etc/hosts naming every sandbox on " + n.Network,
+	}
+	if len(n.DNS) > 0 {
+		steps = append(steps, "bind a generated /etc/resolv.conf")
+	}
+	if n.Outbound {
+		steps = append(steps, "nftables: masquerade "+n.Subnet.String()+" leaving the host")
+	}
+	for _, p := range n.Ports {
+		steps = append(steps, "publish "+p.String()+": DNAT for other hosts, a proxy on the host's loopback")
+	}
+	return steps
+}
+
+// Record is what a running sandbox's record holds about its network
+// wiring, so that whoever cleans up after it can undo it.
+type Record struct {
+	// Dir is the network's state directory, $SANDBOX_RUN/.net/NETWORK.
+	Dir      string     `json:"dir"`
+	Network  string     `json:"network"`
+	Bridge   string     `json:"bridge"`
+	HostVeth string     `json:"host_veth"`
+	Table    string     `json:"nft_table"`
+	Addr     netip.Addr `json:"addr"`
+	// Subnet and Outbound let the NAT table be rebuilt without the plan.
+	Subnet   netip.Prefix `json:"subnet"`
+	Outbound bool         `json:"outbound"`
+}
+
+// Preflight checks that a sandbox on a named network can be wired
+// here: bridges and NAT rules need root and the nft command.
+func Preflight(s *config.Sandbox) hcl.Diagnostics {
+	if !s.OnNetwork() {
+		return nil
+	}
+	detail := ""
+	if os.Geteuid() != 0 {
+		detail = fmt.Sprintf("Network %q needs root: the launcher makes a bridge, a veth pair and NAT rules on the host. Use network = \"none\" or \"host\" without root.", s.Network)
+	} else if _, err := exec.LookPath("nft"); err != nil {
+		detail = fmt.Sprintf("Network %q needs the nft command for its NAT rules (Debian: apt-get install nftables).", s.Network)
+	} else {
+		return nil
+	}
+	return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Network unavailable", Detail: detail, Subject: s.Range("network").Ptr()}}
+}

@@ -1,8 +1,0 @@
-//go:build !linux
-
-package launcher
-
-import "os"
-
-// replaceFile renames tmp over dst; tmp is gone afterwards.
-func replaceFile(tmp, dst string) error { return os.Rename(tmp, dst) }

@@ -1,0 +1,46 @@
+//go:build !linux
+
+package state
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Claim is a locked name; sandboxes run only on Linux.
+type Claim struct{}
+
+// Claim fails: sandboxes run only on Linux.
+func (d Dir) Claim(ctx context.Context, r Record) (*Claim, error) {
+	return nil, errors.ErrUnsupported
+}
+
+// Dir is empty off Linux.
+func (c *Claim) Dir() string { return "" }
+
+// Release does nothing off Linux.
+func (c *Claim) Release() error { return nil }
+
+// GCReport counts what a gc removed.
+type GCReport struct {
+	Records, Cgroups, Mounts, Killed int
+	Live                             []string
+}
+
+// GC fails: sandboxes run only on Linux.
+func (d Dir) GC(ctx context.Context) (GCReport, error) { return GCReport{}, errors.ErrUnsupported }
+
+// Live is always false off Linux.
+func (r *Record) Live() bool { return false }
+
+// Statuses fails: sandboxes run only on Linux.
+func (d Dir) Statuses(now time.Time) ([]Status, error) { return nil, errors.ErrUnsupported }
+
+// Stop fails: sandboxes run only on Linux.
+func (d Dir) Stop(ctx context.Context, name string, o StopOptions) error {
+	return errors.ErrUnsupported
+}
+
+// NoteMount fails: sandboxes run only on Linux.
+func (c *Claim) NoteMount(target string) error { return errors.ErrUnsupported }

@@ -1,0 +1,35 @@
+package state
+
+import (
+	"errors"
+	"syscall"
+	"time"
+)
+
+// Status is what `sandbox ps` shows of one recorded sandbox.
+type Status struct {
+	Name string `json:"name"`
+	Pid  int    `json:"pid"`
+	// State is "running", "starting" (being set up) or "stale" (its
+	// supervisor is gone; gc cleans it up).
+	State  string        `json:"status"`
+	Uptime time.Duration `json:"uptime_ns"`
+	// Memory is the cgroup's memory use now, in bytes; CPUTime the CPU
+	// time its processes have used so far.
+	Memory     uint64        `json:"memory_bytes"`
+	CPUTime    time.Duration `json:"cpu_ns"`
+	ConfigFile string        `json:"config_file"`
+	Supervisor int           `json:"supervisor"`
+	Detached   bool          `json:"detached,omitempty"`
+}
+
+// ErrNotRunning is returned for a name that has no record.
+var ErrNotRunning = errors.New("not running")
+
+// StopOptions override a record's stop settings.
+type StopOptions struct {
+	// Signal replaces the stop signal unless it is 0.
+	Signal syscall.Signal
+	// Timeout replaces the stop timeout unless it is negative; 0 kills at once.
+	Timeout time.Duration
+}

@@ -1,8 +1,0 @@
-//go:build !linux
-
-package launcher
-
-import "errors"
-
-// AddUser fails: sandboxes run only on Linux.
-func (s SubIDSource) AddUser(size uint32) ([]string, error) { return nil, errors.ErrUnsupported }
