@@ -6,21 +6,24 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hclsandbox/sandbox/launcher"
 )
 
 // maxLine is the longest partial line a LineWriter holds; a longer line is
-// written out in pieces of this size.
+// passed on as it comes (see LineWriter).
 const maxLine = 64 << 10
 
 // Mux serializes whole lines from many sandboxes onto the launcher's
 // standard output and error, so that no two lines interleave mid-line.
 type Mux struct {
 	mu     sync.Mutex
-	width  int  // the widest name, for aligned prefixes
-	prefix bool // write "name | " before each line
-	color  bool // color each prefix, by name
+	open   *LineWriter // the writer whose long line is open, if any
+	turn   *sync.Cond  // signalled when open is released
+	width  int         // the widest name, for aligned prefixes
+	prefix bool        // write "name | " before each line
+	color  bool        // color each prefix, by name
 }
 
 // NewMux prepares prefixes aligned to the longest of names.
@@ -61,7 +64,8 @@ func (m *Mux) Stdio(name string, stdout, stderr io.Writer) (launcher.Stdio, [2]*
 	return launcher.Stdio{Stdout: so, Stderr: se}, [2]*LineWriter{so, se}
 }
 
-// Emit writes one complete line, prefixed, under the lock.
+// Emit writes one complete line, prefixed, under the lock, after any
+// line another writer has open (see LineWriter).
 func (m *Mux) Emit(w io.Writer, prefix, line []byte) {
 	buf := make([]byte, 0, len(prefix)+len(line)+1)
 	buf = append(append(buf, prefix...), line...)
@@ -70,45 +74,135 @@ func (m *Mux) Emit(w io.Writer, prefix, line []byte) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.waitTurn(nil)
 	w.Write(buf)
 }
 
-// LineWriter holds one stream's current partial line and passes each
-// complete line on at once. It is used by one goroutine at a time.
+// openWait is how long a writer waits for a line another writer has left
+// open (longer than maxLine, its end not yet written) before it ends
+// that line itself with a newline: a sandbox that stalls mid-line, or
+// whose other stream must be read for it to go on, cannot hold up the
+// rest.
+const openWait = 100 * time.Millisecond
+
+// waitTurn waits, with m.mu held, until no writer but self has a line
+// open, or openWait has passed, when it ends the open line. Called with
+// self nil by Emit.
+func (m *Mux) waitTurn(self *LineWriter) {
+	if m.open == nil || m.open == self {
+		return
+	}
+	if m.turn == nil {
+		m.turn = sync.NewCond(&m.mu)
+	}
+	deadline := time.Now().Add(openWait)
+	for m.open != nil && m.open != self {
+		left := time.Until(deadline)
+		if left <= 0 {
+			m.open.out.Write([]byte{'\n'})
+			m.open.open, m.open = false, nil
+			return
+		}
+		t := time.AfterFunc(left, func() {
+			m.mu.Lock()
+			m.turn.Broadcast()
+			m.mu.Unlock()
+		})
+		m.turn.Wait()
+		t.Stop()
+	}
+}
+
+// release marks that l's open line has ended, waking those who wait.
+func (m *Mux) release(l *LineWriter) {
+	l.open = false
+	if m.open == l {
+		m.open = nil
+		if m.turn != nil {
+			m.turn.Broadcast()
+		}
+	}
+}
+
+// LineWriter passes a stream's complete lines on, each after the
+// stream's prefix, and holds a partial last line until its end comes. A
+// line longer than maxLine is passed on as it comes, its prefix once and
+// not a byte changed, and is "open" until its newline: the mux lets no
+// other line in meanwhile (but see openWait). All the lines of one Write
+// go out in one write. It is used by one goroutine at a time.
 type LineWriter struct {
 	mux    *Mux
 	out    io.Writer
 	prefix []byte
-	buf    []byte
+	buf    []byte // the partial line held
+	open   bool   // a long line was started and not ended
+	batch  []byte // what one Write sends, reused
 }
 
 // Write passes on every complete line of p and keeps the rest.
 func (l *LineWriter) Write(p []byte) (int, error) {
 	n := len(p)
+	l.mux.mu.Lock()
+	defer l.mux.mu.Unlock()
+	l.mux.waitTurn(l)
+	out := l.batch[:0]
 	for len(p) > 0 {
 		i := bytes.IndexByte(p, '\n')
 		if i < 0 {
-			l.buf = append(l.buf, p...)
-			if len(l.buf) >= maxLine {
-				l.Flush()
-			}
+			out = l.partial(out, p)
 			break
 		}
-		line := p[:i+1]
-		if len(l.buf) > 0 {
-			line = append(l.buf, line...)
-			l.buf = l.buf[:0]
-		}
-		l.mux.Emit(l.out, l.prefix, line)
+		out = l.line(out, p[:i+1])
 		p = p[i+1:]
+	}
+	if len(out) > 0 {
+		l.out.Write(out)
+	}
+	if cap(out) <= 4*maxLine {
+		l.batch = out[:0]
 	}
 	return n, nil
 }
 
-// Flush writes out a partial last line, ended with a newline.
+// line appends the end of a line, its newline included, to out.
+func (l *LineWriter) line(out, end []byte) []byte {
+	if l.open {
+		l.mux.release(l)
+		return append(out, end...)
+	}
+	out = append(append(append(out, l.prefix...), l.buf...), end...)
+	l.buf = l.buf[:0]
+	return out
+}
+
+// partial takes a piece of a line without its end: held, or, once the
+// line is longer than maxLine, passed on with the line left open.
+func (l *LineWriter) partial(out, p []byte) []byte {
+	if l.open {
+		return append(out, p...)
+	}
+	l.buf = append(l.buf, p...)
+	if len(l.buf) < maxLine {
+		return out
+	}
+	out = append(append(out, l.prefix...), l.buf...)
+	l.buf = l.buf[:0]
+	l.open, l.mux.open = true, l
+	return out
+}
+
+// Flush ends the stream's last line with a newline when the stream has
+// ended without one.
 func (l *LineWriter) Flush() {
-	if len(l.buf) > 0 {
-		l.mux.Emit(l.out, l.prefix, l.buf)
+	l.mux.mu.Lock()
+	defer l.mux.mu.Unlock()
+	switch {
+	case l.open:
+		l.out.Write([]byte{'\n'})
+		l.mux.release(l)
+	case len(l.buf) > 0:
+		l.mux.waitTurn(l)
+		l.out.Write(append(append(append([]byte(nil), l.prefix...), l.buf...), '\n'))
 		l.buf = l.buf[:0]
 	}
 }

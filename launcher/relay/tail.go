@@ -26,6 +26,10 @@ func (t *Tail) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	n := len(p)
+	if cut := lastLinesStart(p); cut > 0 {
+		// p alone holds more lines than are kept: skip to its last ones.
+		t.lines, t.size, t.partial, p = t.lines[:0], 0, nil, p[cut:]
+	}
 	for len(p) > 0 {
 		i := bytes.IndexByte(p, '\n')
 		if i < 0 {
@@ -39,6 +43,20 @@ func (t *Tail) Write(p []byte) (int, error) {
 		t.partial, p = nil, p[i+1:]
 	}
 	return n, nil
+}
+
+// lastLinesStart is where the last tailLines complete lines of p (and a
+// partial one after them) begin, when p holds more than that; else 0.
+func lastLinesStart(p []byte) int {
+	end := len(p)
+	for range tailLines + 1 {
+		i := bytes.LastIndexByte(p[:end], '\n')
+		if i < 0 {
+			return 0
+		}
+		end = i
+	}
+	return end + 1
 }
 
 // add keeps line, then drops the oldest lines beyond the bounds.

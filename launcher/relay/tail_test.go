@@ -2,6 +2,7 @@ package relay
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -24,5 +25,25 @@ func TestOutputTailBounded(t *testing.T) {
 	}
 	if size > 4<<10 {
 		t.Errorf("the tail holds %d bytes, want at most 4096", size)
+	}
+}
+
+// TestTailSkipsToLastLines: a write of many lines keeps the same last
+// lines as writing them one at a time.
+func TestTailSkipsToLastLines(t *testing.T) {
+	var text strings.Builder
+	for i := range 1000 {
+		fmt.Fprintf(&text, "line %d\n", i)
+	}
+	text.WriteString("partial")
+	whole, oneByOne := &Tail{}, &Tail{}
+	whole.Write([]byte("before\n"))
+	oneByOne.Write([]byte("before\n"))
+	whole.Write([]byte(text.String()))
+	for _, l := range strings.SplitAfter(text.String(), "\n") {
+		oneByOne.Write([]byte(l))
+	}
+	if a, b := whole.Lines(), oneByOne.Lines(); !slices.Equal(a, b) || a[len(a)-1] != "partial" || a[0] != "line 981" {
+		t.Errorf("one write kept %q, line by line %q", a, b)
 	}
 }
