@@ -9,8 +9,9 @@
 # 100 parallel crun and bubblewrap runs (bench/batch.sh), the supervisor's
 # peak RSS with 500 sandboxes at once, a locked Debian rootfs's start over
 # the same start unlocked (when examples/rootfs/debian exists: make
-# rootfs-debian), validate and plan --json of 10,000 blocks, and the watch
-# relaunch over its debounce (bench/watchlat).
+# rootfs-debian), validate and plan --json of 10,000 blocks, 1 GB of output
+# through up's relay against cat | cat, and the watch relaunch over its
+# debounce (bench/watchlat).
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -92,6 +93,17 @@ s=$(seconds "$bin" plan --json "$work/big.hcl")
 row "plan --json, 10,000 blocks" "$s s" - - "<= 1 s" "$(verdict "$s" 1)"
 mb=$(peak_mb "$bin" plan --json "$work/big.hcl")
 row "plan --json, 10,000 blocks, peak RSS" "$mb MB" - - "<= 200 MB" "$(verdict "$mb" 200)"
+
+echo "== output relay, 1 GB of 80-byte lines" >&2
+yes 0123456789012345678901234567890123456789012345678901234567890123456789012345678 | head -c 1000000000 >"$work/lines.txt"
+printf 'sandbox "relay" {\n  rootfs  = "%s"\n  mount {\n    type   = "bind"\n    source = "%s"\n    target = "/lines.txt"\n  }\n  command = ["/bin/cat", "/lines.txt"]\n}\nsandbox "quiet" {\n  rootfs  = "%s"\n  command = ["/bin/true"]\n}\n' \
+	"$busybox" "$work/lines.txt" "$busybox" >"$work/relay.hcl"
+s=$(seconds sh -c "'$bin' up '$work/relay.hcl' 2>/dev/null | cat")
+c=$(seconds sh -c "cat '$work/lines.txt' | cat")
+mbs=$(awk -v s="$s" 'BEGIN { printf "%.0f", 1000 / s }')
+row "output relay through up (prefixed)" "$mbs MB/s" "cat | cat $(awk -v c="$c" 'BEGIN { printf "%.0f", 1000 / c }') MB/s" \
+	"$(awk -v s="$s" -v c="$c" 'BEGIN { printf "%.2fx", s / c }')" ">= 300 MB/s" "$(verdict "$(awk -v m="$mbs" 'BEGIN { print -m }')" -300)"
+rm -f "$work/lines.txt"
 
 echo "== watch relaunch" >&2
 "$root/bin/watchlat" -sandbox "$bin" -rootfs "$busybox" -runs "$watch" >&2
