@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"unsafe"
 
@@ -27,8 +28,17 @@ func TestLockModeSetOnDescriptor(t *testing.T) {
 	if _, err := unix.InotifyAddWatch(fd, dir, unix.IN_CREATE); err != nil {
 		t.Fatal(err)
 	}
-	go swapTempFiles(fd, dir, secret)
-	defer unix.Close(fd)
+	var stop atomic.Bool
+	done := make(chan struct{})
+	go func() { swapTempFiles(fd, dir, secret, &stop); close(done) }()
+	defer func() {
+		// The attacker stops at its next event, which this file makes,
+		// before the temp dir is removed under it.
+		stop.Store(true)
+		os.WriteFile(filepath.Join(dir, "wake"), nil, 0o600)
+		<-done
+		unix.Close(fd)
+	}()
 	l := &Lock{Path: filepath.Join(dir, LockFileName), Entries: map[string]LockEntry{"web": {Rootfs: "./r", SHA256: strings.Repeat("a", 64)}}}
 	for range 300 {
 		l.Write() // fails when the attacker wins the rename; the mode is what matters
@@ -39,12 +49,12 @@ func TestLockModeSetOnDescriptor(t *testing.T) {
 }
 
 // swapTempFiles replaces every .lock-* file made in dir with a symlink to
-// target, until fd is closed.
-func swapTempFiles(fd int, dir, target string) {
+// target, until stop is set (it looks at each event).
+func swapTempFiles(fd int, dir, target string, stop *atomic.Bool) {
 	buf := make([]byte, 4096)
 	for {
 		n, err := unix.Read(fd, buf)
-		if err != nil {
+		if err != nil || stop.Load() {
 			return
 		}
 		for off := 0; off+unix.SizeofInotifyEvent <= n; {
