@@ -63,13 +63,6 @@ func (e *env) main(args []string) int {
 	if err == nil {
 		return exitOK
 	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		if ee.msg != "" {
-			e.printError(ee.msg)
-		}
-		return ee.code
-	}
 	var xe *exitcode.Error
 	if errors.As(err, &xe) {
 		if xe.Msg != "" {

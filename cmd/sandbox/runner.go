@@ -4,7 +4,11 @@ import (
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/runner"
+	"github.com/hclsandbox/sandbox/launcher/state"
 )
+
+// stateDir is where sandbox records live (state.FromEnv).
+func (e *env) stateDir() state.Dir { return state.FromEnv(e.lookupEnv) }
 
 // r is the runner that starts this command's sandboxes, with its streams,
 // state directory and printers.

@@ -10,17 +10,6 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// noSandbox is the error for a name that has no state directory: it says
-// where it looked and lists the names that are there.
-func (e *env) noSandbox(verb, name string) error {
-	d := e.stateDir()
-	names, _ := d.Names()
-	if len(names) == 0 {
-		return exitf(exitInvalidConfig, "%s: no sandbox named %q in %s; no sandbox is recorded there", verb, name, d.Root)
-	}
-	return exitf(exitInvalidConfig, "%s: no sandbox named %q in %s; there are: %s", verb, name, d.Root, strings.Join(names, ", "))
-}
-
 // runWantsName is the error for `run FILE` without a name: it lists the
 // names the file declares, when it loads.
 func (e *env) runWantsName(file string) error {
