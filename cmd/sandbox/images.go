@@ -1,10 +1,6 @@
 package main
 
 import (
-	"fmt"
-
-	"github.com/hclsandbox/sandbox/config"
-	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/image"
 	"github.com/hclsandbox/sandbox/launcher/rootfs"
 	"github.com/spf13/cobra"
@@ -44,26 +40,7 @@ func (e *env) pull(args []string, update bool) error {
 	if err != nil {
 		return err
 	}
-	var withImage []*config.Sandbox
-	for _, s := range sbs {
-		if s.Image != nil {
-			withImage = append(withImage, s)
-		}
-	}
-	if len(withImage) == 0 {
-		fmt.Fprintln(e.stdout, "no sandbox has an image: nothing to pull")
-		return nil
-	}
-	roots, err := e.r().PrepareRootsWith(withImage, launcher.PrepareOptions{UpdateLock: update, CheckImages: true})
-	if err != nil {
-		return err
-	}
-	for _, s := range withImage {
-		p := roots[s]
-		p.Lease.Close()
-		fmt.Fprintf(e.stdout, "%s: %s %s (%d layers)\n", s.Name, s.Image, p.Image.Digest, len(p.Image.Layers))
-	}
-	return nil
+	return e.r().Pull(sbs, update)
 }
 
 func newImagesCmd(e *env) *cobra.Command {

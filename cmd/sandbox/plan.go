@@ -1,13 +1,6 @@
 package main
 
-import (
-	"fmt"
-
-	"github.com/hclsandbox/sandbox/launcher"
-	"github.com/hclsandbox/sandbox/launcher/report"
-	"github.com/hclsandbox/sandbox/launcher/runner"
-	"github.com/spf13/cobra"
-)
+import "github.com/spf13/cobra"
 
 func newPlanCmd(e *env) *cobra.Command {
 	var asJSON bool
@@ -43,21 +36,5 @@ func (e *env) plan(args []string, asJSON bool) error {
 	if err != nil {
 		return err
 	}
-	host := e.probeHost()
-	if err := e.r().CheckPlans(cfg, sbs, host); err != nil {
-		return err
-	}
-	// Each plan is built again as it is printed, so that printing
-	// thousands never holds them all.
-	plan := func(i int) *launcher.Plan { return runner.BuildPlan(sbs[i], host, nil) }
-	if asJSON {
-		return report.WritePlansJSON(e.stdout, len(sbs), plan)
-	}
-	for i := range sbs {
-		if i > 0 {
-			fmt.Fprintln(e.stdout)
-		}
-		report.WritePlan(e.stdout, plan(i), sbs[i])
-	}
-	return nil
+	return e.r().Plan(cfg, sbs, asJSON)
 }

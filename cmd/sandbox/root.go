@@ -86,7 +86,7 @@ tree: its own namespaces and root filesystem.
   sandbox plan examples/hello.hcl
   sudo sandbox up examples/hello.hcl
   sudo sandbox run examples/busybox.hcl busybox -- /bin/sh`,
-		Version:       versionText(),
+		Version:       runner.VersionText(version),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {

@@ -1,8 +1,6 @@
 package main
 
-import (
-	"github.com/hclsandbox/sandbox/slurm"
-)
+import "github.com/hclsandbox/sandbox/slurm"
 
 // onSlurm checks an --on value: "" (this machine) or "slurm".
 func onSlurm(on string) (bool, error) {
@@ -32,7 +30,7 @@ func (e *env) upSlurm(args []string, o *upOptions) error {
 	if err != nil {
 		return err
 	}
-	return e.finishBatch(rep, o)
+	return rep.Finish(e.stdout, e.stderr, o.json, o.junit)
 }
 
 // slurmFlags refuses the flags of up that only mean something on one

@@ -2,25 +2,11 @@ package main
 
 import (
 	"errors"
-	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
-
-// runWantsName is the error for `run FILE` without a name: it lists the
-// names the file declares, when it loads.
-func (e *env) runWantsName(file string) error {
-	msg := fmt.Sprintf("run: name the sandbox to run after the file: sandbox run %s NAME", file)
-	if _, err := os.Stat(file); err == nil {
-		if cfg, err := e.loadConfig([]string{file}); err == nil && len(cfg.Names()) > 0 {
-			msg += ", with NAME one of: " + strings.Join(cfg.Names(), ", ")
-		}
-	}
-	return exitf(exitUsage, "%s", msg)
-}
 
 // flagValueError turns a flag's value that does not parse into what the
 // flag wants, in words: "--parallel (-p) wants a whole number, not

@@ -17,8 +17,11 @@ import (
 // FromEnv is where sandbox records live: $SANDBOX_RUN, or /run/sandbox for
 // root. Another user's records go to $XDG_RUNTIME_DIR/sandbox, or to
 // sandbox-UID in the temp directory: /run/sandbox is root's. lookupEnv
-// reads the caller's environment.
+// reads the caller's environment; nil reads none.
 func FromEnv(lookupEnv func(string) (string, bool)) Dir {
+	if lookupEnv == nil {
+		lookupEnv = func(string) (string, bool) { return "", false }
+	}
 	if d, ok := lookupEnv("SANDBOX_RUN"); ok && d != "" {
 		return Dir{Root: d}
 	}
