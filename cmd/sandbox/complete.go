@@ -1,10 +1,6 @@
 package main
 
 import (
-	"slices"
-	"strings"
-
-	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher/runner"
 	"github.com/spf13/cobra"
 )
@@ -39,7 +35,7 @@ func (e *env) addNameCompletion(root *cobra.Command) {
 // completeDeclared completes the names declared in the files among args.
 func (e *env) completeDeclared(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 	paths, _ := splitArgs(args)
-	return matching(e.declaredNames(paths), toComplete)
+	return matching(runner.DeclaredNames(paths, e.loadOptions()), toComplete)
 }
 
 // completeRun completes run's FILE NAME: a file, then the names it
@@ -48,7 +44,7 @@ func (e *env) completeRun(_ *cobra.Command, args []string, toComplete string) ([
 	if len(args) != 1 {
 		return nil, cobra.ShellCompDirectiveDefault
 	}
-	return matching(e.declaredNames(args), toComplete)
+	return matching(runner.DeclaredNames(args, e.loadOptions()), toComplete)
 }
 
 // completeRunning completes the names that have state on this host.
@@ -70,41 +66,11 @@ func (e *env) completeFirstRunning(cmd *cobra.Command, args []string, toComplete
 	return e.completeRunning(cmd, args, toComplete)
 }
 
-// declaredNames are the sandbox names the files at paths declare (./*.hcl
-// when paths is empty), and the name of each fanned-out sandbox that
-// selects all its instances. Files that do not load give what loaded.
-func (e *env) declaredNames(paths []string) []string {
-	if len(paths) == 0 {
-		paths = runner.DefaultPaths()
-	}
-	if len(paths) == 0 {
-		return nil
-	}
-	cfg, _ := config.LoadWith(paths, e.loadOptions())
-	if cfg == nil {
-		return nil
-	}
-	var names []string
-	for _, s := range cfg.Sandboxes {
-		if base, _, fanned := strings.Cut(s.Name, "["); fanned && !slices.Contains(names, base) {
-			names = append(names, base)
-		}
-		names = append(names, s.Name)
-	}
-	return names
-}
-
 // matching are the names that start with prefix; with none, the shell
 // completes file names instead.
 func matching(names []string, prefix string) ([]string, cobra.ShellCompDirective) {
-	var out []string
-	for _, n := range names {
-		if strings.HasPrefix(n, prefix) {
-			out = append(out, n)
-		}
+	if out := runner.WithPrefix(names, prefix); len(out) > 0 {
+		return out, cobra.ShellCompDirectiveNoFileComp
 	}
-	if len(out) == 0 {
-		return nil, cobra.ShellCompDirectiveDefault
-	}
-	return out, cobra.ShellCompDirectiveNoFileComp
+	return nil, cobra.ShellCompDirectiveDefault
 }

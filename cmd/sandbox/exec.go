@@ -1,29 +1,13 @@
 package main
 
 import (
-	"errors"
-	"fmt"
-	"os"
-	"os/signal"
-
-	"github.com/hclsandbox/sandbox/launcher/relay"
-
-	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher"
-	"github.com/hclsandbox/sandbox/launcher/state"
-	"github.com/hclsandbox/sandbox/launcher/supervise"
 	"github.com/spf13/cobra"
 )
 
-// execOptions are exec's -i and -t, as docker's.
-type execOptions struct {
-	interactive bool // pass stdin on
-	tty         bool // a terminal of the sandbox's own devpts
-}
-
 func newExecCmd(e *env) *cobra.Command {
 	var req launcher.ExecRequest
-	var o execOptions
+	var interactive, tty bool
 	cmd := &cobra.Command{
 		Use:   "exec NAME [--] CMD [ARGS...]",
 		Short: "Run a command inside a running sandbox",
@@ -50,69 +34,13 @@ needs one (init = true, the default for shells).`,
 			if len(req.Args) == 0 {
 				return exitf(exitUsage, "exec takes NAME and a command")
 			}
-			return e.exec(args[0], req, o)
+			return e.r().Exec(args[0], req, interactive, tty)
 		},
 	}
 	cmd.Flags().SetInterspersed(false)
 	cmd.Flags().StringArrayVarP(&req.Env, "env", "e", nil, "add KEY=VALUE to the command's environment (repeatable)")
 	cmd.Flags().StringVarP(&req.Cwd, "workdir", "w", "", "working directory inside the sandbox")
-	cmd.Flags().BoolVarP(&o.interactive, "interactive", "i", false, "pass standard input on to the command")
-	cmd.Flags().BoolVarP(&o.tty, "tty", "t", false, "give the command a terminal of the sandbox's own")
+	cmd.Flags().BoolVarP(&interactive, "interactive", "i", false, "pass standard input on to the command")
+	cmd.Flags().BoolVarP(&tty, "tty", "t", false, "give the command a terminal of the sandbox's own")
 	return cmd
-}
-
-func (e *env) exec(name string, req launcher.ExecRequest, o execOptions) error {
-	if err := state.CheckName(name); err != nil {
-		return exitf(exitUsage, "exec: %v", err)
-	}
-	req.Stdout, req.Stderr = e.stdout, e.stderr
-	if o.interactive {
-		req.Stdin = e.stdin
-	}
-	tty := relay.Terminal(e.stdin)
-	if o.tty {
-		req.Terminal = &launcher.Winsize{} // the kernel's default: unset
-		if tty != nil {
-			if ws := relay.WindowSize(tty); ws != nil {
-				req.Terminal = ws
-			}
-		}
-	}
-	sigs := make(chan os.Signal, 8)
-	signal.Notify(sigs, supervise.Forwarded...)
-	defer signal.Stop(sigs)
-	x, err := launcher.Exec(e.stateDir(), name, req)
-	if err != nil {
-		return execFailed(e, err)
-	}
-	if o.tty && tty != nil {
-		// Raw only with input: without it, Ctrl-C must stay this
-		// command's, to be passed on as SIGINT.
-		defer relay.AttachTerminal(tty, x, o.interactive)()
-	}
-	code, err := x.Wait(sigs)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "sandbox: %v\n", err)
-		if code == 0 {
-			code = exitSetup
-		}
-	}
-	if code != 0 {
-		return exitCode(code)
-	}
-	return nil
-}
-
-// execFailed reports a command that did not start: with the exit code of
-// its failed step (127 not found, 126 not executable), else 125.
-func execFailed(e *env, err error) error {
-	if errors.Is(err, state.ErrNotRunning) {
-		return exitf(exitSetup, "%v", err)
-	}
-	fmt.Fprintf(e.stderr, "sandbox: %v\n", err)
-	var stepErr *isolation.StepError
-	if errors.As(err, &stepErr) {
-		return exitCode(stepErr.ExitCode())
-	}
-	return exitCode(exitSetup)
 }

@@ -1,34 +1,18 @@
 package main
 
-import "fmt"
+import "github.com/hclsandbox/sandbox/internal/exitcode"
 
-// Exit codes of the launcher itself. A sandbox's own exit code (or 128+N for
-// a signal) passes through otherwise.
+// The launcher's own exit codes (internal/exitcode), and the errors that
+// carry one out of a command: exitf with a message still to print,
+// exitCode after the messages were printed.
 const (
-	exitOK            = 0
-	exitInvalidConfig = 1   // validation failed, unknown sandbox name
-	exitUsage         = 2   // bad command line
-	exitSetup         = 125 // the launcher or a setup step failed
-	exitNotExec       = 126 // the command is not executable
-	exitNotFound      = 127 // the command was not found
-	exitInterrupted   = 130 // Ctrl-C before any sandbox started (128+SIGINT)
+	exitOK            = exitcode.OK
+	exitInvalidConfig = exitcode.InvalidConfig
+	exitUsage         = exitcode.Usage
+	exitSetup         = exitcode.Setup
 )
 
-// exitError carries an exit code out of a command; its message, if any, has
-// not been printed yet.
-type exitError struct {
-	code int
-	msg  string
-}
-
-func (e *exitError) Error() string { return e.msg }
-
-func exitf(code int, format string, args ...any) error {
-	return &exitError{code: code, msg: fmt.Sprintf(format, args...)}
-}
-
-// exitCode ends a command with code after its messages were already printed.
-func exitCode(code int) error { return &exitError{code: code} }
+var exitf, exitCode = exitcode.Errorf, exitcode.Code
 
 const exitCodesHelp = `Exit codes:
   0    every sandbox exited 0

@@ -1,15 +1,6 @@
 package main
 
-import (
-	"encoding/json"
-	"fmt"
-	"runtime"
-
-	"github.com/hclsandbox/sandbox/launcher/runner"
-
-	"github.com/hclsandbox/sandbox/launcher/explain"
-	"github.com/spf13/cobra"
-)
+import "github.com/spf13/cobra"
 
 func newExplainCmd(e *env) *cobra.Command {
 	var asJSON bool
@@ -53,28 +44,9 @@ func (e *env) explain(args []string, asJSON bool) error {
 	if len(names) != 1 {
 		return exitf(exitUsage, "explain takes one sandbox NAME, got %d", len(names))
 	}
-	cfg, s, err := e.loadOne(paths, names[0], "explain")
+	a, err := e.r().Explain(paths, names[0], what, e.loadOptions())
 	if err != nil {
 		return err
 	}
-	host := e.probeHost()
-	p := runner.BuildPlan(s, host, nil)
-	if err := e.r().CheckPlan(cfg, s, p); err != nil {
-		return err
-	}
-	arch := host.Arch
-	if arch == "" {
-		arch = runtime.GOARCH
-	}
-	a, err := explain.Explain(explain.Input{Config: cfg, Sandbox: s, Plan: p, Arch: arch}, what)
-	if err != nil {
-		return exitf(exitInvalidConfig, "%s: %v", s.Name, err)
-	}
-	if asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(a)
-	}
-	fmt.Fprint(e.stdout, a.Text())
-	return nil
+	return a.Write(e.stdout, asJSON)
 }

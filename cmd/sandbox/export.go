@@ -1,16 +1,6 @@
 package main
 
-import (
-	"fmt"
-	"os"
-	"path/filepath"
-
-	"github.com/hclsandbox/sandbox/config"
-	"github.com/hclsandbox/sandbox/launcher"
-	"github.com/hclsandbox/sandbox/launcher/image"
-	"github.com/hclsandbox/sandbox/launcher/oci"
-	"github.com/spf13/cobra"
-)
+import "github.com/spf13/cobra"
 
 func newExportCmd(e *env) *cobra.Command {
 	export := &cobra.Command{
@@ -64,80 +54,5 @@ func (e *env) exportOCI(args []string, out string) error {
 	if len(names) != 1 {
 		return exitf(exitUsage, "export oci takes one sandbox NAME, got %d", len(names))
 	}
-	_, s, err := e.loadOne(paths, names[0], "export")
-	if err != nil {
-		return err
-	}
-	bd, err := oci.OpenDir(out)
-	if err != nil {
-		return exitf(exitSetup, "%s: %v", s.Name, err)
-	}
-	defer bd.Close()
-	rootPath, root, img, err := e.bundleRoot(s, bd)
-	if err != nil {
-		return err
-	}
-	if root != nil {
-		defer root.Close()
-	}
-	host := e.probeHost()
-	plan := launcher.NewImagePlan(s, host, img).WithRootfs(rootPath)
-	if plan.Spec.User, err = oci.NumericUser(plan.Spec.User, rootPath); err != nil {
-		return exitf(exitSetup, "%s: %v", s.Name, err)
-	}
-	b, err := oci.Config(plan, s, host, rootPath, oci.PathExists)
-	if err != nil {
-		return exitf(exitSetup, "%s: %v", s.Name, err)
-	}
-	if err := oci.Write(b, bd, root); err != nil {
-		return exitf(exitSetup, "%s: %v", s.Name, err)
-	}
-	for _, w := range b.Warnings {
-		fmt.Fprintf(e.stderr, "sandbox: warning: %s: %s\n", s.Name, w)
-	}
-	fmt.Fprintf(e.stdout, "%s: OCI bundle in %s\n", s.Name, out)
-	return nil
-}
-
-// bundleRoot is the root.path of the bundle, with the bundle's own root
-// directory open when it has one, and the image of an image sandbox: a
-// rootfs directory is referenced as it is; an unpacked tarball is copied
-// into DIR/rootfs, and an image's layers flattened into it, both without
-// device nodes or setuid bits; the host view gets an empty DIR/rootfs.
-func (e *env) bundleRoot(s *config.Sandbox, bd *oci.Dir) (string, *oci.Dir, *image.Image, error) {
-	own := filepath.Join(bd.Path(), "rootfs")
-	if s.Rootfs == "" && s.Image == nil {
-		root, err := bd.Mkdir("rootfs", 0o755)
-		return own, root, nil, exitIfErr(s, err)
-	}
-	if info, err := os.Stat(s.Rootfs); s.Image == nil && err == nil && info.IsDir() {
-		return s.Rootfs, nil, nil, nil
-	}
-	roots, err := e.prepareRoots([]*config.Sandbox{s}, false)
-	if err != nil {
-		return "", nil, nil, err
-	}
-	root, err := bd.Mkdir("rootfs", 0o700)
-	if err != nil {
-		return "", nil, nil, exitIfErr(s, err)
-	}
-	img := roots[s].Image
-	st, err := oci.FillRoot(root, roots[s].Dir, img)
-	if err != nil {
-		root.Close()
-		return "", nil, nil, exitf(exitSetup, "%s: copy rootfs: %v", s.Name, err)
-	}
-	if st.Devices+st.Setuid > 0 {
-		fmt.Fprintf(e.stderr, "sandbox: warning: %s: the bundle's rootfs leaves out %d device node%s or socket%s and clears the setuid and setgid bits of %d file%s\n",
-			s.Name, st.Devices, plural(st.Devices, "s"), plural(st.Devices, "s"), st.Setuid, plural(st.Setuid, "s"))
-	}
-	return own, root, img, nil
-}
-
-// exitIfErr is err as a setup failure of s, or nil.
-func exitIfErr(s *config.Sandbox, err error) error {
-	if err != nil {
-		return exitf(exitSetup, "%s: %v", s.Name, err)
-	}
-	return nil
+	return e.r().ExportOCI(paths, names[0], out, e.loadOptions())
 }

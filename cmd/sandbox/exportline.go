@@ -1,17 +1,7 @@
 package main
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
-
-	"github.com/hclsandbox/sandbox/launcher/runner"
-
-	"github.com/hclsandbox/sandbox/config"
-	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/export"
-	"github.com/hclsandbox/sandbox/launcher/oci"
-	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/spf13/cobra"
 )
 
@@ -96,82 +86,5 @@ func (e *env) exportLine(t export.Target, args []string, o export.Options) error
 	if len(names) != 1 {
 		return exitf(exitUsage, "export %s takes one sandbox NAME, got %d", t.Name, len(names))
 	}
-	cfg, s, err := e.loadOne(paths, names[0], "export")
-	if err != nil {
-		return err
-	}
-	p, err := e.exportPlan(t, s)
-	if err != nil {
-		return err
-	}
-	if err := e.r().CheckPlan(cfg, s, p); err != nil {
-		return err
-	}
-	if o.SeccompFile != "" {
-		if o.SeccompFile, err = filepath.Abs(o.SeccompFile); err != nil {
-			return exitf(exitUsage, "--seccomp-out: %v", err)
-		}
-	}
-	o.Stat = statPath
-	o.SeccompRules = e.seccompRules(p, s)
-	c, err := t.Build(p, o)
-	if err != nil {
-		return exitf(exitSetup, "%s: %v", s.Name, err)
-	}
-	return e.writeExportLine(s, c, o)
-}
-
-// exportPlan is the plan to export: with a tarball unpacked, as run would,
-// for the targets that bind a directory as the root.
-func (e *env) exportPlan(t export.Target, s *config.Sandbox) (*launcher.Plan, error) {
-	host := e.probeHost()
-	if s.Image != nil && t.Name != "docker" {
-		return nil, exitf(exitInvalidConfig, "%s: %s cannot stack an image's layers; export docker runs the image, export oci flattens it", s.Name, t.Name)
-	}
-	if exists, dir := statPath(s.Rootfs); s.Image != nil || s.Rootfs == "" || dir || !exists || t.Name == "docker" {
-		return launcher.NewPlan(s, host), nil
-	}
-	roots, err := e.prepareRoots([]*config.Sandbox{s}, false)
-	if err != nil {
-		return nil, err
-	}
-	return runner.BuildPlan(s, host, roots), nil
-}
-
-// seccompRules are the plan's seccomp rules as OCI writes them, for the
-// targets that take rules, or nil.
-func (e *env) seccompRules(p *launcher.Plan, s *config.Sandbox) *specs.LinuxSeccomp {
-	if p.Spec.Seccomp == nil {
-		return nil
-	}
-	q := *p
-	q.Spec.User = "" // the rules do not depend on it; OCI wants it numeric
-	b, err := oci.Config(&q, s, e.probeHost(), "/", oci.PathExists)
-	if err != nil {
-		return nil
-	}
-	return b.Spec.Linux.Seccomp
-}
-
-// writeExportLine writes the seccomp file, the warnings and the command line.
-func (e *env) writeExportLine(s *config.Sandbox, c *export.Command, o export.Options) error {
-	if c.Seccomp != nil {
-		if err := os.WriteFile(o.SeccompFile, c.Seccomp, 0o644); err != nil {
-			return exitf(exitSetup, "%s: write the seccomp filter: %v", s.Name, err)
-		}
-	}
-	for _, w := range c.Warnings {
-		fmt.Fprintf(e.stderr, "sandbox: warning: %s: %s\n", s.Name, w)
-	}
-	fmt.Fprintln(e.stdout, c.Shell())
-	return nil
-}
-
-// statPath reports whether a host path exists and is a directory.
-func statPath(p string) (exists, dir bool) {
-	info, err := os.Stat(p)
-	if err != nil {
-		return false, false
-	}
-	return true, info.IsDir()
+	return e.r().ExportLine(t, paths, names[0], o, e.loadOptions())
 }

@@ -1,11 +1,6 @@
 package main
 
-import (
-	"encoding/json"
-	"fmt"
-
-	"github.com/spf13/cobra"
-)
+import "github.com/spf13/cobra"
 
 func newGCCmd(e *env) *cobra.Command {
 	var asJSON bool
@@ -22,13 +17,7 @@ Records live in $SANDBOX_RUN (default /run/sandbox).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rep, err := e.stateDir().GC(cmd.Context())
-			if asJSON {
-				b, _ := json.Marshal(rep)
-				fmt.Fprintf(e.stdout, "%s\n", b)
-			} else {
-				fmt.Fprintf(e.stdout, "removed %d records, %d cgroups, %d mounts; killed %d; %d running\n",
-					rep.Records, rep.Cgroups, rep.Mounts, rep.Killed, len(rep.Live))
-			}
+			rep.Write(e.stdout, asJSON)
 			if err != nil {
 				return exitf(exitSetup, "gc: %v", err)
 			}

@@ -1,13 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
-	"strings"
-	"text/tabwriter"
-
-	"github.com/hclsandbox/sandbox/config"
-	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/image"
 	"github.com/hclsandbox/sandbox/launcher/rootfs"
 	"github.com/spf13/cobra"
@@ -47,26 +40,7 @@ func (e *env) pull(args []string, update bool) error {
 	if err != nil {
 		return err
 	}
-	var withImage []*config.Sandbox
-	for _, s := range sbs {
-		if s.Image != nil {
-			withImage = append(withImage, s)
-		}
-	}
-	if len(withImage) == 0 {
-		fmt.Fprintln(e.stdout, "no sandbox has an image: nothing to pull")
-		return nil
-	}
-	roots, err := e.r().PrepareRootsWith(withImage, launcher.PrepareOptions{UpdateLock: update, CheckImages: true})
-	if err != nil {
-		return err
-	}
-	for _, s := range withImage {
-		p := roots[s]
-		p.Lease.Close()
-		fmt.Fprintf(e.stdout, "%s: %s %s (%d layers)\n", s.Name, s.Image, p.Image.Digest, len(p.Image.Layers))
-	}
-	return nil
+	return e.r().Pull(sbs, update)
 }
 
 func newImagesCmd(e *env) *cobra.Command {
@@ -85,38 +59,12 @@ used it, whether a lock file pins it and whether a sandbox runs on it now.`,
 			if err != nil {
 				return exitf(exitSetup, "images: %v", err)
 			}
-			if asJSON {
-				b, _ := json.MarshalIndent(list, "", "  ")
-				fmt.Fprintf(e.stdout, "%s\n", b)
-				return nil
-			}
-			writeImages(e, list)
+			image.WriteList(e.stdout, list, asJSON)
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
 	return cmd
-}
-
-func writeImages(e *env, list []image.Entry) {
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSOURCE\tLAYERS\tSIZE\tUSED BY\tPINNED\tIN USE")
-	for _, im := range list {
-		var srcs []string
-		for _, s := range im.Sources {
-			srcs = append(srcs, s.Source)
-		}
-		pinned, inUse := "no", "no"
-		if len(im.Pinned) > 0 {
-			pinned = "yes"
-		}
-		if im.InUse {
-			inUse = "yes"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%.1f MiB\t%s\t%s\t%s\n", image.ShortDigest(im.ID), strings.Join(srcs, ","),
-			im.Layers, float64(im.Size)/(1<<20), strings.Join(im.UsedBy, ","), pinned, inUse)
-	}
-	tw.Flush()
 }
 
 func newPruneCmd(e *env) *cobra.Command {
@@ -136,17 +84,7 @@ left behind.`,
 			if err != nil {
 				return exitf(exitSetup, "prune: %v", err)
 			}
-			if asJSON {
-				b, _ := json.Marshal(rep)
-				fmt.Fprintf(e.stdout, "%s\n", b)
-				return nil
-			}
-			verb := "removed"
-			if dryRun {
-				verb = "would remove"
-			}
-			fmt.Fprintf(e.stdout, "%s %d images, %d layers (%.1f MiB), %d leftovers of interrupted pulls; kept %d images\n",
-				verb, len(rep.Images), rep.Layers, float64(rep.Bytes)/(1<<20), rep.Leftovers, len(rep.Kept))
+			rep.Write(e.stdout, dryRun, asJSON)
 			return nil
 		},
 	}

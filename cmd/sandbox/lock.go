@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
 
-	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/spf13/cobra"
 )
 
@@ -32,49 +30,23 @@ but the index, and exits 125 when one no longer matches, naming what changed.`,
   sandbox lock
   sandbox lock --verify`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if verify {
-				return e.verifyLocks(args)
-			}
-			return e.lock(args)
+			return e.lock(args, verify)
 		},
 	}
 	cmd.Flags().BoolVar(&verify, "verify", false, "hash every locked rootfs whole and check it against the lock file, changing nothing")
 	return cmd
 }
 
-// verifyLocks checks every locked rootfs against its lock entry.
-func (e *env) verifyLocks(paths []string) error {
+// lock writes the lock files, or with verify checks them.
+func (e *env) lock(paths []string, verify bool) error {
 	cfg, err := e.loadConfig(paths)
 	if err != nil {
 		return err
 	}
-	errs := launcher.VerifyLocks(cfg.Sandboxes)
-	for _, err := range errs {
-		fmt.Fprintf(e.stderr, "sandbox: %v\n", err)
-	}
-	if len(errs) > 0 {
-		return exitCode(exitSetup)
-	}
-	fmt.Fprintln(e.stdout, "every locked rootfs matches its lock file")
-	return nil
-}
-
-func (e *env) lock(paths []string) error {
-	cfg, err := e.loadConfig(paths)
-	if err != nil {
-		return err
+	if verify {
+		return e.r().VerifyLocks(cfg)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	written, err := launcher.LockRootfs(ctx, cfg.Sandboxes)
-	if err != nil {
-		return exitf(exitSetup, "%v", err)
-	}
-	for _, path := range written {
-		fmt.Fprintf(e.stdout, "wrote %s\n", path)
-	}
-	if len(written) == 0 {
-		fmt.Fprintln(e.stdout, "no sandbox has a rootfs or an image: nothing to lock")
-	}
-	return nil
+	return e.r().Lock(ctx, cfg)
 }

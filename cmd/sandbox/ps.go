@@ -1,13 +1,10 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
-	"text/tabwriter"
 	"time"
 
-	"github.com/hclsandbox/sandbox/launcher"
-	"github.com/hclsandbox/sandbox/launcher/state"
+	"github.com/hclsandbox/sandbox/launcher/report"
+	"github.com/hclsandbox/sandbox/slurm"
 	"github.com/spf13/cobra"
 )
 
@@ -30,32 +27,17 @@ A "stale" sandbox's launcher is gone; 'sandbox gc' cleans it up.`,
 				if err != nil {
 					return err
 				}
-				return e.psSlurm(asJSON)
+				return slurm.PS(cmd.Context(), slurm.Exec, e.stdout, asJSON)
 			}
 			sts, err := e.stateDir().Statuses(time.Now())
 			if err != nil {
 				return exitf(exitSetup, "ps: %v", err)
 			}
-			if asJSON {
-				b, _ := json.MarshalIndent(sts, "", "  ")
-				fmt.Fprintf(e.stdout, "%s\n", b)
-				return nil
-			}
-			printStatuses(e, sts)
+			report.WriteStatuses(e.stdout, sts, asJSON)
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
 	cmd.Flags().StringVar(&on, "on", "", "list the jobs of up --on slurm instead (squeue)")
 	return cmd
-}
-
-func printStatuses(e *env, sts []state.Status) {
-	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "NAME\tPID\tSTATUS\tUPTIME\tMEMORY\tCPU\tCONFIG")
-	for _, s := range sts {
-		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%.2fs\t%s\n", s.Name, s.Pid, s.State, s.Uptime,
-			launcher.FormatSize(s.Memory), s.CPUTime.Seconds(), s.ConfigFile)
-	}
-	w.Flush()
 }

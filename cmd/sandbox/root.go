@@ -63,13 +63,6 @@ func (e *env) main(args []string) int {
 	if err == nil {
 		return exitOK
 	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		if ee.msg != "" {
-			e.printError(ee.msg)
-		}
-		return ee.code
-	}
 	var xe *exitcode.Error
 	if errors.As(err, &xe) {
 		if xe.Msg != "" {
@@ -93,7 +86,7 @@ tree: its own namespaces and root filesystem.
   sandbox plan examples/hello.hcl
   sudo sandbox up examples/hello.hcl
   sudo sandbox run examples/busybox.hcl busybox -- /bin/sh`,
-		Version:       versionText(),
+		Version:       runner.VersionText(version),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {

@@ -1,10 +1,6 @@
 package main
 
-import (
-	"fmt"
-
-	"github.com/spf13/cobra"
-)
+import "github.com/spf13/cobra"
 
 func newRunCmd(e *env) *cobra.Command {
 	return e.addReceiptFlag(e.addVarFlags(&cobra.Command{
@@ -22,7 +18,7 @@ mode, so that job control and tty work inside.
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 || cmd.ArgsLenAtDash() == 1 {
-				return e.runWantsName(args[0])
+				return e.r().RunWantsName(args[0], e.loadOptions())
 			}
 			var extra []string
 			if n := cmd.ArgsLenAtDash(); n >= 0 {
@@ -33,25 +29,7 @@ mode, so that job control and tty work inside.
 			} else if len(args) != 2 {
 				return exitf(exitUsage, "run takes FILE NAME; put the command after --")
 			}
-			return e.run(args[0], args[1], extra)
+			return e.r().RunAttached(args[0], args[1], extra, e.loadOptions())
 		},
 	}))
-}
-
-func (e *env) run(file, name string, args []string) error {
-	cfg, s, err := e.loadOne([]string{file}, name, "run")
-	if err != nil {
-		return err
-	}
-	res, err := e.r().Run("run", cfg, s, args)
-	if err != nil {
-		return err
-	}
-	if res.OOMKilled || res.TimedOut || (res.Usage != nil && res.Usage.OOMKills > 0) {
-		fmt.Fprintf(e.stderr, "sandbox: %s: %s\n", res.Name, res.Describe())
-	}
-	if res.ExitCode != 0 {
-		return exitCode(res.ExitCode)
-	}
-	return nil
 }

@@ -2,9 +2,12 @@ package main
 
 import (
 	"github.com/hclsandbox/sandbox/config"
-	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/runner"
+	"github.com/hclsandbox/sandbox/launcher/state"
 )
+
+// stateDir is where sandbox records live (state.FromEnv).
+func (e *env) stateDir() state.Dir { return state.FromEnv(e.lookupEnv) }
 
 // r is the runner that starts this command's sandboxes, with its streams,
 // state directory and printers.
@@ -26,14 +29,4 @@ func (e *env) loadConfig(paths []string) (*config.Config, error) {
 // loadSandboxes loads paths and selects the named sandboxes, or all.
 func (e *env) loadSandboxes(paths, names []string) (*config.Config, []*config.Sandbox, error) {
 	return e.r().LoadSandboxes(paths, names, e.loadOptions())
-}
-
-// loadOne loads paths and selects the one sandbox name stands for.
-func (e *env) loadOne(paths []string, name, verb string) (*config.Config, *config.Sandbox, error) {
-	return e.r().LoadOne(paths, name, verb, e.loadOptions())
-}
-
-// prepareRoots prepares the root filesystems of sbs before they start.
-func (e *env) prepareRoots(sbs []*config.Sandbox, updateLock bool) (map[*config.Sandbox]*launcher.PreparedRootfs, error) {
-	return e.r().PrepareRoots(sbs, updateLock)
 }

@@ -1,13 +1,6 @@
 package main
 
-import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"text/tabwriter"
-
-	"github.com/hclsandbox/sandbox/slurm"
-)
+import "github.com/hclsandbox/sandbox/slurm"
 
 // onSlurm checks an --on value: "" (this machine) or "slurm".
 func onSlurm(on string) (bool, error) {
@@ -37,7 +30,7 @@ func (e *env) upSlurm(args []string, o *upOptions) error {
 	if err != nil {
 		return err
 	}
-	return e.finishBatch(rep, o)
+	return rep.Finish(e.stdout, e.stderr, o.json, o.junit)
 }
 
 // slurmFlags refuses the flags of up that only mean something on one
@@ -48,44 +41,6 @@ func slurmFlags(o *upOptions) error {
 		if set {
 			return exitf(exitUsage, "%s does not apply to up --on slurm: the cluster schedules the jobs", flag)
 		}
-	}
-	return nil
-}
-
-// psSlurm lists the queued and running jobs that up --on slurm submitted.
-func (e *env) psSlurm(asJSON bool) error {
-	qs, err := slurm.List(context.Background(), slurm.Exec)
-	if err != nil {
-		return exitf(exitSetup, "ps: %v", err)
-	}
-	if asJSON {
-		b, _ := json.MarshalIndent(qs, "", "  ")
-		fmt.Fprintf(e.stdout, "%s\n", b)
-		return nil
-	}
-	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "NAME\tJOB\tSTATE\tTIME\tNODES")
-	for _, q := range qs {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", q.Name, q.ID, q.State, q.Time, q.Nodes)
-	}
-	return w.Flush()
-}
-
-// stopSlurm cancels the queued and running jobs of the named sandboxes
-// (block names: a fanned-out sandbox's whole array), or all of them.
-func (e *env) stopSlurm(names []string, all bool) error {
-	stopped, missing, err := slurm.Stop(context.Background(), slurm.Exec, names, all)
-	for _, n := range missing {
-		fmt.Fprintf(e.stderr, "sandbox: %s: no queued or running Slurm job\n", n)
-	}
-	if err != nil {
-		return exitf(exitSetup, "stop: %v", err)
-	}
-	for _, q := range stopped {
-		fmt.Fprintf(e.stdout, "%s (job %s)\n", q.Name, q.ID)
-	}
-	if len(missing) > 0 {
-		return exitCode(exitSetup)
 	}
 	return nil
 }

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"context"
-	"fmt"
-	"sync"
 	"time"
 
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/state"
+	"github.com/hclsandbox/sandbox/slurm"
 	"github.com/spf13/cobra"
 )
 
@@ -34,7 +32,7 @@ sandbox's launcher has cleaned up after it.`,
 				if err != nil {
 					return err
 				}
-				return e.stopSlurm(args, all)
+				return slurm.StopNamed(cmd.Context(), slurm.Exec, e.stdout, e.stderr, args, all)
 			}
 			o := state.StopOptions{Timeout: -1}
 			if cmd.Flags().Changed("timeout") {
@@ -47,7 +45,7 @@ sandbox's launcher has cleaned up after it.`,
 				}
 				o.Signal = sig
 			}
-			return e.stop(args, all, o)
+			return e.stateDir().StopAll(e.stdout, e.stderr, args, all, o)
 		},
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "stop every recorded sandbox")
@@ -55,44 +53,4 @@ sandbox's launcher has cleaned up after it.`,
 	cmd.Flags().StringVarP(&sigName, "signal", "s", "", "signal to send first, instead of the sandbox's stop signal")
 	cmd.Flags().DurationVarP(&timeout, "timeout", "t", 0, "wait this long before SIGKILL, instead of the sandbox's stop timeout")
 	return cmd
-}
-
-// stop stops the named sandboxes, or all, in parallel.
-func (e *env) stop(names []string, all bool, o state.StopOptions) error {
-	d := e.stateDir()
-	for _, name := range names {
-		if err := state.CheckName(name); err != nil {
-			return exitf(exitUsage, "stop: %v", err)
-		}
-	}
-	if all {
-		sts, err := d.Statuses(time.Now())
-		if err != nil {
-			return exitf(exitSetup, "stop: %v", err)
-		}
-		for _, s := range sts {
-			names = append(names, s.Name)
-		}
-	}
-	var mu sync.Mutex
-	failed := false
-	var wg sync.WaitGroup
-	for _, name := range names {
-		wg.Go(func() {
-			err := d.Stop(context.Background(), name, o)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				fmt.Fprintf(e.stderr, "sandbox: %v\n", err)
-				failed = true
-				return
-			}
-			fmt.Fprintf(e.stdout, "%s\n", name)
-		})
-	}
-	wg.Wait()
-	if failed {
-		return exitCode(exitSetup)
-	}
-	return nil
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/hclsandbox/sandbox/launcher/runner"
 	"github.com/hclsandbox/sandbox/launcher/testrun"
 	"github.com/spf13/cobra"
@@ -79,36 +77,5 @@ func (e *env) test(args []string, o *testOptions) error {
 	if err != nil {
 		return err
 	}
-	return e.finishTests(tr, o)
-}
-
-// finishTests prints the report in the chosen form and writes the JUnit
-// file.
-func (e *env) finishTests(tr *testrun.Report, o *testOptions) error {
-	for _, c := range tr.Tests {
-		for _, p := range c.Updated {
-			fmt.Fprintf(e.stderr, "sandbox: %s: updated %s\n", c.Name, p)
-		}
-	}
-	var err error
-	switch {
-	case o.json:
-		err = tr.WriteJSON(e.stdout)
-	case o.tap:
-		tr.WriteTAP(e.stdout)
-	default:
-		tr.WriteText(e.stdout, o.verbose)
-	}
-	if err != nil {
-		return exitf(exitSetup, "%v", err)
-	}
-	if o.junit != "" {
-		if err := tr.WriteJUnit(o.junit); err != nil {
-			return exitf(exitSetup, "%v", err)
-		}
-	}
-	if tr.ExitCode != exitOK {
-		return exitCode(tr.ExitCode)
-	}
-	return nil
+	return tr.Finish(e.stdout, e.stderr, testrun.Output{Verbose: o.verbose, JSON: o.json, TAP: o.tap, JUnit: o.junit})
 }

@@ -1,9 +1,6 @@
 package main
 
-import (
-	"github.com/hclsandbox/sandbox/launcher/report"
-	"github.com/hclsandbox/sandbox/launcher/runner"
-)
+import "github.com/hclsandbox/sandbox/launcher/runner"
 
 // up loads the configuration and runs the selected sandboxes as one
 // batch: here, on Slurm (--on slurm), or under a watch (--watch).
@@ -35,31 +32,11 @@ func (e *env) up(args []string, o *upOptions) error {
 	if err != nil {
 		return err
 	}
-	return e.finishBatch(rep, o)
+	return rep.Finish(e.stdout, e.stderr, o.json, o.junit)
 }
 
 // batch are the options of the batch that up runs.
 func (o *upOptions) batch() runner.BatchOptions {
 	return runner.BatchOptions{Parallel: o.parallel, FailFast: o.failFast, Quiet: o.quiet, NoPrefix: o.noPrefix, JSON: o.json,
 		CgroupParent: o.cgroupParent, ExitCodeFrom: o.exitCodeFrom, UpdateLock: o.updateLock}
-}
-
-// finishBatch prints the aggregated errors, the table or JSON and the
-// JUnit file, and turns the report's exit code into the command's.
-func (e *env) finishBatch(rep *report.Report, o *upOptions) error {
-	rep.WriteTable(e.stderr)
-	if o.json {
-		if err := rep.WriteJSON(e.stdout); err != nil {
-			return exitf(exitSetup, "%v", err)
-		}
-	}
-	if o.junit != "" {
-		if err := report.WriteJUnitFile(o.junit, rep); err != nil {
-			return exitf(exitSetup, "%v", err)
-		}
-	}
-	if rep.ExitCode != exitOK {
-		return exitCode(rep.ExitCode)
-	}
-	return nil
 }

@@ -2,36 +2,11 @@ package main
 
 import (
 	"errors"
-	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
-
-// noSandbox is the error for a name that has no state directory: it says
-// where it looked and lists the names that are there.
-func (e *env) noSandbox(verb, name string) error {
-	d := e.stateDir()
-	names, _ := d.Names()
-	if len(names) == 0 {
-		return exitf(exitInvalidConfig, "%s: no sandbox named %q in %s; no sandbox is recorded there", verb, name, d.Root)
-	}
-	return exitf(exitInvalidConfig, "%s: no sandbox named %q in %s; there are: %s", verb, name, d.Root, strings.Join(names, ", "))
-}
-
-// runWantsName is the error for `run FILE` without a name: it lists the
-// names the file declares, when it loads.
-func (e *env) runWantsName(file string) error {
-	msg := fmt.Sprintf("run: name the sandbox to run after the file: sandbox run %s NAME", file)
-	if _, err := os.Stat(file); err == nil {
-		if cfg, err := e.loadConfig([]string{file}); err == nil && len(cfg.Names()) > 0 {
-			msg += ", with NAME one of: " + strings.Join(cfg.Names(), ", ")
-		}
-	}
-	return exitf(exitUsage, "%s", msg)
-}
 
 // flagValueError turns a flag's value that does not parse into what the
 // flag wants, in words: "--parallel (-p) wants a whole number, not

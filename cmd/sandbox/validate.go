@@ -1,11 +1,6 @@
 package main
 
-import (
-	"fmt"
-	"strings"
-
-	"github.com/spf13/cobra"
-)
+import "github.com/spf13/cobra"
 
 func newValidateCmd(e *env) *cobra.Command {
 	return e.addVarFlags(&cobra.Command{
@@ -35,36 +30,5 @@ func (e *env) validate(paths []string) error {
 	if err != nil {
 		return err
 	}
-	srcErr := e.checkSources(cfg)
-	if err := e.r().CheckPlans(cfg, cfg.Sandboxes, e.probeHost()); err != nil {
-		return err
-	}
-	if srcErr != nil {
-		return srcErr
-	}
-	if e.format == "text" {
-		n := len(cfg.Sandboxes)
-		if n == 0 {
-			fmt.Fprintln(e.stdout, "valid: no sandboxes")
-			return nil
-		}
-		fmt.Fprintf(e.stdout, "valid: %d sandbox%s (%s)\n", n, plural(n, "es"), nameList(cfg.Names(), 10))
-	}
-	return nil
-}
-
-func plural(n int, suffix string) string {
-	if n == 1 {
-		return ""
-	}
-	return suffix
-}
-
-// nameList joins names with commas, the first max of them and then how
-// many more there are: a file of thousands of sandboxes gets one short line.
-func nameList(names []string, max int) string {
-	if len(names) <= max+2 {
-		return strings.Join(names, ", ")
-	}
-	return fmt.Sprintf("%s and %d more", strings.Join(names[:max], ", "), len(names)-max)
+	return e.r().Validate(cfg, e.format == "text")
 }

@@ -1,14 +1,6 @@
 package main
 
-import (
-	"fmt"
-
-	"github.com/hclsandbox/sandbox/launcher/runner"
-
-	"github.com/hclsandbox/sandbox/config"
-	"github.com/hclsandbox/sandbox/launcher/receipt"
-	"github.com/spf13/cobra"
-)
+import "github.com/spf13/cobra"
 
 func newVerifyCmd(e *env) *cobra.Command {
 	return e.addVarFlags(&cobra.Command{
@@ -31,59 +23,7 @@ Exit codes:
   sandbox verify receipts/web.json --var port=8080 web.hcl`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.verify(args[0], args[1:])
+			return e.r().Verify(args[0], args[1:], e.loadOptions())
 		},
 	})
-}
-
-// verify compares the receipt at path with a plan made now.
-func (e *env) verify(path string, files []string) error {
-	was, err := receipt.Read(path)
-	if err != nil {
-		return exitf(exitSetup, "%v", err)
-	}
-	if len(files) == 0 {
-		for _, f := range was.Config {
-			files = append(files, f.Path)
-		}
-	}
-	cfg, err := e.loadConfig(files)
-	if err != nil {
-		return err
-	}
-	s := cfg.Lookup(was.Sandbox)
-	if s == nil {
-		fmt.Fprintf(e.stdout, "%s: differs from the receipt:\n  sandbox %s: no longer declared\n", was.Sandbox, was.Sandbox)
-		return exitCode(1)
-	}
-	diffs := receipt.Compare(was, e.receiptNow(cfg, s, was))
-	if len(diffs) == 0 {
-		fmt.Fprintf(e.stdout, "%s: same: a run now would have the receipt's configuration, variables, root, host facts and limits\n", s.Name)
-		return nil
-	}
-	fmt.Fprintf(e.stdout, "%s: differs from the receipt:\n", s.Name)
-	for _, d := range diffs {
-		fmt.Fprintf(e.stdout, "  %s\n", d)
-	}
-	return exitCode(1)
-}
-
-// receiptNow is the receipt a run of s would start with now.
-func (e *env) receiptNow(cfg *config.Config, s *config.Sandbox, was *receipt.Receipt) *receipt.Receipt {
-	host := e.probeHost()
-	planned := runner.BuildPlans([]*config.Sandbox{s}, host, nil)[0]
-	if len(was.Args) > 0 {
-		planned = planned.WithArgs(was.Args)
-	}
-	in, err := receipt.InputsOf(cfg)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "sandbox: %v\n", err)
-	}
-	root, err := receipt.RootOf(s, planned, "")
-	if err != nil {
-		fmt.Fprintf(e.stderr, "sandbox: %s: %v\n", s.Name, err)
-	}
-	now := receipt.New(was.Command, in, s.Name, planned, root, host)
-	now.Args = was.Args
-	return now
 }

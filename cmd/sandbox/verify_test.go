@@ -32,7 +32,7 @@ func TestVerifyHostFacts(t *testing.T) {
 	}
 	e := &env{stderr: &bytes.Buffer{}, probeHost: fakeHost}
 	path := filepath.Join(dir, "h.json")
-	if err := e.receiptNow(cfg, cfg.Sandboxes[0], &receipt.Receipt{Command: "up"}).Write(path); err != nil {
+	if err := e.r().ReceiptNow(cfg, cfg.Sandboxes[0], &receipt.Receipt{Command: "up"}).Write(path); err != nil {
 		t.Fatal(err)
 	}
 	v1 := func() *launcher.Host {

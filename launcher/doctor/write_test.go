@@ -1,4 +1,4 @@
-package main
+package doctor
 
 import (
 	"bytes"
@@ -7,19 +7,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hclsandbox/sandbox/launcher/doctor"
+	"github.com/hclsandbox/sandbox/internal/exitcode"
 )
 
 func TestDoctorOutputAndExitCode(t *testing.T) {
-	checks := []doctor.Check{
+	checks := []Check{
 		{Name: "cgroups", OK: true, Detail: "v2 at /sys/fs/cgroup"},
 		{Name: "cgroup io controller", OK: false, Detail: "missing"},
 	}
 	var out bytes.Buffer
-	e := &env{stdout: &out}
-	err := e.doctor(checks, false)
-	var ee *exitError
-	if !errors.As(err, &ee) || ee.code != 1 {
+	err := Write(&out, checks, false)
+	var ee *exitcode.Error
+	if !errors.As(err, &ee) || ee.Code != 1 {
 		t.Errorf("doctor with a missing check = %v, want exit code 1", err)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
@@ -27,10 +26,10 @@ func TestDoctorOutputAndExitCode(t *testing.T) {
 		t.Errorf("doctor printed %q", out.String())
 	}
 	out.Reset()
-	if err := e.doctor(checks[:1], true); err != nil {
+	if err := Write(&out, checks[:1], true); err != nil {
 		t.Errorf("doctor with every check enforced = %v, want nil", err)
 	}
-	var got []doctor.Check
+	var got []Check
 	if err := json.Unmarshal(out.Bytes(), &got); err != nil || len(got) != 1 || !got[0].OK {
 		t.Errorf("doctor --json = %s (%v)", out.String(), err)
 	}

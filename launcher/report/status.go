@@ -1,0 +1,29 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/state"
+)
+
+// WriteStatuses prints the recorded sandboxes (`sandbox ps`): a table
+// with name, pid, status, uptime, memory, CPU time and configuration
+// file, or an indented JSON array.
+func WriteStatuses(w io.Writer, sts []state.Status, asJSON bool) {
+	if asJSON {
+		b, _ := json.MarshalIndent(sts, "", "  ")
+		fmt.Fprintf(w, "%s\n", b)
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tPID\tSTATUS\tUPTIME\tMEMORY\tCPU\tCONFIG")
+	for _, s := range sts {
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%.2fs\t%s\n", s.Name, s.Pid, s.State, s.Uptime,
+			launcher.FormatSize(s.Memory), s.CPUTime.Seconds(), s.ConfigFile)
+	}
+	tw.Flush()
+}
