@@ -2,9 +2,8 @@ package main
 
 import "github.com/hclsandbox/sandbox/internal/exitcode"
 
-// The launcher's own exit codes (internal/exitcode), and the errors that
-// carry one out of a command: exitf with a message still to print,
-// exitCode after the messages were printed.
+// The launcher's own exit codes (internal/exitcode), and exitf, the
+// error that carries one out of a command with a message still to print.
 const (
 	exitOK            = exitcode.OK
 	exitInvalidConfig = exitcode.InvalidConfig
@@ -12,7 +11,7 @@ const (
 	exitSetup         = exitcode.Setup
 )
 
-var exitf, exitCode = exitcode.Errorf, exitcode.Code
+var exitf = exitcode.Errorf
 
 const exitCodesHelp = `Exit codes:
   0    every sandbox exited 0
