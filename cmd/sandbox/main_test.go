@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -45,6 +46,11 @@ func TestScripts(t *testing.T) {
 			case "hostusr":
 				_, err := os.Stat("/usr")
 				return err == nil, nil
+			case "nft":
+				if _, err := exec.LookPath("nft"); err != nil {
+					return false, testenv.MissingError("needs nft (Debian's nftables)")
+				}
+				return true, nil
 			case "busybox":
 				if _, err := os.Stat("/bin/busybox"); err != nil {
 					return false, testenv.MissingError("needs /bin/busybox (Debian's busybox-static)")
