@@ -10,9 +10,9 @@ import (
 // enterTimeNamespace makes a new time namespace for the children of the
 // calling thread and sets its clock offsets, which the kernel takes only
 // before any process is in it. The child itself stays in the host's time
-// namespace; the target enters the new one when the init forks it (the
-// plan always has an init with a time namespace: some kernels switch a
-// process into it only at a fork, not at execve). This is what runc and crun do: unshare, write
+// namespace; the target enters the new one when this thread executes it
+// (execve switches to the thread's time namespace for children) or forks
+// it as the init. This is what runc and crun do: unshare, write
 // /proc/self/timens_offsets, then start the process. It must run on the
 // thread that executes or forks the target, which ChildMain locks; the Go
 // runtime starts its other threads from a template thread, never from a

@@ -19,16 +19,6 @@ func wantInit(configured *bool, args []string) bool {
 	return len(args) > 0 && shells[path.Base(args[0])]
 }
 
-// wantInit is wantInit of the plan's configuration and command, and
-// always true with a time namespace: on some kernels (Debian 12's 6.1,
-// for one) a process that executes after the time namespace for its
-// children was made stays outside it, and a multithreaded command then
-// cannot start a thread (EINVAL). Forked by the init, the command is in
-// the namespace on every kernel.
-func (p *Plan) wantInit() bool {
-	return wantInit(p.initConfig, p.Spec.Args) || p.Spec.TimeOffsets != nil
-}
-
 // initExit reads the exit code of a sandbox whose PID 1 was the init, which
 // reports a target killed by signal N as 128+N because PID 1 cannot kill
 // itself with the signal: such a code is reported as that signal.

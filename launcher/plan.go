@@ -98,7 +98,7 @@ func NewPlan(s *config.Sandbox, h *Host) *Plan {
 	planTime(p, s, h)
 	p.Network = planNetwork(s)
 	p.initConfig = s.Init
-	p.Spec.Init = p.wantInit()
+	p.Spec.Init = wantInit(s.Init, p.Spec.Args)
 	return p
 }
 
@@ -125,7 +125,7 @@ func planMounts(p *Plan, s *config.Sandbox, h *Host) []isolation.Mount {
 func (p *Plan) WithArgs(args []string) *Plan {
 	q := *p
 	q.Spec.Args = append([]string(nil), args...)
-	q.Spec.Init = q.wantInit()
+	q.Spec.Init = wantInit(q.initConfig, q.Spec.Args)
 	return &q
 }
 

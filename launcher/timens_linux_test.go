@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -30,6 +31,9 @@ func hostClocks(t *testing.T) map[string]int64 {
 // it too.
 func TestSandboxTimeNamespace(t *testing.T) {
 	testenv.RequireRoot(t)
+	if k := kernelVersion(); !TimeNamespaceThreads(k) {
+		t.Skipf("kernel %d.%d: the probe, a Go program, cannot start threads in a time namespace here (TestSandboxTimeNamespaceShell covers it)", k.Major, k.Minor)
+	}
 	rootfs := testenv.Rootfs(t)
 	offsets := map[string]time.Duration{"monotonic": 7 * time.Hour, "boottime": -2 * time.Second}
 	for _, init := range []bool{false, true} {
@@ -68,5 +72,37 @@ func TestSandboxClockOffsetBelowZero(t *testing.T) {
 	out, res := runSandbox(t, s)
 	if res.ExitCode != 125 || res.SetupError == nil || res.SetupError.Step != "set clock offsets" {
 		t.Errorf("exit %d (%s), setup error %v, output %q; want 125 at the step set clock offsets", res.ExitCode, res.Describe(), res.SetupError, out)
+	}
+}
+
+// TestSandboxTimeNamespaceShell: on every kernel with time namespaces, a
+// single-threaded command sees the boot clock moved: /proc/uptime inside
+// reads the host's uptime plus the offset.
+func TestSandboxTimeNamespaceShell(t *testing.T) {
+	testenv.RequireRoot(t)
+	rootfs := testenv.Rootfs(t)
+	testenv.RequireBusybox(t, rootfs)
+	const offset = 1000 * time.Hour
+	for _, init := range []bool{false, true} {
+		s := sandboxFor(rootfs)
+		s.Command = []string{"/bin/cat", "/proc/uptime"}
+		s.Namespaces = append(s.Namespaces, "time")
+		s.ClockOffsets = &config.ClockOffsets{Boottime: offset}
+		s.Init = &init
+		before := hostClocks(t)["boottime"]
+		out, res := runSandbox(t, s)
+		after := hostClocks(t)["boottime"]
+		if res.ExitCode != 0 {
+			t.Fatalf("init %v: cat /proc/uptime exited %d (%s)", init, res.ExitCode, res.Describe())
+		}
+		var up float64
+		if _, err := fmt.Sscan(out, &up); err != nil {
+			t.Fatalf("init %v: /proc/uptime = %q: %v", init, out, err)
+		}
+		got := time.Duration(up*float64(time.Second)) - offset
+		// /proc/uptime has hundredths of a second.
+		if got < time.Duration(before)-10*time.Millisecond || got > time.Duration(after)+10*time.Millisecond {
+			t.Errorf("init %v: uptime inside minus %v = %v, want between the host's %v and %v", init, offset, got, time.Duration(before), time.Duration(after))
+		}
 	}
 }
