@@ -61,6 +61,9 @@ type Plan struct {
 	// initConfig is the configured init attribute, nil when unset, so that
 	// WithArgs can recompute the default for a new command.
 	initConfig *bool
+	// timeNoInit is set when the sandbox's time namespace is on a kernel
+	// where the init cannot fork into it (TimeNamespaceThreads).
+	timeNoInit bool
 }
 
 // JSON returns the plan as indented JSON, the form `sandbox plan --json` prints.
@@ -98,7 +101,7 @@ func NewPlan(s *config.Sandbox, h *Host) *Plan {
 	planTime(p, s, h)
 	p.Network = planNetwork(s)
 	p.initConfig = s.Init
-	p.Spec.Init = wantInit(s.Init, p.Spec.Args)
+	p.Spec.Init = p.wantInit()
 	return p
 }
 
@@ -125,7 +128,7 @@ func planMounts(p *Plan, s *config.Sandbox, h *Host) []isolation.Mount {
 func (p *Plan) WithArgs(args []string) *Plan {
 	q := *p
 	q.Spec.Args = append([]string(nil), args...)
-	q.Spec.Init = wantInit(q.initConfig, q.Spec.Args)
+	q.Spec.Init = q.wantInit()
 	return &q
 }
 
