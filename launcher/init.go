@@ -19,17 +19,6 @@ func wantInit(configured *bool, args []string) bool {
 	return len(args) > 0 && shells[path.Base(args[0])]
 }
 
-// wantInit is wantInit of the plan's configuration and command, but no
-// init by default with a time namespace on a kernel where the init cannot
-// fork into it (TimeNamespaceThreads): there a command is started only by
-// being executed into the namespace.
-func (p *Plan) wantInit() bool {
-	if p.timeNoInit && p.initConfig == nil {
-		return false
-	}
-	return wantInit(p.initConfig, p.Spec.Args)
-}
-
 // initExit reads the exit code of a sandbox whose PID 1 was the init, which
 // reports a target killed by signal N as 128+N because PID 1 cannot kill
 // itself with the signal: such a code is reported as that signal.

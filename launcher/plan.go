@@ -61,9 +61,6 @@ type Plan struct {
 	// initConfig is the configured init attribute, nil when unset, so that
 	// WithArgs can recompute the default for a new command.
 	initConfig *bool
-	// timeNoInit is set when the sandbox's time namespace is on a kernel
-	// where the init cannot fork into it (TimeNamespaceThreads).
-	timeNoInit bool
 }
 
 // JSON returns the plan as indented JSON, the form `sandbox plan --json` prints.
@@ -101,7 +98,7 @@ func NewPlan(s *config.Sandbox, h *Host) *Plan {
 	planTime(p, s, h)
 	p.Network = planNetwork(s)
 	p.initConfig = s.Init
-	p.Spec.Init = p.wantInit()
+	p.Spec.Init = wantInit(s.Init, p.Spec.Args)
 	return p
 }
 
@@ -128,7 +125,7 @@ func planMounts(p *Plan, s *config.Sandbox, h *Host) []isolation.Mount {
 func (p *Plan) WithArgs(args []string) *Plan {
 	q := *p
 	q.Spec.Args = append([]string(nil), args...)
-	q.Spec.Init = q.wantInit()
+	q.Spec.Init = wantInit(q.initConfig, q.Spec.Args)
 	return &q
 }
 

@@ -28,8 +28,7 @@ func planTime(p *Plan, s *config.Sandbox, h *Host) {
 	case k.Major < 5 || k.Major == 5 && k.Minor < 6:
 		p.HostWarnings = append(p.HostWarnings, fmt.Sprintf("time namespace: this kernel (%d.%d) has none; they need Linux 5.6, and the sandbox will not start", k.Major, k.Minor))
 	case !TimeNamespaceThreads(k):
-		p.timeNoInit = true
-		p.HostWarnings = append(p.HostWarnings, fmt.Sprintf("time namespace: on this kernel (%d.%d) nothing inside it may start a thread or fork with shared memory (Debian 12's 6.1 refuses them with EINVAL, 6.18 does not): a multithreaded command (Go, Java) may fail, and the command runs without an init unless init = true asks for one, which may then fail to start it", k.Major, k.Minor))
+		p.HostWarnings = append(p.HostWarnings, fmt.Sprintf("time namespace: on this kernel (%d.%d) its command may not start threads (Debian 12's 6.1 refuses them with EINVAL, 6.18 does not): a multithreaded command (Go, Java) may fail there", k.Major, k.Minor))
 	}
 	o := &isolation.TimeOffsets{}
 	if c := s.ClockOffsets; c != nil {

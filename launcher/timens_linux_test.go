@@ -83,39 +83,26 @@ func TestSandboxTimeNamespaceShell(t *testing.T) {
 	rootfs := testenv.Rootfs(t)
 	testenv.RequireBusybox(t, rootfs)
 	const offset = 1000 * time.Hour
-	no, yes := false, true
-	inits := []*bool{nil, &no, &yes}
-	if !TimeNamespaceThreads(kernelVersion()) {
-		inits = inits[:2] // an init cannot fork into it here (see the plan's warning)
-	}
-	for _, init := range inits {
+	for _, init := range []bool{false, true} {
 		s := sandboxFor(rootfs)
 		s.Command = []string{"/bin/cat", "/proc/uptime"}
 		s.Namespaces = append(s.Namespaces, "time")
 		s.ClockOffsets = &config.ClockOffsets{Boottime: offset}
-		s.Init = init
+		s.Init = &init
 		before := hostClocks(t)["boottime"]
 		out, res := runSandbox(t, s)
 		after := hostClocks(t)["boottime"]
 		if res.ExitCode != 0 {
-			t.Fatalf("init %v: cat /proc/uptime exited %d (%s)", fmtInit(init), res.ExitCode, res.Describe())
+			t.Fatalf("init %v: cat /proc/uptime exited %d (%s)", init, res.ExitCode, res.Describe())
 		}
 		var up float64
 		if _, err := fmt.Sscan(out, &up); err != nil {
-			t.Fatalf("init %v: /proc/uptime = %q: %v", fmtInit(init), out, err)
+			t.Fatalf("init %v: /proc/uptime = %q: %v", init, out, err)
 		}
 		got := time.Duration(up*float64(time.Second)) - offset
 		// /proc/uptime has hundredths of a second.
 		if got < time.Duration(before)-10*time.Millisecond || got > time.Duration(after)+10*time.Millisecond {
-			t.Errorf("init %v: uptime inside minus %v = %v, want between the host's %v and %v", fmtInit(init), offset, got, time.Duration(before), time.Duration(after))
+			t.Errorf("init %v: uptime inside minus %v = %v, want between the host's %v and %v", init, offset, got, time.Duration(before), time.Duration(after))
 		}
 	}
-}
-
-// fmtInit is the init attribute as a test names it.
-func fmtInit(b *bool) string {
-	if b == nil {
-		return "default"
-	}
-	return fmt.Sprint(*b)
 }
