@@ -49,6 +49,10 @@ type Plan struct {
 	// Start refuses a plan with this set, and plan and validate report it
 	// (see PlanDiagnostics).
 	SeccompError string `json:"seccomp_error,omitempty"`
+	// TimeError says why the time namespace the sandbox asks for would
+	// not hold its command on this kernel (TimeNamespaceWorks); Start
+	// refuses such a plan.
+	TimeError string `json:"time_error,omitempty"`
 	// StopSignal asks the sandbox to stop; SIGKILL follows after
 	// StopTimeout. Zero means the defaults, SIGTERM and 10s (see Stop).
 	StopSignal  syscall.Signal `json:"stop_signal,omitempty"`

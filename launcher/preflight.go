@@ -58,18 +58,28 @@ func preflightUserNamespace(s *config.Sandbox) hcl.Diagnostics {
 
 // PlanDiagnostics reports, against the configuration of s, what keeps its
 // plan p from starting on this host: a seccomp filter that did not
-// compile. A sandbox never starts without the filter it asks for.
+// compile (a sandbox never starts without the filter it asks for), or a
+// time namespace this kernel would not hold the command in.
 func PlanDiagnostics(p *Plan, s *config.Sandbox) hcl.Diagnostics {
-	if p.SeccompError == "" {
-		return nil
+	var diags hcl.Diagnostics
+	if p.TimeError != "" {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Time namespace not held here",
+			Detail:   fmt.Sprintf("Sandbox %q asks for a time namespace, but %s. Leave \"time\" out of namespaces on this host.", s.Name, p.TimeError),
+			Subject:  s.Range("namespaces").Ptr(),
+		})
 	}
-	return hcl.Diagnostics{{
+	if p.SeccompError == "" {
+		return diags
+	}
+	return append(diags, &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Seccomp filter does not compile",
 		Detail: fmt.Sprintf("Sandbox %q asks for a seccomp filter, which cannot be built here: %s. A sandbox never runs without the filter it asks for; set seccomp = \"unconfined\" to run this one without a filter.",
 			s.Name, p.SeccompError),
 		Subject: s.Range("seccomp").Ptr(),
-	}}
+	})
 }
 
 // CheckPlan is PlanDiagnostics of NewPlan(s, h) without building the
@@ -78,12 +88,17 @@ func PlanDiagnostics(p *Plan, s *config.Sandbox) hcl.Diagnostics {
 func CheckPlan(s *config.Sandbox, h *Host) hcl.Diagnostics {
 	p := &Plan{Name: s.Name}
 	applySecurity(p, s, h)
+	planTime(p, s, h)
 	return PlanDiagnostics(p, s)
 }
 
 // refusal is the result of a plan that PlanDiagnostics faults, which
 // Start refuses before it makes anything (exit code 125); nil for others.
 func refusal(p *Plan) *Result {
+	if p.TimeError != "" {
+		return &Result{Name: p.Name, ExitCode: 125, SetupError: &isolation.StepError{
+			Step: "time namespace", Msg: p.TimeError + "; refusing to start without it"}}
+	}
 	if p.SeccompError == "" {
 		return nil
 	}

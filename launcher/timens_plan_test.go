@@ -26,9 +26,10 @@ func TestPlanTimeOldKernel(t *testing.T) {
 	}
 }
 
-// TestPlanTimeThreadsWarning: on a kernel where a command in a time
-// namespace is not known to start threads, the plan says so.
-func TestPlanTimeThreadsWarning(t *testing.T) {
+// TestPlanTimeNotHeld: on a kernel not known to hold an executed command
+// in its time namespace, the plan is refused, at the namespaces
+// attribute, by validate and plan as by the start.
+func TestPlanTimeNotHeld(t *testing.T) {
 	s := &config.Sandbox{Name: "clock", Command: []string{"app"}, Namespaces: append(slices.Clone(config.Namespaces), "time")}
 	for _, c := range []struct {
 		k    KernelVersion
@@ -37,9 +38,15 @@ func TestPlanTimeThreadsWarning(t *testing.T) {
 		h := *testHost
 		h.Kernel = c.k
 		p := NewPlan(s, &h)
-		got := slices.ContainsFunc(p.HostWarnings, func(w string) bool { return strings.Contains(w, "may not start threads") })
-		if got != c.warn {
-			t.Errorf("kernel %v: warned %v, want %v (%q)", c.k, got, c.warn, p.HostWarnings)
+		d := PlanDiagnostics(p, s)
+		if got := d.HasErrors() && strings.Contains(d.Error(), "Time namespace not held"); got != c.warn {
+			t.Errorf("kernel %v: refused %v, want %v (%v)", c.k, got, c.warn, d)
+		}
+		if got := CheckPlan(s, &h); got.Error() != d.Error() {
+			t.Errorf("kernel %v: CheckPlan = %v, want what PlanDiagnostics says, %v", c.k, got, d)
+		}
+		if got := refusal(p) != nil; got != c.warn {
+			t.Errorf("kernel %v: Start refuses %v, want %v", c.k, got, c.warn)
 		}
 	}
 }
