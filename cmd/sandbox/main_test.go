@@ -8,6 +8,7 @@ import (
 
 	"github.com/hclsandbox/sandbox/internal/testenv"
 	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -46,6 +47,8 @@ func TestScripts(t *testing.T) {
 			case "hostusr":
 				_, err := os.Stat("/usr")
 				return err == nil, nil
+			case "timens":
+				return launcher.TimeNamespaceWorks(launcher.ProbeHost().Kernel), nil
 			case "nft":
 				if _, err := exec.LookPath("nft"); err != nil {
 					return false, testenv.MissingError("needs nft (Debian's nftables)")
