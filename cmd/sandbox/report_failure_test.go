@@ -12,6 +12,7 @@ import (
 
 	"github.com/hclsandbox/sandbox/launcher/relay"
 
+	"github.com/hclsandbox/sandbox/internal/testenv"
 	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/report"
@@ -56,6 +57,9 @@ func TestReportCarriesFailure(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "junit.xml")
 	if err := report.WriteJUnitFile(path, rep); err != nil {
 		t.Fatal(err)
+	}
+	if lint := testenv.XMLLint(t); lint != "" {
+		testenv.ValidateJUnit(t, lint, "testdata/junit/junit-4.xsd", path)
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {

@@ -17,7 +17,7 @@ import (
 func TestJUnitSchema(t *testing.T) {
 	lint := testenv.XMLLint(t)
 	if lint == "" {
-		t.Skip("needs xmllint (Debian package libxml2-utils)")
+		t.Skip("needs xmllint (Debian's libxml2-utils)")
 	}
 	r := &Report{Passed: 1, Failed: 2, ExitCode: 1, Duration: 1.5, Tests: []Case{
 		{Name: "ok", Result: "exited 0", Pass: true, Duration: 0.1,
