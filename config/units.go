@@ -162,3 +162,18 @@ func unitDiag(a *hcl.Attribute, what string, err error, help string) hcl.Diagnos
 	}
 	return invalid(a, "Invalid "+what, "The value of %q is not a %s. %s", a.Name, what, help)
 }
+
+// FormatSize writes a byte count the way the limits language reads it (ParseSize):
+// exactly in the largest binary unit that divides it ("64MiB"), otherwise
+// to one decimal ("3.2MiB").
+func FormatSize(n uint64) string {
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB"}
+	i := 0
+	for i < len(units)-1 && n >= 1<<(10*(i+1)) {
+		i++
+	}
+	if n%(1<<(10*i)) == 0 {
+		return fmt.Sprintf("%d%s", n>>(10*i), units[i])
+	}
+	return fmt.Sprintf("%.1f%s", float64(n)/float64(uint64(1)<<(10*i)), units[i])
+}

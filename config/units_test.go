@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -147,5 +148,22 @@ func TestDecodeSizeReference(t *testing.T) {
 	_, diags = DecodeSize(parseAttr(t, `v = var.memroy`), ctx)
 	if len(diags) != 1 || diags[0].Summary != "Reference to undeclared input variable" {
 		t.Errorf("DecodeSize(var.memroy) diagnostics = %v, want one undeclared reference", diags)
+	}
+}
+
+// TestFormatSizeRoundTrip: a size FormatSize writes reads back as itself
+// when it is whole in its unit, and to one decimal otherwise.
+func TestFormatSizeRoundTrip(t *testing.T) {
+	for _, c := range []struct {
+		n    uint64
+		want string
+	}{{0, "0B"}, {512, "512B"}, {64 << 20, "64MiB"}, {3<<20 + 200<<10, "3.2MiB"}, {1 << 40, "1TiB"}} {
+		got := FormatSize(c.n)
+		if got != c.want {
+			t.Errorf("FormatSize(%d) = %q, want %q", c.n, got, c.want)
+		}
+		if back, err := ParseSize(got); !strings.Contains(got, ".") && (err != nil || back != c.n) {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", got, back, err, c.n)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
 )
 
@@ -74,7 +75,7 @@ func (r *Result) describe() string {
 	case r.TimedOut:
 		return fmt.Sprintf("timed out after %s", r.Timeout)
 	case r.OOMKilled && r.MemoryLimit > 0:
-		return fmt.Sprintf("killed: out of memory (limit %s)", FormatSize(r.MemoryLimit))
+		return fmt.Sprintf("killed: out of memory (limit %s)", config.FormatSize(r.MemoryLimit))
 	case r.OOMKilled:
 		return "killed: out of memory"
 	case r.Signal != 0:

@@ -3,6 +3,8 @@ package launcher
 import (
 	"fmt"
 	"time"
+
+	"github.com/hclsandbox/sandbox/config"
 )
 
 // ExitTimeout is the exit code of a sandbox that its timeout ended, as
@@ -26,7 +28,7 @@ type Usage struct {
 func (u *Usage) String() string {
 	s := fmt.Sprintf("wall %.2fs, cpu %.2fs", u.WallTime.Seconds(), u.CPUTime.Seconds())
 	if u.PeakMemory > 0 {
-		s += ", peak memory " + FormatSize(u.PeakMemory)
+		s += ", peak memory " + config.FormatSize(u.PeakMemory)
 	}
 	if u.OOMKills > 0 {
 		s += ", " + OOMNote(u.OOMKills)
@@ -41,19 +43,4 @@ func (r *Result) Summary() string {
 		return r.Describe()
 	}
 	return r.Describe() + " (" + r.Usage.String() + ")"
-}
-
-// FormatSize writes a byte count the way the limits language reads it:
-// exactly in the largest binary unit that divides it ("64MiB"), otherwise
-// to one decimal ("3.2MiB").
-func FormatSize(n uint64) string {
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB"}
-	i := 0
-	for i < len(units)-1 && n >= 1<<(10*(i+1)) {
-		i++
-	}
-	if n%(1<<(10*i)) == 0 {
-		return fmt.Sprintf("%d%s", n>>(10*i), units[i])
-	}
-	return fmt.Sprintf("%.1f%s", float64(n)/float64(uint64(1)<<(10*i)), units[i])
 }

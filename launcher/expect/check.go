@@ -90,7 +90,7 @@ func ran(o Observed, v Verdict) Verdict {
 }
 
 func peakVerdict(max uint64, o Observed) Verdict {
-	v := verdict("max_peak_memory", "at most "+formatSize(max), formatSize(o.PeakMemory), o.PeakMemory <= max)
+	v := verdict("max_peak_memory", "at most "+config.FormatSize(max), config.FormatSize(o.PeakMemory), o.PeakMemory <= max)
 	if !o.HasUsage {
 		v.Actual, v.Pass = "unknown: the sandbox had no cgroup", false
 	}

@@ -50,17 +50,3 @@ func lineDesc(i int, line []byte, present bool) string {
 	}
 	return fmt.Sprintf("line %d: %s", i+1, quote(line))
 }
-
-// formatSize is a byte count in the largest binary unit that keeps one
-// decimal: "3.2MiB", "64MiB".
-func formatSize(n uint64) string {
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB"}
-	i := 0
-	for i < len(units)-1 && n >= 1<<(10*(i+1)) {
-		i++
-	}
-	if n%(1<<(10*i)) == 0 {
-		return fmt.Sprintf("%d%s", n>>(10*i), units[i])
-	}
-	return fmt.Sprintf("%.1f%s", float64(n)/float64(uint64(1)<<(10*i)), units[i])
-}

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/supervise"
 )
@@ -176,13 +177,13 @@ func (r *Report) WriteTable(w io.Writer) {
 	for _, o := range r.Sandboxes {
 		mem := "-"
 		if o.PeakMemory > 0 {
-			mem = launcher.FormatSize(o.PeakMemory)
+			mem = config.FormatSize(o.PeakMemory)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%.2fs\t%s\t%.2fs\n", o.Name, o.Describe(), o.Duration, mem, o.CPUTime)
 	}
 	if b := r.Batch; b != nil {
 		n := len(r.Sandboxes)
-		fmt.Fprintf(tw, "(%s)\t%s\t%.2fs\t%s\t%.2fs\n", b.Cgroup, countSandboxes(n), r.Duration, launcher.FormatSize(b.PeakMemory), b.CPUTime)
+		fmt.Fprintf(tw, "(%s)\t%s\t%.2fs\t%s\t%.2fs\n", b.Cgroup, countSandboxes(n), r.Duration, config.FormatSize(b.PeakMemory), b.CPUTime)
 	}
 	tw.Flush()
 }

@@ -6,7 +6,7 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
@@ -23,7 +23,7 @@ func WriteStatuses(w io.Writer, sts []state.Status, asJSON bool) {
 	fmt.Fprintln(tw, "NAME\tPID\tSTATUS\tUPTIME\tMEMORY\tCPU\tCONFIG")
 	for _, s := range sts {
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%.2fs\t%s\n", s.Name, s.Pid, s.State, s.Uptime,
-			launcher.FormatSize(s.Memory), s.CPUTime.Seconds(), s.ConfigFile)
+			config.FormatSize(s.Memory), s.CPUTime.Seconds(), s.ConfigFile)
 	}
 	tw.Flush()
 }
