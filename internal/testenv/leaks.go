@@ -3,11 +3,11 @@ package testenv
 import (
 	"path/filepath"
 
+	"github.com/hclsandbox/sandbox/internal/proc"
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
 
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -53,7 +53,7 @@ func (s snapshot) leaks() string {
 	if left := s.newCgroups(); len(left) > 0 {
 		out = append(out, fmt.Sprintf("cgroups left behind: %v", left))
 	}
-	if kids := children(os.Getpid()); len(kids) > 0 {
+	if kids := proc.Children(os.Getpid()); len(kids) > 0 {
 		out = append(out, fmt.Sprintf("processes left behind: %v", kids))
 	}
 	return strings.Join(out, "\n")
@@ -72,29 +72,6 @@ func mountPoints() string {
 		}
 	}
 	return strings.Join(out, "\n")
-}
-
-// children lists the pids whose parent is pid.
-func children(pid int) []int {
-	var out []int
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		n, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		// The fields after the command name, which is in parentheses.
-		s := string(b)
-		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-		if len(f) > 1 && f[1] == strconv.Itoa(pid) {
-			out = append(out, n)
-		}
-	}
-	return out
 }
 
 // leftoverCgroups lists every directory under any /sys/fs/cgroup/*/sandbox
