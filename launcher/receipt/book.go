@@ -10,9 +10,9 @@ import (
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
 	"github.com/hclsandbox/sandbox/launcher/expect"
 	"github.com/hclsandbox/sandbox/launcher/report"
-	"github.com/hclsandbox/sandbox/launcher/state"
 	"github.com/hclsandbox/sandbox/launcher/supervise"
 )
 
@@ -93,9 +93,9 @@ func preparedDigest(p *launcher.PreparedRootfs) string {
 	return p.Digest
 }
 
-// Started reads the sandbox's limits back from its cgroup, which exists
-// from setup until the sandbox is waited for; dir holds its record.
-func (b *Book) Started(plan *launcher.Plan, dir state.Dir) {
+// Started reads the sandbox's limits back from its cgroup, cg (nil:
+// none), which exists from setup until the sandbox is waited for.
+func (b *Book) Started(plan *launcher.Plan, cg *cgroups.CgroupRef) {
 	b.mu.Lock()
 	p := b.pending[plan.Name]
 	b.mu.Unlock()
@@ -103,8 +103,8 @@ func (b *Book) Started(plan *launcher.Plan, dir state.Dir) {
 		return
 	}
 	p.r.Started = time.Now()
-	if rec, err := dir.Read(plan.Name); err == nil && rec.Cgroup != nil {
-		ReadBack(p.r.Limits, p.plan, *rec.Cgroup)
+	if cg != nil {
+		ReadBack(p.r.Limits, p.plan, *cg)
 	}
 }
 

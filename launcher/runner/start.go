@@ -46,7 +46,7 @@ func (r *Runner) Start(plan *launcher.Plan, stdio launcher.Stdio) (*launcher.Pro
 	}
 	r.Ready.Report(plan.Name, proc.Pid())
 	if r.Receipts != nil {
-		r.Receipts.Started(plan, r.State)
+		r.Receipts.Started(plan, claim.Cgroup())
 	}
 	return proc, nil, release
 }

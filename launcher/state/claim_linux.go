@@ -195,6 +195,16 @@ func (c *Claim) NoteCgroup(cg cgroups.Cgroup) error {
 	return c.update(func(r *Record) { r.Cgroup, r.CgroupDirs = &ref, ref.Dirs() })
 }
 
+// Cgroup is the sandbox's cgroup as NoteCgroup recorded it, or nil.
+func (c *Claim) Cgroup() *cgroups.CgroupRef {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.rec.Cgroup
+}
+
 // NotePid records the sandbox's first process.
 func (c *Claim) NotePid(pid int) error {
 	return c.update(func(r *Record) { r.Pid, r.PidStart = pid, proc.StartTime(pid) })

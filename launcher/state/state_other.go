@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
 )
 
 // Claim is a locked name; sandboxes run only on Linux.
@@ -18,6 +20,9 @@ func (d Dir) Claim(ctx context.Context, r Record) (*Claim, error) {
 
 // Dir is empty off Linux.
 func (c *Claim) Dir() string { return "" }
+
+// Cgroup is nil off Linux.
+func (c *Claim) Cgroup() *cgroups.CgroupRef { return nil }
 
 // Release does nothing off Linux.
 func (c *Claim) Release() error { return nil }
