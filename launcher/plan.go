@@ -134,11 +134,11 @@ func (p *Plan) WithArgs(args []string) *Plan {
 }
 
 // orderedNamespaces are the sandbox's namespaces in the kernel's order,
-// with a user namespace whenever WantsUserNamespace.
+// with a user namespace whenever wantsUserNamespace.
 func orderedNamespaces(s *config.Sandbox, h *Host) []string {
 	var out []string
 	for _, kind := range config.NamespaceKinds {
-		if s.HasNamespace(kind) || kind == "user" && WantsUserNamespace(s, h) {
+		if s.HasNamespace(kind) || kind == "user" && wantsUserNamespace(s, h) {
 			out = append(out, kind)
 		}
 	}

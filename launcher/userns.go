@@ -20,7 +20,7 @@ func planUserNamespace(p *Plan, s *config.Sandbox, h *Host) {
 		p.HostWarnings = append(p.HostWarnings,
 			"started without root: no cgroup, so no limits, usage figures or cgroup kill (the pid namespace still ends the tree)")
 	}
-	if !WantsUserNamespace(s, h) {
+	if !wantsUserNamespace(s, h) {
 		return
 	}
 	if !s.HasNamespace("user") {
@@ -41,11 +41,11 @@ func planUserNamespace(p *Plan, s *config.Sandbox, h *Host) {
 	}
 }
 
-// WantsUserNamespace reports whether a sandbox started on h gets a user
+// wantsUserNamespace reports whether a sandbox started on h gets a user
 // namespace: when its namespaces list "user", and always when started
 // without root, where a user namespace is what lets an ordinary user
 // make the others. The file need not change to run without root.
-func WantsUserNamespace(s *config.Sandbox, h *Host) bool {
+func wantsUserNamespace(s *config.Sandbox, h *Host) bool {
 	return s.HasNamespace("user") || h.EUID != 0
 }
 

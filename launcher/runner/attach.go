@@ -13,7 +13,7 @@ import (
 // checkHost fails with exit code 125 unless sandboxes can be started here:
 // with root, those whose ids come from the sandbox user's subordinate
 // ranges need the ranges. Without root every sandbox gets a user
-// namespace of its own (launcher.WantsUserNamespace).
+// namespace of its own (launcher.NewPlan).
 func (r *Runner) checkHost(h *launcher.Host, sbs []*config.Sandbox) error {
 	if h.EUID == 0 {
 		return r.checkIDPool(h, sbs)

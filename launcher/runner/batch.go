@@ -171,11 +171,11 @@ func (bo *Output) Options() supervise.Options {
 // stopping says that u was asked to stop, how, and when it is killed:
 // a stop that waits on a sandbox that ignores its signal is not silent.
 func (bo *Output) stopping(u *supervise.Unit, sig syscall.Signal, timeout time.Duration) {
-	bo.mux.Emit(bo.r.Stderr, nil, []byte(StoppingLine(u.Name(), sig, timeout)))
+	bo.mux.Emit(bo.r.Stderr, nil, []byte(stoppingLine(u.Name(), sig, timeout)))
 }
 
-// StoppingLine is the line a stop of name begins with.
-func StoppingLine(name string, sig syscall.Signal, timeout time.Duration) string {
+// stoppingLine is the line a stop of name begins with.
+func stoppingLine(name string, sig syscall.Signal, timeout time.Duration) string {
 	return fmt.Sprintf("sandbox: stopping %s: %s, SIGKILL in %s (Ctrl-C again to kill now)", name, launcher.SignalName(sig), timeout)
 }
 
