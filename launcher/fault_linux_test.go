@@ -100,7 +100,7 @@ func TestSupervisorKilled(t *testing.T) {
 	for i := range 3 {
 		job.Names = append(job.Names, prefix+strconv.Itoa(i))
 	}
-	mountsBefore := mountPoints(t)
+	mountsBefore := testenv.MountPoints()
 	cmd, out := startSupervisor(t, job)
 	for range job.Names {
 		if line, err := out.ReadString('\n'); err != nil {
@@ -126,7 +126,7 @@ func TestSupervisorKilled(t *testing.T) {
 	if left := sandboxProcesses(prefix); len(left) > 0 {
 		t.Errorf("2s after kill -9 of the supervisor, sandbox processes live: %v", left)
 	}
-	if now := mountPoints(t); now != mountsBefore {
+	if now := testenv.MountPoints(); now != mountsBefore {
 		t.Errorf("host mounts changed:\nbefore:\n%s\nafter:\n%s", mountsBefore, now)
 	}
 	// The next start of one name cleans up after it; gc does the rest.
@@ -156,27 +156,13 @@ func checkNothingLeft(t *testing.T, sd state.Dir, prefix string) {
 	}
 }
 
-func mountPoints(t *testing.T) string {
-	b, err := os.ReadFile("/proc/self/mountinfo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) > 4 {
-			out = append(out, f[4])
-		}
-	}
-	return strings.Join(out, "\n")
-}
-
 // TestRandomKillsThenGC kills 100 supervisors at random moments in their
 // first 300 ms, then runs one gc.
 func TestRandomKillsThenGC(t *testing.T) {
 	rootfs := busyboxRootfs(t)
 	sd := state.Dir{Root: t.TempDir()}
 	prefix := fmt.Sprintf("rk-%d-", os.Getpid())
-	mountsBefore := mountPoints(t)
+	mountsBefore := testenv.MountPoints()
 	var wg sync.WaitGroup
 	work := make(chan int)
 	for range 4 {
@@ -202,7 +188,7 @@ func TestRandomKillsThenGC(t *testing.T) {
 		t.Errorf("GC() = %v", err)
 	}
 	checkNothingLeft(t, sd, prefix)
-	mountsAfter := mountPoints(t)
+	mountsAfter := testenv.MountPoints()
 	t.Logf("left behind: %d changed mounts", countChanged(mountsBefore, mountsAfter))
 	if mountsAfter != mountsBefore {
 		t.Errorf("host mounts changed:\nbefore:\n%s\nafter:\n%s", mountsBefore, mountsAfter)

@@ -95,20 +95,9 @@ func checkNothingLeft(t *testing.T, base, mountsBefore string) {
 	if kids := childPids(); len(kids) > 0 {
 		t.Errorf("processes left behind: %v", kids)
 	}
-	if now := mountsOf(); now != mountsBefore {
+	if now := testenv.MountPoints(); now != mountsBefore {
 		t.Errorf("host mounts changed:\nbefore:\n%s\nafter:\n%s", mountsBefore, now)
 	}
-}
-
-func mountsOf() string {
-	b, _ := os.ReadFile("/proc/self/mountinfo")
-	var out []string
-	for _, l := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(l); len(f) > 4 {
-			out = append(out, f[4])
-		}
-	}
-	return strings.Join(out, "\n")
 }
 
 // childPids lists the live children of this process.
@@ -121,7 +110,7 @@ func childPids() []string {
 // modulo 7, and checks every exit code, the batch's and the cleanup.
 func TestUp200(t *testing.T) {
 	bin, dir := batchSetup(t)
-	mounts := mountsOf()
+	mounts := testenv.MountPoints()
 	hcl := writeHCL(t, dir, "many.hcl", `sandbox "bt200" {
   count   = 200
   rootfs  = "./rootfs"
@@ -148,7 +137,7 @@ func TestUp200(t *testing.T) {
 // it end at once, and nothing is left.
 func TestUpInterrupt(t *testing.T) {
 	bin, dir := batchSetup(t)
-	mounts := mountsOf()
+	mounts := testenv.MountPoints()
 	hcl := writeHCL(t, dir, "long.hcl", `sandbox "btint" {
   count        = 20
   rootfs       = "./rootfs"
@@ -176,7 +165,7 @@ func TestUpInterrupt(t *testing.T) {
 // a long stop_timeout.
 func TestUpSecondInterruptKills(t *testing.T) {
 	bin, dir := batchSetup(t)
-	mounts := mountsOf()
+	mounts := testenv.MountPoints()
 	hcl := writeHCL(t, dir, "long.hcl", `sandbox "bt2int" {
   count        = 3
   rootfs       = "./rootfs"

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hclsandbox/sandbox/internal/testenv"
 	"github.com/hclsandbox/sandbox/launcher/report"
 )
 
@@ -16,7 +17,7 @@ import (
 // one that waits for it; the exit code is the failure's own.
 func TestUpFailFast(t *testing.T) {
 	bin, dir := batchSetup(t)
-	mounts := mountsOf()
+	mounts := testenv.MountPoints()
 	hcl := writeHCL(t, dir, "ff.hcl", `sandbox "btff-long" {
   rootfs       = "./rootfs"
   stop_timeout = "1s"
@@ -57,7 +58,7 @@ sandbox "btff-after" {
 // is skipped when it failed.
 func TestUpDependsOn(t *testing.T) {
 	bin, dir := batchSetup(t)
-	mounts := mountsOf()
+	mounts := testenv.MountPoints()
 	hcl := writeHCL(t, dir, "deps.hcl", `sandbox "btdep-app" {
   rootfs     = "./rootfs"
   command    = ["/bin/echo", "app runs"]
@@ -103,7 +104,7 @@ sandbox "btdep-never" {
 // right prefix.
 func TestUpChattyOutput(t *testing.T) {
 	bin, dir := batchSetup(t)
-	mounts := mountsOf()
+	mounts := testenv.MountPoints()
 	const lines = 200
 	hcl := writeHCL(t, dir, "chatty.hcl", fmt.Sprintf(`sandbox "btchat" {
   count   = 50
@@ -142,7 +143,7 @@ func TestUpChattyOutput(t *testing.T) {
 // three rounds.
 func TestUpParallel(t *testing.T) {
 	bin, dir := batchSetup(t)
-	mounts := mountsOf()
+	mounts := testenv.MountPoints()
 	hcl := writeHCL(t, dir, "par.hcl", `sandbox "btpar" {
   count   = 6
   rootfs  = "./rootfs"
@@ -173,7 +174,7 @@ func TestUpBatchBudget(t *testing.T) {
 			t.Skip("needs the pids controller, of cgroup v1 or v2")
 		}
 	}
-	mounts := mountsOf()
+	mounts := testenv.MountPoints()
 	hcl := writeHCL(t, dir, "budget.hcl", `batch {
   limits {
     pids = 40

@@ -3,6 +3,8 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/hclsandbox/sandbox/internal/testenv"
 )
 
 // TestUpRestartPolicy checks the restart policies in a plain up: on-failure
@@ -10,7 +12,7 @@ import (
 // no never restarts.
 func TestUpRestartPolicy(t *testing.T) {
 	bin, dir := batchSetup(t)
-	mounts := mountsOf()
+	mounts := testenv.MountPoints()
 	hcl := writeHCL(t, dir, "r.hcl", `sandbox "brfail" {
   rootfs       = "./rootfs"
   command      = ["/bin/sh", "-c", "echo try; exit 3"]

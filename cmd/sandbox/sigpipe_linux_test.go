@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hclsandbox/sandbox/internal/testenv"
 )
 
 // TestUpReaderGoesAway: `sandbox up | head -n 1`. Once the reader of its
@@ -16,7 +18,7 @@ import (
 // stderr, leaving no record, cgroup, mount or process behind.
 func TestUpReaderGoesAway(t *testing.T) {
 	bin, dir := batchSetup(t)
-	mounts := mountsOf()
+	mounts := testenv.MountPoints()
 	hcl := writeHCL(t, dir, "pipe.hcl", `sandbox "btpipe" {
   rootfs  = "./rootfs"
   command = ["/bin/sh", "-c", "trap 'echo stopped >&2; exit 0' TERM; while true; do echo line; sleep 0.01; done"]

@@ -6,13 +6,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hclsandbox/sandbox/internal/testenv"
 )
 
 // TestWatchOwnWrites checks that a sandbox writing into its watched
 // directory through a writable mount does not relaunch itself.
 func TestWatchOwnWrites(t *testing.T) {
 	bin, dir := batchSetup(t)
-	mounts := mountsOf()
+	mounts := testenv.MountPoints()
 	os.Mkdir(filepath.Join(dir, "app"), 0o755)
 	writeHCL(t, dir, "w.hcl", `sandbox "wown" {
   rootfs       = "./rootfs"
@@ -45,7 +47,7 @@ func TestWatchOwnWrites(t *testing.T) {
 // up --watch: its sandbox starts.
 func TestWatchConfigDir(t *testing.T) {
 	bin, dir := batchSetup(t)
-	mounts := mountsOf()
+	mounts := testenv.MountPoints()
 	writeHCL(t, dir, "a.hcl", `sandbox "wda" {
   rootfs  = "./rootfs"
   command = ["/bin/sh", "-c", "echo from-a; exec sleep 1000"]
@@ -68,7 +70,7 @@ func TestWatchConfigDir(t *testing.T) {
 // dependents) and that a batch { limits } budget holds every sandbox.
 func TestWatchDependsOnAndBudget(t *testing.T) {
 	bin, dir := batchSetup(t)
-	mounts := mountsOf()
+	mounts := testenv.MountPoints()
 	writeHCL(t, dir, "d.hcl", `
 batch {
   limits {
@@ -129,7 +131,7 @@ sandbox "wdskip" {
 // sandbox keeps running, and the new paths, not the old, relaunch it.
 func TestWatchSettingsEditNoRelaunch(t *testing.T) {
 	bin, dir := batchSetup(t)
-	mounts := mountsOf()
+	mounts := testenv.MountPoints()
 	for _, d := range []string{"old", "new"} {
 		os.Mkdir(filepath.Join(dir, d), 0o755)
 	}

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hclsandbox/sandbox/internal/testenv"
 )
 
 // watchProc is one `sandbox up --watch` running under a test.
@@ -158,7 +160,7 @@ const watchedSandbox = `sandbox "wt" {
 // ignored files and editor temp files do not relaunch.
 func TestWatchFiles(t *testing.T) {
 	bin, dir := batchSetup(t)
-	mounts := mountsOf()
+	mounts := testenv.MountPoints()
 	app := filepath.Join(dir, "app")
 	os.Mkdir(app, 0o755)
 	writeHCL(t, dir, "w.hcl", watchedSandbox)
@@ -201,7 +203,7 @@ func TestWatchFiles(t *testing.T) {
 // whose plan changed, starts an added one and stops a removed one.
 func TestWatchConfig(t *testing.T) {
 	bin, dir := batchSetup(t)
-	mounts := mountsOf()
+	mounts := testenv.MountPoints()
 	block := func(name, msg string) string {
 		return `sandbox "` + name + `" {
   rootfs       = "./rootfs"
@@ -242,7 +244,7 @@ func TestWatchConfig(t *testing.T) {
 // always after exit 0, and no.
 func TestWatchRestartPolicy(t *testing.T) {
 	bin, dir := batchSetup(t)
-	mounts := mountsOf()
+	mounts := testenv.MountPoints()
 	writeHCL(t, dir, "r.hcl", `sandbox "wrfail" {
   rootfs       = "./rootfs"
   command      = ["/bin/sh", "-c", "echo try; exit 3"]
@@ -294,7 +296,7 @@ sandbox "wrno" {
 // beside the debounce (go test -v -run TestWatchLatency).
 func TestWatchLatency(t *testing.T) {
 	bin, dir := batchSetup(t)
-	mounts := mountsOf()
+	mounts := testenv.MountPoints()
 	app := filepath.Join(dir, "app")
 	os.Mkdir(app, 0o755)
 	writeHCL(t, dir, "w.hcl", strings.Replace(watchedSandbox, `"150ms"`, `"100ms"`, 1))
@@ -319,7 +321,7 @@ func TestWatchLatency(t *testing.T) {
 // sandbox runs, and that the supervisor holds no more fds than before.
 func TestWatchRapidChanges(t *testing.T) {
 	bin, dir := batchSetup(t)
-	mounts := mountsOf()
+	mounts := testenv.MountPoints()
 	app := filepath.Join(dir, "app")
 	os.Mkdir(app, 0o755)
 	writeHCL(t, dir, "w.hcl", strings.Replace(watchedSandbox, `"150ms"`, `"5ms"`, 1))

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"testing"
 	"time"
+
+	"github.com/hclsandbox/sandbox/internal/testenv"
 )
 
 // TestWatchRefusesConfigFromSandbox is the attack of a sandbox on its own
@@ -15,7 +17,7 @@ import (
 // declared sandbox never starts. (Its payload only counts what it sees.)
 func TestWatchRefusesConfigFromSandbox(t *testing.T) {
 	bin, dir := batchSetup(t)
-	mounts := mountsOf()
+	mounts := testenv.MountPoints()
 	write(t, filepath.Join(dir, "payload.txt"), `sandbox "wevil" {
   rootfs  = "./rootfs"
   command = ["/bin/sh", "-c", "echo evil-sees $(ls /host | wc -l) entries of the host root; exec sleep 1000"]

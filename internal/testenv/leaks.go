@@ -19,7 +19,7 @@ type snapshot struct {
 }
 
 func takeSnapshot() snapshot {
-	s := snapshot{mounts: mountPoints(), cgroups: map[string]bool{}}
+	s := snapshot{mounts: MountPoints(), cgroups: map[string]bool{}}
 	for _, c := range leftoverCgroups() {
 		s.cgroups[c] = true
 	}
@@ -47,7 +47,7 @@ func (s snapshot) newCgroups() []string {
 // leaks describes what differs from the snapshot now, or "" when nothing does.
 func (s snapshot) leaks() string {
 	var out []string
-	if now := mountPoints(); now != s.mounts {
+	if now := MountPoints(); now != s.mounts {
 		out = append(out, fmt.Sprintf("host mounts changed:\nbefore:\n%s\nafter:\n%s", s.mounts, now))
 	}
 	if left := s.newCgroups(); len(left) > 0 {
@@ -59,8 +59,9 @@ func (s snapshot) leaks() string {
 	return strings.Join(out, "\n")
 }
 
-// mountPoints lists the mount points of this process's mount namespace.
-func mountPoints() string {
+// MountPoints lists the mount points of this process's mount namespace,
+// one a line: what a test compares before and after to see a leaked mount.
+func MountPoints() string {
 	b, err := os.ReadFile("/proc/self/mountinfo")
 	if err != nil {
 		return err.Error()

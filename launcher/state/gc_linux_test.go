@@ -88,22 +88,7 @@ func TestGCDetachesRecordedMounts(t *testing.T) {
 	if err != nil || rep.Records != 1 || rep.Mounts != 1 {
 		t.Errorf("GC() = %+v, %v; want 1 record and 1 mount removed", rep, err)
 	}
-	if strings.Contains(mountPoints(t), target) {
+	if strings.Contains(testenv.MountPoints(), target) {
 		t.Errorf("%s is still mounted after gc", target)
 	}
-}
-
-// mountPoints lists this process's mount points, one a line.
-func mountPoints(t *testing.T) string {
-	b, err := os.ReadFile("/proc/self/mountinfo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) > 4 {
-			out = append(out, f[4])
-		}
-	}
-	return strings.Join(out, "\n")
 }
