@@ -57,21 +57,29 @@ type upResult struct {
 // runUp runs `sandbox up args...` and decodes its --json report, if any.
 func runUp(t *testing.T, bin string, args ...string) upResult {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(bin, append([]string{"up"}, args...)...)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	var r upResult
+	r.code, r.stdout, r.stderr = runCommand(t, &r.report, bin, "up", args...)
+	return r
+}
+
+// runCommand runs `sandbox verb args...` and returns its exit code and
+// output; with --json among args it decodes stdout into report.
+func runCommand(t *testing.T, report any, bin, verb string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	cmd := exec.Command(bin, append([]string{verb}, args...)...)
+	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
-		t.Fatalf("run sandbox up: %v", err)
+		t.Fatalf("run sandbox %s: %v", verb, err)
 	}
-	r := upResult{code: cmd.ProcessState.ExitCode(), stdout: stdout.String(), stderr: stderr.String()}
 	if contains(args, "--json") {
-		if err := json.Unmarshal(stdout.Bytes(), &r.report); err != nil {
-			t.Fatalf("decode report: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+		if err := json.Unmarshal(out.Bytes(), report); err != nil {
+			t.Fatalf("decode report: %v\nstdout:\n%s\nstderr:\n%s", err, out.String(), errOut.String())
 		}
 	}
-	return r
+	return cmd.ProcessState.ExitCode(), out.String(), errOut.String()
 }
 
 func contains(list []string, s string) bool {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,16 +24,8 @@ type testResult struct {
 // runTest runs `sandbox test args...`, decoding the --json report if any.
 func runTest(t *testing.T, bin string, args ...string) testResult {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(bin, append([]string{"test"}, args...)...)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.Run()
-	r := testResult{code: cmd.ProcessState.ExitCode(), stdout: stdout.String(), stderr: stderr.String()}
-	if contains(args, "--json") {
-		if err := json.Unmarshal(stdout.Bytes(), &r.report); err != nil {
-			t.Fatalf("decode report: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
-		}
-	}
+	var r testResult
+	r.code, r.stdout, r.stderr = runCommand(t, &r.report, bin, "test", args...)
 	return r
 }
 
