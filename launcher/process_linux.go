@@ -2,6 +2,8 @@ package launcher
 
 import (
 	"context"
+	"errors"
+	"os"
 	"syscall"
 	"time"
 
@@ -10,11 +12,57 @@ import (
 
 // awaitExit blocks until the first process exits, without reaping it, or
 // until the timeout expires, when it kills the whole sandbox and reports it.
+//
+// The wait is a pidfd in Go's poller, so a waiting sandbox costs a parked
+// goroutine and no thread: a batch of hundreds would otherwise hold one
+// thread each in waitid.
 func (p *Process) awaitExit() (timedOut bool) {
+	pid := p.cmd.Process.Pid
+	fd, err := unix.PidfdOpen(pid, unix.PIDFD_NONBLOCK)
+	if err != nil { // a kernel before 5.10: a thread waits
+		return p.awaitExitBlocking(pid)
+	}
+	f := os.NewFile(uintptr(fd), "pidfd")
+	defer f.Close()
+	if p.plan.Timeout > 0 {
+		f.SetReadDeadline(time.Now().Add(p.plan.Timeout))
+	}
+	if err := waitReadable(f); errors.Is(err, os.ErrDeadlineExceeded) {
+		p.killAll()
+		f.SetReadDeadline(time.Time{})
+		waitReadable(f)
+		return true
+	}
+	return false
+}
+
+// waitReadable waits until the process of the pidfd f has exited (its
+// pidfd is readable), or until f's deadline.
+func waitReadable(f *os.File) error {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	return rc.Read(func(fd uintptr) bool {
+		var info unix.Siginfo
+		for {
+			err := unix.Waitid(unix.P_PIDFD, int(fd), &info, unix.WEXITED|unix.WNOWAIT|unix.WNOHANG, nil)
+			if err != unix.EINTR {
+				// Signo stays 0 while nothing has exited; any other
+				// error would only repeat.
+				return err != nil || info.Signo != 0
+			}
+		}
+	})
+}
+
+// awaitExitBlocking is awaitExit where there is no pidfd: a goroutine
+// blocks in waitid.
+func (p *Process) awaitExitBlocking(pid int) (timedOut bool) {
 	exited := make(chan struct{})
 	go func() {
 		var info unix.Siginfo
-		for unix.Waitid(unix.P_PID, p.cmd.Process.Pid, &info, unix.WEXITED|unix.WNOWAIT, nil) == unix.EINTR {
+		for unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT, nil) == unix.EINTR {
 		}
 		close(exited)
 	}()

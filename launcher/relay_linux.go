@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -101,20 +103,56 @@ func (r *outputRelay) run() {
 	if f, ok := r.dst.(*os.File); ok && r.splice(f) {
 		return
 	}
-	buf := make([]byte, 64<<10)
+	rc, err := r.src.SyscallConn()
+	if err != nil {
+		return
+	}
 	for {
-		n, err := r.src.Read(buf)
-		if !r.write(buf[:n]) {
-			return
+		buf, n, err := readChunk(rc)
+		ok := buf == nil || r.write((*buf)[:n])
+		if buf != nil {
+			relayBuffers.Put(buf)
 		}
-		if errors.Is(err, os.ErrDeadlineExceeded) {
-			r.drain(buf)
+		switch {
+		case !ok:
 			return
-		}
-		if err != nil { // EOF, or EIO from a pty whose slave is closed
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			r.drain(rc)
+			return
+		case err != nil, n == 0: // EOF, or EIO from a pty whose slave is closed
 			return
 		}
 	}
+}
+
+// relayBuffers are the copying relays' read buffers. A relay takes one
+// only once its source is readable and returns it after the write, so a
+// batch of a thousand quiet sandboxes holds none, where a buffer each
+// would be tens of megabytes.
+var relayBuffers = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
+
+// readChunk waits until src is readable, then reads what it holds into a
+// buffer of relayBuffers, which the caller puts back; buf is nil when
+// nothing was read (the wait ended or the read failed).
+func readChunk(src syscall.RawConn) (buf *[]byte, n int, err error) {
+	rerr := src.Read(func(fd uintptr) bool {
+		buf = relayBuffers.Get().(*[]byte)
+		n, err = unix.Read(int(fd), *buf)
+		if err == unix.EAGAIN {
+			relayBuffers.Put(buf)
+			buf, err = nil, nil
+			return false // wait until src is readable
+		}
+		return true
+	})
+	if rerr != nil {
+		return buf, n, rerr
+	}
+	if err != nil {
+		relayBuffers.Put(buf)
+		return nil, 0, err
+	}
+	return buf, n, nil
 }
 
 // write passes p on. When dst fails (the caller's reader is gone), it
@@ -134,12 +172,11 @@ func (r *outputRelay) write(p []byte) bool {
 // drain copies what src holds now, without waiting for more. A pty's
 // master hands over everything its slave wrote before an empty read
 // (n_tty flushes the pending buffer first), and a pipe is a plain buffer.
-func (r *outputRelay) drain(buf []byte) {
+func (r *outputRelay) drain(rc syscall.RawConn) {
 	r.src.SetReadDeadline(time.Time{})
-	rc, err := r.src.SyscallConn()
-	if err != nil {
-		return
-	}
+	bp := relayBuffers.Get().(*[]byte)
+	defer relayBuffers.Put(bp)
+	buf := *bp
 	for total := 0; total < maxDrain; {
 		var n int
 		var rerr error

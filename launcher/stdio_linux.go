@@ -15,12 +15,12 @@ import (
 // on a terminal, the socket on which the child sends the master of the
 // pty it makes inside.
 //
-// A writer that is not a file, such as up's line writers, gets the pipe
-// that exec.Cmd makes and copies until its end before Process.Wait
-// returns, as before: the batch path costs nothing more. A file, the
-// caller's own stream, and no writer at all get a pipe of ours, relayed
-// by an outputRelay; so does stdin: exec.Cmd would wait for its copy to
-// end, which for a caller's stdin may be never.
+// Every output stream is a pipe of ours relayed by an outputRelay: to a
+// file, the caller's own stream, by splice; to any other writer, such as
+// up's line writers, through a buffer taken only while there is output
+// (exec.Cmd's own copy would hold 32 KiB per stream of every sandbox of a
+// batch for its whole life). So is stdin: exec.Cmd would wait for its
+// copy to end, which for a caller's stdin may be never.
 type childStdio struct {
 	// in, out and errw are the caller's streams, an *os.File replaced by
 	// a duplicate of our own, as a child would have had: the caller may
@@ -31,8 +31,8 @@ type childStdio struct {
 	// stdin is the child's: an empty pipe, or the read end of relayIn.
 	stdin   *os.File
 	relayIn *os.File
-	// stdout and stderr are the child's ends of our output pipes, when
-	// they are ours; relays copy our ends once the child runs.
+	// stdout and stderr are the child's ends of our output pipes; relays
+	// copy our ends once the child runs.
 	stdout, stderr *os.File
 	relays         []*outputRelay
 	// termOurs and termTheirs are the terminal socket (isolation.TerminalFD).
@@ -75,14 +75,7 @@ func newChildStdio(s Stdio) (*childStdio, error) {
 // apply connects cmd to the child's streams; call it after ExtraFiles up
 // to isolation.ExecFD are set.
 func (c *childStdio) apply(cmd *exec.Cmd) {
-	cmd.Stdin = c.stdin
-	cmd.Stdout, cmd.Stderr = c.out, c.errw
-	if c.stdout != nil {
-		cmd.Stdout = c.stdout
-	}
-	if c.stderr != nil {
-		cmd.Stderr = c.stderr
-	}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = c.stdin, c.stdout, c.stderr
 	if c.termTheirs != nil {
 		for len(cmd.ExtraFiles) < isolation.TerminalFD-3 {
 			cmd.ExtraFiles = append(cmd.ExtraFiles, nil) // closed in the child
@@ -111,13 +104,9 @@ func own[T any](c *childStdio, v T) (T, error) {
 	return any(d).(T), nil
 }
 
-// outputPipe gives the child a pipe of ours for w when w is a file or
-// nil, and returns the child's end; for any other writer it returns nil,
-// and exec.Cmd makes the pipe.
+// outputPipe gives the child a pipe of ours relayed to w (nil: read and
+// dropped) and returns the child's end.
 func (c *childStdio) outputPipe(w io.Writer) (*os.File, error) {
-	if _, isFile := w.(*os.File); w != nil && !isFile {
-		return nil, nil
-	}
 	ours, theirs, err := sandboxPipe(false)
 	if err != nil {
 		return nil, err
