@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -113,5 +114,37 @@ func TestRootlessNetworkWithoutPasta(t *testing.T) {
 	doctor, _, _ = e.sandbox("doctor")
 	if !strings.Contains(doctor, "apt-get install passt") {
 		t.Errorf("doctor without pasta does not name the fix:\n%s", doctor)
+	}
+}
+
+// Outbound traffic of a sandbox started without root leaves through
+// pasta as the user's own connection. The launcher runs in a network
+// namespace the test made, with a default route over one end of a veth
+// pair and a server on the other end's address, so nothing leaves the
+// test's namespace.
+func TestRootlessOutbound(t *testing.T) {
+	e := newRootnet(t)
+	cfg := e.config(t, "out", fmt.Sprintf(`sandbox "rootless" {
+  rootfs  = %q
+  network = "default"
+  command = ["/bin/wget", "-q", "-O", "-", "http://10.199.1.1:8080/index.html"]
+}
+`, e.rootfs))
+	script := fmt.Sprintf(`set -e
+ip link set lo up
+ip link add sbt0 type veth peer name sbt1
+ip addr add 10.199.0.1/24 dev sbt0 && ip addr add 10.199.1.1/24 dev sbt1
+ip link set sbt0 up && ip link set sbt1 up
+ip route add default via 10.199.0.254
+busybox httpd -f -p 10.199.1.1:8080 -h %q & srv=$!
+set +e
+setpriv --reuid %d --regid %d --clear-groups env -i PATH=/usr/bin:/bin HOME=/ SANDBOX_RUN=%q %q run %q rootless
+rc=$?
+kill $srv; wait $srv
+exit $rc
+`, e.rootfs, e.u.uid, e.u.gid, e.run, e.bin, cfg)
+	out, err := exec.Command("unshare", "--net", "sh", "-c", script).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "served from a rootless sandbox") {
+		t.Errorf("fetching from 10.199.1.1 in the test's namespace: %v\n%s", err, out)
 	}
 }
