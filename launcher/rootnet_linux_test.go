@@ -148,3 +148,31 @@ exit $rc
 		t.Errorf("fetching from 10.199.1.1 in the test's namespace: %v\n%s", err, out)
 	}
 }
+
+// A published port that pasta cannot bind stops the start with pasta's
+// reason and the likely fix, and leaves nothing behind.
+func TestRootlessPortInUse(t *testing.T) {
+	e := newRootnet(t)
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	cfg := e.config(t, "busy", fmt.Sprintf(`sandbox "rootless" {
+  rootfs  = %q
+  network = "default"
+  ports   = ["127.0.0.1:%d:80"]
+  command = ["/bin/true"]
+}
+`, e.rootfs, l.Addr().(*net.TCPAddr).Port))
+	_, stderr, err := e.sandbox("run", cfg, "rootless")
+	if err == nil || !strings.Contains(stderr, "Failed to bind") || !strings.Contains(stderr, "is that host port in use") {
+		t.Errorf("run with a port in use: err %v, stderr %q; want pasta's reason and the hint", err, stderr)
+	}
+	if left := e.processes(); len(left) > 0 {
+		t.Errorf("after the failed start, still running as the user: %v", left)
+	}
+	if _, err := os.Stat(filepath.Join(e.run, ".net", "default")); !os.IsNotExist(err) {
+		t.Errorf("after the failed start, the network's state directory is there (stat: %v)", err)
+	}
+}

@@ -79,6 +79,12 @@ func startPasta(dir, name string, n *Plan, pid int, started func(int) error) (fu
 		cmd.Wait()
 		return nil, err
 	}
+	return awaitPasta(cmd, f, &stderr)
+}
+
+// awaitPasta waits for pasta's pid on f, the FIFO, or for its end, which
+// is then an error with what pasta said. It returns pasta's stop.
+func awaitPasta(cmd *exec.Cmd, f *os.File, stderr *bytes.Buffer) (func(), error) {
 	exited := make(chan struct{})
 	var werr error
 	go func() { werr = cmd.Wait(); close(exited); f.SetReadDeadline(time.Now()) }()
@@ -86,7 +92,7 @@ func startPasta(dir, name string, n *Plan, pid int, started func(int) error) (fu
 	if k, err := f.Read(buf); err != nil || k == 0 {
 		stopPid(cmd.Process.Pid)
 		<-exited
-		return nil, fmt.Errorf("pasta for the sandbox's network: %v: %s", werr, strings.TrimSpace(stderr.String()))
+		return nil, fmt.Errorf("pasta could not connect the sandbox (%v): %s", werr, pastaSaid(stderr.String()))
 	}
 	return func() {
 		select {
@@ -96,6 +102,22 @@ func startPasta(dir, name string, n *Plan, pid int, started func(int) error) (fu
 			<-exited
 		}
 	}, nil
+}
+
+// pastaSaid is pasta's error output without its complaints about the
+// system log, with a hint where a port could not be bound.
+func pastaSaid(out string) string {
+	var lines []string
+	for _, l := range strings.Split(out, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasSuffix(l, "to syslog") {
+			lines = append(lines, l)
+		}
+	}
+	said := strings.Join(lines, "; ")
+	if strings.Contains(said, "Failed to bind") {
+		said += " (is that host port in use, or below 1024? ports under 1024 need net.ipv4.ip_unprivileged_port_start lowered)"
+	}
+	return said
 }
 
 // PastaArgs are the arguments of pasta for the net namespace of pid, the
