@@ -176,3 +176,27 @@ func TestRootlessPortInUse(t *testing.T) {
 		t.Errorf("after the failed start, the network's state directory is there (stat: %v)", err)
 	}
 }
+
+// A network that forbids outbound traffic is refused without root, at
+// the sandbox's network line, since pasta cannot keep that promise.
+func TestRootlessNetworkRefusesOutboundFalse(t *testing.T) {
+	e := newRootnet(t)
+	cfg := e.config(t, "closed", fmt.Sprintf(`network "closed" {
+  subnet   = "10.89.0.0/24"
+  outbound = false
+}
+
+sandbox "rootless" {
+  rootfs  = %q
+  network = "closed"
+  command = ["/bin/true"]
+}
+`, e.rootfs))
+	_, stderr, err := e.sandbox("run", cfg, "rootless")
+	if err == nil || !strings.Contains(stderr, "closed.hcl:8") || !strings.Contains(stderr, "remove outbound = false") {
+		t.Errorf("run on an outbound = false network without root: err %v, stderr %q; want a refusal at the network line", err, stderr)
+	}
+	if left := e.processes(); len(left) > 0 {
+		t.Errorf("after the refusal, still running as the user: %v", left)
+	}
+}

@@ -83,21 +83,34 @@ type Record struct {
 }
 
 // Preflight checks that a sandbox on a named network can be wired
-// here: bridges and NAT rules need root and the nft command.
+// here: as root, bridges and NAT rules need the nft command; without
+// root, pasta (rootlessDetail).
 func Preflight(s *config.Sandbox) hcl.Diagnostics {
 	if !s.OnNetwork() {
 		return nil
 	}
 	detail := ""
 	if os.Geteuid() != 0 {
-		if _, err := exec.LookPath("pasta"); err == nil {
-			return nil
-		}
-		detail = fmt.Sprintf("Network %q without root needs pasta, which connects the sandbox's own network namespace to the host (%s). Or use network = \"none\" or \"host\".", s.Network, PastaMissing)
+		detail = rootlessDetail(s)
 	} else if _, err := exec.LookPath("nft"); err != nil {
 		detail = fmt.Sprintf("Network %q needs the nft command for its NAT rules (Debian: apt-get install nftables).", s.Network)
-	} else {
+	}
+	if detail == "" {
 		return nil
 	}
 	return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Network unavailable", Detail: detail, Subject: s.Range("network").Ptr()}}
+}
+
+// rootlessDetail says why s cannot be on its network without root, or
+// "" when it can: pasta must be installed, and pasta cannot keep a
+// network's outbound = false, since it carries the sandbox's traffic
+// wherever the user's own connections go.
+func rootlessDetail(s *config.Sandbox) string {
+	if s.Net != nil && !s.Net.Outbound {
+		return fmt.Sprintf("Network %q has outbound = false, which cannot be kept without root: pasta, which connects the sandbox, carries its traffic wherever the user's own connections go. Start it as root, or remove outbound = false.", s.Network)
+	}
+	if _, err := exec.LookPath("pasta"); err != nil {
+		return fmt.Sprintf("Network %q without root needs pasta, which connects the sandbox's own network namespace to the host (%s). Or use network = \"none\" or \"host\".", s.Network, PastaMissing)
+	}
+	return ""
 }
