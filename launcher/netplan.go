@@ -1,6 +1,8 @@
 package launcher
 
 import (
+	"fmt"
+
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher/network"
 )
@@ -21,4 +23,16 @@ func planNetwork(s *config.Sandbox) *network.Plan {
 		}
 	}
 	return n
+}
+
+// planRootlessNetwork wires a sandbox on a named network that is started
+// without root through pasta, which needs no privilege: outbound traffic
+// and published ports, but no bridge, so no peers. The plan says so.
+func planRootlessNetwork(p *Plan) {
+	if !p.Rootless || p.Network == nil {
+		return
+	}
+	p.Network.Pasta = true
+	p.HostWarnings = append(p.HostWarnings, fmt.Sprintf(
+		"started without root: network %q through pasta gives outbound traffic and published ports, but sandboxes on it do not reach each other (that needs root)", p.Network.Network))
 }

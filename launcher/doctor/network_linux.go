@@ -10,7 +10,7 @@ import (
 // host's forwarding, which outbound traffic and DNAT need.
 func networkChecks(h *launcher.Host) []Check {
 	if h.EUID != 0 {
-		return []Check{{Name: "networks", Detail: "not root: sandboxes on a named network need root"}}
+		return []Check{pastaCheck()}
 	}
 	return []Check{linkCheck(), natCheck()}
 }
@@ -35,5 +35,17 @@ func natCheck() Check {
 	if note := network.ForwardNote(); note != "" {
 		c.Detail += "; " + note
 	}
+	return c
+}
+
+// pastaCheck says whether a user without root can put sandboxes on a
+// named network, which pasta connects to the host.
+func pastaCheck() Check {
+	c := Check{Name: "network through pasta (without root)"}
+	if err := network.CheckPasta(); err != nil {
+		c.Detail = err.Error()
+		return c
+	}
+	c.OK, c.Detail = true, "sandboxes on a named network get outbound traffic and published ports through pasta; peers on one network need root"
 	return c
 }

@@ -16,6 +16,9 @@ type Attachment struct {
 	name    string
 	rec     *Record
 	proxies []io.Closer
+	// stopPasta ends the pasta of a sandbox started without root and
+	// waits for it; nil for a bridge.
+	stopPasta func()
 }
 
 // Attach wires the child pid of sandbox name, which blocks before its
@@ -33,6 +36,13 @@ func Attach(root, name string, n *Plan, pid int, spec *isolation.Spec, note func
 		return nil, err
 	}
 	defer lock.Close()
+	if n.Pasta {
+		a := &Attachment{name: name, rec: &Record{Dir: filepath.Join(root, RootDir, n.Network), Network: n.Network, ViaPasta: true}}
+		if err := a.attachPasta(note, n, pid, spec); err != nil {
+			return nil, errors.Join(fmt.Errorf("network %s: %w", n.Network, err), a.undo())
+		}
+		return a, nil
+	}
 	bridge, table := Names(root, n.Network)
 	host, peer := VethNames(root, name)
 	a := &Attachment{name: name, rec: &Record{Dir: filepath.Join(root, RootDir, n.Network), Network: n.Network,
@@ -109,6 +119,10 @@ func (a *Attachment) undo() error {
 		p.Close()
 	}
 	a.proxies = nil
+	if a.stopPasta != nil {
+		a.stopPasta() // gone before the record is
+		a.stopPasta = nil
+	}
 	return releaseNet(a.name, a.rec)
 }
 
@@ -116,6 +130,9 @@ func (a *Attachment) undo() error {
 // it was the last on its network, the bridge, the NAT table and the
 // network's directory. The caller holds the network lock.
 func releaseNet(name string, rec *Record) error {
+	if rec.ViaPasta {
+		return releasePasta(name, rec)
+	}
 	errs := []error{delLink(rec.HostVeth)}
 	// By name, not by the recorded address: a crash between taking the
 	// lease and recording its address leaves a lease the record does not

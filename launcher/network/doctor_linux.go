@@ -73,3 +73,18 @@ func ForwardNote() string {
 	}
 	return "net.ipv4.ip_forward is 0, so outbound = true and published ports reached from other hosts need it set to 1"
 }
+
+// CheckPasta says whether pasta can connect a sandbox started without
+// root: it makes a user and net namespace of its own, configures it as
+// it would a sandbox's and runs /bin/true there. The error says what is
+// missing and how to get it.
+func CheckPasta() error {
+	if _, err := exec.LookPath("pasta"); err != nil {
+		return fmt.Errorf("the pasta command is missing (%s); without root, sandboxes on a named network cannot start", PastaMissing)
+	}
+	cmd := exec.Command("pasta", "-f", "-q", "--config-net", "--no-map-gw", "-T", "none", "-U", "none", "-t", "none", "-u", "none", "--", "/bin/true")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("pasta cannot configure a network namespace of this user: %v: %s", err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}

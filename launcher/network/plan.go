@@ -32,10 +32,17 @@ type Plan struct {
 	Ports []config.Port `json:"ports,omitempty"`
 	// DNS are the name servers of a generated /etc/resolv.conf.
 	DNS []netip.Addr `json:"dns,omitempty"`
+	// Pasta connects the sandbox, started without root, to the host
+	// through pasta instead of a bridge: outbound traffic and published
+	// ports, no peers.
+	Pasta bool `json:"pasta,omitempty"`
 }
 
 // Steps describes the wiring in the order it is done, for `sandbox plan`.
 func (n *Plan) Steps() []string {
+	if n.Pasta {
+		return n.pastaSteps()
+	}
 	steps := []string{
 		"bridge for network " + n.Network + " with " + n.Gateway.String() + "/" + strconv.Itoa(n.Subnet.Bits()) + " (made by the first sandbox on it)",
 		"lease the next free address of " + n.Subnet.String(),
@@ -68,21 +75,42 @@ type Record struct {
 	// Subnet and Outbound let the NAT table be rebuilt without the plan.
 	Subnet   netip.Prefix `json:"subnet"`
 	Outbound bool         `json:"outbound"`
+	// ViaPasta marks a sandbox started without root, wired by pasta,
+	// whose process Pasta, started at PastaStart, is stopped with it.
+	ViaPasta   bool   `json:"via_pasta,omitempty"`
+	Pasta      int    `json:"pasta_pid,omitempty"`
+	PastaStart uint64 `json:"pasta_start,omitempty"`
 }
 
 // Preflight checks that a sandbox on a named network can be wired
-// here: bridges and NAT rules need root and the nft command.
+// here: as root, bridges and NAT rules need the nft command; without
+// root, pasta (rootlessDetail).
 func Preflight(s *config.Sandbox) hcl.Diagnostics {
 	if !s.OnNetwork() {
 		return nil
 	}
 	detail := ""
 	if os.Geteuid() != 0 {
-		detail = fmt.Sprintf("Network %q needs root: the launcher makes a bridge, a veth pair and NAT rules on the host. Use network = \"none\" or \"host\" without root.", s.Network)
+		detail = rootlessDetail(s)
 	} else if _, err := exec.LookPath("nft"); err != nil {
 		detail = fmt.Sprintf("Network %q needs the nft command for its NAT rules (Debian: apt-get install nftables).", s.Network)
-	} else {
+	}
+	if detail == "" {
 		return nil
 	}
 	return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Network unavailable", Detail: detail, Subject: s.Range("network").Ptr()}}
+}
+
+// rootlessDetail says why s cannot be on its network without root, or
+// "" when it can: pasta must be installed, and pasta cannot keep a
+// network's outbound = false, since it carries the sandbox's traffic
+// wherever the user's own connections go.
+func rootlessDetail(s *config.Sandbox) string {
+	if s.Net != nil && !s.Net.Outbound {
+		return fmt.Sprintf("Network %q has outbound = false, which cannot be kept without root: pasta, which connects the sandbox, carries its traffic wherever the user's own connections go. Start it as root, or remove outbound = false.", s.Network)
+	}
+	if _, err := exec.LookPath("pasta"); err != nil {
+		return fmt.Sprintf("Network %q without root needs pasta, which connects the sandbox's own network namespace to the host (%s). Or use network = \"none\" or \"host\".", s.Network, PastaMissing)
+	}
+	return ""
 }
