@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
 
@@ -30,7 +29,7 @@ func NewBatchCgroup(h *Host, name string, l *config.Limits) (*BatchCgroup, []str
 		return nil, nil, fmt.Errorf("batch cgroup %s: the host has no usable cgroups", name)
 	}
 	if len(c.Missing) > 0 && c.Strict {
-		return nil, nil, fmt.Errorf("batch cgroup %s: cgroup controller %s missing on this host", name, strings.Join(c.Missing, ", "))
+		return nil, nil, fmt.Errorf("batch cgroup %s: %w", name, missingError(c))
 	}
 	if inUse(c, name) {
 		return nil, nil, fmt.Errorf("batch cgroup %s/%s already exists: another batch uses it", cgroups.CgroupParent, name)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os/exec"
 	"runtime"
-	"strings"
 
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
 	"github.com/hclsandbox/sandbox/launcher/state"
@@ -24,8 +23,7 @@ func createCgroup(p *Plan, claim *state.Claim) (cgroups.Cgroup, []string, error)
 		return nil, p.Warnings(), nil
 	}
 	if len(c.Missing) > 0 && c.Strict {
-		return nil, nil, fmt.Errorf("cgroup controller %s missing on this host; set limits { strict = false } to run without these limits",
-			strings.Join(c.Missing, ", "))
+		return nil, nil, missingError(c)
 	}
 	warnings := p.Warnings()
 	if c.Version == 0 {

@@ -66,8 +66,10 @@ func ProbeHost() *Host {
 	h := &Host{EUID: os.Geteuid(), EGID: os.Getegid(), Term: os.Getenv("TERM"), FS: osFS{},
 		Kernel: kernelVersion(), Arch: runtime.GOARCH}
 	if h.EUID == 0 {
-		// An unprivileged launcher cannot make cgroups: it runs without.
 		h.Cgroups = cgroups.ProbeCgroups("/sys/fs/cgroup")
+	} else {
+		// Without root, only a cgroup v2 subtree delegated to the user.
+		h.Cgroups = cgroups.ProbeDelegated("/sys/fs/cgroup")
 	}
 	h.view = hostView(h.FS)
 	return h
