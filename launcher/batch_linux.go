@@ -24,9 +24,17 @@ type BatchCgroup struct {
 // NewBatchCgroup creates the batch cgroup sandbox/<name> with limits l
 // (nil: none). A name in use by another batch is refused.
 func NewBatchCgroup(h *Host, name string, l *config.Limits) (*BatchCgroup, []string, error) {
-	c := batchCgroupConfig(h, l)
+	limits, _ := batchLimits(l)
+	c, err := delegatedRoot(batchCgroupConfig(h, l), limits)
+	if err != nil {
+		return nil, nil, fmt.Errorf("batch cgroup %s: %w", name, err)
+	}
 	if c.Version == 0 {
-		return nil, nil, fmt.Errorf("batch cgroup %s: the host has no usable cgroups", name)
+		why := "the host has no usable cgroups"
+		if c.Unusable != "" {
+			why = c.Unusable
+		}
+		return nil, nil, fmt.Errorf("batch cgroup %s: %s", name, why)
 	}
 	if len(c.Missing) > 0 && c.Strict {
 		return nil, nil, fmt.Errorf("batch cgroup %s: %w", name, missingError(c))

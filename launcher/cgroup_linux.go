@@ -18,14 +18,19 @@ import (
 // whose controller the host lacks fails the start unless the plan is not
 // strict; then it is one of the returned warnings.
 func createCgroup(p *Plan, claim *state.Claim) (cgroups.Cgroup, []string, error) {
-	c := p.Cgroup
-	if c == nil {
+	if p.Cgroup == nil {
 		return nil, p.Warnings(), nil
+	}
+	c, err := delegatedRoot(p.Cgroup, p.Limits)
+	if err != nil {
+		return nil, nil, err
 	}
 	if len(c.Missing) > 0 && c.Strict {
 		return nil, nil, missingError(c)
 	}
-	warnings := p.Warnings()
+	resolved := *p
+	resolved.Cgroup = c
+	warnings := resolved.Warnings()
 	if c.Version == 0 {
 		return nil, warnings, nil
 	}

@@ -68,8 +68,7 @@ func ProbeHost() *Host {
 	if h.EUID == 0 {
 		h.Cgroups = cgroups.ProbeCgroups("/sys/fs/cgroup")
 	} else {
-		// Without root, only a cgroup v2 subtree delegated to the user.
-		h.Cgroups = cgroups.ProbeDelegated("/sys/fs/cgroup")
+		h.Cgroups = probeRootlessCgroups("/sys/fs/cgroup", os.LookupEnv)
 	}
 	h.view = hostView(h.FS)
 	return h

@@ -76,6 +76,8 @@ type CgroupConfig struct {
 	// Unusable says why the host's cgroups cannot be used, when they
 	// cannot (see CgroupHost.Unusable).
 	Unusable string `json:"unusable,omitempty"`
+	// UserBus is CgroupHost.UserBus: Root is made at start.
+	UserBus string `json:"user_bus,omitempty"`
 	// Faults are the host's, set only by tests (see Faults).
 	Faults *Faults `json:"-"`
 }
@@ -100,6 +102,10 @@ type CgroupHost struct {
 	// Unusable says, when Version is 0, why: "cgroup v1 cannot be
 	// delegated to a user without root".
 	Unusable string `json:"unusable,omitempty"`
+	// UserBus, with Delegated and an empty Root, is the D-Bus address of
+	// the user's systemd manager, which is asked for a delegated scope
+	// when the first sandbox starts; Root is that scope then.
+	UserBus string `json:"user_bus,omitempty"`
 }
 
 // Faults break the v2 driver on purpose, to prove that the tests on a
@@ -125,7 +131,7 @@ var v2Controllers = []string{"cpu", "io", "memory", "pids"}
 // devices controller.
 func NewCgroupConfig(h CgroupHost, l CgroupLimits, strict bool) *CgroupConfig {
 	c := &CgroupConfig{Version: h.Version, Root: h.Root, Strict: strict, Faults: h.Faults,
-		Delegated: h.Delegated, Unusable: h.Unusable}
+		Delegated: h.Delegated, Unusable: h.Unusable, UserBus: h.UserBus}
 	want := v1Hierarchies
 	writes := cgroupV1Writes(l)
 	if h.Version == 2 {
