@@ -2,6 +2,7 @@ package userscope
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -11,7 +12,6 @@ import (
 
 	sddbus "github.com/coreos/go-systemd/v22/dbus"
 	"github.com/godbus/dbus/v5"
-	"golang.org/x/sys/unix"
 )
 
 // ErrNoBus is returned when no user bus is reachable.
@@ -91,7 +91,7 @@ func dial(ctx context.Context, address string) (*dbus.Conn, error) {
 // scopeName is a unit name of our own for pid's scope.
 func scopeName(pid int) (string, error) {
 	id := make([]byte, 4)
-	if _, err := unix.Getrandom(id, 0); err != nil {
+	if _, err := rand.Read(id); err != nil {
 		return "", fmt.Errorf("make scope name: %w", err)
 	}
 	return fmt.Sprintf("sandbox-%d-%s.scope", pid, hex.EncodeToString(id)), nil
