@@ -25,10 +25,7 @@ type BatchCgroup struct {
 // (nil: none). A name in use by another batch is refused.
 func NewBatchCgroup(h *Host, name string, l *config.Limits) (*BatchCgroup, []string, error) {
 	limits, _ := batchLimits(l)
-	c, err := delegatedRoot(batchCgroupConfig(h, l), limits)
-	if err != nil {
-		return nil, nil, fmt.Errorf("batch cgroup %s: %w", name, err)
-	}
+	c := delegatedRoot(batchCgroupConfig(h, l), limits)
 	if c.Version == 0 {
 		why := "the host has no usable cgroups"
 		if c.Unusable != "" {

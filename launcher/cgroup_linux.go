@@ -21,10 +21,7 @@ func createCgroup(p *Plan, claim *state.Claim) (cgroups.Cgroup, []string, error)
 	if p.Cgroup == nil {
 		return nil, p.Warnings(), nil
 	}
-	c, err := delegatedRoot(p.Cgroup, p.Limits)
-	if err != nil {
-		return nil, nil, err
-	}
+	c := delegatedRoot(p.Cgroup, p.Limits)
 	if len(c.Missing) > 0 && c.Strict {
 		return nil, nil, missingError(c)
 	}
@@ -32,6 +29,9 @@ func createCgroup(p *Plan, claim *state.Claim) (cgroups.Cgroup, []string, error)
 	resolved.Cgroup = c
 	warnings := resolved.Warnings()
 	if c.Version == 0 {
+		if p.Cgroup.Version != 0 { // the systemd user manager gave none
+			warnings = append(warnings, "started without root: no cgroup ("+c.Unusable+"), so no limits, usage figures or cgroup kill")
+		}
 		return nil, warnings, nil
 	}
 	cg, err := cgroups.NewCgroup(c, SafeName(p.Name), devfilter.Attach)
