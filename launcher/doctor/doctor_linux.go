@@ -38,7 +38,10 @@ func cgroupChecks(h *launcher.Host) []Check {
 		return []Check{{Name: "cgroups", Detail: "no usable cgroup hierarchy under /sys/fs/cgroup"}}
 	}
 	where := fmt.Sprintf("v%d at %s", c.Version, c.Root)
-	if c.Delegated {
+	switch {
+	case c.Delegated && c.Root == "":
+		where = "v2: a scope with Delegate=yes that the systemd user manager on " + c.UserBus + " makes when a sandbox starts"
+	case c.Delegated:
 		where = "v2 subtree delegated to you at " + c.Root
 	}
 	out := []Check{{Name: "cgroups", OK: true, Detail: where}}
