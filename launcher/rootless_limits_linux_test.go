@@ -40,20 +40,22 @@ func TestRootlessV1LimitsRun(t *testing.T) {
 }
 `, rootfs, optional)
 	}
-	code, stdout, stderr := runAs(t, bin, u, cfg, body(""))
+	run := userDir(t, u) // records of its own: others may run sandboxes as u meanwhile
+	code, stdout, stderr := runAs(t, bin, u, cfg, run, body(""))
 	want := `limits.memory, limits.pids cannot be enforced: cgroup v1 cannot be delegated to a user without root; run it as root, on a cgroup v2 host with a subtree delegated to you, or mark them optional: limits { optional = ["memory", "pids"] }`
 	if code != 125 || !strings.Contains(stderr, want) || stdout != "" {
 		t.Errorf("required limits: exit %d, stdout %q, stderr %q; want 125 and %q", code, stdout, stderr, want)
 	}
-	code, stdout, stderr = runAs(t, bin, u, cfg, body(`optional = ["memory", "pids"]`))
+	code, stdout, stderr = runAs(t, bin, u, cfg, run, body(`optional = ["memory", "pids"]`))
 	if code != 0 || stdout != "ran\n" || !strings.Contains(stderr, "memory (limits.memory) not enforced: cgroup v1 cannot be delegated") {
 		t.Errorf("optional limits: exit %d, stdout %q, stderr %q; want 0, ran and a warning", code, stdout, stderr)
 	}
 }
 
 // runAs writes body into cfg, a file u can read, and runs its sandbox
-// "rootless" as u, returning the exit code and output.
-func runAs(t *testing.T, bin string, u testUser, cfg, body string) (code int, stdout, stderr string) {
+// "rootless" as u, with its records in run, returning the exit code and
+// output.
+func runAs(t *testing.T, bin string, u testUser, cfg, run, body string) (code int, stdout, stderr string) {
 	t.Helper()
 	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
@@ -62,7 +64,7 @@ func runAs(t *testing.T, bin string, u testUser, cfg, body string) (code int, st
 	cmd := exec.Command(bin, "run", cfg, "rootless")
 	cmd.Dir = "/"
 	cmd.Stdout, cmd.Stderr = &out, &errOut
-	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=/"}
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=/", "SANDBOX_RUN=" + run}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: u.uid, Gid: u.gid}}
 	err := cmd.Run()
 	var exit *exec.ExitError
