@@ -44,6 +44,10 @@ type Limits struct {
 	// Strict makes a limit that the host cannot enforce an error; when false
 	// it is a warning and the limit is skipped. Default true.
 	Strict bool
+	// Optional names the limits of the block, such as "memory", that the
+	// sandbox may run without where the host cannot enforce them (without
+	// root on cgroup v1, say), while the others stay required.
+	Optional []string
 }
 
 // SwapUnlimited is the MemorySwap of `memory_swap = "unlimited"`.
@@ -53,7 +57,7 @@ const SwapUnlimited = math.MaxUint64
 var limitsSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "cpus"}, {Name: "memory"}, {Name: "memory_swap"}, {Name: "pids"},
-		{Name: "cpu_weight"}, {Name: "io_weight"}, {Name: "strict"},
+		{Name: "cpu_weight"}, {Name: "io_weight"}, {Name: "strict"}, {Name: "optional"},
 	},
 }
 
@@ -128,7 +132,13 @@ func decodeLimits(s *Sandbox, body hcl.Body, ctx *hcl.EvalContext, diags *hcl.Di
 	l := &Limits{Strict: true}
 	for _, a := range sortedAttrs(content.Attributes) {
 		s.Ranges["limits."+a.Name] = a.Expr.Range()
+		if a.Name == "optional" {
+			continue // checked once every limit is known
+		}
 		*diags = append(*diags, decodeLimit(l, a, ctx)...)
+	}
+	if a, ok := content.Attributes["optional"]; ok {
+		*diags = append(*diags, decodeOptional(l, a, content.Attributes, ctx)...)
 	}
 	if l.MemorySwap != nil && l.Memory == 0 {
 		a := content.Attributes["memory_swap"]

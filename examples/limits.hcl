@@ -23,6 +23,7 @@ sandbox "capped" {
     # cpu_weight  = 100   # relative share, 1..10000
     # io_weight   = 100   # relative share, 1..10000
     # strict      = false # warn instead of failing when the host lacks a controller
+    # optional    = ["cpus"] # or warn for these limits alone
   }
 
   rlimits {

@@ -18,10 +18,14 @@ func (p *Plan) InBatch(name string) {
 // batchCgroupConfig is the cgroup config of a batch with limits l (nil:
 // none): the same writes a sandbox with those limits would get.
 func batchCgroupConfig(h *Host, l *config.Limits) *cgroups.CgroupConfig {
-	strict := true
-	var limits cgroups.CgroupLimits
-	if l != nil {
-		limits, strict = cgroupLimits(l), l.Strict
-	}
+	limits, strict := batchLimits(l)
 	return cgroups.NewCgroupConfig(h.Cgroups, limits, strict)
+}
+
+// batchLimits are a batch's limits l (nil: none) and whether they are strict.
+func batchLimits(l *config.Limits) (cgroups.CgroupLimits, bool) {
+	if l == nil {
+		return cgroups.CgroupLimits{}, true
+	}
+	return cgroupLimits(l), l.Strict
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
 
@@ -25,12 +24,17 @@ type BatchCgroup struct {
 // NewBatchCgroup creates the batch cgroup sandbox/<name> with limits l
 // (nil: none). A name in use by another batch is refused.
 func NewBatchCgroup(h *Host, name string, l *config.Limits) (*BatchCgroup, []string, error) {
-	c := batchCgroupConfig(h, l)
+	limits, _ := batchLimits(l)
+	c := delegatedRoot(batchCgroupConfig(h, l), limits)
 	if c.Version == 0 {
-		return nil, nil, fmt.Errorf("batch cgroup %s: the host has no usable cgroups", name)
+		why := "the host has no usable cgroups"
+		if c.Unusable != "" {
+			why = c.Unusable
+		}
+		return nil, nil, fmt.Errorf("batch cgroup %s: %s", name, why)
 	}
 	if len(c.Missing) > 0 && c.Strict {
-		return nil, nil, fmt.Errorf("batch cgroup %s: cgroup controller %s missing on this host", name, strings.Join(c.Missing, ", "))
+		return nil, nil, fmt.Errorf("batch cgroup %s: %w", name, missingError(c))
 	}
 	if inUse(c, name) {
 		return nil, nil, fmt.Errorf("batch cgroup %s/%s already exists: another batch uses it", cgroups.CgroupParent, name)

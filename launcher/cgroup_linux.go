@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os/exec"
 	"runtime"
-	"strings"
 
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
 	"github.com/hclsandbox/sandbox/launcher/state"
@@ -19,16 +18,20 @@ import (
 // whose controller the host lacks fails the start unless the plan is not
 // strict; then it is one of the returned warnings.
 func createCgroup(p *Plan, claim *state.Claim) (cgroups.Cgroup, []string, error) {
-	c := p.Cgroup
-	if c == nil {
+	if p.Cgroup == nil {
 		return nil, p.Warnings(), nil
 	}
+	c := delegatedRoot(p.Cgroup, p.Limits)
 	if len(c.Missing) > 0 && c.Strict {
-		return nil, nil, fmt.Errorf("cgroup controller %s missing on this host; set limits { strict = false } to run without these limits",
-			strings.Join(c.Missing, ", "))
+		return nil, nil, missingError(c)
 	}
-	warnings := p.Warnings()
+	resolved := *p
+	resolved.Cgroup = c
+	warnings := resolved.Warnings()
 	if c.Version == 0 {
+		if p.Cgroup.Version != 0 { // the systemd user manager gave none
+			warnings = append(warnings, "started without root: no cgroup ("+c.Unusable+"), so no limits, usage figures or cgroup kill")
+		}
 		return nil, warnings, nil
 	}
 	cg, err := cgroups.NewCgroup(c, SafeName(p.Name), devfilter.Attach)

@@ -66,8 +66,9 @@ func ProbeHost() *Host {
 	h := &Host{EUID: os.Geteuid(), EGID: os.Getegid(), Term: os.Getenv("TERM"), FS: osFS{},
 		Kernel: kernelVersion(), Arch: runtime.GOARCH}
 	if h.EUID == 0 {
-		// An unprivileged launcher cannot make cgroups: it runs without.
 		h.Cgroups = cgroups.ProbeCgroups("/sys/fs/cgroup")
+	} else {
+		h.Cgroups = probeRootlessCgroups("/sys/fs/cgroup", os.LookupEnv)
 	}
 	h.view = hostView(h.FS)
 	return h

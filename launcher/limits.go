@@ -30,6 +30,7 @@ func planResources(p *Plan, s *config.Sandbox, h *Host) {
 func cgroupLimits(l *config.Limits) cgroups.CgroupLimits {
 	out := cgroups.CgroupLimits{
 		CPUs: l.CPUs, Memory: l.Memory, Pids: l.Pids, CPUWeight: l.CPUWeight, IOWeight: l.IOWeight,
+		Optional: l.Optional,
 	}
 	if l.MemorySwap != nil {
 		swap := *l.MemorySwap
@@ -42,14 +43,22 @@ func cgroupLimits(l *config.Limits) cgroups.CgroupLimits {
 }
 
 // Warnings are the protections the host cannot give the plan: host
-// warnings, then the limits it cannot enforce that limits { strict = false }
-// lets it skip.
+// warnings, then the limits it cannot enforce that limits { optional }
+// or limits { strict = false } let it skip.
 func (p *Plan) Warnings() []string {
 	out := append([]string(nil), p.HostWarnings...)
-	if p.Cgroup == nil || p.Cgroup.Strict {
+	if p.Cgroup == nil {
 		return out
 	}
-	for _, m := range p.Cgroup.Missing {
+	skipped := p.Cgroup.Skipped
+	if !p.Cgroup.Strict {
+		skipped = append(append([]string(nil), p.Cgroup.Missing...), skipped...)
+	}
+	for _, m := range skipped {
+		if p.Cgroup.Unusable != "" {
+			out = append(out, m+" not enforced: "+p.Cgroup.Unusable)
+			continue
+		}
 		out = append(out, "cgroup controller "+m+" is missing on this host: limit not enforced")
 	}
 	return out

@@ -16,9 +16,13 @@ import (
 // another user, root inside is that user, and it is the only id there.
 func planUserNamespace(p *Plan, s *config.Sandbox, h *Host) {
 	p.Rootless = h.EUID != 0
-	if p.Rootless {
+	if p.Rootless && h.Cgroups.Version == 0 {
+		why := ""
+		if h.Cgroups.Unusable != "" {
+			why = " (" + h.Cgroups.Unusable + ")"
+		}
 		p.HostWarnings = append(p.HostWarnings,
-			"started without root: no cgroup, so no limits, usage figures or cgroup kill (the pid namespace still ends the tree)")
+			"started without root: no cgroup"+why+", so no limits, usage figures or cgroup kill (the pid namespace still ends the tree)")
 	}
 	if !wantsUserNamespace(s, h) {
 		return

@@ -283,12 +283,19 @@ func readKeyed(path, key string) (uint64, bool) {
 	return 0, false
 }
 
-// readNumber reads a file that holds one number.
+// readNumber reads a file that holds one number; 0 when it cannot.
 func readNumber(path string) uint64 {
+	n, _ := readNumberOK(path)
+	return n
+}
+
+// readNumberOK reads a file that holds one number; ok is false when it
+// cannot.
+func readNumberOK(path string) (n uint64, ok bool) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return 0
+		return 0, false
 	}
-	n, _ := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64)
-	return n
+	n, err = strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64)
+	return n, err == nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 )
 
 // CgroupParent is the directory under each hierarchy's root that holds every
@@ -24,6 +25,9 @@ type CgroupLimits struct {
 	Pids       uint64  `json:"pids,omitempty"`
 	CPUWeight  uint64  `json:"cpu_weight,omitempty"` // 1..10000
 	IOWeight   uint64  `json:"io_weight,omitempty"`  // 1..10000
+	// Optional names the limits ("memory", "pids") that may go unenforced
+	// where the host cannot enforce them; "memory" covers memory_swap.
+	Optional []string `json:"optional,omitempty"`
 }
 
 // CgroupWrite is one value written to one file of the sandbox's cgroup.
@@ -63,6 +67,17 @@ type CgroupConfig struct {
 	// Missing are the host's missing controllers that the limits need, as
 	// "memory (limits.memory)".
 	Missing []string `json:"missing,omitempty"`
+	// Skipped are missing controllers like Missing, but needed only by
+	// limits that the limits block lists as optional.
+	Skipped []string `json:"skipped,omitempty"`
+	// Delegated is set when Root is a cgroup v2 subtree delegated to the
+	// unprivileged user running the launcher (see CgroupHost.Delegated).
+	Delegated bool `json:"delegated,omitempty"`
+	// Unusable says why the host's cgroups cannot be used, when they
+	// cannot (see CgroupHost.Unusable).
+	Unusable string `json:"unusable,omitempty"`
+	// UserBus is CgroupHost.UserBus: Root is made at start.
+	UserBus string `json:"user_bus,omitempty"`
 	// Faults are the host's, set only by tests (see Faults).
 	Faults *Faults `json:"-"`
 }
@@ -79,6 +94,18 @@ type CgroupHost struct {
 	// Faults, set only by tests, break the v2 driver on purpose; every
 	// cgroup configured for this host carries them.
 	Faults *Faults `json:"-"`
+	// Delegated is set for a launcher without root whose Root is a v2
+	// subtree it owns: it empties Root of processes before it enables
+	// controllers there, and sets no device allowlist, which only root
+	// can attach (the user namespace keeps devices shut).
+	Delegated bool `json:"delegated,omitempty"`
+	// Unusable says, when Version is 0, why: "cgroup v1 cannot be
+	// delegated to a user without root".
+	Unusable string `json:"unusable,omitempty"`
+	// UserBus, with Delegated and an empty Root, is the D-Bus address of
+	// the user's systemd manager, which is asked for a delegated scope
+	// when the first sandbox starts; Root is that scope then.
+	UserBus string `json:"user_bus,omitempty"`
 }
 
 // Faults break the v2 driver on purpose, to prove that the tests on a
@@ -103,7 +130,8 @@ var v2Controllers = []string{"cpu", "io", "memory", "pids"}
 // named in Missing, and so is the allowlist on a v1 host without the
 // devices controller.
 func NewCgroupConfig(h CgroupHost, l CgroupLimits, strict bool) *CgroupConfig {
-	c := &CgroupConfig{Version: h.Version, Root: h.Root, Strict: strict, Faults: h.Faults}
+	c := &CgroupConfig{Version: h.Version, Root: h.Root, Strict: strict, Faults: h.Faults,
+		Delegated: h.Delegated, Unusable: h.Unusable, UserBus: h.UserBus}
 	want := v1Hierarchies
 	writes := cgroupV1Writes(l)
 	if h.Version == 2 {
@@ -118,18 +146,29 @@ func NewCgroupConfig(h CgroupHost, l CgroupLimits, strict bool) *CgroupConfig {
 		switch {
 		case slices.Contains(c.Controllers, w.Controller):
 			c.Writes = append(c.Writes, w)
-		case !w.Optional:
+		case w.Optional:
+		case optional(l, w.Limit):
+			c.Skipped = append(c.Skipped, fmt.Sprintf("%s (%s)", w.Controller, w.Limit))
+		default:
 			c.Missing = append(c.Missing, fmt.Sprintf("%s (%s)", w.Controller, w.Limit))
 		}
 	}
-	c.Missing = slices.Compact(c.Missing)
+	c.Missing, c.Skipped = slices.Compact(c.Missing), slices.Compact(c.Skipped)
 	switch {
+	case h.Delegated || h.Version == 0:
 	case h.Version == 2 || slices.Contains(c.Controllers, "devices"):
 		c.Devices = slices.Clone(DefaultDevices)
 	case h.Version == 1:
 		c.Missing = append(c.Missing, "devices ("+deviceAllowlist+")")
 	}
 	return c
+}
+
+// optional reports whether the limit "limits.x" is one of l.Optional;
+// memory_swap follows memory unless listed itself.
+func optional(l CgroupLimits, limit string) bool {
+	name := strings.TrimPrefix(limit, "limits.")
+	return slices.Contains(l.Optional, name) || name == "memory_swap" && slices.Contains(l.Optional, "memory")
 }
 
 func cgroupV2Writes(l CgroupLimits) []CgroupWrite {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // RefOf returns the reference of cg, which need not exist yet.
@@ -52,14 +53,28 @@ func OpenCgroup(r CgroupRef) (Cgroup, error) {
 	return nil, fmt.Errorf("open cgroup %s: version %d unknown", r.Leaf, r.Version)
 }
 
-// MemoryNow is the memory the cgroup uses now, in bytes, or 0 when the host
-// does not count it.
-func MemoryNow(cg Cgroup) uint64 {
+// MemoryNow is the memory the cgroup uses now, in bytes; ok is false
+// when the host does not count it or it cannot be read.
+func MemoryNow(cg Cgroup) (bytes uint64, ok bool) {
 	switch c := cg.(type) {
 	case *cgroupV1:
-		return readNumber(filepath.Join(c.dir("memory"), "memory.usage_in_bytes"))
+		return readNumberOK(filepath.Join(c.dir("memory"), "memory.usage_in_bytes"))
 	case *cgroupV2:
-		return readNumber(filepath.Join(c.dir(), "memory.current"))
+		return readNumberOK(filepath.Join(c.dir(), "memory.current"))
 	}
-	return 0
+	return 0, false
+}
+
+// CPUNow is the CPU time the cgroup's processes have used so far; ok is
+// false when the host does not count it or it cannot be read.
+func CPUNow(cg Cgroup) (cpu time.Duration, ok bool) {
+	switch c := cg.(type) {
+	case *cgroupV1:
+		ns, ok := readNumberOK(filepath.Join(c.dir("cpuacct"), "cpuacct.usage"))
+		return time.Duration(ns), ok
+	case *cgroupV2:
+		usec, ok := readKeyed(filepath.Join(c.dir(), "cpu.stat"), "usage_usec")
+		return time.Duration(usec) * time.Microsecond, ok
+	}
+	return 0, false
 }

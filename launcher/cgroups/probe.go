@@ -38,3 +38,10 @@ func v2Available(dir string) ([]string, bool) {
 	}
 	return strings.Fields(string(b)), true
 }
+
+// Controllers are the controllers that the cgroup v2 directory dir may
+// enable for its children (its cgroup.controllers), nil when unreadable.
+func Controllers(dir string) []string {
+	ctrls, _ := v2Available(dir)
+	return ctrls
+}

@@ -29,7 +29,7 @@ func (c *cgroupV2) dir() string { return filepath.Join(c.cfg.Root, c.leaf) }
 // cgroup.subtree_control, makes the leaf, performs the writes and attaches
 // the device allowlist: all before the child is cloned into the leaf.
 func (c *cgroupV2) Create() ([]string, error) {
-	if err := c.enable(c.cfg.Root); err != nil {
+	if err := c.enableRoot(); err != nil {
 		return nil, err
 	}
 	if err := mkdirLeaf(c.ops, c.dir(), c.enable); err != nil {

@@ -19,6 +19,8 @@ const allowedDevices = "null, zero, full, random, urandom, tty, ptmx and pts"
 func deviceAllowlistCheck(h *launcher.Host) Check {
 	c := Check{Name: "cgroup device allowlist"}
 	switch {
+	case h.Cgroups.Delegated:
+		c.Detail = "not root: only root can attach a device allowlist to a cgroup; every mount but the sandbox's /dev is nodev"
 	case h.EUID != 0 || h.Cgroups.Version == 0:
 		c.Detail = "no cgroup: sandboxes started here have no device allowlist"
 	case h.Cgroups.Version == 1 && !slices.Contains(h.Cgroups.Controllers, "devices"):

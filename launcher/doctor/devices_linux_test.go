@@ -17,6 +17,7 @@ func TestDoctorDeviceAllowlist(t *testing.T) {
 		want string
 	}{
 		{"rootless", launcher.Host{EUID: 1000}, false, "no cgroup"},
+		{"rootless delegated", launcher.Host{EUID: 1000, Cgroups: cgroups.CgroupHost{Version: 2, Delegated: true}}, false, "only root can attach"},
 		{"v1 without devices", launcher.Host{Cgroups: cgroups.CgroupHost{Version: 1, Controllers: []string{"memory"}}}, false, "no cgroup v1 devices controller"},
 		{"v1", launcher.Host{Cgroups: cgroups.CgroupHost{Version: 1, Controllers: []string{"memory", "devices"}}}, true, "v1 devices controller denies"},
 		{"v2", launcher.Host{Cgroups: cgroups.CgroupHost{Version: 2}}, true, "v2 device program denies"},

@@ -30,14 +30,21 @@ func Run() []Check {
 }
 
 func cgroupChecks(h *launcher.Host) []Check {
-	if h.EUID != 0 {
-		return []Check{{Name: "cgroups", Detail: "not root: sandboxes run without a cgroup, so without limits"}}
-	}
 	c := h.Cgroups
+	if h.EUID != 0 && c.Version == 0 {
+		return []Check{{Name: "cgroups", Detail: "not root: sandboxes run without a cgroup, so without limits: " + c.Unusable}}
+	}
 	if c.Version == 0 {
 		return []Check{{Name: "cgroups", Detail: "no usable cgroup hierarchy under /sys/fs/cgroup"}}
 	}
-	out := []Check{{Name: "cgroups", OK: true, Detail: fmt.Sprintf("v%d at %s", c.Version, c.Root)}}
+	where := fmt.Sprintf("v%d at %s", c.Version, c.Root)
+	switch {
+	case c.Delegated && c.Root == "":
+		where = "v2: a scope with Delegate=yes that the systemd user manager on " + c.UserBus + " makes when a sandbox starts"
+	case c.Delegated:
+		where = "v2 subtree delegated to you at " + c.Root
+	}
+	out := []Check{{Name: "cgroups", OK: true, Detail: where}}
 	for _, ctl := range wantedControllers {
 		name := ctl
 		if c.Version == 1 && ctl == "io" {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+	"time"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher/state"
@@ -22,8 +23,24 @@ func WriteStatuses(w io.Writer, sts []state.Status, asJSON bool) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tPID\tSTATUS\tUPTIME\tMEMORY\tCPU\tCONFIG")
 	for _, s := range sts {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%.2fs\t%s\n", s.Name, s.Pid, s.State, s.Uptime,
-			config.FormatSize(s.Memory), s.CPUTime.Seconds(), s.ConfigFile)
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", s.Name, s.Pid, s.State, s.Uptime,
+			memoryCell(s.Memory), cpuCell(s.CPUTime), s.ConfigFile)
 	}
 	tw.Flush()
+}
+
+// memoryCell is a memory figure for a table, or "-" when it is unknown.
+func memoryCell(bytes *uint64) string {
+	if bytes == nil {
+		return "-"
+	}
+	return config.FormatSize(*bytes)
+}
+
+// cpuCell is a CPU time for a table, "1.25s", or "-" when it is unknown.
+func cpuCell(cpu *time.Duration) string {
+	if cpu == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.2fs", cpu.Seconds())
 }

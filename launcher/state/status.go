@@ -15,12 +15,13 @@ type Status struct {
 	State  string        `json:"status"`
 	Uptime time.Duration `json:"uptime_ns"`
 	// Memory is the cgroup's memory use now, in bytes; CPUTime the CPU
-	// time its processes have used so far.
-	Memory     uint64        `json:"memory_bytes"`
-	CPUTime    time.Duration `json:"cpu_ns"`
-	ConfigFile string        `json:"config_file"`
-	Supervisor int           `json:"supervisor"`
-	Detached   bool          `json:"detached,omitempty"`
+	// time its processes have used so far. Each is nil (null in JSON)
+	// when it cannot be read: no cgroup, or no such figure on the host.
+	Memory     *uint64        `json:"memory_bytes"`
+	CPUTime    *time.Duration `json:"cpu_ns"`
+	ConfigFile string         `json:"config_file"`
+	Supervisor int            `json:"supervisor"`
+	Detached   bool           `json:"detached,omitempty"`
 }
 
 // ErrNotRunning is returned for a name that has no record.

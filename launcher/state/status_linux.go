@@ -36,8 +36,12 @@ func statusOf(r *Record, now time.Time) Status {
 		return s
 	}
 	if cg, err := cgroups.OpenCgroup(*r.Cgroup); err == nil && cg != nil {
-		s.Memory = cgroups.MemoryNow(cg)
-		s.CPUTime = cg.Stats().CPUTime
+		if mem, ok := cgroups.MemoryNow(cg); ok {
+			s.Memory = &mem
+		}
+		if cpu, ok := cgroups.CPUNow(cg); ok {
+			s.CPUTime = &cpu
+		}
 	}
 	return s
 }
