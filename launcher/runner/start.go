@@ -48,7 +48,7 @@ func (r *Runner) Start(plan *launcher.Plan, stdio launcher.Stdio) (*launcher.Pro
 	if r.Receipts != nil {
 		r.Receipts.Started(plan, claim.Cgroup())
 	}
-	return proc, nil, release
+	return proc, nil, r.noteClaim(plan.Name, claim, release)
 }
 
 // startError is a launcher error as the failed step it names: "network

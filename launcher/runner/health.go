@@ -1,0 +1,94 @@
+package runner
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/relay"
+	"github.com/hclsandbox/sandbox/launcher/state"
+	"github.com/hclsandbox/sandbox/launcher/supervise"
+)
+
+// checkOutputMax is how much of a check's output its description keeps:
+// the end of it, on one line.
+const checkOutputMax = 200
+
+// Check runs the health check h inside the running sandbox name as
+// `sandbox exec` runs a command: its init starts it in all the
+// sandbox's namespaces, its cgroup, with its capabilities, seccomp
+// filter and user. A check that outlives h.Timeout is killed.
+func (r *Runner) Check(name string, h *launcher.HealthPlan) supervise.Check {
+	out := &relay.Tail{}
+	x, err := launcher.Exec(r.State, name, launcher.ExecRequest{Args: h.Command, Stdout: out, Stderr: out})
+	if err != nil {
+		var stepErr *isolation.StepError
+		if errors.As(err, &stepErr) { // not found (127), not executable (126)
+			return supervise.Check{ExitCode: stepErr.ExitCode(), Output: oneLine([]string{stepErr.Error()})}
+		}
+		return supervise.Check{Err: err.Error()}
+	}
+	sigs := make(chan os.Signal, 1)
+	var timedOut atomic.Bool
+	t := time.AfterFunc(h.Timeout, func() {
+		timedOut.Store(true)
+		sigs <- syscall.SIGKILL
+	})
+	code, err := x.Wait(sigs)
+	t.Stop()
+	c := supervise.Check{ExitCode: code, Output: oneLine(out.Lines())}
+	switch {
+	case timedOut.Load():
+		c.Timeout = h.Timeout
+	case err != nil && code == 0:
+		c.Err = err.Error()
+	}
+	return c
+}
+
+// oneLine joins lines with "; " and keeps the end of them.
+func oneLine(lines []string) string {
+	var parts []string
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" {
+			parts = append(parts, l)
+		}
+	}
+	s := strings.Join(parts, "; ")
+	if len(s) > checkOutputMax {
+		s = "…" + s[len(s)-checkOutputMax:]
+	}
+	return s
+}
+
+// noteClaim keeps the claim of a started sandbox, so that its health can
+// be recorded where `sandbox ps` reads it; the returned release forgets
+// it before release does the rest.
+func (r *Runner) noteClaim(name string, claim *state.Claim, release func()) func() {
+	r.claims.Store(name, claim)
+	return func() {
+		r.claims.CompareAndDelete(name, claim)
+		release()
+	}
+}
+
+// NoteHealth records u's health in its record: a Hooks.Health.
+func (r *Runner) NoteHealth(u *supervise.Unit) {
+	if c, ok := r.claims.Load(u.Name()); ok {
+		c.(*state.Claim).NoteHealth(u.Health)
+	}
+}
+
+// HealthLine is the status line of a health change: "healthy", or
+// "unhealthy: ..." with the last check.
+func HealthLine(u *supervise.Unit) string {
+	if u.Health == supervise.HealthUnhealthy {
+		return "unhealthy: last check " + u.LastCheck.String()
+	}
+	return u.Health
+}
