@@ -72,7 +72,7 @@ type Usage struct {
 // OutcomeOf classifies how u ended; a setup failure carries its error.
 func OutcomeOf(u *supervise.Unit) Outcome {
 	o := Outcome{Name: u.Name(), Stopped: u.Stopped, Health: u.Health}
-	if u.Health != "" && u.LastCheck != (supervise.Check{}) {
+	if u.Health != "" && (u.Health != supervise.HealthStarting || u.LastCheck != (supervise.Check{})) {
 		o.LastCheck = u.LastCheck.String()
 	}
 	r := u.Result
