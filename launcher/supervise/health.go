@@ -127,11 +127,19 @@ func healthReadiness(du *Unit, t string) (met bool, skip string) {
 	case du.Health == HealthHealthy:
 		return true, ""
 	case du.Health == HealthUnhealthy:
-		return false, fmt.Sprintf("%s is unhealthy: %d checks failed, the last %s", t, du.failures, du.LastCheck)
+		return false, fmt.Sprintf("%s is unhealthy: %s failed, the last %s", t, checks(du.failures), du.LastCheck)
 	case du.failed || du.state == done || du.state == idle:
 		return false, t + " ended before it was healthy" + endedHow(du.Result)
 	}
 	return false, ""
+}
+
+// checks is "1 check" or "N checks in a row".
+func checks(n int) string {
+	if n == 1 {
+		return "1 check"
+	}
+	return fmt.Sprintf("%d checks in a row", n)
 }
 
 // endedHow is ", exit code N" for a run that ended, or "".

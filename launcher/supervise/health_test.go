@@ -72,7 +72,7 @@ func TestUnhealthyDependency(t *testing.T) {
 		proc.Signal(syscall.SIGTERM)
 	}}
 	New(Options{Start: start, Check: check, Hooks: hooks}, []*Unit{server, job}).Run(nil)
-	want := "server is unhealthy: 2 checks failed, the last exited 7: refused"
+	want := "server is unhealthy: 2 checks in a row failed, the last exited 7: refused"
 	if job.Skip != want || job.Launched() {
 		t.Errorf("job: Skip = %q, launched %v; want %q, false", job.Skip, job.Launched(), want)
 	}
