@@ -2,6 +2,8 @@ package runner
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -66,21 +68,35 @@ func oneLine(lines []string) string {
 	return s
 }
 
-// noteClaim keeps the claim of a started sandbox, so that its health can
-// be recorded where `sandbox ps` reads it; the returned release forgets
-// it before release does the rest.
-func (r *Runner) noteClaim(name string, claim *state.Claim, release func()) func() {
-	r.claims.Store(name, claim)
+// claimed is what health needs of a started sandbox: its claim, to
+// record its health where `sandbox ps` reads it, and, detached, its log.
+type claimed struct {
+	claim *state.Claim
+	log   io.Writer
+}
+
+// noteClaim keeps the claim (and log) of a started sandbox; the returned
+// release forgets them before release does the rest.
+func (r *Runner) noteClaim(name string, c claimed, release func()) func() {
+	r.claims.Store(name, c)
 	return func() {
-		r.claims.CompareAndDelete(name, claim)
+		r.claims.CompareAndDelete(name, c)
 		release()
 	}
 }
 
-// NoteHealth records u's health in its record: a Hooks.Health.
+// NoteHealth records u's health in its record: a Hooks.Health. A
+// detached sandbox that became unhealthy also gets the line in its log,
+// since nobody reads the supervisor's stderr once up -d has returned.
 func (r *Runner) NoteHealth(u *supervise.Unit) {
-	if c, ok := r.claims.Load(u.Name()); ok {
-		c.(*state.Claim).NoteHealth(u.Health)
+	v, ok := r.claims.Load(u.Name())
+	if !ok {
+		return
+	}
+	c := v.(claimed)
+	c.claim.NoteHealth(u.Health)
+	if c.log != nil && u.Health == supervise.HealthUnhealthy {
+		fmt.Fprintf(c.log, "sandbox: %s: %s\n", u.Name(), HealthLine(u))
 	}
 }
 
