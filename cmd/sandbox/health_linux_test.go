@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +64,10 @@ func TestUpWaitsHealthy(t *testing.T) {
 	waitChecks(t, filepath.Join(shared, "checks"), 3)
 	if _, err := os.Stat(filepath.Join(shared, "job-started")); err == nil {
 		t.Error("the job started while the server's checks failed")
+	}
+	var sts []struct{ Name, Health string }
+	if code, _, stderr := runCommand(t, &sts, bin, "ps", "--json"); code != 0 || !slices.Contains(sts, struct{ Name, Health string }{"hok-srv", "starting"}) {
+		t.Errorf("ps = %d %+v, want hok-srv starting\n%s", code, sts, stderr)
 	}
 	if err := os.WriteFile(filepath.Join(shared, "ready"), nil, 0o644); err != nil {
 		t.Fatal(err)
