@@ -97,8 +97,8 @@ func (s *Scheduler) stopHealth(u *Unit) {
 // failures in a row make it unhealthy, except those in the start period
 // before it was first healthy.
 func (s *Scheduler) checked(u *Unit, c Check) {
-	if u.state != running || u.Plan.Health == nil {
-		return
+	if u.state != running || u.Stopped || u.Plan.Health == nil {
+		return // a check that raced the end of the run, or a stop
 	}
 	h := u.Plan.Health
 	u.LastCheck = c

@@ -116,3 +116,15 @@ func TestStartPeriod(t *testing.T) {
 		t.Fatalf("after a timeout once healthy, retries 1: %q, want unhealthy", u.Health)
 	}
 }
+
+// TestStoppedUnitKeepsHealth: a check that fails while the scheduler
+// stops the unit says nothing about its health.
+func TestStoppedUnitKeepsHealth(t *testing.T) {
+	u := withHealth(unit("server"), 1)
+	s := New(Options{}, []*Unit{u})
+	u.state, u.Health, u.Stopped = running, HealthHealthy, true
+	s.checked(u, Check{Err: "the sandbox ended before the command"})
+	if u.Health != HealthHealthy {
+		t.Errorf("health of a stopping unit = %q, want healthy kept", u.Health)
+	}
+}
