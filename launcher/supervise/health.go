@@ -2,6 +2,7 @@ package supervise
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hclsandbox/sandbox/launcher"
@@ -129,7 +130,7 @@ func healthReadiness(du *Unit, t string) (met bool, skip string) {
 	case du.Health == HealthUnhealthy:
 		return false, fmt.Sprintf("%s is unhealthy: %s failed, the last %s", t, checks(du.failures), du.LastCheck)
 	case du.failed || du.state == done || du.state == idle:
-		return false, t + " ended before it was healthy" + endedHow(du.Result)
+		return false, t + " ended before it was healthy" + endedHow(du)
 	}
 	return false, ""
 }
@@ -142,10 +143,18 @@ func checks(n int) string {
 	return fmt.Sprintf("%d checks in a row", n)
 }
 
-// endedHow is ", exit code N" for a run that ended, or "".
-func endedHow(r *launcher.Result) string {
-	if r == nil {
+// endedHow is " (exit code N; last check ...)" for a run that ended,
+// with what is known of each.
+func endedHow(du *Unit) string {
+	var parts []string
+	if du.Result != nil {
+		parts = append(parts, fmt.Sprintf("exit code %d", du.Result.ExitCode))
+	}
+	if du.LastCheck != (Check{}) {
+		parts = append(parts, "last check "+du.LastCheck.String())
+	}
+	if len(parts) == 0 {
 		return ""
 	}
-	return fmt.Sprintf(" (exit code %d)", r.ExitCode)
+	return " (" + strings.Join(parts, "; ") + ")"
 }

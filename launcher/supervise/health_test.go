@@ -128,3 +128,15 @@ func TestStoppedUnitKeepsHealth(t *testing.T) {
 		t.Errorf("health of a stopping unit = %q, want healthy kept", u.Health)
 	}
 }
+
+// TestEndedBeforeHealthyNamesLastCheck: the reason of a dependency that
+// ended before it was healthy gives its exit code and its last check.
+func TestEndedBeforeHealthyNamesLastCheck(t *testing.T) {
+	du := withHealth(unit("server"), 3)
+	du.state, du.Health = done, HealthStarting
+	du.Result, du.LastCheck = &launcher.Result{ExitCode: 1}, Check{ExitCode: 2, Output: "refused"}
+	met, why := healthReadiness(du, "server")
+	if want := "server ended before it was healthy (exit code 1; last check exited 2: refused)"; met || why != want {
+		t.Errorf("healthReadiness = %v, %q; want false, %q", met, why, want)
+	}
+}
