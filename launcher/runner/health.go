@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher"
@@ -53,7 +55,10 @@ func (r *Runner) Check(name string, h *launcher.HealthPlan) supervise.Check {
 	return c
 }
 
-// oneLine joins lines with "; " and keeps the end of them.
+// oneLine joins lines with "; " and keeps the end of them, whole
+// characters, with control characters (a terminal's escapes) as "?": the
+// line is the launcher's own, and the sandbox must not be able to forge
+// others in it.
 func oneLine(lines []string) string {
 	var parts []string
 	for _, l := range lines {
@@ -61,9 +66,18 @@ func oneLine(lines []string) string {
 			parts = append(parts, l)
 		}
 	}
-	s := strings.Join(parts, "; ")
+	s := strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '?'
+		}
+		return r
+	}, strings.ToValidUTF8(strings.Join(parts, "; "), "?"))
 	if len(s) > checkOutputMax {
-		s = "…" + s[len(s)-checkOutputMax:]
+		cut := len(s) - checkOutputMax
+		for cut < len(s) && !utf8.RuneStart(s[cut]) {
+			cut++
+		}
+		s = "…" + s[cut:]
 	}
 	return s
 }
