@@ -10,10 +10,12 @@ import (
 )
 
 // Dependency conditions: a dependent starts once the dependency's command
-// runs (started), or once it exited 0 (completed).
+// runs (started), once it exited 0 (completed), or once its health check
+// passed (healthy).
 const (
 	Started   = "started"
 	Completed = "completed"
+	Healthy   = "healthy"
 )
 
 // Dependency is one entry of depends_on.
@@ -21,7 +23,7 @@ type Dependency struct {
 	// Name is the name as written: a sandbox, all instances of a
 	// fanned-out one ("worker"), or one instance ("worker[0]").
 	Name string
-	// Condition is Started or Completed.
+	// Condition is Started, Completed or Healthy.
 	Condition string
 	// Targets are the names of the sandbox instances Name stands for.
 	Targets []string
@@ -45,7 +47,7 @@ type Batching struct {
 }
 
 // decodeDepends reads depends_on: a list of names, each "started", or a
-// map from name to "started" or "completed".
+// map from name to "started", "completed" or "healthy".
 func decodeDepends(s *Sandbox, attrs hcl.Attributes, ctx *hcl.EvalContext) hcl.Diagnostics {
 	a, ok := attrs["depends_on"]
 	if !ok {
@@ -63,15 +65,15 @@ func decodeDepends(s *Sandbox, attrs hcl.Attributes, ctx *hcl.EvalContext) hcl.D
 		}
 		return d
 	}
-	conds, d := attrValue(a, ctx, cty.Map(cty.String), `a list of sandbox names, or a map from name to "started" or "completed"`)
+	conds, d := attrValue(a, ctx, cty.Map(cty.String), `a list of sandbox names, or a map from name to "started", "completed" or "healthy"`)
 	if d.HasErrors() || conds.IsNull() {
 		return d
 	}
 	for it := conds.ElementIterator(); it.Next(); {
 		k, c := it.Element()
-		if c.IsNull() || (c.AsString() != Started && c.AsString() != Completed) {
+		if c.IsNull() || (c.AsString() != Started && c.AsString() != Completed && c.AsString() != Healthy) {
 			return invalid(a, "Invalid dependency condition",
-				"The condition for %q must be \"started\" or \"completed\".", k.AsString())
+				"The condition for %q must be \"started\", \"completed\" or \"healthy\".", k.AsString())
 		}
 		s.DependsOn = append(s.DependsOn, Dependency{Name: k.AsString(), Condition: c.AsString(), Range: a.Expr.Range()})
 	}
@@ -101,7 +103,7 @@ func resolveDepends(c *Config) hcl.Diagnostics {
 	if diags.HasErrors() {
 		return diags
 	}
-	return findCycles(c)
+	return append(checkHealthyDepends(c), findCycles(c)...)
 }
 
 // findCycles reports each dependency cycle once, at the depends_on of the

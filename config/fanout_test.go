@@ -141,11 +141,11 @@ sandbox "db" {
 }`, `web depends on "dv", but no sandbox has that name. Did you mean "db"?`},
 		{"bad condition", `sandbox "web" {
   command    = ["/bin/true"]
-  depends_on = { db = "healthy" }
+  depends_on = { db = "ready" }
 }
 sandbox "db" {
   command = ["/bin/true"]
-}`, `The condition for "db" must be "started" or "completed".`},
+}`, `The condition for "db" must be "started", "completed" or "healthy".`},
 		{"cycle", `sandbox "a" {
   command    = ["/bin/true"]
   depends_on = ["b"]

@@ -67,6 +67,9 @@ type Sandbox struct {
 	// Expect is what `sandbox test` checks once the sandbox has ended;
 	// nil when it has no expect block.
 	Expect *Expect
+	// Health is the health block: the check that makes the sandbox
+	// healthy; nil when it has none.
+	Health *Health
 
 	// Sensitive holds the values that derive from a sensitive variable, for
 	// output meant for people to hide: an attribute name ("hostname"), or an

@@ -46,7 +46,7 @@ var sandboxSchema = &hcl.BodySchema{
 		{Name: "aliases"},
 		{Name: "dns"},
 	},
-	Blocks: []hcl.BlockHeaderSchema{{Type: "limits"}, {Type: "rlimits"}, {Type: "rootfs"}, {Type: "mount"}, {Type: "capabilities"}, {Type: "watch"}, {Type: "expect"}, {Type: "clock_offsets"}},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "limits"}, {Type: "rlimits"}, {Type: "rootfs"}, {Type: "mount"}, {Type: "capabilities"}, {Type: "watch"}, {Type: "expect"}, {Type: "health"}, {Type: "clock_offsets"}},
 }
 
 // variableSchema is the body of a variable block.

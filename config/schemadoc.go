@@ -23,6 +23,7 @@ var blockSchemas = map[string]*hcl.BodySchema{
 	"sandbox.expect.stderr": outputExpectSchema,
 	"sandbox.expect.file":   fileExpectSchema,
 	"sandbox.clock_offsets": clockOffsetsSchema,
+	"sandbox.health":        healthSchema,
 	"variable":              variableSchema,
 	"variable.validation":   validationSchema,
 	"batch":                 batchSchema,

@@ -29,6 +29,13 @@ func (l *loader) markSensitive(s *Sandbox, block *hcl.Block) {
 			l.markIf(s, name, a.Expr)
 		}
 	}
+	for _, b := range content.Blocks.OfType("health") {
+		if c, _ := b.Body.Content(healthSchema); c != nil {
+			if a, ok := c.Attributes["command"]; ok {
+				l.markIf(s, "health.command", a.Expr) // the check is printed whole or not at all
+			}
+		}
+	}
 }
 
 // markItems marks the items of an object constructor by key; an item whose

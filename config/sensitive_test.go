@@ -27,6 +27,7 @@ sandbox "s" {
 sandbox "t" {
   command = concat(["/bin/x"], [var.token])
   workdir = "/${var.token}"
+  health { command = "check ${var.token}" }
 }
 `
 	name := filepath.Join(dir, "s.hcl")
@@ -46,6 +47,7 @@ sandbox "t" {
 		{s, "command.0", false}, {s, "command.1", false}, {s, "command.2", true},
 		{s, "hostname", false}, {s, "env.A", false}, {s, "env.B", true},
 		{u, "command.0", true}, {u, "workdir", true}, {u, "hostname", false},
+		{u, "health.command", true}, {s, "health.command", false},
 	} {
 		if got := tt.s.IsSensitive(tt.key); got != tt.want {
 			t.Errorf("%s.IsSensitive(%q) = %v, want %v", tt.s.Name, tt.key, got, tt.want)

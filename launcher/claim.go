@@ -19,12 +19,18 @@ func PlanDigest(p *Plan) string {
 
 // Claim locks p's name in d for a sandbox this process is about to run
 // (state.Dir.Claim), recording what its plan says: the plan's digest and
-// file, its init, how it stops and the host paths it can write.
+// file, its init, how it stops, the host paths it can write, and a
+// health check's first state.
 func Claim(ctx context.Context, d state.Dir, p *Plan, detached bool) (*state.Claim, error) {
 	file, _ := filepath.Abs(p.File)
 	sig, timeout := p.Stop()
+	health := ""
+	if p.Health != nil {
+		health = "starting" // until a check passes (launcher/supervise)
+	}
 	return d.Claim(ctx, state.Record{
 		Name: p.Name, PlanDigest: PlanDigest(p), ConfigFile: file, Detached: detached,
 		Init: p.Spec.Init, StopSignal: signalName(sig), StopTimeout: timeout, Writable: p.WritablePaths(),
+		Health: health,
 	})
 }

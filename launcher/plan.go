@@ -61,6 +61,8 @@ type Plan struct {
 	Network *network.Plan `json:"network,omitempty"`
 	// Image is the image of an image sandbox, else nil.
 	Image *PlanImage `json:"image,omitempty"`
+	// Health is the sandbox's health check, else nil.
+	Health *HealthPlan `json:"health,omitempty"`
 
 	// initConfig is the configured init attribute, nil when unset, so that
 	// WithArgs can recompute the default for a new command.
@@ -103,7 +105,8 @@ func NewPlan(s *config.Sandbox, h *Host) *Plan {
 	p.Network = planNetwork(s)
 	planRootlessNetwork(p)
 	p.initConfig = s.Init
-	p.Spec.Init = wantInit(s.Init, p.Spec.Args)
+	planHealth(p, s)
+	p.Spec.Init = wantInit(p.initConfig, p.Spec.Args)
 	return p
 }
 

@@ -118,3 +118,16 @@ func TestSubmitFake(t *testing.T) {
 		t.Errorf("report submitted as %q", calls[2])
 	}
 }
+
+// TestUpRefusesHealthy: a "healthy" dependency has no Slurm dependency
+// type, and afterok would wait for a server to end: up refuses it before
+// submitting anything.
+func TestUpRefusesHealthy(t *testing.T) {
+	db := &config.Sandbox{Name: "db"}
+	app := &config.Sandbox{Name: "app"}
+	app.DependsOn = []config.Dependency{{Name: "db", Targets: []string{"db"}, Condition: config.Healthy}}
+	_, err := Up(context.Background(), Batch{Sandboxes: []*config.Sandbox{db, app}})
+	if err == nil || !strings.Contains(err.Error(), `depends_on db = "healthy" cannot run --on slurm`) {
+		t.Errorf("Up = %v, want the healthy dependency refused", err)
+	}
+}

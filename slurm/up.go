@@ -44,6 +44,9 @@ type Batch struct {
 // reports them like a local up: one outcome per task, and the batch's
 // exit code. The jobs' output directory is removed at the end.
 func Up(ctx context.Context, b Batch) (*report.Report, error) {
+	if err := checkHealthy(b.Sandboxes); err != nil {
+		return nil, err
+	}
 	outDir, err := os.MkdirTemp(outputDir(b.Sandboxes), ".sandbox-slurm-")
 	if err != nil {
 		return nil, fmt.Errorf("job output directory: %w", err)
@@ -66,6 +69,20 @@ func Up(ctx context.Context, b Batch) (*report.Report, error) {
 	}
 	rep.Duration = time.Since(start).Seconds()
 	return rep, nil
+}
+
+// checkHealthy refuses a "healthy" dependency: Slurm has no dependency
+// type for a job that runs and passed a check, and afterok would wait
+// for a server to end.
+func checkHealthy(sbs []*config.Sandbox) error {
+	for _, s := range sbs {
+		for _, d := range s.DependsOn {
+			if d.Condition == config.Healthy {
+				return fmt.Errorf("%s: depends_on %s = \"healthy\" cannot run --on slurm: a job can wait only for another to start or to complete", s.Name, d.Name)
+			}
+		}
+	}
+	return nil
 }
 
 // wait waits for every job to leave the queue. The first SIGINT or

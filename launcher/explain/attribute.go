@@ -49,6 +49,18 @@ func planValue(in Input, key string) (string, bool) {
 	case "network":
 		return "none: only lo", in.Plan.Network == nil
 	}
+	if h := in.Plan.Health; h != nil {
+		switch key {
+		case "health.interval":
+			return h.Interval.String(), true
+		case "health.timeout":
+			return h.Timeout.String(), true
+		case "health.retries":
+			return fmt.Sprint(h.Retries), true
+		case "health.start_period":
+			return h.StartPeriod.String(), true
+		}
+	}
 	return "", false
 }
 

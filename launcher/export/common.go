@@ -42,11 +42,13 @@ func limitProperties(p *launcher.Plan) []string {
 }
 
 // commonWarnings are the parts of a plan that bwrap and systemd-run
-// both leave to their caller: the host's own warnings, the network, and
-// the user the plan was made for.
+// both leave to their caller: the host's own warnings, the time
+// namespace, the health check, the network, and the user the plan was
+// made for.
 func commonWarnings(c *Command, p *launcher.Plan) {
 	c.Warnings = append(c.Warnings, p.Warnings()...)
 	timeWarning(c, p)
+	healthWarning(c, p)
 	networkWarnings(c, p)
 	if p.Rootless {
 		c.warnf("rootless: the plan was made for an unprivileged user; %s must be allowed to make its namespaces", c.Groups[0][0])

@@ -263,6 +263,7 @@ func dockerProcess(c *Command, p *launcher.Plan) {
 	}
 	c.Warnings = append(c.Warnings, p.Warnings()...)
 	timeWarning(c, p)
+	dockerHealth(c, p)
 }
 
 // dockerImage is the image to run: an image sandbox's own reference, else

@@ -221,3 +221,24 @@ func TestSystemdScope(t *testing.T) {
 	}
 	checkWarnings(t, c, []string{"rlimits nofile"})
 }
+
+// TestHealthExported: docker gets the check as its --health-* flags, a
+// shell check as its script; bwrap and systemd-run say they leave it out.
+func TestHealthExported(t *testing.T) {
+	p := testPlan()
+	p.Health = &launcher.HealthPlan{Command: []string{"/bin/sh", "-c", "test -e /run/ready"}, Interval: 2 * time.Second,
+		Timeout: 30 * time.Second, Retries: 3, StartPeriod: time.Minute}
+	c, _ := Docker(p, Options{Stat: stat})
+	checkRuns(t, c, [][]string{{"--health-cmd", "test -e /run/ready", "--health-interval", "2s", "--health-timeout", "30s",
+		"--health-retries", "3", "--health-start-period", "1m0s"}})
+	p.Health.Command = []string{"/bin/check", "a b"}
+	c, _ = Docker(p, Options{Stat: stat})
+	checkRuns(t, c, [][]string{{"--health-cmd", "/bin/check 'a b'"}})
+	for _, build := range []func(*launcher.Plan, Options) (*Command, error){Bwrap, SystemdRun} {
+		c, err := build(p, Options{Stat: stat})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkWarnings(t, c, []string{"health check /bin/check 'a b': " + c.Groups[0][0] + " runs none; left out"})
+	}
+}

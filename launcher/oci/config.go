@@ -126,6 +126,9 @@ func (b *Bundle) lifecycleWarnings(p *launcher.Plan) {
 	if p.Spec.Init {
 		b.warnf("init: OCI runs the command itself as PID 1, without an init that forwards signals and reaps orphans")
 	}
+	if h := p.Health; h != nil {
+		b.warnf("health check %s: OCI has none; `runc exec` it every %s", strings.Join(h.Command, " "), h.Interval)
+	}
 	if p.Rootless {
 		b.warnf("rootless: the plan was made for an unprivileged user; run the bundle with a rootless runtime")
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,6 +96,19 @@ func TestOCIConfigEveryWarning(t *testing.T) {
 		if !found {
 			t.Errorf("warnings %q lack %q", b.Warnings, want)
 		}
+	}
+}
+
+// TestOCIHealthWarned: OCI has no health check; the export says so.
+func TestOCIHealthWarned(t *testing.T) {
+	s := *ociCases[0]
+	s.Health = &config.Health{Command: []string{"/bin/check"}, Interval: time.Second, Timeout: time.Second, Retries: 3}
+	b, err := Config(launcher.NewPlan(&s, ociHost()), &s, ociHost(), "/r", func(string) bool { return true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(b.Warnings, func(w string) bool { return strings.Contains(w, "health check /bin/check: OCI has none") }) {
+		t.Errorf("warnings %q lack the health check", b.Warnings)
 	}
 }
 

@@ -116,6 +116,23 @@ func WritePlan(w io.Writer, p *launcher.Plan, s *config.Sandbox) {
 	if p.Timeout > 0 {
 		fmt.Fprintf(w, "  timeout: the whole tree is killed after %s\n", p.Timeout)
 	}
+	writeHealth(w, s, p.Health)
+}
+
+// writeHealth describes the health check, if any.
+func writeHealth(w io.Writer, s *config.Sandbox, h *launcher.HealthPlan) {
+	if h == nil {
+		return
+	}
+	check := quoteArgs(h.Command)
+	if s.IsSensitive("health.command") {
+		check = hidden
+	}
+	fmt.Fprintf(w, "  health: exec %s inside every %s (timeout %s); unhealthy after %d failures in a row", check, h.Interval, h.Timeout, h.Retries)
+	if h.StartPeriod > 0 {
+		fmt.Fprintf(w, ", not counting those in the first %s", h.StartPeriod)
+	}
+	fmt.Fprintln(w)
 }
 
 // rootLine describes the root filesystem: what it is, where its writes

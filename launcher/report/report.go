@@ -47,6 +47,10 @@ type Outcome struct {
 	SetupError string `json:"setup_error,omitempty"`
 	// Output is the last lines a failed sandbox wrote (outputTail).
 	Output []string `json:"output_tail,omitempty"`
+	// Health is the last state of its health check, "" without one;
+	// LastCheck says how its last check went.
+	Health    string `json:"health,omitempty"`
+	LastCheck string `json:"last_check,omitempty"`
 }
 
 // Report is the whole batch, as --json prints it.
@@ -67,7 +71,10 @@ type Usage struct {
 
 // OutcomeOf classifies how u ended; a setup failure carries its error.
 func OutcomeOf(u *supervise.Unit) Outcome {
-	o := Outcome{Name: u.Name(), Stopped: u.Stopped}
+	o := Outcome{Name: u.Name(), Stopped: u.Stopped, Health: u.Health}
+	if u.Health != "" && (u.Health != supervise.HealthStarting || u.LastCheck != (supervise.Check{})) {
+		o.LastCheck = u.LastCheck.String()
+	}
 	r := u.Result
 	switch {
 	case u.Skip != "":
@@ -118,6 +125,15 @@ func (o Outcome) describeEnd() string {
 		return "skipped: " + o.Reason
 	}
 	return o.Result
+}
+
+// healthSuffix is " (healthy)" after the RESULT of a sandbox with a
+// health check, as docker shows it after a status.
+func (o Outcome) healthSuffix() string {
+	if o.Health == "" {
+		return ""
+	}
+	return " (" + o.Health + ")"
 }
 
 // New gathers the outcomes in declaration order and the batch's exit
@@ -179,7 +195,7 @@ func (r *Report) WriteTable(w io.Writer) {
 		if o.PeakMemory > 0 {
 			mem = config.FormatSize(o.PeakMemory)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.2fs\t%s\t%.2fs\n", o.Name, o.Describe(), o.Duration, mem, o.CPUTime)
+		fmt.Fprintf(tw, "%s\t%s\t%.2fs\t%s\t%.2fs\n", o.Name, o.Describe()+o.healthSuffix(), o.Duration, mem, o.CPUTime)
 	}
 	if b := r.Batch; b != nil {
 		n := len(r.Sandboxes)

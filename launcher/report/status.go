@@ -23,7 +23,11 @@ func WriteStatuses(w io.Writer, sts []state.Status, asJSON bool) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tPID\tSTATUS\tUPTIME\tMEMORY\tCPU\tCONFIG")
 	for _, s := range sts {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", s.Name, s.Pid, s.State, s.Uptime,
+		st := s.State
+		if s.Health != "" && s.State == "running" {
+			st += " (" + s.Health + ")" // docker's "Up 3s (healthy)"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", s.Name, s.Pid, st, s.Uptime,
 			memoryCell(s.Memory), cpuCell(s.CPUTime), s.ConfigFile)
 	}
 	tw.Flush()

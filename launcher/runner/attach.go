@@ -66,7 +66,16 @@ func (r *Runner) RunOne(plan *launcher.Plan, stdio launcher.Stdio) *supervise.Un
 func (r *Runner) RunOptions(stdio launcher.Stdio) supervise.Options {
 	return supervise.Options{Start: func(u *supervise.Unit) (supervise.Process, *launcher.Result, func()) {
 		return r.attach(u.Plan, stdio)
-	}, ForwardInterrupt: true}
+	}, ForwardInterrupt: true, Check: r.Check, Hooks: supervise.Hooks{Health: r.runHealth}}
+}
+
+// runHealth records the health of run's sandbox; only a sandbox that
+// became unhealthy gets a line, on stderr.
+func (r *Runner) runHealth(u *supervise.Unit) {
+	r.NoteHealth(u)
+	if u.Health == supervise.HealthUnhealthy {
+		fmt.Fprintf(r.Stderr, "sandbox: %s: %s\n", u.Name(), HealthLine(u))
+	}
 }
 
 // attach starts plan with stdio and, on a terminal, attaches the

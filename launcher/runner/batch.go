@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
@@ -164,8 +165,38 @@ func NewOutput(r *Runner, plans []*launcher.Plan, o BatchOptions) *Output {
 // Options are how up schedules a batch: at most Parallel at once,
 // FailFast, and the escalation of every scheduler.
 func (bo *Output) Options() supervise.Options {
-	return supervise.Options{Start: bo.launch, Parallel: bo.o.Parallel, FailFast: bo.o.FailFast,
-		Hooks: supervise.Hooks{Ended: bo.ended, Exited: bo.exited, Stopping: bo.stopping}}
+	return supervise.Options{Start: bo.launch, Parallel: bo.o.Parallel, FailFast: bo.o.FailFast, Check: bo.r.Check,
+		Hooks: supervise.Hooks{Ended: bo.ended, Exited: bo.exited, Stopping: bo.stopping, Health: bo.health,
+			Skipped: bo.skipped}}
+}
+
+// health records u's new health and says it in a status line: the
+// checks' own output is not mixed into the sandbox's, but the line of a
+// sandbox that became unhealthy ends with its last check's.
+func (bo *Output) health(u *supervise.Unit) {
+	bo.r.NoteHealth(u)
+	bo.mux.Emit(bo.r.Stderr, bo.mux.StatusPrefix(u.Name()), []byte(HealthLine(u)))
+}
+
+// skipped says in one line why u never starts when it waited for dep
+// to be healthy: the summary comes only at the end of the batch.
+func (bo *Output) skipped(u *supervise.Unit, dep string) {
+	if WaitsHealthy(u, dep) {
+		bo.mux.Emit(bo.r.Stderr, nil, []byte("sandbox: "+u.Name()+" not started: "+u.Skip))
+	}
+}
+
+// WaitsHealthy reports whether u depends on dep being healthy.
+func WaitsHealthy(u *supervise.Unit, dep string) bool {
+	if u.Sandbox == nil {
+		return false
+	}
+	for _, d := range u.Sandbox.DependsOn {
+		if d.Condition == config.Healthy && slices.Contains(d.Targets, dep) {
+			return true
+		}
+	}
+	return false
 }
 
 // stopping says that u was asked to stop, how, and when it is killed:

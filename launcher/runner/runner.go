@@ -2,6 +2,7 @@ package runner
 
 import (
 	"io"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hclsandbox/sandbox/launcher"
@@ -28,4 +29,6 @@ type Runner struct {
 	Ready    *Readiness
 	// Receipts gathers the receipts of the sandboxes this command runs.
 	Receipts *receipt.Book
+
+	claims sync.Map // name: the *state.Claim of a started sandbox
 }

@@ -48,7 +48,11 @@ func (r *Runner) Start(plan *launcher.Plan, stdio launcher.Stdio) (*launcher.Pro
 	if r.Receipts != nil {
 		r.Receipts.Started(plan, claim.Cgroup())
 	}
-	return proc, nil, release
+	c := claimed{claim: claim}
+	if r.Detached {
+		c.log = stdio.Stderr
+	}
+	return proc, nil, r.noteClaim(plan.Name, c, release)
 }
 
 // startError is a launcher error as the failed step it names: "network

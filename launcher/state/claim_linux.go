@@ -30,6 +30,9 @@ type Claim struct {
 	dir   string
 	lock  *os.File
 	rec   Record
+	// released is set by Release: a late note must not write the record
+	// again.
+	released bool
 }
 
 // Claim locks r's name for a sandbox this process is about to run, cleans
@@ -156,6 +159,9 @@ func (c *Claim) update(change func(r *Record)) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.released {
+		return nil
+	}
 	change(&c.rec)
 	return c.rec.write(c.dir)
 }
@@ -178,6 +184,9 @@ func (c *Claim) Release() error {
 	if c == nil {
 		return nil
 	}
+	c.mu.Lock()
+	c.released = true
+	c.mu.Unlock()
 	var errs []error
 	for _, f := range []string{recordFile, recordTmpFile, ExecSocket, lockFile} {
 		if err := os.Remove(filepath.Join(c.dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -214,6 +223,11 @@ func (c *Claim) NotePid(pid int) error {
 // sandbox may be signalled.
 func (c *Claim) NoteRunning() {
 	c.update(func(r *Record) { r.Running = true })
+}
+
+// NoteHealth records the state of the sandbox's health check.
+func (c *Claim) NoteHealth(health string) error {
+	return c.update(func(r *Record) { r.Health = health })
 }
 
 // NoteMount records a host mount point made for the sandbox, before it is

@@ -75,6 +75,9 @@ type Record struct {
 	// StopSignal and StopTimeout are how `sandbox stop` ends the sandbox.
 	StopSignal  string        `json:"stop_signal"`
 	StopTimeout time.Duration `json:"stop_timeout_ns"`
+	// Health is the state of its health check: "starting", "healthy" or
+	// "unhealthy"; "" without one.
+	Health string `json:"health,omitempty"`
 }
 
 // Dir is the directory that holds every sandbox's record: the state

@@ -49,3 +49,6 @@ func (d Dir) Stop(ctx context.Context, name string, o StopOptions) error {
 
 // NoteMount fails: sandboxes run only on Linux.
 func (c *Claim) NoteMount(target string) error { return errors.ErrUnsupported }
+
+// NoteHealth does nothing: there are no records on this system.
+func (c *Claim) NoteHealth(health string) error { return errors.ErrUnsupported }

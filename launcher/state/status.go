@@ -12,7 +12,9 @@ type Status struct {
 	Pid  int    `json:"pid"`
 	// State is "running", "starting" (being set up) or "stale" (its
 	// supervisor is gone; gc cleans it up).
-	State  string        `json:"status"`
+	State string `json:"status"`
+	// Health is the state of its health check, "" without one.
+	Health string        `json:"health,omitempty"`
 	Uptime time.Duration `json:"uptime_ns"`
 	// Memory is the cgroup's memory use now, in bytes; CPUTime the CPU
 	// time its processes have used so far. Each is nil (null in JSON)

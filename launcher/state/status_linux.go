@@ -25,7 +25,7 @@ func (d Dir) Statuses(now time.Time) ([]Status, error) {
 
 func statusOf(r *Record, now time.Time) Status {
 	s := Status{Name: r.Name, Pid: r.Pid, State: "running", Uptime: now.Sub(r.Started).Round(time.Second),
-		ConfigFile: r.ConfigFile, Supervisor: r.Supervisor, Detached: r.Detached}
+		ConfigFile: r.ConfigFile, Supervisor: r.Supervisor, Detached: r.Detached, Health: r.Health}
 	switch {
 	case !r.Live():
 		s.State = "stale"

@@ -3,8 +3,11 @@
 //
 // It owns, once for all of them:
 //   - dependency readiness: a sandbox starts when each depends_on target
-//     has started ("started") or exited 0 ("completed"), and is skipped
-//     when one never will;
+//     has started ("started"), exited 0 ("completed") or passed its health
+//     check ("healthy"), and is skipped when one never will;
+//   - health checks: while a run of a sandbox with a health block lasts,
+//     Options.Check runs its check every interval, and the unit goes from
+//     starting to healthy or unhealthy (docker's states);
 //   - the restart policy: ShouldRestart, Backoff and Healthy decide
 //     whether and when a command that ended by itself runs again;
 //   - stop escalation: a stop sends the plan's stop signal, then SIGKILL

@@ -20,6 +20,8 @@ func (s *Scheduler) handle(ev event) {
 	switch {
 	case ev.kind == evAgain:
 		s.again(u)
+	case ev.kind == evHealth:
+		s.checked(u, ev.check)
 	case ev.kind == evStarted && ev.proc != nil:
 		s.started(u, ev.proc)
 	default: // an end, or a start that failed
@@ -58,6 +60,7 @@ func (s *Scheduler) started(u *Unit, p Process) {
 	if s.o.Hooks.Started != nil {
 		s.o.Hooks.Started(u, relaunch, since)
 	}
+	s.watchHealth(u)
 }
 
 // exited handles the end of a run, or a failed start: a removed unit is
@@ -65,6 +68,7 @@ func (s *Scheduler) started(u *Unit, p Process) {
 // decides.
 func (s *Scheduler) exited(u *Unit, res *launcher.Result) {
 	s.active--
+	s.stopHealth(u)
 	stopTimer(u.kill)
 	u.kill, u.proc, u.Result = nil, nil, res
 	ran := u.state == running

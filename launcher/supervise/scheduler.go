@@ -37,6 +37,9 @@ type Options struct {
 	Serial bool
 	// Now is the clock; nil: time.Now.
 	Now func() time.Time
+	// Check runs a health check inside a running sandbox; nil: health
+	// checks do not run, and a "healthy" dependency is met once started.
+	Check CheckFunc
 }
 
 // Scheduler runs units: one loop owns every unit's state; each run's
@@ -61,17 +64,19 @@ type Scheduler struct {
 
 // event is what a run's goroutine or a timer reports to the loop.
 type event struct {
-	u    *Unit
-	gen  int
-	kind int
-	proc Process
-	res  *launcher.Result
+	u     *Unit
+	gen   int
+	kind  int
+	proc  Process
+	res   *launcher.Result
+	check Check
 }
 
 const (
 	evStarted = iota // StartFunc returned
 	evExited         // the run ended
 	evAgain          // a backoff expired
+	evHealth         // a health check ended
 )
 
 // New makes a scheduler for units, in declaration order.
@@ -190,10 +195,17 @@ func (s *Scheduler) readiness(u *Unit) (ready bool, dep, skip string) {
 	ready = true
 	for _, d := range u.Sandbox.DependsOn {
 		completed := d.Condition == config.Completed
+		healthy := d.Condition == config.Healthy && s.o.Check != nil
 		for _, t := range d.Targets {
 			du := s.byName[t]
 			switch {
 			case du == nil || du.removed:
+			case healthy:
+				met, why := healthReadiness(du, t)
+				if why != "" {
+					return false, t, why
+				}
+				ready = ready && met
 			case completed && (du.failed || du.state == done && !du.succeeded):
 				return false, t, t + " did not complete"
 			case !completed && !du.Ran && (du.failed || du.state == done):

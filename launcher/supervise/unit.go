@@ -35,6 +35,14 @@ type Unit struct {
 	Result  *launcher.Result
 	Skip    string
 	Stopped bool
+	// Health is the state of its health check (HealthStarting ...), ""
+	// without one; LastCheck is how the last check went.
+	Health    string
+	LastCheck Check
+
+	failures   int           // failed checks in a row
+	ranAt      time.Time     // when the current run started
+	healthStop chan struct{} // closed to end the current run's checks
 
 	state     state
 	proc      Process
@@ -91,4 +99,6 @@ type Hooks struct {
 	// Stopping: u was sent its stop signal sig, and gets SIGKILL after
 	// timeout unless it has ended by then.
 	Stopping func(u *Unit, sig syscall.Signal, timeout time.Duration)
+	// Health: u's health changed to u.Health, after u.LastCheck.
+	Health func(u *Unit)
 }

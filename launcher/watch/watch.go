@@ -146,7 +146,7 @@ func SchedulerOptions(r *runner.Runner, o Options) supervise.Options {
 // policy too.
 func (sv *supervisor) options() supervise.Options {
 	return supervise.Options{Start: sv.launch, Hooks: sv.hooks(), Persistent: true, RestartFailedStarts: true,
-		Serial: true, Now: sv.now}
+		Serial: true, Now: sv.now, Check: sv.r.Check}
 }
 
 // hooks print what the scheduler does, as status lines.
@@ -168,8 +168,18 @@ func (sv *supervisor) hooks() supervise.Hooks {
 				sv.status(u.Name(), "exited with %d", res.ExitCode)
 			}
 		},
-		Skipped: func(u *supervise.Unit, dep string) { sv.status(u.Name(), "skipped: %s failed", dep) },
+		Skipped: func(u *supervise.Unit, dep string) {
+			if runner.WaitsHealthy(u, dep) {
+				sv.status(u.Name(), "skipped: %s", u.Skip)
+			} else {
+				sv.status(u.Name(), "skipped: %s failed", dep)
+			}
+		},
 		Removed: func(u *supervise.Unit) { sv.status(u.Name(), "removed") },
+		Health: func(u *supervise.Unit) {
+			sv.r.NoteHealth(u)
+			sv.status(u.Name(), "%s", runner.HealthLine(u))
+		},
 	}
 }
 
