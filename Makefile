@@ -29,7 +29,7 @@ ROOT_TESTS = $(shell find . -name '*_linux_test.go' -exec grep -ho '^func Test[A
 # util-linux and passwd for namespaces and the sandbox user. A test whose
 # package is missing skips and names it. Slurm's tests need a cluster:
 # `make test-slurm` installs Slurm.
-TEST_PACKAGES := busybox-static nftables crun runc docker-registry fsverity util-linux passwd libxml2-utils
+TEST_PACKAGES := busybox-static nftables crun runc docker-registry fsverity util-linux passwd uidmap libxml2-utils
 
 .PHONY: help build install run test test-deps test-root test-oci test-images test-slurm bench bench-startup bench-batch bench-watch bench-images fmt lint cross \
 	rootfs-busybox rootfs-debian rootfs-alpine examples vagrant-validate test-vm clean
