@@ -93,6 +93,14 @@ func TestRootlessSubIDs(t *testing.T) {
 			}
 		}
 	})
+	t.Run("plan", func(t *testing.T) {
+		stdout, stderr, code := u.commandAs(t, "/usr/bin:/bin", bin, "plan", cfg)
+		want := fmt.Sprintf("map ids into the user namespace with newuidmap and newgidmap (the caller's ranges in /etc/subuid and /etc/subgid): "+
+			"uid 0->%d (1 ids), 1->%d (%d ids); gid 0->%d (1 ids), 1->%d (%d ids); become root inside", u.uid, u.start, u.count, u.gid, u.start, u.count)
+		if code != 0 || !strings.Contains(stdout, want) {
+			t.Errorf("plan: exit %d, stdout %q, stderr %q; want the step %q", code, stdout, stderr, want)
+		}
+	})
 	t.Run("uid_map", func(t *testing.T) {
 		maps := fmt.Sprintf("namespaces = [\"user\", \"uts\", \"pid\", \"mount\", \"ipc\", \"net\"]\n  uid_map = [\"0:%d:%d\"]\n  gid_map = [\"0:%d:%d\"]",
 			u.start, u.count, u.start, u.count)

@@ -108,8 +108,15 @@ func (u *subIDTestUser) sandboxAs(t *testing.T, bin, cfg, name, body, path strin
 	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return u.commandAs(t, path, bin, "run", cfg, name)
+}
+
+// commandAs runs bin with args as u, on path and with u's own state
+// directories, and returns what it printed and its exit code.
+func (u *subIDTestUser) commandAs(t *testing.T, path, bin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	cmd := exec.Command(bin, "run", cfg, name)
+	cmd := exec.Command(bin, args...)
 	cmd.Dir = "/"
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	cmd.Env = []string{"PATH=" + path, "HOME=/", "SANDBOX_RUN=" + u.run, "SANDBOX_HOME=" + u.run}
