@@ -31,7 +31,7 @@ ROOT_TESTS = $(shell find . -name '*_linux_test.go' -exec grep -ho '^func Test[A
 # `make test-slurm` installs Slurm.
 TEST_PACKAGES := busybox-static nftables crun runc docker-registry fsverity util-linux passwd uidmap libxml2-utils
 
-.PHONY: help build install run test test-deps test-root test-oci test-images test-slurm bench bench-startup bench-batch bench-watch bench-images fmt lint cross \
+.PHONY: help build install run test test-deps test-root test-oci test-images test-slurm bench bench-startup bench-rootless bench-batch bench-watch bench-images fmt lint cross \
 	rootfs-busybox rootfs-debian rootfs-alpine examples vagrant-validate test-vm clean
 
 help: ## list the targets
@@ -81,6 +81,9 @@ bench: build rootfs-busybox ## every performance target in one table, each again
 
 bench-startup: build rootfs-busybox ## time sandbox run of /bin/true against crun, runc and bwrap in one hyperfine run (root)
 	$(SUDO) bench/startup.sh
+
+bench-rootless: build rootfs-busybox ## time a rootless start whose user has subordinate ranges (newuidmap, newgidmap) against one without, as two throwaway users (root)
+	$(SUDO) bench/rootless.sh
 
 bench-batch: build rootfs-busybox ## time up of 100 sandboxes against 100 parallel crun runs (root)
 	$(SUDO) bench/batch.sh

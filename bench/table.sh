@@ -5,7 +5,8 @@
 #
 #   make bench               # as root; QUICK=1 for fewer samples
 #
-# Rows: cold start against crun (bench/startup.sh), a batch of 100 against
+# Rows: cold start against crun (bench/startup.sh), a rootless start with
+# subordinate ids against one with the user's own id (bench/rootless.sh), a batch of 100 against
 # 100 parallel crun and bubblewrap runs (bench/batch.sh), the supervisor's
 # peak RSS with 500 sandboxes at once, a locked Debian rootfs's start over
 # the same start unlocked (when examples/rootfs/debian exists: make
@@ -46,6 +47,8 @@ verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v <= t ? "holds" : "missed")
 
 echo "== cold start" >&2
 RUNS=$runs "$root/bench/startup.sh" >&2
+echo "== rootless start with subordinate ids" >&2
+RUNS=$runs "$root/bench/rootless.sh" >&2
 echo "== batch of 100" >&2
 N=100 ROUNDS=$rounds "$root/bench/batch.sh" >&2
 
