@@ -102,7 +102,8 @@ func runIDHelper(helper string, pid int, m []config.IDMap) error {
 		if said == "" {
 			said = err.Error()
 		}
-		return fmt.Errorf("%s %s refused: %s (it checks the lines against /etc/subuid and /etc/subgid, and must be setuid root)",
+		return fmt.Errorf("%s %s refused: %s (it maps only ids of the caller's lines in /etc/subuid or /etc/subgid, "+
+			"only for a process of the caller's own uid and primary gid, and must be setuid root)",
 			helper, strings.Join(args, " "), said)
 	}
 	return nil

@@ -133,6 +133,17 @@ func TestRootlessSubIDErrors(t *testing.T) {
 	}
 	os.Symlink("/usr/bin/newgidmap", filepath.Join(refusing, "newgidmap"))
 	nsList := `namespaces = ["user", "uts", "pid", "mount", "ipc", "net"]`
+	// The real newuidmap refuses a process whose gid is not the caller's
+	// primary group, as after newgrp; what it says comes through.
+	t.Run("other group", func(t *testing.T) {
+		other := *u
+		other.gid = 65534
+		body := fmt.Sprintf("sandbox \"e\" {\n  rootfs = %q\n  command = [\"/bin/true\"]\n}\n", rootfs)
+		_, stderr, code := other.sandboxAs(t, bin, cfg, "e", body, "/usr/bin:/bin")
+		if code != 125 || !strings.Contains(stderr, "refused: newuidmap: Target process") || !strings.Contains(stderr, "primary gid") {
+			t.Errorf("exit %d, stderr %q; want 125 and newuidmap's refusal", code, stderr)
+		}
+	})
 	for name, c := range map[string]struct{ attrs, path, want string }{
 		"range too small": {fmt.Sprintf("%s\n  uid_map = [\"0:%d:%d\"]", nsList, u.start, u.count+1), "/usr/bin:/bin",
 			fmt.Sprintf("uid_map 0:%d:%d needs host ids %d-%d, outside %d and its ranges in /etc/subuid (%d-%d)",
