@@ -61,11 +61,12 @@ func TestRootlessSubIDs(t *testing.T) {
 	}
 	t.Run("nobody", func(t *testing.T) {
 		// The child starts with every capability ambient, so inheritable
-		// too: none may stay, on the target or on any thread of the init.
-		out, stderr := run(t, `user = "nobody"`, "busybox id -u; busybox id -g; grep -E '^Cap(Inh|Prm|Eff|Amb)' /proc/self/status; "+
-			"cat /proc/1/task/*/status | grep -E '^Cap(Inh|Amb)' | busybox sort -u")
-		want := "65534 65534 CapInh: 0000000000000000 CapPrm: 0000000000000000 CapEff: 0000000000000000 CapAmb: 0000000000000000 " +
-			"CapAmb: 0000000000000000 CapInh: 0000000000000000"
+		// too: none may stay, on the target or on any thread of the init,
+		// and every thread has switched user.
+		out, stderr := run(t, `user = "nobody"`, "busybox id -u; grep -hE '^(Uid|Gid|Groups|Cap(Inh|Prm|Eff|Amb)|NoNewPrivs|Seccomp):' "+
+			"/proc/1/task/*/status /proc/self/status | busybox sort -u")
+		want := "65534 CapAmb: 0000000000000000 CapEff: 0000000000000000 CapInh: 0000000000000000 CapPrm: 0000000000000000 " +
+			"Gid: 65534 65534 65534 65534 Groups: 65534 NoNewPrivs: 1 Seccomp: 2 Uid: 65534 65534 65534 65534"
 		if out != want {
 			t.Errorf("as nobody: %q, want %q", out, want)
 		}
