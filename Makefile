@@ -29,7 +29,7 @@ ROOT_TESTS = $(shell find . -name '*_linux_test.go' -exec grep -ho '^func Test[A
 # util-linux and passwd for namespaces and the sandbox user. A test whose
 # package is missing skips and names it. Slurm's tests need a cluster:
 # `make test-slurm` installs Slurm.
-TEST_PACKAGES := busybox-static nftables crun runc docker-registry fsverity util-linux passwd libxml2-utils passt
+TEST_PACKAGES := busybox-static nftables crun runc docker-registry fsverity util-linux passwd uidmap libxml2-utils passt
 
 .PHONY: help build install run test test-deps test-root test-oci test-images test-slurm bench bench-startup bench-rootless bench-batch bench-watch bench-images fmt lint cross \
 	rootfs-busybox rootfs-debian rootfs-alpine examples vagrant-validate test-vm clean
@@ -82,7 +82,7 @@ bench: build rootfs-busybox ## every performance target in one table, each again
 bench-startup: build rootfs-busybox ## time sandbox run of /bin/true against crun, runc and bwrap in one hyperfine run (root)
 	$(SUDO) bench/startup.sh
 
-bench-rootless: build rootfs-busybox ## time sandbox run of /bin/true by an ordinary user against root's, bwrap's and rootless crun's in one hyperfine run (root; makes and removes a throwaway user)
+bench-rootless: build rootfs-busybox ## time sandbox run of /bin/true by an ordinary user against root's, a user's without subordinate ranges, bwrap's and rootless crun's in one hyperfine run (root; makes and removes throwaway users)
 	$(SUDO) bench/rootless.sh
 
 bench-batch: build rootfs-busybox ## time up of 100 sandboxes against 100 parallel crun runs (root)

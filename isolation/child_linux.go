@@ -58,6 +58,11 @@ func childRun() *StepError {
 	if err != nil {
 		return err
 	}
+	if spec.BecomeRoot {
+		if err := becomeRoot(); err != nil {
+			return err
+		}
+	}
 	// An init holds the signals that arrive during setup for its target.
 	// Otherwise the Go runtime's own handlers end the child on a signal
 	// that would end a process, as nothing inside the sandbox runs yet:

@@ -67,11 +67,16 @@ func dropPrivileges(s *Spec) *StepError {
 		}
 		uid = id.uid
 	}
-	// Changing to a non-root uid has already emptied permitted and effective.
-	if uid == 0 {
-		if err := capset(mask); err != nil {
-			return stepErr("set capabilities", err)
-		}
+	// Changing to a non-root uid has already emptied permitted and
+	// effective, but not inheritable, which the child may hold (a rootless
+	// child starts with every capability of its namespace ambient, so
+	// inheritable too): a file with inheritable capabilities would get
+	// them back at execve.
+	if uid != 0 {
+		mask = 0
+	}
+	if err := capset(mask); err != nil {
+		return stepErr("set capabilities", err)
 	}
 	if s.NoNewPrivs {
 		if err := allThreads(unix.SYS_PRCTL, unix.PR_SET_NO_NEW_PRIVS, 1, 0); err != nil {

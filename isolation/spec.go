@@ -38,6 +38,11 @@ type Spec struct {
 	// read the spec, so that the sandbox's own cgroup, in which the child
 	// was cloned, is its root.
 	UnshareCgroup bool `json:"unshare_cgroup,omitempty"`
+	// BecomeRoot makes the child take uid and gid 0 of its user namespace
+	// and drop the caller's supplementary groups, first of all: set when
+	// newuidmap and newgidmap wrote the maps after the child started, so
+	// that its ids are whatever the maps made of the caller's.
+	BecomeRoot bool `json:"become_root,omitempty"`
 	// TimeOffsets, when set, puts the target in a new time namespace whose
 	// monotonic and boot clocks are moved by these offsets (see
 	// timens_linux.go); nil shares the host's clocks.

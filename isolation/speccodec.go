@@ -15,7 +15,7 @@ import (
 // reflection, so a field added to Spec and not here fails it.
 
 // specMagic opens an encoded spec and names the form's version.
-const specMagic = "SBXSPEC4"
+const specMagic = "SBXSPEC5"
 
 // MarshalBinary encodes the spec for the child.
 func (s *Spec) MarshalBinary() ([]byte, error) {
@@ -61,6 +61,7 @@ func (s *Spec) MarshalBinary() ([]byte, error) {
 	e.strs(s.Args)
 	e.strs(s.Env)
 	e.bool(s.UnshareCgroup)
+	e.bool(s.BecomeRoot)
 	e.int(int64(s.OOMScoreAdj))
 	e.uint(uint64(len(s.Rlimits)))
 	for _, r := range s.Rlimits {
@@ -136,6 +137,7 @@ func (s *Spec) UnmarshalBinary(data []byte) error {
 	out.Args = d.strs()
 	out.Env = d.strs()
 	out.UnshareCgroup = d.bool()
+	out.BecomeRoot = d.bool()
 	out.OOMScoreAdj = int(d.int())
 	if n := d.count(); n > 0 {
 		out.Rlimits = make([]Rlimit, n)

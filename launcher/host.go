@@ -7,6 +7,7 @@ import (
 
 	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
+	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
 // HostFS answers the questions planning asks about the host's files.
@@ -31,6 +32,9 @@ type Host struct {
 	// Arch is the machine's architecture as GOARCH names it; the seccomp
 	// filter is compiled for it. Empty means the one this program runs on.
 	Arch string
+	// SubIDs are the subordinate id ranges of an unprivileged launcher's
+	// user, read from /etc/subuid and /etc/subgid; nil for root.
+	SubIDs *state.CallerIDs
 
 	// view is the host view's mounts, read once by ProbeHost so that
 	// planning thousands of sandboxes does not stat the same directories
@@ -69,6 +73,7 @@ func ProbeHost() *Host {
 		h.Cgroups = cgroups.ProbeCgroups("/sys/fs/cgroup")
 	} else {
 		h.Cgroups = probeRootlessCgroups("/sys/fs/cgroup", os.LookupEnv)
+		h.SubIDs, _ = state.SubIDSource{}.CallerSubIDs(h.EUID) // unreadable: no range
 	}
 	h.view = hostView(h.FS)
 	return h

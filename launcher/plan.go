@@ -38,6 +38,13 @@ type Plan struct {
 	// for each of UIDMap and GIDMap that is nil, from the sandbox user's
 	// subordinate ranges (see SubIDSource), and maps from root inside.
 	AutoIDs uint32 `json:"auto_ids,omitempty"`
+	// SubIDMaps says that newuidmap and newgidmap, setuid helpers, write
+	// UIDMap and GIDMap: they map an unprivileged caller's subordinate
+	// ranges, which the caller may not write itself.
+	SubIDMaps bool `json:"subid_maps,omitempty"`
+	// IDMapError says why the file's uid_map or gid_map is not the
+	// caller's to map; Start refuses such a plan.
+	IDMapError string `json:"id_map_error,omitempty"`
 	// Rootless is set when an unprivileged user starts the sandbox: only a
 	// user namespace gives it privileges, and inside only.
 	Rootless bool `json:"rootless,omitempty"`
@@ -67,6 +74,8 @@ type Plan struct {
 	// initConfig is the configured init attribute, nil when unset, so that
 	// WithArgs can recompute the default for a new command.
 	initConfig *bool
+	// idMapAttr names the attribute that IDMapError is about first.
+	idMapAttr string
 }
 
 // JSON returns the plan as indented JSON, the form `sandbox plan --json` prints.

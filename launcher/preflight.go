@@ -57,11 +57,12 @@ func preflightUserNamespace(s *config.Sandbox) hcl.Diagnostics {
 }
 
 // PlanDiagnostics reports, against the configuration of s, what keeps its
-// plan p from starting on this host: a seccomp filter that did not
+// plan p from starting on this host: id maps that are not the unprivileged
+// caller's to map, a seccomp filter that did not
 // compile (a sandbox never starts without the filter it asks for), or a
 // time namespace this kernel would not hold the command in.
 func PlanDiagnostics(p *Plan, s *config.Sandbox) hcl.Diagnostics {
-	var diags hcl.Diagnostics
+	diags := idMapDiagnostics(p, s)
 	if p.TimeError != "" {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
@@ -89,12 +90,17 @@ func CheckPlan(s *config.Sandbox, h *Host) hcl.Diagnostics {
 	p := &Plan{Name: s.Name}
 	applySecurity(p, s, h)
 	planTime(p, s, h)
+	planUserNamespace(p, s, h)
 	return PlanDiagnostics(p, s)
 }
 
 // refusal is the result of a plan that PlanDiagnostics faults, which
 // Start refuses before it makes anything (exit code 125); nil for others.
 func refusal(p *Plan) *Result {
+	if p.IDMapError != "" {
+		return &Result{Name: p.Name, ExitCode: 125, SetupError: &isolation.StepError{
+			Step: "map ids", Msg: p.IDMapError}}
+	}
 	if p.TimeError != "" {
 		return &Result{Name: p.Name, ExitCode: 125, SetupError: &isolation.StepError{
 			Step: "time namespace", Msg: p.TimeError + "; refusing to start without it"}}

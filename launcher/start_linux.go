@@ -157,6 +157,13 @@ func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.Fi
 		proc.kill()
 		return nil, nil, err
 	}
+	if p.SubIDMaps {
+		if err := writeSubIDMaps(cmd.Process.Pid, p); err != nil {
+			specW.Close()
+			proc.kill()
+			return nil, nil, err
+		}
+	}
 	if proc.net, err = attachNetwork(p, c, cmd.Process.Pid, spec); err != nil {
 		specW.Close()
 		proc.kill()
@@ -207,7 +214,10 @@ func childCommand(self string, p *Plan, specR, statusW *os.File) *exec.Cmd {
 	for _, ns := range p.Namespaces {
 		cmd.SysProcAttr.Cloneflags |= cloneFlags[ns]
 	}
-	if p.UIDMap != nil {
+	switch {
+	case p.SubIDMaps:
+		ambientAll(cmd.SysProcAttr) // newuidmap and newgidmap map it once it runs
+	case p.UIDMap != nil:
 		mapUsers(cmd.SysProcAttr, p)
 	}
 	return cmd

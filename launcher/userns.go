@@ -13,7 +13,8 @@ import (
 // it does not set, allocated when it starts from the sandbox user's
 // subordinate ranges (AutoIDs): sandboxes running at once never share host
 // ids, with each other or with a user's own subordinate range. Started by
-// another user, root inside is that user, and it is the only id there.
+// another user, root inside is that user, and the user's own subordinate
+// ranges, when it has some, are ids 1 and up (planRootlessMaps).
 func planUserNamespace(p *Plan, s *config.Sandbox, h *Host) {
 	p.Rootless = h.EUID != 0
 	if p.Rootless && h.Cgroups.Version == 0 {
@@ -27,21 +28,16 @@ func planUserNamespace(p *Plan, s *config.Sandbox, h *Host) {
 	if !wantsUserNamespace(s, h) {
 		return
 	}
-	if !s.HasNamespace("user") {
-		p.HostWarnings = append(p.HostWarnings, fmt.Sprintf(
-			"started without root: a user namespace of its own, root inside mapped to uid %d and gid %d alone (files owned by other ids show as nobody)", h.EUID, h.EGID))
-	}
-	p.UIDMap, p.GIDMap = s.UIDMap, s.GIDMap
-	switch {
-	case p.Rootless:
-		if p.UIDMap == nil {
-			p.UIDMap = ownID(h.EUID)
-		}
-		if p.GIDMap == nil {
-			p.GIDMap = ownID(h.EGID)
-		}
-	default:
+	if !p.Rootless {
+		p.UIDMap, p.GIDMap = s.UIDMap, s.GIDMap
 		p.AutoIDs = AutoIDCount(s, h)
+		return
+	}
+	planRootlessMaps(p, s, h)
+	if !s.HasNamespace("user") && !p.SubIDMaps {
+		p.HostWarnings = append(p.HostWarnings, fmt.Sprintf(
+			"started without root: a user namespace of its own, root inside mapped to uid %d and gid %d alone (files owned by other ids show as nobody; %s)",
+			h.EUID, h.EGID, noRangeNote(h.SubIDs, h.EUID)))
 	}
 }
 

@@ -60,6 +60,9 @@ func WritePlan(w io.Writer, p *launcher.Plan, s *config.Sandbox) {
 	case p.UIDMap == nil && p.GIDMap == nil && p.AutoIDs > 0:
 		step("map ids into the user namespace: auto: %d uids and as many gids from the %s user's range, allocated at start; become root inside",
 			p.AutoIDs, state.SubIDUser)
+	case p.SubIDMaps:
+		step("map ids into the user namespace with newuidmap and newgidmap (the caller's ranges in /etc/subuid and /etc/subgid): uid %s; gid %s; become root inside",
+			idMaps(p.UIDMap, p.AutoIDs), idMaps(p.GIDMap, p.AutoIDs))
 	case p.UIDMap != nil || p.GIDMap != nil:
 		step("map ids into the user namespace: uid %s; gid %s; become root inside",
 			idMaps(p.UIDMap, p.AutoIDs), idMaps(p.GIDMap, p.AutoIDs))
