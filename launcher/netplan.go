@@ -1,8 +1,6 @@
 package launcher
 
 import (
-	"fmt"
-
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher/network"
 )
@@ -26,13 +24,12 @@ func planNetwork(s *config.Sandbox) *network.Plan {
 }
 
 // planRootlessNetwork wires a sandbox on a named network that is started
-// without root through pasta, which needs no privilege: outbound traffic
-// and published ports, but no bridge, so no peers. The plan says so.
+// without root inside the network's holder: a user and net namespace of
+// the user's, connected to the host by pasta, in which the sandbox's own
+// user namespace is made (see docs/networking.md).
 func planRootlessNetwork(p *Plan) {
 	if !p.Rootless || p.Network == nil {
 		return
 	}
-	p.Network.Pasta = true
-	p.HostWarnings = append(p.HostWarnings, fmt.Sprintf(
-		"started without root: network %q through pasta gives outbound traffic and published ports, but sandboxes on it do not reach each other (that needs root)", p.Network.Network))
+	p.Network.Holder = true
 }

@@ -39,16 +39,27 @@ type rootnet struct {
 // under the test's temporary directories.
 func newRootnet(t *testing.T) *rootnet {
 	t.Helper()
+	return newRootnetAs(t, "sandbox-rootnet-test")
+}
+
+// newRootnetAs is newRootnet with the user name, unique to its tests.
+func newRootnetAs(t *testing.T, name string) *rootnet {
+	t.Helper()
 	testenv.RequireRoot(t)
 	if _, err := exec.LookPath("pasta"); err != nil {
 		testenv.Missing(t, "needs pasta (Debian's passt)")
 	}
-	e := &rootnet{u: namedTestUser(t, "sandbox-rootnet-test"), path: "/usr/bin:/bin"}
+	e := &rootnet{u: namedTestUser(t, name), path: "/usr/bin:/bin"}
 	e.bin = testenv.Build(t, "github.com/hclsandbox/sandbox/cmd/sandbox")
 	e.rootfs = testenv.Rootfs(t)
 	testenv.RequireBusybox(t, e.rootfs)
 	e.dir = filepath.Dir(e.rootfs)
 	if err := os.WriteFile(filepath.Join(e.rootfs, "index.html"), []byte("served from a rootless sandbox\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The rootfs is root's: the sandbox could not make the mount point
+	// of its network's hosts file.
+	if err := os.WriteFile(filepath.Join(e.rootfs, "etc", "hosts"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	e.run = filepath.Join(e.dir, "run")

@@ -131,7 +131,13 @@ func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.Fi
 		cmd.ExtraFiles = append(cmd.ExtraFiles, execL) // fd 5: isolation.ExecFD
 	}
 	streams.apply(cmd)
+	var peers *peerStart
 	closeFD, err := intoCgroup(cmd, cg)
+	if err == nil && inHolderNet(p) {
+		if peers, err = reservePeers(p, c, cmd); err != nil {
+			closeFD()
+		}
+	}
 	if err != nil {
 		specR.Close()
 		specW.Close()
@@ -143,8 +149,15 @@ func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.Fi
 	closeFD()
 	specR.Close()
 	statusW.Close()
+	if err == nil && peers != nil {
+		cmd, err = peers.started(cmd)
+	}
 	if err != nil {
 		specW.Close()
+		if peers != nil {
+			peers.closeFiles()
+			peers.att.Detach()
+		}
 		if p.Rootless && p.UIDMap != nil {
 			return nil, nil, fmt.Errorf("start sandbox child: %w (%s)", err, UsernsRestrictions())
 		}
@@ -157,14 +170,14 @@ func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.Fi
 		proc.kill()
 		return nil, nil, err
 	}
-	if p.SubIDMaps {
+	if p.SubIDMaps && peers == nil { // else the stage mapped them
 		if err := writeSubIDMaps(cmd.Process.Pid, p); err != nil {
 			specW.Close()
 			proc.kill()
 			return nil, nil, err
 		}
 	}
-	if proc.net, err = attachNetwork(p, c, cmd.Process.Pid, spec); err != nil {
+	if proc.net, err = attachNetwork(p, c, cmd.Process.Pid, spec, peers); err != nil {
 		specW.Close()
 		proc.kill()
 		return nil, nil, err

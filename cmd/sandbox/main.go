@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/launcher"
 )
 
 func main() {
@@ -12,6 +13,7 @@ func main() {
 	if isolation.IsChild() {
 		isolation.ChildMain()
 	}
+	launcher.HelperMain() // a network holder or a stage: never returns then
 	isolation.CloseInheritedOnExec()
 	os.Exit(Main(os.Args[1:]))
 }

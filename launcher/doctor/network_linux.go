@@ -46,6 +46,6 @@ func pastaCheck() Check {
 		c.Detail = err.Error()
 		return c
 	}
-	c.OK, c.Detail = true, "sandboxes on a named network get outbound traffic and published ports through pasta; peers on one network need root"
+	c.OK, c.Detail = true, "sandboxes on a named network reach their peers by name, and outbound traffic and published ports go through pasta"
 	return c
 }

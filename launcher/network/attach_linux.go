@@ -16,9 +16,12 @@ type Attachment struct {
 	name    string
 	rec     *Record
 	proxies []io.Closer
-	// stopPasta ends the pasta of a sandbox started without root and
-	// waits for it; nil for a bridge.
-	stopPasta func()
+	// Without root (Reserve): the holder's pid, and the plan, lease and
+	// peer name that Wire uses once the sandbox's child runs.
+	holder int
+	plan   *Plan
+	lease  *lease
+	peer   string
 }
 
 // Attach wires the child pid of sandbox name, which blocks before its
@@ -36,13 +39,6 @@ func Attach(root, name string, n *Plan, pid int, spec *isolation.Spec, note func
 		return nil, err
 	}
 	defer lock.Close()
-	if n.Pasta {
-		a := &Attachment{name: name, rec: &Record{Dir: filepath.Join(root, RootDir, n.Network), Network: n.Network, ViaPasta: true}}
-		if err := a.attachPasta(note, n, pid, spec); err != nil {
-			return nil, errors.Join(fmt.Errorf("network %s: %w", n.Network, err), a.undo())
-		}
-		return a, nil
-	}
 	bridge, table := Names(root, n.Network)
 	host, peer := VethNames(root, name)
 	a := &Attachment{name: name, rec: &Record{Dir: filepath.Join(root, RootDir, n.Network), Network: n.Network,
@@ -66,14 +62,17 @@ func (a *Attachment) wire(note func(*Record) error, n *Plan, pid int, peer strin
 	if err := note(rec); err != nil {
 		return err
 	}
-	br, err := ensureBridge(rec.Bridge, n)
-	if err != nil {
+	return a.connect(n, l, pid, peer, spec)
+}
+
+// connect makes the bridge, the veth pair into the net namespace of pid
+// with the lease's address, the hosts file, NAT table and proxies.
+func (a *Attachment) connect(n *Plan, l *lease, pid int, peer string, spec *isolation.Spec) error {
+	rec, ops := a.rec, opsFor(a.rec)
+	if err := ops.ensureBridge(rec.Bridge, n); err != nil {
 		return err
 	}
-	if err := addVeth(rec.HostVeth, peer, br, pid); err != nil {
-		return err
-	}
-	if err := configureInside(pid, peer, l.Addr, n); err != nil {
+	if err := ops.addVeth(rec.HostVeth, peer, rec.Bridge, pid, l.Addr, n); err != nil {
 		return err
 	}
 	if err := refreshNetwork(rec); err != nil {
@@ -84,7 +83,7 @@ func (a *Attachment) wire(note func(*Record) error, n *Plan, pid int, peer strin
 		return err
 	}
 	spec.Mounts = append(append([]isolation.Mount(nil), spec.Mounts...), mounts...)
-	a.proxies, err = startProxies(n.Ports, l.Addr)
+	a.proxies, err = startProxies(n.Ports, l.Addr, ops.dial)
 	return err
 }
 
@@ -97,7 +96,7 @@ func refreshNetwork(rec *Record) error {
 	if err := writeHosts(rec.Dir, leases); err != nil {
 		return err
 	}
-	return applyNAT(rec.Table, natRules(rec, leases))
+	return opsFor(rec).applyNAT(rec.Table, natRules(rec, leases))
 }
 
 // Detach undoes the attachment once the sandbox has ended.
@@ -119,10 +118,6 @@ func (a *Attachment) undo() error {
 		p.Close()
 	}
 	a.proxies = nil
-	if a.stopPasta != nil {
-		a.stopPasta() // gone before the record is
-		a.stopPasta = nil
-	}
 	return releaseNet(a.name, a.rec)
 }
 
@@ -133,7 +128,8 @@ func releaseNet(name string, rec *Record) error {
 	if rec.ViaPasta {
 		return releasePasta(name, rec)
 	}
-	errs := []error{delLink(rec.HostVeth)}
+	ops := opsFor(rec)
+	errs := []error{ops.delLink(rec.HostVeth)}
 	// By name, not by the recorded address: a crash between taking the
 	// lease and recording its address leaves a lease the record does not
 	// name. Names are unique among live sandboxes, so no other is touched.
@@ -151,7 +147,11 @@ func releaseNet(name string, rec *Record) error {
 	if len(leases) > 0 {
 		return errors.Join(append(errs, refreshNetwork(rec))...)
 	}
-	errs = append(errs, deleteNAT(rec.Table), delLink(rec.Bridge))
+	if rec.ViaHolder {
+		errs = append(errs, stopHolder(rec.Dir)) // its namespace takes bridge and table along
+	} else {
+		errs = append(errs, deleteNAT(rec.Table), delLink(rec.Bridge))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return err // keep the directory, so that gc can retry
 	}

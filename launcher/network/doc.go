@@ -7,6 +7,14 @@
 // host's loopback. It also answers doctor's questions about links and
 // NAT (CheckLinks, CheckNAT, ForwardNote).
 //
+// Without root the same steps are made by the network's holder
+// (HolderMain), a process in a user and net namespace of the user's that
+// pasta connects to the host: Reserve starts it with the launcher's
+// StartHolder and takes a lease before the sandbox's child is made inside
+// the holder's user namespace; Wire then asks the holder, over its
+// socket, for the bridge, veth and NAT table, and for the connections of
+// published ports.
+//
 // Each step is handed to the caller (Attach's note) before it is made,
 // so that the caller's record of a running sandbox names it and Release
 // can undo what a crashed launcher left. The state of every network

@@ -76,11 +76,18 @@ func ForwardNote() string {
 
 // CheckPasta says whether pasta can connect a sandbox started without
 // root: it makes a user and net namespace of its own, configures it as
-// it would a sandbox's and runs /bin/true there. The error says what is
+// it would a network's and runs /bin/true there; nsenter and nft, which
+// the network's holder needs, must be there too. The error says what is
 // missing and how to get it.
 func CheckPasta() error {
 	if _, err := exec.LookPath("pasta"); err != nil {
 		return fmt.Errorf("the pasta command is missing (%s); without root, sandboxes on a named network cannot start", PastaMissing)
+	}
+	if _, err := exec.LookPath("nsenter"); err != nil {
+		return errors.New("the nsenter command is missing (part of util-linux; Debian: apt-get install util-linux); without root, sandboxes on a named network cannot start")
+	}
+	if _, err := exec.LookPath(NftPath()); err != nil {
+		return errors.New("the nft command is missing (Debian: apt-get install nftables); without root, sandboxes on a named network cannot start")
 	}
 	cmd := exec.Command("pasta", "-f", "-q", "--config-net", "--no-map-gw", "-T", "none", "-U", "none", "-t", "none", "-u", "none", "--", "/bin/true")
 	if out, err := cmd.CombinedOutput(); err != nil {

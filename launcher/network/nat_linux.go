@@ -49,7 +49,7 @@ func deleteNAT(table string) error {
 }
 
 func nft(script string) error {
-	cmd := exec.Command("nft", "-f", "-")
+	cmd := exec.Command(NftPath(), "-f", "-")
 	cmd.Stdin = strings.NewReader(script)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

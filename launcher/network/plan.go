@@ -32,16 +32,16 @@ type Plan struct {
 	Ports []config.Port `json:"ports,omitempty"`
 	// DNS are the name servers of a generated /etc/resolv.conf.
 	DNS []netip.Addr `json:"dns,omitempty"`
-	// Pasta connects the sandbox, started without root, to the host
-	// through pasta instead of a bridge: outbound traffic and published
-	// ports, no peers.
-	Pasta bool `json:"pasta,omitempty"`
+	// Holder wires the sandbox, started without root, inside the
+	// namespaces of the network's holder: a bridge there, peers by name,
+	// and pasta from there to the host (see docs/networking.md).
+	Holder bool `json:"holder,omitempty"`
 }
 
 // Steps describes the wiring in the order it is done, for `sandbox plan`.
 func (n *Plan) Steps() []string {
-	if n.Pasta {
-		return n.pastaSteps()
+	if n.Holder {
+		return n.holderSteps()
 	}
 	steps := []string{
 		"bridge for network " + n.Network + " with " + n.Gateway.String() + "/" + strconv.Itoa(n.Subnet.Bits()) + " (made by the first sandbox on it)",
@@ -75,11 +75,16 @@ type Record struct {
 	// Subnet and Outbound let the NAT table be rebuilt without the plan.
 	Subnet   netip.Prefix `json:"subnet"`
 	Outbound bool         `json:"outbound"`
-	// ViaPasta marks a sandbox started without root, wired by pasta,
-	// whose process Pasta, started at PastaStart, is stopped with it.
+	// ViaPasta marks a sandbox that an earlier version, started without
+	// root, wired by a pasta of its own, whose process Pasta, started at
+	// PastaStart, is stopped with it (by gc, for such a record).
 	ViaPasta   bool   `json:"via_pasta,omitempty"`
 	Pasta      int    `json:"pasta_pid,omitempty"`
 	PastaStart uint64 `json:"pasta_start,omitempty"`
+	// ViaHolder marks a sandbox started without root, wired inside the
+	// network's holder (holder.json in Dir), stopped with the network's
+	// last sandbox.
+	ViaHolder bool `json:"via_holder,omitempty"`
 }
 
 // Preflight checks that a sandbox on a named network can be wired
@@ -92,7 +97,7 @@ func Preflight(s *config.Sandbox) hcl.Diagnostics {
 	detail := ""
 	if os.Geteuid() != 0 {
 		detail = rootlessDetail(s)
-	} else if _, err := exec.LookPath("nft"); err != nil {
+	} else if _, err := exec.LookPath(NftPath()); err != nil {
 		detail = fmt.Sprintf("Network %q needs the nft command for its NAT rules (Debian: apt-get install nftables).", s.Network)
 	}
 	if detail == "" {
@@ -102,15 +107,17 @@ func Preflight(s *config.Sandbox) hcl.Diagnostics {
 }
 
 // rootlessDetail says why s cannot be on its network without root, or
-// "" when it can: pasta must be installed, and pasta cannot keep a
-// network's outbound = false, since it carries the sandbox's traffic
-// wherever the user's own connections go.
+// "" when it can: pasta (unless the network has outbound = false),
+// nsenter and nft must be installed.
 func rootlessDetail(s *config.Sandbox) string {
-	if s.Net != nil && !s.Net.Outbound {
-		return fmt.Sprintf("Network %q has outbound = false, which cannot be kept without root: pasta, which connects the sandbox, carries its traffic wherever the user's own connections go. Start it as root, or remove outbound = false.", s.Network)
+	if _, err := exec.LookPath("pasta"); err != nil && (s.Net == nil || s.Net.Outbound) {
+		return fmt.Sprintf("Network %q without root needs pasta, which connects the network's own namespace to the host (%s). Or use network = \"none\" or \"host\".", s.Network, PastaMissing)
 	}
-	if _, err := exec.LookPath("pasta"); err != nil {
-		return fmt.Sprintf("Network %q without root needs pasta, which connects the sandbox's own network namespace to the host (%s). Or use network = \"none\" or \"host\".", s.Network, PastaMissing)
+	if _, err := exec.LookPath("nsenter"); err != nil {
+		return fmt.Sprintf("Network %q without root needs nsenter, which makes the sandbox inside the network's user namespace (nsenter is part of util-linux; Debian: apt-get install util-linux). Or use network = \"none\" or \"host\".", s.Network)
+	}
+	if _, err := exec.LookPath(NftPath()); err != nil {
+		return fmt.Sprintf("Network %q without root needs the nft command for the masquerade in the network's namespace (Debian: apt-get install nftables). Or use network = \"none\" or \"host\".", s.Network)
 	}
 	return ""
 }

@@ -5,9 +5,9 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"os"
 	"strconv"
 	"sync"
-	"time"
 
 	"github.com/hclsandbox/sandbox/config"
 )
@@ -15,7 +15,9 @@ import (
 // startProxies listens on each published TCP port for connections that
 // DNAT cannot take, those the host makes to its own addresses, and
 // forwards them to the sandbox. UDP ports rely on DNAT alone.
-func startProxies(ports []config.Port, addr netip.Addr) ([]io.Closer, error) {
+// dial connects to the sandbox: from the host as root, through the
+// network's holder without root.
+func startProxies(ports []config.Port, addr netip.Addr, dial func(string) (net.Conn, error)) ([]io.Closer, error) {
 	var out []io.Closer
 	for _, p := range ports {
 		if p.Proto != "tcp" {
@@ -30,9 +32,9 @@ func startProxies(ports []config.Port, addr netip.Addr) ([]io.Closer, error) {
 			for _, c := range out {
 				c.Close()
 			}
-			return nil, fmt.Errorf("publish port %s: %w", p, err)
+			return nil, fmt.Errorf("publish port %s: %w%s", p, err, portHint())
 		}
-		pr := &proxy{l: l, to: net.JoinHostPort(addr.String(), strconv.Itoa(int(p.SandboxPort)))}
+		pr := &proxy{l: l, to: net.JoinHostPort(addr.String(), strconv.Itoa(int(p.SandboxPort))), dial: dial}
 		go pr.serve()
 		out = append(out, pr)
 	}
@@ -43,6 +45,7 @@ func startProxies(ports []config.Port, addr netip.Addr) ([]io.Closer, error) {
 type proxy struct {
 	l     net.Listener
 	to    string
+	dial  func(string) (net.Conn, error)
 	mu    sync.Mutex
 	conns map[net.Conn]bool
 }
@@ -59,7 +62,7 @@ func (p *proxy) serve() {
 
 func (p *proxy) forward(c net.Conn) {
 	defer c.Close()
-	s, err := net.DialTimeout("tcp4", p.to, 5*time.Second)
+	s, err := p.dial(p.to)
 	if err != nil {
 		return
 	}
@@ -110,4 +113,13 @@ func (p *proxy) Close() error {
 	}
 	p.conns = map[net.Conn]bool{nil: true}
 	return err
+}
+
+// portHint is what a user without root is told when a port cannot be
+// published: the likely causes and the fix for a low port.
+func portHint() string {
+	if os.Geteuid() == 0 {
+		return ""
+	}
+	return " (is that host port in use? without root, ports under 1024 need net.ipv4.ip_unprivileged_port_start lowered)"
 }

@@ -1,0 +1,6 @@
+//go:build !linux
+
+package launcher
+
+// HelperMain does nothing off Linux.
+func HelperMain() {}

@@ -1,0 +1,173 @@
+package launcher
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hclsandbox/sandbox/internal/testenv"
+)
+
+// newRootpeers is a user without root, with a name of its own.
+func newRootpeers(t *testing.T) *rootnet {
+	t.Helper()
+	if _, err := exec.LookPath("nsenter"); err != nil {
+		testenv.Missing(t, "needs nsenter (util-linux)")
+	}
+	return newRootnetAs(t, "sandbox-peers-test")
+}
+
+// A root filesystem of someone else's without /etc/hosts leaves the
+// network's hosts file nowhere to go: the start is refused with the fix,
+// and nothing is left.
+func TestRootlessPeersNeedHostsTarget(t *testing.T) {
+	e := newRootpeers(t)
+	if err := os.Remove(filepath.Join(e.rootfs, "etc", "hosts")); err != nil {
+		t.Fatal(err)
+	}
+	cfg := e.config(t, "nohosts", fmt.Sprintf(`sandbox "rootless" {
+  rootfs  = %q
+  network = "default"
+  command = ["/bin/true"]
+}
+`, e.rootfs))
+	_, stderr, err := e.sandbox("run", cfg, "rootless")
+	if err == nil || !strings.Contains(stderr, "create an empty") || !strings.Contains(stderr, "etc/hosts") {
+		t.Errorf("run with a rootfs without etc/hosts: err %v, stderr %q; want the fix", err, stderr)
+	}
+	if left := e.processes(); len(left) > 0 {
+		t.Errorf("after the refusal, still running as the user: %v", left)
+	}
+	if _, err := os.Stat(filepath.Join(e.run, ".net", "default")); !os.IsNotExist(err) {
+		t.Errorf("after the refusal, the network's state directory is there (stat: %v)", err)
+	}
+}
+
+// Two sandboxes started without root on one network reach each other by
+// name and by alias, through the network's holder; a port published on
+// 127.0.0.1 still serves; after stop nothing is left: no holder, pasta
+// or sandbox process, no network state, no record.
+func TestRootlessPeersByName(t *testing.T) {
+	e := newRootpeers(t)
+	port := freePort(t)
+	web := e.config(t, "web", fmt.Sprintf(`sandbox "web" {
+  rootfs  = %q
+  network = "default"
+  aliases = ["backend"]
+  ports   = ["127.0.0.1:%d:80"]
+  command = ["/bin/httpd", "-f", "-p", "80", "-h", "/"]
+}
+`, e.rootfs, port))
+	client := e.config(t, "client", fmt.Sprintf(`sandbox "client" {
+  rootfs  = %q
+  network = "default"
+  command = ["/bin/sh", "-c", "for n in web backend; do wget -q -O - http://$n/index.html || echo no page from $n; done"]
+}
+`, e.rootfs))
+	e.must(t, "up", "-d", web)
+	stopped := false
+	defer func() {
+		if !stopped {
+			e.sandbox("stop", "web")
+		}
+	}()
+	if got := fetch(t, fmt.Sprintf("http://127.0.0.1:%d/index.html", port)); got != "served from a rootless sandbox\n" {
+		t.Errorf("page through the published port = %q", got)
+	}
+	page := "served from a rootless sandbox\n"
+	if out := e.must(t, "run", client, "client"); out != page+page {
+		t.Errorf("the client fetching from web and backend printed %q, want the page twice", out)
+	}
+	e.stopAndAwait(t, "web")
+	stopped = true
+	e.assertNothingLeft(t, "web", port)
+}
+
+// assertNothingLeft checks that after stop no process of the user runs,
+// the network's state and the sandbox's records are gone and the port is
+// closed.
+func (e *rootnet) assertNothingLeft(t *testing.T, name string, port int) {
+	t.Helper()
+	if left := e.processes(); len(left) > 0 {
+		t.Errorf("after stop, still running as the user: %v", left)
+	}
+	if _, err := os.Stat(filepath.Join(e.run, ".net", "default")); !os.IsNotExist(err) {
+		entries, _ := os.ReadDir(filepath.Join(e.run, ".net", "default"))
+		t.Errorf("after stop, the network's state directory is there (stat: %v): %v", err, entries)
+	}
+	if records, _ := filepath.Glob(filepath.Join(e.run, name, "*.json")); len(records) > 0 {
+		t.Errorf("after stop, records are left: %v", records)
+	}
+	if c, err := net.Dial("tcp4", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
+		c.Close()
+		t.Errorf("after stop, 127.0.0.1:%d still accepts connections", port)
+	}
+}
+
+// The attack: a sandbox on another network tries the web sandbox by name
+// and by address. Each network has a namespace of its own, with no route
+// to another's, so neither works. Its launcher runs in a network
+// namespace the test made, whose default route leads nowhere, so what
+// pasta carries out does not leave the test's namespace.
+func TestRootlessNetworksApart(t *testing.T) {
+	e := newRootpeers(t)
+	web := e.config(t, "web", fmt.Sprintf(`sandbox "web" {
+  rootfs  = %q
+  network = "default"
+  command = ["/bin/httpd", "-f", "-p", "80", "-h", "/"]
+}
+`, e.rootfs))
+	e.must(t, "up", "-d", web)
+	defer e.stopAndAwait(t, "web")
+	hosts, err := os.ReadFile(filepath.Join(e.run, ".net", "default", "hosts"))
+	addr := ""
+	for _, l := range strings.Split(string(hosts), "\n") {
+		if f := strings.Fields(l); len(f) > 1 && f[1] == "web" {
+			addr = f[0]
+		}
+	}
+	if err != nil || addr == "" {
+		t.Fatalf("the web sandbox's address in its network's hosts file: %v\n%s", err, hosts)
+	}
+	// The peer check first, so that a failure to fetch below means the
+	// networks are apart and not that the server is not up yet.
+	peer := e.config(t, "peer", fmt.Sprintf(`sandbox "peer" {
+  rootfs  = %q
+  network = "default"
+  command = ["/bin/sh", "-c", "until wget -q -O - http://%s/index.html; do sleep 0.1; done"]
+}
+`, e.rootfs, addr))
+	e.must(t, "run", peer, "peer")
+	intruder := e.config(t, "intruder", fmt.Sprintf(`network "side" {
+  subnet = "10.90.0.0/24"
+}
+
+sandbox "intruder" {
+  rootfs  = %q
+  network = "side"
+  command = ["/bin/sh", "-c", "for u in http://web/index.html http://%s/index.html; do wget -q -T 3 -O - $u && echo reached $u || echo no $u; done"]
+}
+`, e.rootfs, addr))
+	// pasta needs a route out: one that leads nowhere.
+	script := fmt.Sprintf(`set -e
+ip link set lo up
+ip link add sbt0 type veth peer name sbt1
+ip addr add 10.199.0.1/24 dev sbt0
+ip link set sbt0 up && ip link set sbt1 up
+ip route add default via 10.199.0.254
+exec setpriv --reuid %d --regid %d --clear-groups env -i PATH=/usr/bin:/bin HOME=/ SANDBOX_RUN=%q %q run %q intruder
+`, e.u.uid, e.u.gid, e.run, e.bin, intruder)
+	cmd := exec.Command("unshare", "--net", "sh", "-c", script)
+	cmd.Dir = e.dir
+	out, err := cmd.Output()
+	if ee, ok := err.(*exec.ExitError); ok {
+		t.Logf("stderr: %s", ee.Stderr)
+	}
+	if err != nil || strings.Contains(string(out), "reached") || strings.Count(string(out), "no http") != 2 {
+		t.Errorf("a sandbox on another network fetching web by name and by %s: %v\n%s", addr, err, out)
+	}
+}
