@@ -1,15 +1,23 @@
 package launcher
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
+	"github.com/hclsandbox/sandbox/internal/await"
+	"github.com/hclsandbox/sandbox/internal/proc"
 	"github.com/hclsandbox/sandbox/internal/testenv"
+	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
 // newRootpeers is a user without root, with a name of its own.
@@ -170,4 +178,74 @@ exec setpriv --reuid %d --regid %d --clear-groups env -i PATH=/usr/bin:/bin HOME
 	if err != nil || strings.Contains(string(out), "reached") || strings.Count(string(out), "no http") != 2 {
 		t.Errorf("a sandbox on another network fetching web by name and by %s: %v\n%s", addr, err, out)
 	}
+}
+
+// A supervisor killed with SIGKILL leaves its network's holder and pasta
+// running, since they serve every launcher of the network; sandbox gc
+// ends them with the record and removes the network's state.
+func TestRootlessPeersGC(t *testing.T) {
+	e := newRootpeers(t)
+	port := freePort(t)
+	web := e.config(t, "web", fmt.Sprintf(`sandbox "web" {
+  rootfs  = %q
+  network = "default"
+  ports   = ["127.0.0.1:%d:80"]
+  command = ["/bin/httpd", "-f", "-p", "80", "-h", "/"]
+}
+`, e.rootfs, port))
+	e.must(t, "up", "-d", web)
+	r := e.record(t, "web")
+	w := await.New(context.Background())
+	defer w.Release()
+	if w.Pid(r.Supervisor, r.SupervisorStart) {
+		syscall.Kill(r.Supervisor, syscall.SIGKILL)
+		for !w.Exited && w.Wait(time.Now().Add(10*time.Second)) {
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(e.run, ".net", "default", "holder.json"))
+	var h struct {
+		Pid   int    `json:"pid"`
+		Start uint64 `json:"start"`
+	}
+	if err == nil {
+		err = json.Unmarshal(b, &h)
+	}
+	if err != nil || !proc.SameProcess(h.Pid, h.Start) {
+		t.Fatalf("after the supervisor's crash, the holder is not running (%v): %s", err, b)
+	}
+	e.must(t, "gc")
+	if left := e.live(); len(left) > 0 {
+		t.Errorf("after gc, still running as the user: %v", left)
+	}
+	if _, err := os.Stat(filepath.Join(e.run, ".net", "default")); !os.IsNotExist(err) {
+		t.Errorf("after gc, the network's state directory is there (stat: %v)", err)
+	}
+}
+
+// live are the processes of the user that have not ended: those killed
+// by a launcher that crashed before are init's to reap.
+func (e *rootnet) live() []string {
+	var out []string
+	for _, p := range e.processes() {
+		pid, _ := strconv.Atoi(strings.Fields(p)[0])
+		if st, err := proc.ReadStat(pid); err == nil && st.State != 'Z' {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// record reads the record of name by hand: as root, state refuses a
+// directory another user owns.
+func (e *rootnet) record(t *testing.T, name string) *state.Record {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(e.run, name, "state.json"))
+	var r state.Record
+	if err == nil {
+		err = json.Unmarshal(b, &r)
+	}
+	if err != nil {
+		t.Fatalf("read the record of %s: %v", name, err)
+	}
+	return &r
 }

@@ -3,6 +3,8 @@ package network
 import (
 	"os/exec"
 	"sync"
+
+	"golang.org/x/sys/unix"
 )
 
 // reaped holds, for the holders and pastas this process started, a
@@ -22,9 +24,23 @@ func reapLater(cmd *exec.Cmd) {
 	}()
 }
 
-// awaitReaped waits until pid, if this process started it, is reaped.
+// awaitReaped waits until pid, killed, is reaped if this process started
+// it, or else has ended (its parent, or init, reaps it), for at most a
+// few seconds.
 func awaitReaped(pid int) {
 	if done, ok := reaped.Load(pid); ok {
 		<-done.(chan struct{})
+		return
+	}
+	fd, err := unix.PidfdOpen(pid, 0)
+	if err != nil {
+		return // gone already
+	}
+	defer unix.Close(fd)
+	fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	for {
+		if _, err := unix.Poll(fds, 5000); err != unix.EINTR {
+			return
+		}
 	}
 }
