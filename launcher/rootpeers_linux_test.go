@@ -249,3 +249,55 @@ func (e *rootnet) record(t *testing.T, name string) *state.Record {
 	}
 	return &r
 }
+
+// With subordinate ranges, the holder maps them as well as the user's
+// own id, and each sandbox's map, made inside the holder's, is still the
+// planned one in host ids: root inside the user, ids 1 and up the range.
+// A peer running as uid 1000 inside (a subordinate id outside) reaches
+// the server by name.
+func TestRootlessPeersSubIDs(t *testing.T) {
+	testenv.RequireRoot(t)
+	if _, err := exec.LookPath("nsenter"); err != nil {
+		testenv.Missing(t, "needs nsenter (util-linux)")
+	}
+	u := newSubIDUser(t, 65536)
+	bin := testenv.Build(t, "github.com/hclsandbox/sandbox/cmd/sandbox")
+	rootfs := testenv.Rootfs(t)
+	testenv.RequireBusybox(t, rootfs)
+	for name, body := range map[string]string{"index.html": "served by a peer\n", "etc/hosts": ""} {
+		if err := os.WriteFile(filepath.Join(rootfs, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := filepath.Join(filepath.Dir(rootfs), "subpeers.hcl")
+	body := fmt.Sprintf(`sandbox "web" {
+  rootfs  = %q
+  network = "default"
+  command = ["/bin/httpd", "-f", "-p", "80", "-h", "/"]
+}
+
+sandbox "client" {
+  rootfs  = %q
+  network = "default"
+  user    = "1000:1000"
+  command = ["/bin/sh", "-c", "id -u; until wget -q -O - http://web/index.html; do sleep 0.1; done"]
+}
+`, rootfs, rootfs)
+	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, stderr, code := u.commandAs(t, "/usr/bin:/bin", bin, "up", "-d", cfg, "web"); code != 0 {
+		t.Fatalf("up -d web: exit %d\n%s%s", code, out, stderr)
+	}
+	defer u.commandAs(t, "/usr/bin:/bin", bin, "stop", "web")
+	r := (&rootnet{run: u.run}).record(t, "web")
+	m, err := os.ReadFile(fmt.Sprintf("/proc/%d/uid_map", r.Pid))
+	want := fmt.Sprintf("0 %d 1\n1 %d 65536", u.uid, u.start)
+	if got := strings.Join(strings.Fields(string(m)), " "); err != nil || got != strings.Join(strings.Fields(want), " ") {
+		t.Errorf("web's uid map in host ids = %q (%v), want %q", m, err, want)
+	}
+	out, stderr, code := u.commandAs(t, "/usr/bin:/bin", bin, "run", cfg, "client")
+	if code != 0 || out != "1000\nserved by a peer\n" {
+		t.Errorf("the client as uid 1000: exit %d, stdout %q, stderr %s", code, out, stderr)
+	}
+}
