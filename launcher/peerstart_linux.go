@@ -105,7 +105,7 @@ func (s *peerStart) started(cmd *exec.Cmd) (*exec.Cmd, error) {
 	if err != nil {
 		return nil, fmt.Errorf("find the sandbox's child %d: %w", pid, err)
 	}
-	return &exec.Cmd{Path: cmd.Args[4], Process: child}, nil
+	return &exec.Cmd{Path: "sandbox child", Process: child}, nil
 }
 
 // closeFiles closes what the stage got, for a start that failed.

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/hclsandbox/sandbox/internal/proc"
 	"golang.org/x/sys/unix"
@@ -110,7 +111,7 @@ func startHolderPasta(dir string, holder int) (int, error) {
 		return 0, fmt.Errorf("start pasta: %w (%s)", err, PastaMissing)
 	}
 	reapLater(cmd)
-	go func() { awaitReaped(cmd.Process.Pid); f.SetReadDeadline(timeNow()) }()
+	go func() { awaitReaped(cmd.Process.Pid); f.SetReadDeadline(time.Now()) }()
 	if k, err := f.Read(make([]byte, 32)); err != nil || k == 0 {
 		cmd.Process.Kill()
 		awaitReaped(cmd.Process.Pid)

@@ -5,12 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/hclsandbox/sandbox/isolation"
 )
-
-var timeNow = time.Now
 
 // Reserve takes the place of sandbox name, started without root, on
 // network n before its child exists: a lease, and the network's holder,
