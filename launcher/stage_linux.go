@@ -103,6 +103,12 @@ func inHolder(file string, m []config.IDMap) ([]syscall.SysProcIDMap, error) {
 	if err != nil {
 		return nil, err
 	}
+	return translateIDs(file, own, m)
+}
+
+// translateIDs translates m, in the host's ids, into the ids of a user
+// namespace whose map is own.
+func translateIDs(file string, own, m []config.IDMap) ([]syscall.SysProcIDMap, error) {
 	var out []syscall.SysProcIDMap
 	for _, r := range m {
 		found := false
@@ -114,7 +120,7 @@ func inHolder(file string, m []config.IDMap) ([]syscall.SysProcIDMap, error) {
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("%s: host ids %d-%d are not mapped in the network holder, which maps the user's own id and subordinate ranges", file, r.Outside, uint64(r.Outside)+uint64(r.Count)-1)
+			return nil, fmt.Errorf("%s: host ids %d-%d are not mapped in the network's holder, which maps the user's own id and the subordinate ranges it had when the network's first sandbox started: stop the network's sandboxes, so that the next one starts a holder with today's ranges", file, r.Outside, uint64(r.Outside)+uint64(r.Count)-1)
 		}
 	}
 	return out, nil
