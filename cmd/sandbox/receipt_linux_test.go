@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/hclsandbox/sandbox/launcher/receipt"
+	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
 // runSandbox runs the sandbox command with SANDBOX_RUN set to run, in
@@ -61,7 +62,7 @@ func TestReceiptVerify(t *testing.T) {
 	if kept := readReceipt(t, filepath.Join(run, receipt.Dir, "r.json")); kept.PlanDigest != r.PlanDigest {
 		t.Errorf("the state directory's receipt has plan %s, --receipt's %s", kept.PlanDigest, r.PlanDigest)
 	}
-	if _, err := os.Stat(filepath.Join(run, "r")); err == nil {
+	if _, err := os.Stat(filepath.Join(run, state.ProjectsDir)); err == nil {
 		t.Errorf("the sandbox's own state directory is left behind")
 	}
 	verify := func(args ...string) (int, string) {

@@ -42,6 +42,11 @@ func (r *Runner) Up(command string, cfg *config.Config, names []string, o BatchO
 	if err != nil {
 		return nil, err
 	}
+	if r.Detached {
+		if sbs, plans, err = r.converge(sbs, plans, len(names) == 0); err != nil {
+			return nil, err
+		}
+	}
 	r.PrepareReceipts(command, cfg, sbs, plans, roots, host, nil)
 	r.Ready.Expect(len(plans)) // up -d returns once each has started or failed
 	bc, err := r.Budget(cfg, plans, host, o.CgroupParent)

@@ -40,9 +40,9 @@ func FromEnv(lookupEnv func(string) (string, bool)) Dir {
 func (d Dir) NoSandbox(verb, name string) error {
 	names, _ := d.Names()
 	if len(names) == 0 {
-		return exitcode.Errorf(exitcode.InvalidConfig, "%s: no sandbox named %q in %s; no sandbox is recorded there", verb, name, d.Root)
+		return exitcode.Errorf(exitcode.InvalidConfig, "%s: no sandbox named %q in %s; no sandbox is recorded there", verb, name, d.where())
 	}
-	return exitcode.Errorf(exitcode.InvalidConfig, "%s: no sandbox named %q in %s; there are: %s", verb, name, d.Root, strings.Join(names, ", "))
+	return exitcode.Errorf(exitcode.InvalidConfig, "%s: no sandbox named %q in %s; there are: %s", verb, name, d.where(), strings.Join(names, ", "))
 }
 
 // StopAll stops the named sandboxes, or all recorded ones, in parallel

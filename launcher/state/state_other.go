@@ -49,3 +49,14 @@ func (d Dir) Stop(ctx context.Context, name string, o StopOptions) error {
 
 // NoteMount fails: sandboxes run only on Linux.
 func (c *Claim) NoteMount(target string) error { return errors.ErrUnsupported }
+
+// Remove fails: sandboxes run only on Linux.
+func (d Dir) Remove(ctx context.Context, name string, o StopOptions) (bool, error) {
+	return false, errors.ErrUnsupported
+}
+
+// Tidy does nothing off Linux.
+func (d Dir) Tidy() {}
+
+// GCAll fails: sandboxes run only on Linux.
+func (d Dir) GCAll(ctx context.Context) (GCReport, error) { return GCReport{}, errors.ErrUnsupported }
