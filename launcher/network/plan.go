@@ -68,6 +68,9 @@ type Record struct {
 	// Subnet and Outbound let the NAT table be rebuilt without the plan.
 	Subnet   netip.Prefix `json:"subnet"`
 	Outbound bool         `json:"outbound"`
+	// SubnetFile is the network's entry in the host's list of subnets
+	// (SubnetsDir), removed with the bridge.
+	SubnetFile string `json:"subnet_file,omitempty"`
 }
 
 // Preflight checks that a sandbox on a named network can be wired
