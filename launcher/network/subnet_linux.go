@@ -72,8 +72,12 @@ func placeSubnet(shared string, rec *Record, n *Plan) (*Plan, error) {
 // chooseSubnet is the subnet of the network whose entry is own.
 func chooseSubnet(dir, own, netDir string, n *Plan) (netip.Prefix, error) {
 	taken, mine := readSubnets(dir, own)
-	if mine.IsValid() {
-		return mine, nil
+	if mine.Subnet.IsValid() && mine.Dir != netDir {
+		// Two roots whose names hash alike: never share a bridge.
+		return netip.Prefix{}, fmt.Errorf("network %s: bridge %s is the bridge of %s", n.Network, filepath.Base(own), mine.Dir)
+	}
+	if mine.Subnet.IsValid() {
+		return mine.Subnet, nil
 	}
 	block := blockOf(n.Subnet)
 	p := n.Subnet
@@ -101,11 +105,11 @@ func blockOf(p netip.Prefix) netip.Prefix {
 }
 
 // readSubnets reads the entries of dir but own, removing those whose
-// network directory is gone, and own's subnet if it is live.
-func readSubnets(dir, own string) (map[string]subnetEntry, netip.Prefix) {
+// network directory is gone, and own if it is live.
+func readSubnets(dir, own string) (map[string]subnetEntry, subnetEntry) {
 	entries, _ := os.ReadDir(dir)
 	taken := map[string]subnetEntry{}
-	var mine netip.Prefix
+	var mine subnetEntry
 	for _, e := range entries {
 		path := filepath.Join(dir, e.Name())
 		b, err := os.ReadFile(path)
@@ -118,7 +122,7 @@ func readSubnets(dir, own string) (map[string]subnetEntry, netip.Prefix) {
 			continue
 		}
 		if path == own {
-			mine = s.Subnet
+			mine = s
 			continue
 		}
 		taken[path] = s

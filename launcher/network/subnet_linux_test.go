@@ -63,3 +63,20 @@ func TestNextSubnetWraps(t *testing.T) {
 		t.Errorf("next of a taken %s = %v, %v; want %s", last, p, err, want)
 	}
 }
+
+// TestPlaceSubnetBridgeTaken: a network whose bridge name is another
+// live network's (two roots whose names hash alike) is refused rather
+// than wired onto the other's bridge.
+func TestPlaceSubnetBridgeTaken(t *testing.T) {
+	shared := t.TempDir()
+	p := netip.MustParsePrefix("10.90.0.0/24")
+	n := &Plan{Network: "n", Subnet: p}
+	first := &Record{Dir: filepath.Join(t.TempDir(), "n"), Bridge: "sbr-same"}
+	if _, err := placeSubnet(shared, first, n); err != nil {
+		t.Fatal(err)
+	}
+	other := &Record{Dir: filepath.Join(t.TempDir(), "n"), Bridge: "sbr-same"}
+	if got, err := placeSubnet(shared, other, n); err == nil {
+		t.Errorf("a second network on bridge sbr-same = %v, want an error", got)
+	}
+}

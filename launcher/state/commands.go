@@ -72,7 +72,7 @@ func (d Dir) StopAll(stdout, stderr io.Writer, names []string, all bool, o StopO
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
-				fmt.Fprintf(stderr, "sandbox: %v\n", err)
+				fmt.Fprintf(stderr, "sandbox: %v%s\n", err, fileHint(name, err))
 				failed = true
 				return
 			}
@@ -84,6 +84,15 @@ func (d Dir) StopAll(stdout, stderr io.Writer, names []string, all bool, o StopO
 		return exitcode.Code(exitcode.Setup)
 	}
 	return nil
+}
+
+// fileHint is what to say after "not running" for a name that is more
+// likely a configuration file: stop takes names.
+func fileHint(name string, err error) string {
+	if !errors.Is(err, ErrNotRunning) || !strings.HasSuffix(name, ".hcl") {
+		return ""
+	}
+	return fmt.Sprintf(" (stop takes sandbox names: 'sandbox down %s' stops the project's sandboxes and removes them, 'sandbox stop --all' stops them)", name)
 }
 
 // Logs prints a detached sandbox's log to w (`sandbox logs`): its last
