@@ -99,7 +99,9 @@ func (r *Readiness) Note(what, name string) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	fmt.Fprintf(r.w, "%s %s\n", what, name)
+	if r.w != nil {
+		fmt.Fprintf(r.w, "%s %s\n", what, name)
+	}
 }
 
 // Recreating marks name as one whose start replaces a sandbox that ran

@@ -75,8 +75,12 @@ func (r *Runner) Detach() error {
 
 // outcomeLine is the line up -d prints for what the supervisor reported
 // of one sandbox: "web  started (pid 42)", "web  running (unchanged)".
+// A name may hold spaces (a for_each key): the pid is cut off the end.
 func outcomeLine(what, rest string) string {
-	name, pid, _ := strings.Cut(rest, " ")
+	name, pid := rest, ""
+	if i := strings.LastIndex(rest, " (pid "); i >= 0 {
+		name, pid = rest[:i], rest[i+1:]
+	}
 	switch what {
 	case "kept":
 		return name + "  running (unchanged)"
