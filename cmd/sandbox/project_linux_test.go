@@ -171,8 +171,8 @@ func TestDownRemovesEverything(t *testing.T) {
 	cg := rec.CgroupDirs
 	mustIn(t, bin, run, dir, "stop", "db")
 	out := mustIn(t, bin, run, dir, "down", "--timeout", "0s")
-	if out != "db  removed\nweb  stopped and removed\n" {
-		t.Errorf("down printed %q, want db removed, web stopped and removed", out)
+	if !strings.HasPrefix(out, "db  removed\nweb  stopped and removed\nreceipts of 2 last runs removed\n") {
+		t.Errorf("down printed %q, want db removed, web stopped and removed, and their receipts", out)
 	}
 	if _, err := os.Stat(filepath.Join(run, state.ProjectsDir)); err == nil {
 		entries, _ := os.ReadDir(filepath.Join(run, state.ProjectsDir))

@@ -67,7 +67,7 @@ func (r *Runner) PrepareReceipts(command string, cfg *config.Config, sbs []*conf
 // writeReceipts writes the receipts of a batch that ended.
 func (r *Runner) writeReceipts(units []*supervise.Unit) {
 	if r.Receipts != nil {
-		r.Receipts.WriteAll(units, nil, r.State.Root)
+		r.Receipts.WriteAll(units, nil, r.State.Home())
 	}
 }
 

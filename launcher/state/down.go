@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/hclsandbox/sandbox/internal/exitcode"
 )
@@ -19,10 +22,16 @@ func (d Dir) Down(ctx context.Context, stdout, stderr io.Writer, o StopOptions) 
 		return exitcode.Errorf(exitcode.Setup, "down: %v", err)
 	}
 	if len(names) == 0 {
+		receipts := d.removeReceipts()
 		d.Tidy()
-		fmt.Fprintf(stdout, "nothing to remove in %s\n", d.where())
+		if receipts == 0 {
+			fmt.Fprintf(stdout, "nothing to remove in %s\n", d.where())
+		} else {
+			fmt.Fprintf(stdout, "receipts of %d last runs removed\n", receipts)
+		}
 		return nil
 	}
+	supervisors := d.liveSupervisors(names)
 	lines := make([]string, len(names))
 	errs := make([]error, len(names))
 	var wg sync.WaitGroup
@@ -37,6 +46,10 @@ func (d Dir) Down(ctx context.Context, stdout, stderr io.Writer, o StopOptions) 
 		})
 	}
 	wg.Wait()
+	// A supervisor writes its receipts once its sandboxes have ended,
+	// after their records are gone: they go when it has.
+	awaitExit(ctx, supervisors, 5*time.Second)
+	receipts := d.removeReceipts()
 	failed := false
 	for i := range names {
 		if errs[i] != nil {
@@ -46,11 +59,28 @@ func (d Dir) Down(ctx context.Context, stdout, stderr io.Writer, o StopOptions) 
 		}
 		fmt.Fprintln(stdout, lines[i])
 	}
+	if receipts > 0 {
+		fmt.Fprintf(stdout, "receipts of %d last runs removed\n", receipts)
+	}
 	d.Tidy()
 	if failed {
 		return exitcode.Code(exitcode.Setup)
 	}
 	return nil
+}
+
+// removeReceipts removes the receipts of a project's last runs and
+// returns how many there were; the root's own are left alone.
+func (d Dir) removeReceipts() int {
+	if d.Project == "" {
+		return 0
+	}
+	dir := filepath.Join(d.Home(), ReceiptsDir)
+	entries, _ := os.ReadDir(dir)
+	if os.RemoveAll(dir) != nil || len(entries) == 0 {
+		return 0
+	}
+	return len(entries)
 }
 
 // StopAllProjects is StopAll of every sandbox of every project of d's

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hclsandbox/sandbox/internal/await"
 	"github.com/hclsandbox/sandbox/launcher/network"
 )
 
@@ -46,4 +47,29 @@ func (d Dir) Tidy() {
 	}
 	network.RemoveState(d.Home())
 	d.removeHome()
+}
+
+// liveSupervisors are the records of names whose supervisor runs.
+func (d Dir) liveSupervisors(names []string) []*Record {
+	var out []*Record
+	for _, name := range names {
+		if r, err := d.Read(name); err == nil && r.Live() {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// awaitExit waits until the supervisor of each of recs has exited, for
+// up to wait in all, on a pidfd.
+func awaitExit(ctx context.Context, recs []*Record, wait time.Duration) {
+	deadline := time.Now().Add(wait)
+	for _, r := range recs {
+		w := await.New(ctx)
+		exited := !w.Pid(r.Supervisor, r.SupervisorStart)
+		for !exited && w.Wait(deadline) {
+			exited = w.Exited
+		}
+		w.Release()
+	}
 }

@@ -17,6 +17,10 @@ import (
 // so listing the root's sandboxes never takes it for one.
 const ProjectsDir = ".projects"
 
+// ReceiptsDir, in a project's directory (Home), holds the receipt of the
+// last run of each of its names (launcher/receipt.Dir); down removes it.
+const ReceiptsDir = ".receipts"
+
 // Home is the directory that holds the state directories of d's
 // sandboxes: its project's under ProjectsDir, or the root itself when d
 // has no project.

@@ -60,3 +60,9 @@ func (d Dir) Tidy() {}
 
 // GCAll fails: sandboxes run only on Linux.
 func (d Dir) GCAll(ctx context.Context) (GCReport, error) { return GCReport{}, errors.ErrUnsupported }
+
+// liveSupervisors is empty off Linux.
+func (d Dir) liveSupervisors(names []string) []*Record { return nil }
+
+// awaitExit returns at once off Linux.
+func awaitExit(ctx context.Context, recs []*Record, wait time.Duration) {}
