@@ -154,6 +154,13 @@ func TestProjectsSideBySide(t *testing.T) {
 	if got := psOf(t, bin, run, a); len(got) != 0 {
 		t.Errorf("ps after stop --all = %v, want none", got)
 	}
+	projectB := config.ProjectFromDir(b)
+	if _, _, stderr := inProject(t, bin, run, a, "ps"); !strings.Contains(stderr, "ps --all-projects lists those of "+projectB) {
+		t.Errorf("ps of an empty project said %q, want the project that has sandboxes named", stderr)
+	}
+	if code, _, stderr := inProject(t, bin, run, a, "stop", "web"); code == 0 || !strings.Contains(stderr, "--project "+projectB) {
+		t.Errorf("stop web where it is not running = exit %d, %q; want the project that runs it named", code, stderr)
+	}
 	if got := psOf(t, bin, run, b); len(got) != 2 || got["/web"].Pid != psB["/web"].Pid {
 		t.Errorf("the other project after stop --all = %v, want its web and db still running", got)
 	}

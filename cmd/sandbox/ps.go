@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hclsandbox/sandbox/launcher/report"
@@ -62,6 +64,9 @@ func (e *env) statuses(allProjects bool) ([]state.Status, error) {
 	sts, err := list(time.Now())
 	if err != nil {
 		return nil, exitf(exitSetup, "ps: %v", err)
+	}
+	if others := d.Elsewhere(""); len(sts) == 0 && !allProjects && len(others) > 0 {
+		fmt.Fprintf(e.stderr, "sandbox: no sandbox in project %s; ps --all-projects lists those of %s\n", d.Project, strings.Join(others, ", "))
 	}
 	return sts, nil
 }

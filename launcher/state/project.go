@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/hclsandbox/sandbox/config"
@@ -115,4 +117,31 @@ func (d Dir) AllStatuses(now time.Time) ([]Status, error) {
 		out = append(out, sts...)
 	}
 	return out, nil
+}
+
+// Elsewhere lists the other projects of d's root that have a sandbox
+// called name (any sandbox, for ""): what to suggest when d has none.
+func (d Dir) Elsewhere(name string) []string {
+	scopes, _ := d.Scopes()
+	var out []string
+	for _, s := range scopes {
+		if s.Project == d.Project || s.Project == "" {
+			continue
+		}
+		names, _ := s.Names()
+		if name == "" && len(names) > 0 || name != "" && slices.Contains(names, name) {
+			out = append(out, s.Project)
+		}
+	}
+	return out
+}
+
+// elsewhereHint is what to add to a message that name is not in d's
+// project when other projects have it.
+func (d Dir) elsewhereHint(name string) string {
+	others := d.Elsewhere(name)
+	if len(others) == 0 || d.Project == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (project %s has one: --project %s)", strings.Join(others, ", "), others[0])
 }
