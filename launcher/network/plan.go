@@ -80,6 +80,9 @@ type Record struct {
 	ViaPasta   bool   `json:"via_pasta,omitempty"`
 	Pasta      int    `json:"pasta_pid,omitempty"`
 	PastaStart uint64 `json:"pasta_start,omitempty"`
+	// SubnetFile is the network's entry in the host's list of subnets
+	// (SubnetsDir), removed with the bridge.
+	SubnetFile string `json:"subnet_file,omitempty"`
 }
 
 // Preflight checks that a sandbox on a named network can be wired
