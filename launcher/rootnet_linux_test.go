@@ -42,10 +42,10 @@ func TestRootlessPublishedPort(t *testing.T) {
 	if left := e.processes(); len(left) > 0 {
 		t.Errorf("after stop, still running as the user: %v", left)
 	}
-	if _, err := os.Stat(filepath.Join(e.run, ".net", "default")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(e.home(), ".net", "default")); !os.IsNotExist(err) {
 		t.Errorf("after stop, the network's state directory is there (stat: %v)", err)
 	}
-	records, _ := filepath.Glob(filepath.Join(e.run, "web", "*.json"))
+	records, _ := filepath.Glob(filepath.Join(e.home(), "web", "*.json"))
 	if len(records) > 0 {
 		t.Errorf("after stop, records are left: %v", records)
 	}
@@ -172,7 +172,7 @@ func TestRootlessPortInUse(t *testing.T) {
 	if left := e.processes(); len(left) > 0 {
 		t.Errorf("after the failed start, still running as the user: %v", left)
 	}
-	if _, err := os.Stat(filepath.Join(e.run, ".net", "default")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(e.home(), ".net", "default")); !os.IsNotExist(err) {
 		t.Errorf("after the failed start, the network's state directory is there (stat: %v)", err)
 	}
 }
