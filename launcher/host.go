@@ -7,6 +7,7 @@ import (
 
 	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
+	"github.com/hclsandbox/sandbox/launcher/network"
 )
 
 // HostFS answers the questions planning asks about the host's files.
@@ -31,6 +32,9 @@ type Host struct {
 	// Arch is the machine's architecture as GOARCH names it; the seccomp
 	// filter is compiled for it. Empty means the one this program runs on.
 	Arch string
+	// Forwarding is the host's IPv4 forwarding, which a network with
+	// outbound = true needs.
+	Forwarding network.Forwarding
 
 	// view is the host view's mounts, read once by ProbeHost so that
 	// planning thousands of sandboxes does not stat the same directories
@@ -64,7 +68,7 @@ func (osFS) Readlink(name string) (string, error)   { return os.Readlink(name) }
 // ProbeHost reads the facts of the running machine.
 func ProbeHost() *Host {
 	h := &Host{EUID: os.Geteuid(), EGID: os.Getegid(), Term: os.Getenv("TERM"), FS: osFS{},
-		Kernel: kernelVersion(), Arch: runtime.GOARCH}
+		Kernel: kernelVersion(), Arch: runtime.GOARCH, Forwarding: network.ProbeForwarding()}
 	if h.EUID == 0 {
 		// An unprivileged launcher cannot make cgroups: it runs without.
 		h.Cgroups = cgroups.ProbeCgroups("/sys/fs/cgroup")

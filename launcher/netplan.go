@@ -22,3 +22,11 @@ func planNetwork(s *config.Sandbox) *network.Plan {
 	}
 	return n
 }
+
+// planForwarding records what p's network does about the host's IPv4
+// forwarding: turn it on, or refuse (network.Forwarding.Refusal).
+func planForwarding(p *Plan, h *Host) {
+	if p.Network != nil {
+		p.Network.SetForwarding(h.Forwarding)
+	}
+}

@@ -101,6 +101,7 @@ func NewPlan(s *config.Sandbox, h *Host) *Plan {
 	planStop(p, s)
 	planTime(p, s, h)
 	p.Network = planNetwork(s)
+	planForwarding(p, h)
 	p.initConfig = s.Init
 	p.Spec.Init = wantInit(s.Init, p.Spec.Args)
 	return p

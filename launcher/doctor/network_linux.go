@@ -6,13 +6,14 @@ import (
 )
 
 // networkChecks say whether named networks work here: bridges and veth
-// pairs and NAT rules (network.CheckLinks, network.CheckNAT), noting the
-// host's forwarding, which outbound traffic and DNAT need.
+// pairs and NAT rules (network.CheckLinks, network.CheckNAT), and the
+// host's IPv4 forwarding, which outbound traffic and published ports
+// need.
 func networkChecks(h *launcher.Host) []Check {
 	if h.EUID != 0 {
 		return []Check{{Name: "networks", Detail: "not root: sandboxes on a named network need root"}}
 	}
-	return []Check{linkCheck(), natCheck()}
+	return []Check{linkCheck(), natCheck(), forwardCheck(h.Forwarding, network.GuardInstalled())}
 }
 
 func linkCheck() Check {
@@ -22,7 +23,7 @@ func linkCheck() Check {
 		return c
 	}
 	c.OK, c.Detail = true, "sandboxes on a named network get a veth pair on the network's bridge"
-	return c
+	return available(c)
 }
 
 func natCheck() Check {
@@ -32,8 +33,5 @@ func natCheck() Check {
 		return c
 	}
 	c.OK, c.Detail = true, "masquerade for outbound = true, DNAT for published ports"
-	if note := network.ForwardNote(); note != "" {
-		c.Detail += "; " + note
-	}
-	return c
+	return available(c)
 }

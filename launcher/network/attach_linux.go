@@ -16,6 +16,16 @@ type Attachment struct {
 	name    string
 	rec     *Record
 	proxies []io.Closer
+	notice  string
+}
+
+// Notice is what the attachment did to the host that its user should
+// hear of (ForwardingNotice), or empty.
+func (a *Attachment) Notice() string {
+	if a == nil {
+		return ""
+	}
+	return a.notice
 }
 
 // Attach wires the child pid of sandbox name, which blocks before its
@@ -55,6 +65,11 @@ func (a *Attachment) wire(note func(*Record) error, n *Plan, pid int, peer strin
 	rec.Addr = l.Addr
 	if err := note(rec); err != nil {
 		return err
+	}
+	if reason, _ := n.NeedsForwarding(); reason != "" {
+		if a.notice, err = EnsureForwarding(n.KeepForwarding); err != nil {
+			return err
+		}
 	}
 	br, err := ensureBridge(rec.Bridge, n)
 	if err != nil {
