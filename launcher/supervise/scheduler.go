@@ -87,6 +87,11 @@ func New(o Options, units []*Unit) *Scheduler {
 	return s
 }
 
+// WatchHangUp gives the scheduler what tells a SIGHUP of the launcher's
+// terminal going away from one that someone sent (Escalation.HungUp).
+// Call it before Run.
+func (s *Scheduler) WatchHangUp(hungUp func() bool) { s.esc.HungUp = hungUp }
+
 // Interrupt is the first SIGINT or SIGTERM received, or 0.
 func (s *Scheduler) Interrupt() syscall.Signal { return s.esc.First }
 
