@@ -2,8 +2,10 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hclsandbox/sandbox/internal/testenv"
 )
@@ -62,8 +64,8 @@ sandbox "fwkept" {
 	checkNothingLeft(t, "fwkept", mounts)
 }
 
-// TestForwardingNoticeOnce: `up` of two sandboxes on an outbound network
-// with forwarding off turns it on and says so once.
+// TestForwardingNoticeOnce: `up` and `up -d` of two sandboxes on an
+// outbound network with forwarding off turn it on and say so once.
 func TestForwardingNoticeOnce(t *testing.T) {
 	bin, dir := batchSetup(t)
 	keepForwardingOff(t)
@@ -84,12 +86,26 @@ sandbox "fwonce-b" {
   network = "fwonce"
 }
 `)
-	r := runUp(t, bin, hcl)
-	if n := strings.Count(r.stderr, "turned on IPv4 forwarding"); r.code != 0 || n != 1 {
-		t.Errorf("up = exit %d, the notice %d times; stderr:\n%s\nwant exit 0 and the notice once", r.code, n, r.stderr)
+	for _, args := range [][]string{{hcl}, {"-d", hcl}} {
+		os.WriteFile("/proc/sys/net/ipv4/ip_forward", []byte("0\n"), 0o644)
+		r := runUp(t, bin, args...)
+		if n := strings.Count(r.stderr, "turned on IPv4 forwarding"); r.code != 0 || n != 1 {
+			t.Errorf("up %v = exit %d, the notice %d times; stderr:\n%s\nwant exit 0 and the notice once", args, r.code, n, r.stderr)
+		}
+		if b, _ := os.ReadFile("/proc/sys/net/ipv4/ip_forward"); strings.TrimSpace(string(b)) != "1" {
+			t.Errorf("net.ipv4.ip_forward = %q after up %v, want 1", b, args)
+		}
+		// up -d's supervisor ends with its sandboxes, which end at once.
+		for i := 0; i < 100 && recorded("fwonce"); i++ {
+			time.Sleep(100 * time.Millisecond)
+			runCommand(t, nil, bin, "gc")
+		}
+		checkNothingLeft(t, "fwonce", mounts)
 	}
-	if b, _ := os.ReadFile("/proc/sys/net/ipv4/ip_forward"); strings.TrimSpace(string(b)) != "1" {
-		t.Errorf("net.ipv4.ip_forward = %q after up, want 1", b)
-	}
-	checkNothingLeft(t, "fwonce", mounts)
+}
+
+// recorded reports whether a sandbox named base... has a record.
+func recorded(base string) bool {
+	m, _ := filepath.Glob("/run/sandbox/*" + base + "*")
+	return len(m) > 0
 }
