@@ -88,14 +88,15 @@ func TestNetworkOutboundTurnsOnForwarding(t *testing.T) {
 	if got := other.wait(t); !strings.Contains(got, "other-blocked") {
 		t.Errorf("a host beyond another interface said %q through the host, want other-blocked: the guard must keep forwarding between other interfaces closed", got)
 	}
-	// Without the guard the same fetch goes through: it is the guard
-	// that stopped it.
-	if err := nft("delete table ip " + network.GuardTable); err != nil {
+	// Once its interface is in the guard's set passed, the same fetch
+	// goes through: it is the guard that stopped it, and another router
+	// on the host can be let through.
+	if err := nft("add element ip " + network.GuardTable + " passed { " + outsideLink("d") + " }"); err != nil {
 		t.Fatal(err)
 	}
 	other = startOutside(t, "d", "10.231.66.0/24", fetch)
 	if got := other.wait(t); !strings.Contains(got, "served-from-beyond") {
-		t.Errorf("without the guard, a host beyond another interface said %q, want the page: the check above proves nothing", got)
+		t.Errorf("through an interface in the guard's set passed, a host beyond said %q, want the page", got)
 	}
 	beyond.stop()
 }
@@ -171,7 +172,7 @@ func startOutside(t *testing.T, tag, subnet, script string) *outside {
 		t.Skipf("no network namespace for the far side: %v", err)
 	}
 	go func() { o.cmd.Wait(); close(o.done) }()
-	host := fmt.Sprintf("sbt%s%dh", tag, os.Getpid()%100000)
+	host := outsideLink(tag)
 	t.Cleanup(func() {
 		o.stop()
 		if l, err := netlink.LinkByName(host); err == nil {
@@ -185,6 +186,9 @@ func startOutside(t *testing.T, tag, subnet, script string) *outside {
 	io.WriteString(stdin, "go\n")
 	return o
 }
+
+// outsideLink is the host end of the veth pair of startOutside's tag.
+func outsideLink(tag string) string { return fmt.Sprintf("sbt%s%dh", tag, os.Getpid()%100000) }
 
 // wireOutside makes the veth pair host/host+"p" and addresses both ends.
 func wireOutside(host string, pid int, prefix netip.Prefix) error {

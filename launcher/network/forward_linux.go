@@ -13,11 +13,19 @@ import (
 // is final, so this chain's policy drops what is neither to nor from a
 // sandbox bridge whatever other tables accept; its accept ends this
 // chain only, so each network's own chain still keeps networks apart.
+// Another router on the host (a VM or container bridge made later) gets
+// through once its interfaces are in the set passed: other tables
+// cannot open this one's drop.
 const guardRules = `table ip ` + GuardTable + ` {
+  set passed {
+    type ifname
+  }
   chain forward {
     type filter hook forward priority filter; policy drop;
     iifname "sbr-*" accept
     oifname "sbr-*" accept
+    iifname @passed accept
+    oifname @passed accept
   }
 }
 `
