@@ -235,6 +235,12 @@ func (s *Scheduler) launch(u *Unit, gen int) {
 	}
 	go func() {
 		proc, res, release := s.o.Start(u)
+		if proc == nil && release != nil {
+			// Released before the loop hears of the failed start,
+			// which may be the last event before the launcher exits.
+			release()
+			release = nil
+		}
 		s.events <- event{u: u, gen: gen, kind: evStarted, proc: proc, res: res}
 		if proc != nil {
 			res = proc.Wait()
