@@ -36,3 +36,13 @@ func planRootlessNetwork(p *Plan) {
 	p.HostWarnings = append(p.HostWarnings, fmt.Sprintf(
 		"started without root: network %q through pasta gives outbound traffic and published ports, but sandboxes on it do not reach each other (that needs root)", p.Network.Network))
 }
+
+// planForwarding records what p's network does about the host's IPv4
+// forwarding: turn it on, or refuse (network.Forwarding.Refusal). A
+// network through pasta needs none: pasta carries its traffic as the
+// user's own connections.
+func planForwarding(p *Plan, h *Host) {
+	if p.Network != nil && !p.Network.Pasta {
+		p.Network.SetForwarding(h.Forwarding)
+	}
+}

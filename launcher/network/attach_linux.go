@@ -19,6 +19,16 @@ type Attachment struct {
 	// stopPasta ends the pasta of a sandbox started without root and
 	// waits for it; nil for a bridge.
 	stopPasta func()
+	notice  string
+}
+
+// Notice is what the attachment did to the host that its user should
+// hear of (ForwardingNotice), or empty.
+func (a *Attachment) Notice() string {
+	if a == nil {
+		return ""
+	}
+	return a.notice
 }
 
 // Attach wires the child pid of sandbox name, which blocks before its
@@ -74,6 +84,11 @@ func (a *Attachment) wire(shared string, note func(*Record) error, n *Plan, pid 
 	rec.Addr = l.Addr
 	if err := note(rec); err != nil {
 		return err
+	}
+	if reason, _ := n.NeedsForwarding(); reason != "" {
+		if a.notice, err = EnsureForwarding(n.KeepForwarding); err != nil {
+			return err
+		}
 	}
 	br, err := ensureBridge(rec.Bridge, n)
 	if err != nil {

@@ -235,7 +235,7 @@ func (bo *Output) launch(u *supervise.Unit) (supervise.Process, *launcher.Result
 // start's warnings.
 func (bo *Output) Start(u *supervise.Unit, stdio launcher.Stdio) (supervise.Process, *launcher.Result, func()) {
 	proc, res, release := bo.r.Start(u.Plan, stdio)
-	if proc != nil {
+	if proc != nil && !bo.r.Detached { // Start has told up -d's caller
 		for _, w := range proc.Warnings() {
 			bo.mux.Emit(bo.r.Stderr, nil, []byte("sandbox: "+u.Name()+": warning: "+w))
 		}
