@@ -7,8 +7,8 @@ import (
 
 	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
-	"github.com/hclsandbox/sandbox/launcher/state"
 	"github.com/hclsandbox/sandbox/launcher/network"
+	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
 // HostFS answers the questions planning asks about the host's files.

@@ -19,7 +19,7 @@ type Attachment struct {
 	// stopPasta ends the pasta of a sandbox started without root and
 	// waits for it; nil for a bridge.
 	stopPasta func()
-	notice  string
+	notice    string
 }
 
 // Notice is what the attachment did to the host that its user should
