@@ -65,3 +65,28 @@ func TestPlanForwarding(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanDigestIgnoresForwarding: the first start on an outbound network
+// turns the host's forwarding on, the next finds it on; both plans have
+// one digest, so that up -d keeps the sandbox and a watch does not
+// relaunch it.
+func TestPlanDigestIgnoresForwarding(t *testing.T) {
+	out := &config.Network{Name: "out", Subnet: netip.MustParsePrefix("10.89.0.0/24"), Outbound: true}
+	s := &config.Sandbox{Name: "a", Command: []string{"/bin/true"}, Networking: config.Networking{Network: out.Name, Net: out}}
+	off := NewPlan(s, &Host{EUID: 0, FS: osFS{}, Forwarding: network.Forwarding{Off: true}})
+	on := NewPlan(s, &Host{EUID: 0, FS: osFS{}})
+	if !off.Network.TurnOnForwarding {
+		t.Fatal("the plan with forwarding off does not turn it on")
+	}
+	if a, b := PlanDigest(off), PlanDigest(on); a != b {
+		t.Errorf("digest with forwarding off %s, on %s: want one", a, b)
+	}
+	if !off.Network.TurnOnForwarding {
+		t.Error("PlanDigest changed the plan it hashed")
+	}
+	other := *s
+	other.Command = []string{"/bin/false"}
+	if PlanDigest(NewPlan(&other, &Host{EUID: 0, FS: osFS{}})) == PlanDigest(on) {
+		t.Error("a changed command keeps the digest")
+	}
+}

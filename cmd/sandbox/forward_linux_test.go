@@ -107,5 +107,6 @@ sandbox "fwonce-b" {
 // recorded reports whether a sandbox named base... has a record.
 func recorded(base string) bool {
 	m, _ := filepath.Glob("/run/sandbox/*" + base + "*")
-	return len(m) > 0
+	p, _ := filepath.Glob("/run/sandbox/.projects/*/*" + base + "*")
+	return len(m)+len(p) > 0
 }
