@@ -145,7 +145,7 @@ if [ -s "$work/crun.err" ]; then
 fi
 
 # --- nothing left ----------------------------------------------------------
-left=$(ls -d /sys/fs/cgroup/*/sandbox/bench-* /sys/fs/cgroup/*/sandbox/crun-bench-$$-* /run/crun/crun-bench-$$-* 2>/dev/null | wc -l)
+left=$(ls -d /sys/fs/cgroup/*/sandbox/*bench-* /sys/fs/cgroup/*/sandbox/crun-bench-$$-* /run/crun/crun-bench-$$-* 2>/dev/null | wc -l)
 
 echo "sandbox up, $N x /bin/true:  ${sandbox_ms} ms wall (median of $ROUNDS: $(tr '\n' ' ' <"$work/sandbox.ms"))"
 echo "crun run,  $N in parallel:   ${crun_ms} ms wall (median of $ROUNDS: $(tr '\n' ' ' <"$work/crun.ms"))"

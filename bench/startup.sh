@@ -98,5 +98,5 @@ if [ -n "${BENCH_ROWS:-}" ]; then
 		"cold start of /bin/true\t\($s * 1000 | . * 10 | round / 10) ms\tcrun \($c * 1000 | . * 10 | round / 10) ms\t\($s / $c * 100 | round / 100)x\t<= 0.80x\t\(if $s / $c <= 0.8 then "holds" else "missed" end)"' \
 		"$work/results.json" >>"$BENCH_ROWS"
 fi
-left=$(ls -d /sys/fs/cgroup/*/sandbox/startup-bench* /run/crun/startup-bench* /run/runc/startup-bench* 2>/dev/null | wc -l)
+left=$(ls -d /sys/fs/cgroup/*/sandbox/*startup-bench* /run/crun/startup-bench* /run/runc/startup-bench* 2>/dev/null | wc -l)
 echo "left behind (cgroups, runtime state): $left"

@@ -99,8 +99,21 @@ func (l *loader) finish() (*Config, hcl.Diagnostics) {
 	batch, d := l.decodeBatch()
 	cfg.Batch = batch
 	diags = append(diags, d...)
+	cfg.Project, cfg.ProjectRange, d = projectAttr(l.projectAttrs())
+	diags = append(diags, d...)
 	cfg.Origins = l.origins(l.varFinal)
 	return cfg, diags
+}
+
+// projectAttrs are the project attributes of the files, in file order.
+func (l *loader) projectAttrs() []*hcl.Attribute {
+	var out []*hcl.Attribute
+	for _, f := range l.files {
+		if f.project != nil {
+			out = append(out, f.project)
+		}
+	}
+	return out
 }
 
 // expandSandboxes decodes every sandbox block of every file, in file and
@@ -152,6 +165,7 @@ type sourceFile struct {
 	locals    []*hcl.Block
 	batches   []*hcl.Block
 	networks  []*hcl.Block
+	project   *hcl.Attribute
 }
 
 // addFile takes in one parsed file and declares its variables.
@@ -176,7 +190,7 @@ func splitFile(name string, body hcl.Body) (*sourceFile, hcl.Diagnostics) {
 	if err != nil {
 		dir = filepath.Dir(name)
 	}
-	sf := &sourceFile{name: name, dir: dir, relDir: filepath.Dir(name)}
+	sf := &sourceFile{name: name, dir: dir, relDir: filepath.Dir(name), project: content.Attributes["project"]}
 	for _, b := range content.Blocks {
 		switch b.Type {
 		case "sandbox":

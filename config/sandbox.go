@@ -139,6 +139,10 @@ type Config struct {
 	Variables []VariableValue
 	// Origins say where variables and locals got their values.
 	Origins Origins
+	// Project is the top-level project attribute, or "" when no file has
+	// one; ProjectRange is where it is.
+	Project      string
+	ProjectRange hcl.Range
 }
 
 // Lookup returns the sandbox with the given name, or nil.

@@ -4,6 +4,7 @@ import "github.com/hashicorp/hcl/v2"
 
 // fileSchema is the top level of a configuration file.
 var fileSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "project"}},
 	Blocks: []hcl.BlockHeaderSchema{
 		{Type: "sandbox", LabelNames: []string{"name"}},
 		{Type: "variable", LabelNames: []string{"name"}},

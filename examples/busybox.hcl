@@ -2,8 +2,8 @@
 # static busybox. Build the rootfs once, then run:
 #
 #   make rootfs-busybox
-#   sudo sandbox up examples/busybox.hcl
-#   sudo sandbox run examples/busybox.hcl busybox -- /bin/sh   # interactive
+#   sandbox up examples/busybox.hcl
+#   sandbox run examples/busybox.hcl busybox -- /bin/sh   # interactive
 sandbox "busybox" {
   rootfs   = "./rootfs/busybox" # relative to this file
   hostname = "busybox"

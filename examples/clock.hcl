@@ -3,7 +3,7 @@
 # looks as if the machine had been up for ten more days. The wall clock is
 # the host's. Needs Linux 5.6 or later.
 #
-#   sudo sandbox up examples/clock.hcl
+#   sandbox up examples/clock.hcl
 #   sandbox explain examples/clock.hcl clock clock_offsets.boottime
 sandbox "clock" {
   namespaces = ["uts", "pid", "mount", "ipc", "net", "cgroup", "time"]

@@ -2,7 +2,7 @@
 # the host's system (/usr, /bin, /lib and a few files of /etc) with its own
 # /proc, /dev and /tmp, and every namespace of its own.
 #
-#   sudo sandbox up examples/hello.hcl
+#   sandbox up examples/hello.hcl
 sandbox "hello" {
   hostname = "hello"
   command = ["/bin/sh", "-c", <<-EOT

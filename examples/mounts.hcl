@@ -4,7 +4,7 @@
 # symlink in the rootfs cannot send a mount to the host. Run:
 #
 #   make rootfs-busybox
-#   sudo sandbox up examples/mounts.hcl
+#   sandbox up examples/mounts.hcl
 sandbox "mounts" {
   rootfs = "./rootfs/busybox"
 

@@ -4,8 +4,8 @@
 # itself is never modified. Run it twice and watch the counter:
 #
 #   make rootfs-busybox
-#   sudo sandbox up examples/overlay.hcl
-#   sudo sandbox up examples/overlay.hcl
+#   sandbox up examples/overlay.hcl
+#   sandbox up examples/overlay.hcl
 sandbox "ephemeral" {
   rootfs {
     source = "./rootfs/busybox"

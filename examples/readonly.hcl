@@ -4,7 +4,7 @@
 #
 #   make rootfs-busybox
 #   sandbox lock examples/readonly.hcl      # writes examples/sandbox.lock.hcl
-#   sudo sandbox up examples/readonly.hcl
+#   sandbox up examples/readonly.hcl
 sandbox "readonly" {
   rootfs {
     source = "./rootfs/busybox"

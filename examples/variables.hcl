@@ -5,9 +5,9 @@
 # and prints "(sensitive)" for everything derived from a sensitive variable.
 #
 #   sandbox plan examples/variables.hcl
-#   sudo sandbox up examples/variables.hcl
-#   sudo sandbox up --var stage=prod --var 'regions=["eu", "us", "ap"]' examples/variables.hcl
-#   SANDBOX_VAR_stage=test sudo -E sandbox up examples/variables.hcl
+#   sandbox up examples/variables.hcl
+#   sandbox up --var stage=prod --var 'regions=["eu", "us", "ap"]' examples/variables.hcl
+#   SANDBOX_VAR_stage=test sandbox up examples/variables.hcl
 variable "stage" {
   type        = string
   default     = "dev"

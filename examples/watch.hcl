@@ -4,7 +4,7 @@
 # settings change; "flaky" fails and is restarted with a growing backoff.
 # Editing this file relaunches exactly the sandboxes whose plan changed.
 #
-#   sudo sandbox up --watch examples/watch.hcl
+#   sandbox up --watch examples/watch.hcl
 #   echo 2 > examples/watch/VERSION      # in another terminal
 #   ^C
 sandbox "app" {

@@ -34,7 +34,7 @@ func createCgroup(p *Plan, claim *state.Claim) (cgroups.Cgroup, []string, error)
 		}
 		return nil, warnings, nil
 	}
-	cg, err := cgroups.NewCgroup(c, SafeName(p.Name), devfilter.Attach)
+	cg, err := cgroups.NewCgroup(c, cgroupName(claim.Project(), p.Name), devfilter.Attach)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -49,6 +49,16 @@ func createCgroup(p *Plan, claim *state.Claim) (cgroups.Cgroup, []string, error)
 		return nil, nil, fmt.Errorf("set up cgroup %s: %w", cg.Path(), err)
 	}
 	return cg, append(warnings, w...), nil
+}
+
+// cgroupName is the name of a sandbox's cgroup leaf, before its random
+// id: PROJECT.NAME, so that the same name in two projects is told apart
+// in the cgroup tree too (a project name has no '.').
+func cgroupName(project, name string) string {
+	if project == "" {
+		return SafeName(name)
+	}
+	return project + "." + SafeName(name)
 }
 
 // intoCgroup makes the clone land in the v2 cgroup (CLONE_INTO_CGROUP);

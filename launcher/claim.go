@@ -10,11 +10,27 @@ import (
 	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
-// PlanDigest is the sha256 of the plan's JSON form.
+// PlanDigest is the sha256 of the plan's JSON form, as its files decide it
+// (fileOnly).
 func PlanDigest(p *Plan) string {
-	b, _ := json.Marshal(p)
+	b, _ := json.Marshal(fileOnly(p))
 	sum := sha256.Sum256(b)
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// fileOnly is p without what the host's state of the moment decides
+// rather than its files: whether this start turns the host's IPv4
+// forwarding on. The first start of a network turns it on and the next
+// finds it on; the plan is the same, and up -d must not recreate it.
+func fileOnly(p *Plan) *Plan {
+	n := p.Network
+	if n == nil || !n.TurnOnForwarding && !n.KeepForwarding && n.ForwardError == "" {
+		return p
+	}
+	c, cn := *p, *n
+	cn.TurnOnForwarding, cn.KeepForwarding, cn.ForwardError = false, false, ""
+	c.Network = &cn
+	return &c
 }
 
 // Claim locks p's name in d for a sandbox this process is about to run

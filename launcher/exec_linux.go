@@ -25,7 +25,12 @@ func execSocket(c *state.Claim, p *Plan) (*isolation.Spec, *os.File, error) {
 	}
 	path := filepath.Join(c.Dir(), state.ExecSocket)
 	os.Remove(path)
-	l, err := net.ListenUnix("unixpacket", &net.UnixAddr{Name: path, Net: "unixpacket"})
+	addr, done, err := sockAddr(c.Dir(), state.ExecSocket)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listen on exec socket %s: %w", path, err)
+	}
+	l, err := net.ListenUnix("unixpacket", &net.UnixAddr{Name: addr, Net: "unixpacket"})
+	done()
 	if err != nil {
 		return nil, nil, fmt.Errorf("listen on exec socket %s: %w", path, err)
 	}
@@ -71,7 +76,12 @@ func Exec(d state.Dir, name string, req ExecRequest) (*Execution, error) {
 		return nil, fmt.Errorf("exec in %s: the sandbox runs without an init (init = false), and its init is what starts exec'd commands", name)
 	}
 	path := filepath.Join(dir, state.ExecSocket)
-	c, err := net.DialUnix("unixpacket", nil, &net.UnixAddr{Name: path, Net: "unixpacket"})
+	addr, done, err := sockAddr(dir, state.ExecSocket)
+	if err != nil {
+		return nil, fmt.Errorf("exec in %s: connect to %s: %w", name, path, err)
+	}
+	c, err := net.DialUnix("unixpacket", nil, &net.UnixAddr{Name: addr, Net: "unixpacket"})
+	done()
 	if err != nil {
 		return nil, fmt.Errorf("exec in %s: connect to %s: %w", name, path, err)
 	}

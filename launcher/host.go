@@ -7,6 +7,7 @@ import (
 
 	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
+	"github.com/hclsandbox/sandbox/launcher/network"
 	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
@@ -35,6 +36,9 @@ type Host struct {
 	// SubIDs are the subordinate id ranges of an unprivileged launcher's
 	// user, read from /etc/subuid and /etc/subgid; nil for root.
 	SubIDs *state.CallerIDs
+	// Forwarding is the host's IPv4 forwarding, which a network with
+	// outbound = true needs.
+	Forwarding network.Forwarding
 
 	// view is the host view's mounts, read once by ProbeHost so that
 	// planning thousands of sandboxes does not stat the same directories
@@ -68,7 +72,7 @@ func (osFS) Readlink(name string) (string, error)   { return os.Readlink(name) }
 // ProbeHost reads the facts of the running machine.
 func ProbeHost() *Host {
 	h := &Host{EUID: os.Geteuid(), EGID: os.Getegid(), Term: os.Getenv("TERM"), FS: osFS{},
-		Kernel: kernelVersion(), Arch: runtime.GOARCH}
+		Kernel: kernelVersion(), Arch: runtime.GOARCH, Forwarding: network.ProbeForwarding()}
 	if h.EUID == 0 {
 		h.Cgroups = cgroups.ProbeCgroups("/sys/fs/cgroup")
 	} else {

@@ -26,5 +26,5 @@ func attachNetwork(p *Plan, c *state.Claim, pid int, spec *isolation.Spec, peers
 	if c == nil {
 		return nil, errors.New("a sandbox on a network needs a state directory")
 	}
-	return network.Attach(c.Root(), p.Name, p.Network, pid, spec, c.NoteNet)
+	return network.Attach(c.Root(), c.SharedRoot(), p.Name, p.Network, pid, spec, c.NoteNet)
 }

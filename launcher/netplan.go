@@ -33,3 +33,13 @@ func planRootlessNetwork(p *Plan) {
 	}
 	p.Network.Holder = true
 }
+
+// planForwarding records what p's network does about the host's IPv4
+// forwarding: turn it on, or refuse (network.Forwarding.Refusal). A
+// network in a holder's namespace needs none: pasta carries its traffic
+// as the user's own connections.
+func planForwarding(p *Plan, h *Host) {
+	if p.Network != nil && !p.Network.Holder {
+		p.Network.SetForwarding(h.Forwarding)
+	}
+}

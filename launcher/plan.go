@@ -113,6 +113,7 @@ func NewPlan(s *config.Sandbox, h *Host) *Plan {
 	planTime(p, s, h)
 	p.Network = planNetwork(s)
 	planRootlessNetwork(p)
+	planForwarding(p, h)
 	p.initConfig = s.Init
 	planHealth(p, s)
 	p.Spec.Init = wantInit(p.initConfig, p.Spec.Args)

@@ -58,11 +58,21 @@ func preflightUserNamespace(s *config.Sandbox) hcl.Diagnostics {
 
 // PlanDiagnostics reports, against the configuration of s, what keeps its
 // plan p from starting on this host: id maps that are not the unprivileged
-// caller's to map, a seccomp filter that did not
-// compile (a sandbox never starts without the filter it asks for), or a
-// time namespace this kernel would not hold the command in.
+// caller's to map, a seccomp filter that did not compile (a sandbox never
+// starts without the filter it asks for), a time namespace this kernel
+// would not hold the command in, or traffic beyond the host (outbound,
+// published ports) that the host's IPv4 forwarding, kept off by
+// SANDBOX_IP_FORWARD=false, would drop.
 func PlanDiagnostics(p *Plan, s *config.Sandbox) hcl.Diagnostics {
 	diags := idMapDiagnostics(p, s)
+	if p.Network != nil && p.Network.ForwardError != "" {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "IPv4 forwarding needed",
+			Detail:   fmt.Sprintf("Sandbox %q: %s.", s.Name, p.Network.ForwardError),
+			Subject:  s.Range("network").Ptr(),
+		})
+	}
 	if p.TimeError != "" {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
@@ -87,10 +97,12 @@ func PlanDiagnostics(p *Plan, s *config.Sandbox) hcl.Diagnostics {
 // parts of the plan it does not look at: validate and plan check
 // thousands of sandboxes with it.
 func CheckPlan(s *config.Sandbox, h *Host) hcl.Diagnostics {
-	p := &Plan{Name: s.Name}
+	p := &Plan{Name: s.Name, Network: planNetwork(s)}
 	applySecurity(p, s, h)
 	planTime(p, s, h)
 	planUserNamespace(p, s, h)
+	planRootlessNetwork(p)
+	planForwarding(p, h)
 	return PlanDiagnostics(p, s)
 }
 
@@ -100,6 +112,10 @@ func refusal(p *Plan) *Result {
 	if p.IDMapError != "" {
 		return &Result{Name: p.Name, ExitCode: 125, SetupError: &isolation.StepError{
 			Step: "map ids", Msg: p.IDMapError}}
+	}
+	if p.Network != nil && p.Network.ForwardError != "" {
+		return &Result{Name: p.Name, ExitCode: 125, SetupError: &isolation.StepError{
+			Step: "ip forwarding", Msg: p.Network.ForwardError + "; refusing to start a sandbox whose traffic would be dropped"}}
 	}
 	if p.TimeError != "" {
 		return &Result{Name: p.Name, ExitCode: 125, SetupError: &isolation.StepError{

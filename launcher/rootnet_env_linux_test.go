@@ -73,13 +73,21 @@ func newRootnetAs(t *testing.T, name string) *rootnet {
 	return e
 }
 
+// rootnetProject is the project of the tests' sandboxes.
+const rootnetProject = "rootnet"
+
+// home is where the project's records and network state are.
+func (e *rootnet) home() string {
+	return filepath.Join(e.run, state.ProjectsDir, rootnetProject)
+}
+
 // sandbox runs the launcher as the user with args.
 func (e *rootnet) sandbox(args ...string) (stdout, stderr string, err error) {
 	var out, errOut bytes.Buffer
 	cmd := exec.Command(e.bin, args...)
 	cmd.Dir = e.dir
 	cmd.Stdout, cmd.Stderr = &out, &errOut
-	cmd.Env = []string{"PATH=" + e.path, "HOME=/", "SANDBOX_RUN=" + e.run}
+	cmd.Env = []string{"PATH=" + e.path, "HOME=/", "SANDBOX_RUN=" + e.run, "SANDBOX_PROJECT=" + rootnetProject}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: e.u.uid, Gid: e.u.gid}}
 	err = cmd.Run()
 	return out.String(), errOut.String(), err
@@ -191,7 +199,7 @@ func namedTestUser(t *testing.T, name string) testUser {
 func (e *rootnet) stopAndAwait(t *testing.T, name string) {
 	t.Helper()
 	// Read by hand: as root, state refuses a directory another user owns.
-	b, err := os.ReadFile(filepath.Join(e.run, name, "state.json"))
+	b, err := os.ReadFile(filepath.Join(e.home(), name, "state.json"))
 	var r state.Record
 	if err == nil {
 		err = json.Unmarshal(b, &r)

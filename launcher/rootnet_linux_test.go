@@ -42,10 +42,10 @@ func TestRootlessPublishedPort(t *testing.T) {
 	if left := e.processes(); len(left) > 0 {
 		t.Errorf("after stop, still running as the user: %v", left)
 	}
-	if _, err := os.Stat(filepath.Join(e.run, ".net", "default")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(e.home(), ".net", "default")); !os.IsNotExist(err) {
 		t.Errorf("after stop, the network's state directory is there (stat: %v)", err)
 	}
-	records, _ := filepath.Glob(filepath.Join(e.run, "web", "*.json"))
+	records, _ := filepath.Glob(filepath.Join(e.home(), "web", "*.json"))
 	if len(records) > 0 {
 		t.Errorf("after stop, records are left: %v", records)
 	}
@@ -173,11 +173,11 @@ ip link set sbt0 up && ip link set sbt1 up
 ip route add default via 10.199.0.254
 busybox httpd -f -p 10.199.1.1:8080 -h %q & srv=$!
 set +e
-setpriv --reuid %d --regid %d --clear-groups env -i PATH=/usr/bin:/bin HOME=/ SANDBOX_RUN=%q %q run %q %s
+setpriv --reuid %d --regid %d --clear-groups env -i PATH=/usr/bin:/bin HOME=/ SANDBOX_RUN=%q SANDBOX_PROJECT=%s %q run %q %s
 rc=$?
 kill $srv; wait $srv
 exit $rc
-`, e.rootfs, e.u.uid, e.u.gid, e.run, e.bin, cfg, name)
+`, e.rootfs, e.u.uid, e.u.gid, e.run, rootnetProject, e.bin, cfg, name)
 	out, err := exec.Command("unshare", "--net", "sh", "-c", script).CombinedOutput()
 	return string(out), err
 }
@@ -205,7 +205,7 @@ func TestRootlessPortInUse(t *testing.T) {
 	if left := e.processes(); len(left) > 0 {
 		t.Errorf("after the failed start, still running as the user: %v", left)
 	}
-	if _, err := os.Stat(filepath.Join(e.run, ".net", "default")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(e.home(), ".net", "default")); !os.IsNotExist(err) {
 		t.Errorf("after the failed start, the network's state directory is there (stat: %v)", err)
 	}
 }

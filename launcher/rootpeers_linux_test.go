@@ -50,7 +50,7 @@ func TestRootlessPeersNeedHostsTarget(t *testing.T) {
 	if left := e.processes(); len(left) > 0 {
 		t.Errorf("after the refusal, still running as the user: %v", left)
 	}
-	if _, err := os.Stat(filepath.Join(e.run, ".net", "default")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(e.home(), ".net", "default")); !os.IsNotExist(err) {
 		t.Errorf("after the refusal, the network's state directory is there (stat: %v)", err)
 	}
 }
@@ -103,11 +103,11 @@ func (e *rootnet) assertNothingLeft(t *testing.T, name string, port int) {
 	if left := e.processes(); len(left) > 0 {
 		t.Errorf("after stop, still running as the user: %v", left)
 	}
-	if _, err := os.Stat(filepath.Join(e.run, ".net", "default")); !os.IsNotExist(err) {
-		entries, _ := os.ReadDir(filepath.Join(e.run, ".net", "default"))
+	if _, err := os.Stat(filepath.Join(e.home(), ".net", "default")); !os.IsNotExist(err) {
+		entries, _ := os.ReadDir(filepath.Join(e.home(), ".net", "default"))
 		t.Errorf("after stop, the network's state directory is there (stat: %v): %v", err, entries)
 	}
-	if records, _ := filepath.Glob(filepath.Join(e.run, name, "*.json")); len(records) > 0 {
+	if records, _ := filepath.Glob(filepath.Join(e.home(), name, "*.json")); len(records) > 0 {
 		t.Errorf("after stop, records are left: %v", records)
 	}
 	if c, err := net.Dial("tcp4", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
@@ -131,7 +131,7 @@ func TestRootlessNetworksApart(t *testing.T) {
 `, e.rootfs))
 	e.must(t, "up", "-d", web)
 	defer e.stopAndAwait(t, "web")
-	hosts, err := os.ReadFile(filepath.Join(e.run, ".net", "default", "hosts"))
+	hosts, err := os.ReadFile(filepath.Join(e.home(), ".net", "default", "hosts"))
 	addr := ""
 	for _, l := range strings.Split(string(hosts), "\n") {
 		if f := strings.Fields(l); len(f) > 1 && f[1] == "web" {
@@ -167,8 +167,8 @@ ip link add sbt0 type veth peer name sbt1
 ip addr add 10.199.0.1/24 dev sbt0
 ip link set sbt0 up && ip link set sbt1 up
 ip route add default via 10.199.0.254
-exec setpriv --reuid %d --regid %d --clear-groups env -i PATH=/usr/bin:/bin HOME=/ SANDBOX_RUN=%q %q run %q intruder
-`, e.u.uid, e.u.gid, e.run, e.bin, intruder)
+exec setpriv --reuid %d --regid %d --clear-groups env -i PATH=/usr/bin:/bin HOME=/ SANDBOX_RUN=%q SANDBOX_PROJECT=%s %q run %q intruder
+`, e.u.uid, e.u.gid, e.run, rootnetProject, e.bin, intruder)
 	cmd := exec.Command("unshare", "--net", "sh", "-c", script)
 	cmd.Dir = e.dir
 	out, err := cmd.Output()
@@ -202,7 +202,7 @@ func TestRootlessPeersGC(t *testing.T) {
 		for !w.Exited && w.Wait(time.Now().Add(10*time.Second)) {
 		}
 	}
-	b, err := os.ReadFile(filepath.Join(e.run, ".net", "default", "holder.json"))
+	b, err := os.ReadFile(filepath.Join(e.home(), ".net", "default", "holder.json"))
 	var h struct {
 		Pid   int    `json:"pid"`
 		Start uint64 `json:"start"`
@@ -217,7 +217,7 @@ func TestRootlessPeersGC(t *testing.T) {
 	if left := e.live(); len(left) > 0 {
 		t.Errorf("after gc, still running as the user: %v", left)
 	}
-	if _, err := os.Stat(filepath.Join(e.run, ".net", "default")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(e.home(), ".net", "default")); !os.IsNotExist(err) {
 		t.Errorf("after gc, the network's state directory is there (stat: %v)", err)
 	}
 }
@@ -235,17 +235,23 @@ func (e *rootnet) live() []string {
 	return out
 }
 
-// record reads the record of name by hand: as root, state refuses a
-// directory another user owns.
+// record reads the record of name in the tests' project.
 func (e *rootnet) record(t *testing.T, name string) *state.Record {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(e.run, name, "state.json"))
+	return readRecordFile(t, filepath.Join(e.home(), name, "state.json"))
+}
+
+// readRecordFile reads a record by hand: as root, state refuses a
+// directory another user owns.
+func readRecordFile(t *testing.T, path string) *state.Record {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	var r state.Record
 	if err == nil {
 		err = json.Unmarshal(b, &r)
 	}
 	if err != nil {
-		t.Fatalf("read the record of %s: %v", name, err)
+		t.Fatalf("read the record %s: %v", path, err)
 	}
 	return &r
 }
@@ -286,17 +292,17 @@ sandbox "client" {
 	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out, stderr, code := u.commandAs(t, "/usr/bin:/bin", bin, "up", "-d", cfg, "web"); code != 0 {
+	if out, stderr, code := u.commandAs(t, "/usr/bin:/bin", bin, "up", "-d", "--project", "peers", cfg, "web"); code != 0 {
 		t.Fatalf("up -d web: exit %d\n%s%s", code, out, stderr)
 	}
-	defer u.commandAs(t, "/usr/bin:/bin", bin, "stop", "web")
-	r := (&rootnet{run: u.run}).record(t, "web")
+	defer u.commandAs(t, "/usr/bin:/bin", bin, "stop", "--project", "peers", "web")
+	r := readRecordFile(t, filepath.Join(u.run, state.ProjectsDir, "peers", "web", "state.json"))
 	m, err := os.ReadFile(fmt.Sprintf("/proc/%d/uid_map", r.Pid))
 	want := fmt.Sprintf("0 %d 1\n1 %d 65536", u.uid, u.start)
 	if got := strings.Join(strings.Fields(string(m)), " "); err != nil || got != strings.Join(strings.Fields(want), " ") {
 		t.Errorf("web's uid map in host ids = %q (%v), want %q", m, err, want)
 	}
-	out, stderr, code := u.commandAs(t, "/usr/bin:/bin", bin, "run", cfg, "client")
+	out, stderr, code := u.commandAs(t, "/usr/bin:/bin", bin, "run", "--project", "peers", cfg, "client")
 	if code != 0 || out != "1000\nserved by a peer\n" {
 		t.Errorf("the client as uid 1000: exit %d, stdout %q, stderr %s", code, out, stderr)
 	}

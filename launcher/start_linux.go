@@ -78,6 +78,9 @@ func Start(ctx context.Context, p *Plan, stdio Stdio, c *state.Claim) (*Process,
 		return nil, err
 	}
 	proc.warnings = warnings
+	if n := proc.net.Notice(); n != "" {
+		proc.warnings = append(proc.warnings, n)
+	}
 	if w := childWarning(); w != "" {
 		proc.warnings = append(proc.warnings, w)
 	}

@@ -108,7 +108,13 @@ type testUser struct{ uid, gid uint32 }
 // unprivilegedUser creates a system user for the test and removes it after.
 func unprivilegedUser(t *testing.T) testUser {
 	t.Helper()
-	const name = "sandbox-rootless-test"
+	return systemUser(t, "sandbox-rootless-test")
+}
+
+// systemUser creates the system user name, unless it exists, and removes
+// it after the test.
+func systemUser(t *testing.T, name string) testUser {
+	t.Helper()
 	if _, err := user.Lookup(name); err != nil {
 		if out, err := exec.Command("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name).CombinedOutput(); err != nil {
 			t.Skipf("cannot create a test user: %v: %s", err, out)

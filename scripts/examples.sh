@@ -88,7 +88,7 @@ for f in examples/*.hcl; do
 	fi
 	echo "== $name"
 	case $name in
-	web | services | lifecycle | watch)
+	web | services | lifecycle | watch | devenv)
 		interrupt "$f" "$name"
 		ok=$?
 		;;

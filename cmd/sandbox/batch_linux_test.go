@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -91,12 +92,24 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// globDirs are the directories that match pattern: cgroups, not the
+// files of their parent.
+func globDirs(pattern string) []string {
+	m, _ := filepath.Glob(pattern)
+	return slices.DeleteFunc(m, func(p string) bool {
+		st, err := os.Stat(p)
+		return err != nil || !st.IsDir()
+	})
+}
+
 // checkNothingLeft fails when a cgroup of a sandbox named base..., a child
 // process of this test, a host mount or a state record is left.
 func checkNothingLeft(t *testing.T, base, mountsBefore string) {
 	t.Helper()
-	for _, pattern := range []string{"/sys/fs/cgroup/*/sandbox/" + base + "*", "/sys/fs/cgroup/sandbox/" + base + "*", "/run/sandbox/*" + base + "*"} {
-		if m, _ := filepath.Glob(pattern); len(m) > 0 {
+	for _, pattern := range []string{"/sys/fs/cgroup/*/sandbox/" + base + "*", "/sys/fs/cgroup/*/sandbox/*." + base + "*",
+		"/sys/fs/cgroup/sandbox/" + base + "*", "/sys/fs/cgroup/sandbox/*." + base + "*",
+		"/run/sandbox/*" + base + "*", "/run/sandbox/.projects/*/*" + base + "*"} {
+		if m := globDirs(pattern); len(m) > 0 {
 			t.Errorf("left behind: %v", m)
 		}
 	}

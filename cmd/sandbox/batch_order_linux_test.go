@@ -199,7 +199,7 @@ sandbox "btbudget" {
 		}
 	}
 	for _, l := range seen {
-		if !strings.Contains(l, ":/sandbox/btbudget-parent/btbudget-") {
+		if !strings.Contains(l, ":/sandbox/btbudget-parent/") || !strings.Contains(l, ".btbudget-") {
 			t.Errorf("sandbox cgroup %q, want one under sandbox/btbudget-parent", l)
 		}
 	}

@@ -49,7 +49,11 @@ func (e *env) completeRun(_ *cobra.Command, args []string, toComplete string) ([
 
 // completeRunning completes the names that have state on this host.
 func (e *env) completeRunning(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	names, err := e.stateDir().Names()
+	d, err := e.projectState(nil)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	names, err := d.Names()
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}

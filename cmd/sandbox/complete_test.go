@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
 const completeHCL = `
@@ -51,7 +54,7 @@ func TestCompleteNames(t *testing.T) {
 	if err := os.Chmod(run, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Mkdir(filepath.Join(run, "api"), 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Join(run, state.ProjectsDir, config.ProjectFromDir(dir), "api"), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	all := []string{"web", "shard", "shard[0]", "shard[1]"}

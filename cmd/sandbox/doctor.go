@@ -16,9 +16,12 @@ func newDoctorCmd(e *env) *cobra.Command {
 version and controllers, user namespaces for rootless runs and the ids of
 root-started ones, seccomp, overlayfs, no_new_privs; and whether
 $SANDBOX_HOME and $SANDBOX_RUN are safe for this user (root, normally): no
-one else may be able to change them or a directory above them. Each line
-says enforced or unsupported, and why. It changes nothing, unless asked to
-with --add-sandbox-user. Exit 0 when everything is enforced, 1 otherwise.
+one else may be able to change them or a directory above them; as root,
+named networks and IPv4 forwarding. Each line says why, labelled enforced
+(a protection every sandbox gets), available (a feature that works here),
+off (a feature this host's setting turns off, such as
+SANDBOX_IP_FORWARD=false) or unsupported. It changes nothing, unless asked
+to with --add-sandbox-user. Exit 1 when anything is unsupported, else 0.
 
 Root-started sandboxes with a user namespace and no uid_map each get their
 own 65536 host uids and gids, from the subordinate ranges of the system user

@@ -13,10 +13,11 @@ func newGCCmd(e *env) *cobra.Command {
 launcher is gone (killed, or the machine rebooted), first killing whatever
 still runs in their cgroups. A process is never signalled by pid unless its
 start time matches the record. Sandboxes whose launcher runs are left alone.
-Records live in $SANDBOX_RUN (default /run/sandbox).`,
+Records live in $SANDBOX_RUN (default /run/sandbox); gc goes through every
+project's.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rep, err := e.stateDir().GC(cmd.Context())
+			rep, err := e.stateDir().GCAll(cmd.Context())
 			rep.Write(e.stdout, asJSON)
 			if err != nil {
 				return exitf(exitSetup, "gc: %v", err)

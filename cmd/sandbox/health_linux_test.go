@@ -66,7 +66,7 @@ func TestUpWaitsHealthy(t *testing.T) {
 		t.Error("the job started while the server's checks failed")
 	}
 	var sts []struct{ Name, Health string }
-	if code, _, stderr := runCommand(t, &sts, bin, "ps", "--json"); code != 0 || !slices.Contains(sts, struct{ Name, Health string }{"hok-srv", "starting"}) {
+	if code, _, stderr := runCommand(t, &sts, bin, "ps", "--all-projects", "--json"); code != 0 || !slices.Contains(sts, struct{ Name, Health string }{"hok-srv", "starting"}) {
 		t.Errorf("ps = %d %+v, want hok-srv starting\n%s", code, sts, stderr)
 	}
 	if err := os.WriteFile(filepath.Join(shared, "ready"), nil, 0o644); err != nil {

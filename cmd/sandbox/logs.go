@@ -10,12 +10,16 @@ func newLogsCmd(e *env) *cobra.Command {
 		Short: "Print a detached sandbox's output",
 		Example: `  sudo sandbox logs web
   sudo sandbox logs -f --tail 20 web`,
-		Long: `Print the output (stdout and stderr together) of a sandbox started with
-'sandbox up -d', kept in its state directory with a size cap and one
+		Long: `Print the output (stdout and stderr together) of a sandbox of the project
+started with 'sandbox up -d', kept in its state directory with a size cap and one
 rotation. With -f, keep printing what it writes until it ends.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.stateDir().Logs(e.stdout, args[0], tail, follow)
+			d, err := e.projectState(nil)
+			if err != nil {
+				return err
+			}
+			return d.Logs(e.stdout, args[0], tail, follow)
 		},
 	}
 	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "keep printing new output until the sandbox ends")

@@ -8,27 +8,44 @@ import (
 	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
+// receiptPlaces are where the tests' runs leave receipts in the default
+// state directory, deepest first: each project's receipts directory,
+// the project's directory, the projects' directory, the root's own.
+var receiptPlaces = []string{
+	filepath.Join(state.DefaultStateDir, state.ProjectsDir, "*", receipt.Dir),
+	filepath.Join(state.DefaultStateDir, state.ProjectsDir, "*"),
+	filepath.Join(state.DefaultStateDir, state.ProjectsDir),
+	filepath.Join(state.DefaultStateDir, receipt.Dir),
+}
+
 // keepReceipts runs the tests and then removes the receipts they made in
 // the default state directory, where every up and run of a test that
 // does not set SANDBOX_RUN writes one: files that were not there before,
-// and the directory when the tests made it.
+// and the directories the tests made, once empty.
 func keepReceipts(run func() int) int {
-	dir := filepath.Join(state.DefaultStateDir, receipt.Dir)
 	before := map[string]bool{}
-	entries, err := os.ReadDir(dir)
-	existed := err == nil
-	for _, e := range entries {
-		before[e.Name()] = true
+	for _, p := range receiptPaths() {
+		before[p] = true
 	}
 	code := run()
-	entries, _ = os.ReadDir(dir)
-	for _, e := range entries {
-		if !before[e.Name()] {
-			os.Remove(filepath.Join(dir, e.Name()))
+	after := receiptPaths()
+	for i := len(after) - 1; i >= 0; i-- { // files before their directories
+		if !before[after[i]] {
+			os.Remove(after[i]) // a directory only when empty: another run may be writing there
 		}
 	}
-	if !existed {
-		os.Remove(dir) // only when empty: another run may be writing there
-	}
 	return code
+}
+
+// receiptPaths lists the receipt directories and the files in them,
+// each directory before what it holds.
+func receiptPaths() []string {
+	var out []string
+	for i := len(receiptPlaces) - 1; i >= 0; i-- {
+		dirs, _ := filepath.Glob(receiptPlaces[i])
+		out = append(out, dirs...)
+	}
+	files, _ := filepath.Glob(filepath.Join(receiptPlaces[0], "*"))
+	more, _ := filepath.Glob(filepath.Join(receiptPlaces[3], "*"))
+	return append(append(out, files...), more...)
 }

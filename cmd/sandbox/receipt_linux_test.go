@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher/receipt"
+	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
 // runSandbox runs the sandbox command with SANDBOX_RUN set to run, in
@@ -58,10 +60,11 @@ func TestReceiptVerify(t *testing.T) {
 	path := filepath.Join(out, "r.json")
 	r := readReceipt(t, path)
 	checkReceipt(t, r, "up")
-	if kept := readReceipt(t, filepath.Join(run, receipt.Dir, "r.json")); kept.PlanDigest != r.PlanDigest {
+	project := filepath.Join(run, state.ProjectsDir, config.ProjectFromDir(dir))
+	if kept := readReceipt(t, filepath.Join(project, receipt.Dir, "r.json")); kept.PlanDigest != r.PlanDigest {
 		t.Errorf("the state directory's receipt has plan %s, --receipt's %s", kept.PlanDigest, r.PlanDigest)
 	}
-	if _, err := os.Stat(filepath.Join(run, "r")); err == nil {
+	if _, err := os.Stat(filepath.Join(project, "r")); err == nil {
 		t.Errorf("the sandbox's own state directory is left behind")
 	}
 	verify := func(args ...string) (int, string) {

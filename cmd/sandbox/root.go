@@ -30,6 +30,9 @@ type env struct {
 	format   string   // diagnostics: "text" or "json"
 	vars     []string // --var NAME=VALUE
 	varFiles []string // --var-file FILE
+	// project is --project or $SANDBOX_PROJECT; projectName the project
+	// that the command's state was scoped to (runner.Runner.Project).
+	project, projectName string
 
 	// up -d: detached is set in the supervisor, which reports each
 	// sandbox's start to the command that detached it through ready.
@@ -93,7 +96,7 @@ tree: its own namespaces and root filesystem.
 			if e.format != "text" && e.format != "json" {
 				return exitf(exitUsage, "--format must be text or json, not %q", e.format)
 			}
-			return nil
+			return e.checkProject()
 		},
 	}
 	root.SetIn(e.stdin)
@@ -102,6 +105,7 @@ tree: its own namespaces and root filesystem.
 	root.SetFlagErrorFunc(flagValueError)
 	root.SetVersionTemplate("sandbox {{.Version}}\n")
 	root.PersistentFlags().StringVar(&e.format, "format", "text", "diagnostics format: text, or json (one object per line)")
+	root.PersistentFlags().StringVar(&e.project, "project", "", "the project whose sandboxes to act on (default: $SANDBOX_PROJECT, the files' project, their directory's name)")
 	root.AddCommand(newUpCmd(e), newRunCmd(e), newValidateCmd(e), newPlanCmd(e), newFmtCmd(e), newLockCmd(e), newDoctorCmd(e), newExportCmd(e))
 	root.AddCommand(newTestCmd(e), newVerifyCmd(e))
 	root.AddCommand(lifecycleCmds(e)...)

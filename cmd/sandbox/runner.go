@@ -6,15 +6,44 @@ import (
 	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
-// stateDir is where sandbox records live (state.FromEnv).
-func (e *env) stateDir() state.Dir { return state.FromEnv(e.lookupEnv) }
+// stateDir is where sandbox records live (state.FromEnv), scoped to the
+// command's project once one was chosen.
+func (e *env) stateDir() state.Dir {
+	d := state.FromEnv(e.lookupEnv)
+	d.Project = e.projectName
+	return d
+}
+
+// projectState is the state of the project of the files at paths (the
+// working directory's when there are none): --project, $SANDBOX_PROJECT,
+// the files' project attribute, or their directory's name.
+func (e *env) projectState(paths []string) (state.Dir, error) {
+	return e.r().ProjectState(paths)
+}
+
+// checkProject takes --project, or else $SANDBOX_PROJECT, once it is a
+// project name.
+func (e *env) checkProject() error {
+	if e.project != "" {
+		return runner.CheckProject(e.project, "--project")
+	}
+	if e.lookupEnv == nil {
+		return nil
+	}
+	if v, ok := e.lookupEnv(runner.ProjectEnv); ok && v != "" {
+		e.project = v
+		return runner.CheckProject(v, runner.ProjectEnv)
+	}
+	return nil
+}
 
 // r is the runner that starts this command's sandboxes, with its streams,
 // state directory and printers.
 func (e *env) r() *runner.Runner {
 	e.receipts.Stderr = e.stderr
 	return &runner.Runner{Stdin: e.stdin, Stdout: e.stdout, Stderr: e.stderr, ProbeHost: e.probeHost, State: e.stateDir(),
-		PrintDiags: e.printDiags, PrintError: e.printError, Detached: e.detached, Ready: e.ready, Receipts: &e.receipts}
+		PrintDiags: e.printDiags, PrintError: e.printError, Detached: e.detached, Ready: e.ready, Receipts: &e.receipts,
+		Project: e.project, ProjectChosen: func(p string) { e.projectName = p }}
 }
 
 // splitArgs separates configuration paths from sandbox names.

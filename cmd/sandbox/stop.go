@@ -10,47 +10,78 @@ import (
 )
 
 func newStopCmd(e *env) *cobra.Command {
-	var all bool
-	var sigName string
-	var timeout time.Duration
+	var all, allProjects bool
 	var on string
+	var so stopFlags
 	cmd := &cobra.Command{
-		Use:   "stop NAME... | --all",
+		Use:   "stop NAME... | --all | --all-projects",
 		Short: "Stop running sandboxes gracefully",
 		Example: `  sudo sandbox stop web
   sudo sandbox stop --all --timeout 3s
+  sudo sandbox stop --all-projects
   sandbox stop --on slurm worker`,
-		Long: `Stop sandboxes started by any 'sandbox up' or 'sandbox run': send the stop
-signal (SIGTERM) to each one's first process and, if it still runs after the
-stop timeout (10s), SIGKILL everything in its cgroup. Returns once each
-sandbox's launcher has cleaned up after it.`,
+		Long: `Stop sandboxes of the project started by any 'sandbox up' or 'sandbox run':
+send the stop signal (SIGTERM) to each one's first process and, if it still
+runs after the stop timeout (10s), SIGKILL everything in its cgroup. Returns
+once each sandbox's launcher has cleaned up after it. The project is
+--project, $SANDBOX_PROJECT, the project attribute of ./*.hcl, or the
+working directory's name; --all stops all of its sandboxes, --all-projects
+every sandbox of every project. A detached sandbox's log is kept until
+'sandbox down' or 'sandbox gc'.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if all == (len(args) > 0) {
-				return exitf(exitUsage, "stop takes sandbox names or --all")
+			if (all || allProjects) == (len(args) > 0) {
+				return exitf(exitUsage, "stop takes sandbox names, --all or --all-projects")
 			}
 			if remote, err := onSlurm(on); err != nil || remote {
 				if err != nil {
 					return err
 				}
-				return slurm.StopNamed(cmd.Context(), slurm.Exec, e.stdout, e.stderr, args, all)
+				return slurm.StopNamed(cmd.Context(), slurm.Exec, e.stdout, e.stderr, args, all || allProjects)
 			}
-			o := state.StopOptions{Timeout: -1}
-			if cmd.Flags().Changed("timeout") {
-				o.Timeout = timeout
+			o, err := so.options(cmd)
+			if err != nil {
+				return err
 			}
-			if sigName != "" {
-				sig, err := launcher.ParseSignal(sigName)
-				if err != nil {
-					return exitf(exitUsage, "--signal: %v", err)
-				}
-				o.Signal = sig
+			if allProjects {
+				return e.stateDir().StopAllProjects(e.stdout, e.stderr, o)
 			}
-			return e.stateDir().StopAll(e.stdout, e.stderr, args, all, o)
+			d, err := e.projectState(nil)
+			if err != nil {
+				return err
+			}
+			return d.StopAll(e.stdout, e.stderr, args, all, o)
 		},
 	}
-	cmd.Flags().BoolVar(&all, "all", false, "stop every recorded sandbox")
+	cmd.Flags().BoolVar(&all, "all", false, "stop every sandbox of the project")
+	cmd.Flags().BoolVar(&allProjects, "all-projects", false, "stop every sandbox of every project")
 	cmd.Flags().StringVar(&on, "on", "", "cancel the jobs of up --on slurm instead (scancel)")
-	cmd.Flags().StringVarP(&sigName, "signal", "s", "", "signal to send first, instead of the sandbox's stop signal")
-	cmd.Flags().DurationVarP(&timeout, "timeout", "t", 0, "wait this long before SIGKILL, instead of the sandbox's stop timeout")
+	so.add(cmd)
 	return cmd
+}
+
+// stopFlags are --signal and --timeout, of stop and down.
+type stopFlags struct {
+	sigName string
+	timeout time.Duration
+}
+
+func (f *stopFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVarP(&f.sigName, "signal", "s", "", "signal to send first, instead of the sandbox's stop signal")
+	cmd.Flags().DurationVarP(&f.timeout, "timeout", "t", 0, "wait this long before SIGKILL, instead of the sandbox's stop timeout")
+}
+
+// options are the state.StopOptions the flags give.
+func (f *stopFlags) options(cmd *cobra.Command) (state.StopOptions, error) {
+	o := state.StopOptions{Timeout: -1}
+	if cmd.Flags().Changed("timeout") {
+		o.Timeout = f.timeout
+	}
+	if f.sigName != "" {
+		sig, err := launcher.ParseSignal(f.sigName)
+		if err != nil {
+			return o, exitf(exitUsage, "--signal: %v", err)
+		}
+		o.Signal = sig
+	}
+	return o, nil
 }

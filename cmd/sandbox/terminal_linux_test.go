@@ -61,8 +61,11 @@ func (c *callerTerminal) env(stateDir string) *env {
 	e := newEnv()
 	e.stdin, e.stdout, e.stderr, e.format = c.slave, c.slave, c.slave, "text"
 	e.lookupEnv = func(k string) (string, bool) {
-		if k == "SANDBOX_RUN" {
+		switch k {
+		case "SANDBOX_RUN":
 			return stateDir, true
+		case "SANDBOX_PROJECT":
+			return execProject, true
 		}
 		return os.LookupEnv(k)
 	}
@@ -315,6 +318,9 @@ func TestExecOnTerminal(t *testing.T) {
 	})
 }
 
+// execProject is the project of the sandbox that startForExec starts.
+const execProject = "term"
+
 // startForExec starts sandbox "box", running a shell with the init, with
 // its state in root, and returns what stops it.
 func startForExec(t *testing.T, root string) (stop func()) {
@@ -324,7 +330,7 @@ func startForExec(t *testing.T, root string) (stop func()) {
 	s := &config.Sandbox{Name: "box", Rootfs: rootfs, Command: []string{"/bin/sh", "-c", "sleep 60"},
 		Namespaces: append([]string(nil), config.Namespaces...)}
 	plan := launcher.NewPlan(s, launcher.ProbeHost())
-	claim, err := launcher.Claim(context.Background(), state.Dir{Root: root}, plan, false)
+	claim, err := launcher.Claim(context.Background(), state.Dir{Root: root, Project: execProject}, plan, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/internal/testenv"
+	"github.com/hclsandbox/sandbox/launcher/state"
 	"github.com/hclsandbox/sandbox/launcher/testrun"
 )
 
@@ -152,7 +154,7 @@ func TestTestInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; ; i++ {
-		if _, err := os.Stat(filepath.Join(run, "tint", "state.json")); err == nil {
+		if _, err := os.Stat(filepath.Join(run, state.ProjectsDir, config.ProjectFromDir(dir), "tint", "state.json")); err == nil {
 			break
 		}
 		if i == 500 {

@@ -19,7 +19,7 @@ Exit codes:
   1    something differs (each difference is printed), or the configuration is invalid
   2    invalid command line
   125  the receipt cannot be read`,
-		Example: `  sandbox verify /run/sandbox/.receipts/web.json
+		Example: `  sandbox verify /run/sandbox/.projects/dev/.receipts/web.json
   sandbox verify receipts/web.json --var port=8080 web.hcl`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

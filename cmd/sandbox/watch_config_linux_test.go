@@ -117,7 +117,7 @@ sandbox "wdskip" {
 	if b, err := os.ReadFile(filepath.Join(budgets[0], "pids.max")); err != nil || strings.TrimSpace(string(b)) != "200" {
 		t.Errorf("the budget's pids.max = %q, %v; want 200", b, err)
 	}
-	if apps, _ := filepath.Glob(filepath.Join(budgets[0], "wdapp-*")); len(apps) != 1 {
+	if apps, _ := filepath.Glob(filepath.Join(budgets[0], "*.wdapp-*")); len(apps) != 1 {
 		t.Errorf("wdapp's cgroup is not under the budget %s: %v", budgets[0], apps)
 	}
 	wp.stop()

@@ -360,7 +360,7 @@ func countFDs(t *testing.T, pid int) int {
 // sandboxCgroups lists the cgroups of sandboxes whose name starts with base.
 func sandboxCgroups(base string) []string {
 	var out []string
-	for _, pattern := range []string{"/sys/fs/cgroup/sandbox/" + base + "*", "/sys/fs/cgroup/pids/sandbox/" + base + "*"} {
+	for _, pattern := range []string{"/sys/fs/cgroup/sandbox/*." + base + "*", "/sys/fs/cgroup/pids/sandbox/*." + base + "*"} {
 		m, _ := filepath.Glob(pattern)
 		out = append(out, m...)
 	}

@@ -26,6 +26,8 @@ var (
 	funcName  = regexp.MustCompile("`([a-z_0-9]+)\\(")
 	flagRow   = regexp.MustCompile("^\\| `--([a-z-]+)")
 	blockHead = regexp.MustCompile(" blocks?$")
+	// attrHead opens a top-level attribute's own section.
+	attrHead = regexp.MustCompile("^`[a-z_]+` attribute$")
 )
 
 // Read parses the reference page at path.
@@ -63,6 +65,8 @@ func (d *Doc) readHeading(text, section string, blocks *[]string, command *strin
 			*blocks = append(*blocks, s[1])
 			d.Schema[s[1]] = true
 		}
+	case attrHead.MatchString(text):
+		d.Schema[spans[0][1]] = true
 	case section == "Commands" && len(spans) == 1 && strings.HasPrefix(spans[0][1], "sandbox"):
 		*command = spans[0][1]
 		d.Flags[*command] = map[string]bool{}

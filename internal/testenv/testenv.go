@@ -44,7 +44,14 @@ func Main(m *testing.M) {
 // mount, a cgroup or a child process behind; it removes the binaries Build made.
 func Check(run func() int) int {
 	before := takeSnapshot()
+	fwd := SaveForwarding()
 	code := run()
+	// A sandbox that needs IPv4 forwarding turns it on and leaves it
+	// on, as the launcher does on any host; the tests put it back.
+	if err := fwd.Restore(); err != nil {
+		fmt.Fprintln(os.Stderr, "FAIL:", err)
+		code = 1
+	}
 	if buildDir != "" {
 		os.RemoveAll(buildDir)
 	}

@@ -14,16 +14,18 @@ import (
 var wantedControllers = []string{"cpu", "memory", "pids", "io"}
 
 // Run checks what this host enforces for a sandbox started by the
-// current user. It changes nothing on the host.
+// current user, and which features work here: a protection is labelled
+// enforced, a feature (rootless runs, overlay roots, networks) available,
+// never enforced. It changes nothing on the host.
 func Run() []Check {
 	h := launcher.ProbeHost()
 	checks := append(cgroupChecks(h), deviceAllowlistCheck(h))
 	checks = append(checks,
 		fileCheck("mount namespaces and pivot_root", "/proc/self/ns/mnt", "every sandbox has its own mount namespace and root"),
-		userNamespaceCheck(h),
-		subIDCheck(h),
+		available(userNamespaceCheck(h)),
+		available(subIDCheck(h)),
 		seccompCheck(h),
-		filesystemCheck("overlay", "ephemeral and persistent rootfs modes"),
+		available(filesystemCheck("overlay", "ephemeral and persistent rootfs modes")),
 		noNewPrivsCheck(),
 	)
 	return append(checks, networkChecks(h)...)

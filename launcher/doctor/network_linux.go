@@ -6,13 +6,14 @@ import (
 )
 
 // networkChecks say whether named networks work here: bridges and veth
-// pairs and NAT rules (network.CheckLinks, network.CheckNAT), noting the
-// host's forwarding, which outbound traffic and DNAT need.
+// pairs and NAT rules (network.CheckLinks, network.CheckNAT), and the
+// host's IPv4 forwarding, which outbound traffic and published ports
+// need.
 func networkChecks(h *launcher.Host) []Check {
 	if h.EUID != 0 {
 		return []Check{pastaCheck()}
 	}
-	return []Check{linkCheck(), natCheck()}
+	return []Check{linkCheck(), natCheck(), forwardCheck(h.Forwarding, network.GuardInstalled())}
 }
 
 func linkCheck() Check {
@@ -22,7 +23,7 @@ func linkCheck() Check {
 		return c
 	}
 	c.OK, c.Detail = true, "sandboxes on a named network get a veth pair on the network's bridge"
-	return c
+	return available(c)
 }
 
 func natCheck() Check {
@@ -32,10 +33,7 @@ func natCheck() Check {
 		return c
 	}
 	c.OK, c.Detail = true, "masquerade for outbound = true, DNAT for published ports"
-	if note := network.ForwardNote(); note != "" {
-		c.Detail += "; " + note
-	}
-	return c
+	return available(c)
 }
 
 // pastaCheck says whether a user without root can put sandboxes on a

@@ -16,6 +16,7 @@ type Attachment struct {
 	name    string
 	rec     *Record
 	proxies []io.Closer
+	notice  string
 	// Without root (Reserve): the holder's pid, and the plan, lease and
 	// peer name that Wire uses once the sandbox's child runs.
 	holder int
@@ -24,13 +25,24 @@ type Attachment struct {
 	peer   string
 }
 
+// Notice is what the attachment did to the host that its user should
+// hear of (ForwardingNotice), or empty.
+func (a *Attachment) Notice() string {
+	if a == nil {
+		return ""
+	}
+	return a.notice
+}
+
 // Attach wires the child pid of sandbox name, which blocks before its
 // setup, to the network n: lease, bridge, veth, addresses, routes, NAT and
 // the generated files added to spec's mounts. root is the state root
-// whose RootDir holds the network's state. Each step is passed to note
+// whose RootDir holds the network's state, and shared the host's state
+// root whose SubnetsDir keeps the subnets of every root's networks apart
+// (placeSubnet). Each step is passed to note
 // before it is made, which writes it into the sandbox's record, so that
 // gc can undo what a crash left (Release). A nil n attaches nothing.
-func Attach(root, name string, n *Plan, pid int, spec *isolation.Spec, note func(*Record) error) (*Attachment, error) {
+func Attach(root, shared, name string, n *Plan, pid int, spec *isolation.Spec, note func(*Record) error) (*Attachment, error) {
 	if n == nil {
 		return nil, nil
 	}
@@ -43,14 +55,21 @@ func Attach(root, name string, n *Plan, pid int, spec *isolation.Spec, note func
 	host, peer := VethNames(root, name)
 	a := &Attachment{name: name, rec: &Record{Dir: filepath.Join(root, RootDir, n.Network), Network: n.Network,
 		Bridge: bridge, HostVeth: host, Table: table, Subnet: n.Subnet, Outbound: n.Outbound}}
-	if err := a.wire(note, n, pid, peer, spec); err != nil {
+	if err := a.wire(shared, note, n, pid, peer, spec); err != nil {
 		return nil, errors.Join(fmt.Errorf("network %s: %w", n.Network, err), a.undo())
 	}
 	return a, nil
 }
 
-func (a *Attachment) wire(note func(*Record) error, n *Plan, pid int, peer string, spec *isolation.Spec) error {
+func (a *Attachment) wire(shared string, note func(*Record) error, n *Plan, pid int, peer string, spec *isolation.Spec) error {
 	rec := a.rec
+	if err := note(rec); err != nil {
+		return err
+	}
+	n, err := placeSubnet(shared, rec, n)
+	if err != nil {
+		return err
+	}
 	if err := note(rec); err != nil {
 		return err
 	}
@@ -61,6 +80,11 @@ func (a *Attachment) wire(note func(*Record) error, n *Plan, pid int, peer strin
 	rec.Addr = l.Addr
 	if err := note(rec); err != nil {
 		return err
+	}
+	if reason, _ := n.NeedsForwarding(); reason != "" {
+		if a.notice, err = EnsureForwarding(n.KeepForwarding); err != nil {
+			return err
+		}
 	}
 	return a.connect(n, l, pid, peer, spec)
 }
@@ -154,6 +178,9 @@ func releaseNet(name string, rec *Record) error {
 	}
 	if err := errors.Join(errs...); err != nil {
 		return err // keep the directory, so that gc can retry
+	}
+	if err := releaseSubnet(rec); err != nil {
+		return err
 	}
 	return os.RemoveAll(rec.Dir)
 }

@@ -4,8 +4,11 @@
 // veth pair per sandbox, addresses and routes inside, the generated
 // /etc/hosts and /etc/resolv.conf, nftables NAT for outbound traffic and
 // published ports, and the loopback proxies of ports published on the
-// host's loopback. It also answers doctor's questions about links and
-// NAT (CheckLinks, CheckNAT, ForwardNote).
+// host's loopback, and the host's IPv4 forwarding, turned on behind a
+// guard table when a sandbox needs it (EnsureForwarding) unless
+// SANDBOX_IP_FORWARD=false. It also answers doctor's questions about
+// links, NAT and forwarding (CheckLinks, CheckNAT, ProbeForwarding,
+// GuardInstalled).
 //
 // Without root the same steps are made by the network's holder
 // (HolderMain), a process in a user and net namespace of the user's that

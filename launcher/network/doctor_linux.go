@@ -3,7 +3,6 @@ package network
 import (
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"runtime"
 	"strings"
@@ -44,9 +43,9 @@ func tryLinks() error {
 const natCheckRules = `table ip sandbox_doctor {
   chain nat_post { type nat hook postrouting priority srcnat; ip saddr 10.88.0.0/24 oifname != "sbr-doctor" masquerade; }
   chain nat_pre { type nat hook prerouting priority dstnat; fib daddr type local tcp dport 8080 dnat to 10.88.0.2:80; }
-  chain filter_fwd { type filter hook forward priority filter; iifname "sbr-doctor" oifname "sbr-*" drop; }
+  chain filter_fwd { type filter hook forward priority filter; iifname "sbr-doctor" oifname "sbr-*" drop; iifname "sbr-doctor" ct direction reply ct status dnat accept; }
 }
-`
+` + guardRules
 
 // CheckNAT says whether nft takes a network's masquerade and DNAT rules,
 // checked by nft without applying them. The error says what is missing.
@@ -60,18 +59,6 @@ func CheckNAT() error {
 		return fmt.Errorf("nft refuses masquerade or DNAT rules: %v: %s", err, strings.TrimSpace(string(out)))
 	}
 	return nil
-}
-
-// ForwardNote says what a host without IPv4 forwarding lacks; it is a
-// note, not a failed check, since peers, the host and published ports on
-// the host's own addresses work without it. It is empty when forwarding
-// is on.
-func ForwardNote() string {
-	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_forward")
-	if err != nil || strings.TrimSpace(string(b)) == "1" {
-		return ""
-	}
-	return "net.ipv4.ip_forward is 0, so outbound = true and published ports reached from other hosts need it set to 1"
 }
 
 // CheckPasta says whether pasta can connect a sandbox started without

@@ -46,21 +46,59 @@ func shortHash(s string) string {
 }
 
 // lockNet takes the lock of every network under root, which guards
-// leases, bridges and NAT tables across launchers.
+// leases, bridges and NAT tables across launchers. A lock taken on a file
+// that RemoveState unlinked meanwhile is dropped and taken again.
 func lockNet(root string) (*os.File, error) {
 	dir := filepath.Join(root, RootDir)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("make network state dir: %w", err)
-	}
-	f, err := os.OpenFile(filepath.Join(dir, "lock"), os.O_RDWR|os.O_CREATE|unix.O_CLOEXEC, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("open network lock: %w", err)
-	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+	path := filepath.Join(dir, "lock")
+	for {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("make network state dir: %w", err)
+		}
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_CLOEXEC, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("open network lock: %w", err)
+		}
+		if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("lock network state: %w", err)
+		}
+		if stillAt(f, path) {
+			return f, nil
+		}
 		f.Close()
-		return nil, fmt.Errorf("lock network state: %w", err)
 	}
-	return f, nil
+}
+
+// stillAt reports whether path still names the open file f.
+func stillAt(f *os.File, path string) bool {
+	var a, b unix.Stat_t
+	if unix.Fstat(int(f.Fd()), &a) != nil || unix.Stat(path, &b) != nil {
+		return false
+	}
+	return a.Dev == b.Dev && a.Ino == b.Ino
+}
+
+// RemoveState removes root's network state directory when no network
+// is left in it: only its lock, which it unlinks while holding it.
+func RemoveState(root string) error {
+	dir := filepath.Join(root, RootDir)
+	if _, err := os.Stat(dir); err != nil {
+		return nil
+	}
+	lock, err := lockNet(root)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) != 1 {
+		return err
+	}
+	if err := os.Remove(filepath.Join(dir, "lock")); err != nil {
+		return fmt.Errorf("remove network state: %w", err)
+	}
+	return os.Remove(dir)
 }
 
 // takeLease writes the first free address of n's subnet as name's lease.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"os"
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
@@ -29,10 +28,6 @@ func ensureBridge(name string, n *Plan) (netlink.Link, error) {
 	if err := netlink.LinkSetUp(br); err != nil {
 		netlink.LinkDel(br)
 		return nil, fmt.Errorf("bring up bridge %s: %w", name, err)
-	}
-	if n.Outbound {
-		// Forwarding on the bridge alone; the host's own setting is left as it is.
-		os.WriteFile("/proc/sys/net/ipv4/conf/"+name+"/forwarding", []byte("1\n"), 0o644)
 	}
 	return br, nil
 }

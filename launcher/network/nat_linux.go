@@ -8,7 +8,8 @@ import (
 )
 
 // natRules is the nftables table of one network: masquerade for outbound
-// traffic, DNAT for published ports and no forwarding between networks.
+// traffic, DNAT for published ports, no forwarding between networks and,
+// without outbound, none beyond the host but replies on published ports.
 func natRules(r *Record, leases []*lease) string {
 	table, bridge := r.Table, r.Bridge
 	var b strings.Builder
@@ -33,6 +34,13 @@ func natRules(r *Record, leases []*lease) string {
 	b.WriteString("  }\n  chain filter_fwd {\n    type filter hook forward priority filter; policy accept;\n")
 	fmt.Fprintf(&b, "    iifname %q oifname \"sbr-*\" oifname != %q drop\n", bridge, bridge)
 	fmt.Fprintf(&b, "    oifname %q iifname \"sbr-*\" iifname != %q drop\n", bridge, bridge)
+	if !r.Outbound {
+		// Peers and the host only: nothing the sandboxes start leaves
+		// the host, unmasqueraded, once forwarding is on; replies on
+		// published ports (DNAT) do.
+		fmt.Fprintf(&b, "    iifname %q oifname != %q ct direction reply ct status dnat accept\n", bridge, bridge)
+		fmt.Fprintf(&b, "    iifname %q oifname != %q drop\n", bridge, bridge)
+	}
 	b.WriteString("  }\n}\n")
 	return b.String()
 }

@@ -27,8 +27,32 @@ func TestLastAddrAndNatRules(t *testing.T) {
 	if strings.Contains(rules, "5432") {
 		t.Errorf("natRules DNATs a loopback-only port, which the proxy serves:\n%s", rules)
 	}
+	for _, want := range []string{`iifname "sbr-x" oifname != "sbr-x" ct direction reply ct status dnat accept`, `iifname "sbr-x" oifname != "sbr-x" drop`} {
+		if !strings.Contains(rules, want) {
+			t.Errorf("natRules without outbound lacks %q, so its sandboxes reach beyond the host once forwarding is on:\n%s", want, rules)
+		}
+	}
 	rec.Outbound = true
+	if strings.Contains(natRules(rec, nil), `iifname "sbr-x" oifname != "sbr-x" drop`) {
+		t.Errorf("natRules with outbound drops what leaves:\n%s", natRules(rec, nil))
+	}
 	if !strings.Contains(natRules(rec, nil), `ip saddr 10.89.0.0/24 oifname != "sbr-x" masquerade`) {
 		t.Errorf("natRules with outbound has no masquerade:\n%s", natRules(rec, nil))
+	}
+}
+
+// TestProbeForwardingSetting: SANDBOX_IP_FORWARD takes what
+// strconv.ParseBool takes; false keeps forwarding, anything else is
+// reported as it was given.
+func TestProbeForwardingSetting(t *testing.T) {
+	for _, tc := range []struct {
+		v             string
+		keep, invalid bool
+	}{{"", false, false}, {"true", false, false}, {"1", false, false}, {"false", true, false}, {"0", true, false}, {"off", false, true}} {
+		t.Setenv(ForwardEnv, tc.v)
+		f := ProbeForwarding()
+		if f.Keep != tc.keep || (f.Invalid != "") != tc.invalid {
+			t.Errorf("%s=%q: ProbeForwarding() = %+v, want keep %v, invalid %v", ForwardEnv, tc.v, f, tc.keep, tc.invalid)
+		}
 	}
 }

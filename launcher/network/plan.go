@@ -25,6 +25,15 @@ type Plan struct {
 	Gateway netip.Addr   `json:"gateway"`
 	// Outbound masquerades traffic that leaves the host.
 	Outbound bool `json:"outbound"`
+	// TurnOnForwarding is set when, with Outbound, the host's IPv4
+	// forwarding was off as the plan was made and the launcher turns it
+	// on (EnsureForwarding). KeepForwarding is set by
+	// SANDBOX_IP_FORWARD=false: the launcher never turns it on.
+	TurnOnForwarding bool `json:"turn_on_ip_forward,omitempty"`
+	KeepForwarding   bool `json:"keep_ip_forward,omitempty"`
+	// ForwardError says why outbound traffic cannot leave this host
+	// (Forwarding.Refusal); such a plan is refused.
+	ForwardError string `json:"forward_error,omitempty"`
 	// Names are what peers resolve to the sandbox's address: its name,
 	// hostname and aliases.
 	Names []string `json:"names"`
@@ -53,8 +62,14 @@ func (n *Plan) Steps() []string {
 	if len(n.DNS) > 0 {
 		steps = append(steps, "bind a generated /etc/resolv.conf")
 	}
+	if n.TurnOnForwarding {
+		steps = append(steps, "turn on IPv4 forwarding (net.ipv4.ip_forward is 0), first adding nftables table ip "+GuardTable+
+			", which drops forwarded traffic that is not to or from a sandbox bridge")
+	}
 	if n.Outbound {
 		steps = append(steps, "nftables: masquerade "+n.Subnet.String()+" leaving the host")
+	} else {
+		steps = append(steps, "nftables: drop what "+n.Subnet.String()+" sends beyond the host, but replies on published ports")
 	}
 	for _, p := range n.Ports {
 		steps = append(steps, "publish "+p.String()+": DNAT for other hosts, a proxy on the host's loopback")
@@ -85,6 +100,9 @@ type Record struct {
 	// network's holder (holder.json in Dir), stopped with the network's
 	// last sandbox.
 	ViaHolder bool `json:"via_holder,omitempty"`
+	// SubnetFile is the network's entry in the host's list of subnets
+	// (SubnetsDir), removed with the bridge.
+	SubnetFile string `json:"subnet_file,omitempty"`
 }
 
 // Preflight checks that a sandbox on a named network can be wired

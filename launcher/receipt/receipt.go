@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
 // In-toto's Statement type and the predicate type of a receipt.
@@ -15,11 +17,11 @@ const (
 	PredicateType = "https://github.com/hclsandbox/sandbox/receipt/v1"
 )
 
-// Dir is the directory of the state root that keeps the receipt of each
-// sandbox's last run, as NAME.json. Its name is no sandbox's, so that
-// ps, stop and gc, which take every other directory there for a
-// sandbox's, leave it alone.
-const Dir = ".receipts"
+// Dir is the directory of a project's state directory (state.Dir.Home)
+// that keeps the receipt of each sandbox's last run, as NAME.json. Its
+// name is no sandbox's, so that ps, stop and gc, which take every other
+// directory there for a sandbox's, leave it alone; down removes it.
+const Dir = state.ReceiptsDir
 
 // Statement is an in-toto Statement whose predicate is a Receipt.
 type Statement struct {

@@ -38,7 +38,7 @@ func WritePlan(w io.Writer, p *launcher.Plan, s *config.Sandbox) {
 		fmt.Fprintf(w, "  warning: %s\n", warning)
 	}
 	if c := p.Cgroup; c != nil {
-		where := fmt.Sprintf("create cgroup %s/<controller>/%s/%s-<id> (v%d)", c.Root, cgroups.CgroupParent, p.Name, c.Version)
+		where := fmt.Sprintf("create cgroup %s/<controller>/%s/<project>.%s-<id> (v%d)", c.Root, cgroups.CgroupParent, p.Name, c.Version)
 		if len(c.Writes) == 0 {
 			step("%s; no limit to write", where)
 		} else {

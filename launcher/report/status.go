@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"text/tabwriter"
 	"time"
 
@@ -13,7 +14,8 @@ import (
 
 // WriteStatuses prints the recorded sandboxes (`sandbox ps`): a table
 // with name, pid, status, uptime, memory, CPU time and configuration
-// file, or an indented JSON array.
+// file, or an indented JSON array. Statuses of several projects
+// (state.AllStatuses) begin with a PROJECT column.
 func WriteStatuses(w io.Writer, sts []state.Status, asJSON bool) {
 	if asJSON {
 		b, _ := json.MarshalIndent(sts, "", "  ")
@@ -21,8 +23,15 @@ func WriteStatuses(w io.Writer, sts []state.Status, asJSON bool) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	projects := slices.ContainsFunc(sts, func(s state.Status) bool { return s.Project != "" })
+	if projects {
+		fmt.Fprint(tw, "PROJECT\t")
+	}
 	fmt.Fprintln(tw, "NAME\tPID\tSTATUS\tUPTIME\tMEMORY\tCPU\tCONFIG")
 	for _, s := range sts {
+		if projects {
+			fmt.Fprintf(tw, "%s\t", s.Project)
+		}
 		st := s.State
 		if s.Health != "" && s.State == "running" {
 			st += " (" + s.Health + ")" // docker's "Up 3s (healthy)"

@@ -111,7 +111,7 @@ func (r *Runner) Run(command string, cfg *config.Config, s *config.Sandbox, args
 	r.PrepareReceipts(command, cfg, sbs, []*launcher.Plan{plan}, roots, host, args)
 	u := r.RunOne(plan, relay.AttachedStdio(r.Stdin, r.Stdout, r.Stderr))
 	if r.Receipts != nil {
-		r.Receipts.Write(u, nil, r.State.Root)
+		r.Receipts.Write(u, nil, r.State.Home())
 	}
 	return u.Result, nil
 }

@@ -43,6 +43,11 @@ func (r *Runner) Up(command string, cfg *config.Config, names []string, o BatchO
 	if err != nil {
 		return nil, err
 	}
+	if r.Detached {
+		if sbs, plans, err = r.converge(sbs, plans, len(names) == 0); err != nil {
+			return nil, err
+		}
+	}
 	r.PrepareReceipts(command, cfg, sbs, plans, roots, host, nil)
 	r.Ready.Expect(len(plans)) // up -d returns once each has started or failed
 	bc, err := r.Budget(cfg, plans, host, o.CgroupParent)
@@ -63,7 +68,7 @@ func (r *Runner) PrepareReceipts(command string, cfg *config.Config, sbs []*conf
 // writeReceipts writes the receipts of a batch that ended.
 func (r *Runner) writeReceipts(units []*supervise.Unit) {
 	if r.Receipts != nil {
-		r.Receipts.WriteAll(units, nil, r.State.Root)
+		r.Receipts.WriteAll(units, nil, r.State.Home())
 	}
 }
 
@@ -230,7 +235,7 @@ func (bo *Output) launch(u *supervise.Unit) (supervise.Process, *launcher.Result
 // start's warnings.
 func (bo *Output) Start(u *supervise.Unit, stdio launcher.Stdio) (supervise.Process, *launcher.Result, func()) {
 	proc, res, release := bo.r.Start(u.Plan, stdio)
-	if proc != nil {
+	if proc != nil && !bo.r.Detached { // Start has told up -d's caller
 		for _, w := range proc.Warnings() {
 			bo.mux.Emit(bo.r.Stderr, nil, []byte("sandbox: "+u.Name()+": warning: "+w))
 		}

@@ -42,25 +42,52 @@ func (r *Runner) Detach() error {
 	if err != nil {
 		return exitcode.Errorf(exitcode.Setup, "start supervisor: %v", err)
 	}
-	started, failed := 0, 0
+	started, failed, other := 0, 0, 0
 	sc := bufio.NewScanner(rd)
 	for sc.Scan() {
-		if name, ok := strings.CutPrefix(sc.Text(), "started "); ok {
+		what, rest, _ := strings.Cut(sc.Text(), " ")
+		switch what {
+		case "started", "recreated":
 			started++
-			fmt.Fprintf(r.Stdout, "%s\n", name)
-		} else {
+		case "failed":
 			failed++
+			continue
+		default:
+			other++
 		}
+		fmt.Fprintln(r.Stdout, outcomeLine(what, rest))
 	}
 	if started == 0 {
-		// The supervisor has nothing to run and is ending: its code is ours.
-		return exitFromWait(cmd.Wait())
+		// The supervisor has nothing to run and is ending: its code is
+		// ours; nothing to start after keeping or removing is success.
+		err := cmd.Wait()
+		if err == nil && other > 0 && failed == 0 {
+			return nil
+		}
+		return exitFromWait(err)
 	}
 	cmd.Process.Release()
 	if failed > 0 {
 		return exitcode.Code(exitcode.Setup)
 	}
 	return nil
+}
+
+// outcomeLine is the line up -d prints for what the supervisor reported
+// of one sandbox: "web  started (pid 42)", "web  running (unchanged)".
+// A name may hold spaces (a for_each key): the pid is cut off the end.
+func outcomeLine(what, rest string) string {
+	name, pid := rest, ""
+	if i := strings.LastIndex(rest, " (pid "); i >= 0 {
+		name, pid = rest[:i], rest[i+1:]
+	}
+	switch what {
+	case "kept":
+		return name + "  running (unchanged)"
+	case "removed":
+		return name + "  removed"
+	}
+	return strings.TrimSpace(name + "  " + what + " " + pid)
 }
 
 // exitFromWait turns the supervisor's end into this command's exit.
@@ -81,6 +108,8 @@ type Readiness struct {
 	mu      sync.Mutex
 	w       *os.File
 	pending int
+	// recreated are the names whose start replaces another plan's run.
+	recreated map[string]bool
 }
 
 // Expect sets how many sandboxes will report.
@@ -101,9 +130,12 @@ func (r *Readiness) Report(name string, pid int) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if pid > 0 {
+	switch {
+	case pid > 0 && r.recreated[name]:
+		fmt.Fprintf(r.w, "recreated %s (pid %d)\n", name, pid)
+	case pid > 0:
 		fmt.Fprintf(r.w, "started %s (pid %d)\n", name, pid)
-	} else {
+	default:
 		fmt.Fprintf(r.w, "failed %s\n", name)
 	}
 	r.pending--

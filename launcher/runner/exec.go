@@ -21,6 +21,10 @@ func (r *Runner) Exec(name string, req launcher.ExecRequest, interactive, tty bo
 	if err := state.CheckName(name); err != nil {
 		return exitcode.Errorf(exitcode.Usage, "exec: %v", err)
 	}
+	d, err := r.ProjectState(nil)
+	if err != nil {
+		return err
+	}
 	req.Stdout, req.Stderr = r.Stdout, r.Stderr
 	if interactive {
 		req.Stdin = r.Stdin
@@ -37,7 +41,7 @@ func (r *Runner) Exec(name string, req launcher.ExecRequest, interactive, tty bo
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, supervise.Forwarded...)
 	defer signal.Stop(sigs)
-	x, err := launcher.Exec(r.State, name, req)
+	x, err := launcher.Exec(d, name, req)
 	if err != nil {
 		return r.execFailed(err)
 	}

@@ -45,6 +45,9 @@ func (r *Runner) Load(paths []string, opts config.Options) (*config.Config, erro
 	if diags.HasErrors() {
 		return nil, exitcode.Code(exitcode.InvalidConfig)
 	}
+	if err := r.useProject(paths, cfg); err != nil {
+		return nil, err
+	}
 	return cfg, nil
 }
 

@@ -17,8 +17,14 @@ type Runner struct {
 	Stdout, Stderr io.Writer
 	// ProbeHost returns the facts plans depend on; tests fake it.
 	ProbeHost func() *launcher.Host
-	// State is where sandbox records live.
+	// State is where sandbox records live; loading a configuration
+	// scopes it to its project.
 	State state.Dir
+	// Project is the project named by --project or $SANDBOX_PROJECT,
+	// which wins over the configuration's; ProjectChosen, if set, learns
+	// the project that State was scoped to.
+	Project       string
+	ProjectChosen func(string)
 	// PrintDiags prints diagnostics in the command's format; PrintError
 	// prints one of the launcher's own errors.
 	PrintDiags func(hcl.Diagnostics, map[string]*hcl.File)

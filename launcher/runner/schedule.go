@@ -6,6 +6,7 @@ import (
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/relay"
 	"github.com/hclsandbox/sandbox/launcher/supervise"
 )
 
@@ -19,8 +20,13 @@ func NewUnits(sbs []*config.Sandbox, plans []*launcher.Plan) []*supervise.Unit {
 }
 
 // Schedule runs s until it is done, handing it the launcher's signals:
-// the scheduler alone decides what they do (supervise.Escalation).
+// the scheduler alone decides what they do (supervise.Escalation). It
+// holds the launcher's terminal, so that a SIGHUP of its going away stops
+// like Ctrl-C (relay.Hangup).
 func Schedule(s *supervise.Scheduler) {
+	tty := relay.WatchHangup()
+	defer tty.Close()
+	s.WatchHangUp(tty.HungUp)
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, supervise.Forwarded...)
 	defer signal.Stop(sigs)

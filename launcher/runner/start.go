@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/hclsandbox/sandbox/internal/exitcode"
@@ -43,6 +44,13 @@ func (r *Runner) Start(plan *launcher.Plan, stdio launcher.Stdio) (*launcher.Pro
 	case err != nil: // a port taken, for one: a setup failure like any other
 		setupFailed.SetupError = startError(err)
 		return nil, fail(setupFailed, plan.Name+": "+err.Error()), release
+	}
+	if r.Detached {
+		// Before the report, which moves the supervisor's stderr away
+		// from up -d's caller once every sandbox has reported.
+		for _, w := range proc.Warnings() {
+			fmt.Fprintf(r.Stderr, "sandbox: %s: warning: %s\n", plan.Name, w)
+		}
 	}
 	r.Ready.Report(plan.Name, proc.Pid())
 	if r.Receipts != nil {

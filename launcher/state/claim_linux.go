@@ -121,7 +121,9 @@ func (d Dir) lock(ctx context.Context, name string, wait time.Duration) (*os.Fil
 // that a releasing supervisor unlinked meanwhile is dropped and retried.
 func tryLock(dir string) (*os.File, error) {
 	for {
-		if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
+		// MkdirAll: the project's directory goes when its last sandbox
+		// does, which may be now.
+		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("create state dir %s: %w", dir, err)
 		}
 		path := filepath.Join(dir, lockFile)
@@ -169,8 +171,21 @@ func (c *Claim) update(change func(r *Record)) error {
 // Dir is the claimed sandbox's state directory.
 func (c *Claim) Dir() string { return c.dir }
 
-// Root is the state root the claim is in.
-func (c *Claim) Root() string { return c.state.Root }
+// Root is the directory of the claim's project (Dir.Home): networks of
+// the same name in two projects are two networks.
+func (c *Claim) Root() string { return c.state.Home() }
+
+// SharedRoot is the state root of every project, where what the
+// projects share is kept apart (network.SubnetsDir).
+func (c *Claim) SharedRoot() string { return c.state.Root }
+
+// Project is the project the claim is in, or "".
+func (c *Claim) Project() string {
+	if c == nil {
+		return ""
+	}
+	return c.state.Project
+}
 
 // NoteNet records the sandbox's network wiring, each step before it is
 // made (network.Attach's note).
@@ -194,6 +209,10 @@ func (c *Claim) Release() error {
 		}
 	}
 	syscall.Rmdir(c.dir) // fails while logs are kept: fine
+	if c.rec.Net != nil {
+		network.RemoveState(c.state.Home())
+	}
+	c.state.removeHome()
 	errs = append(errs, c.lock.Close())
 	return errors.Join(errs...)
 }

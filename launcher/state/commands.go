@@ -40,9 +40,9 @@ func FromEnv(lookupEnv func(string) (string, bool)) Dir {
 func (d Dir) NoSandbox(verb, name string) error {
 	names, _ := d.Names()
 	if len(names) == 0 {
-		return exitcode.Errorf(exitcode.InvalidConfig, "%s: no sandbox named %q in %s; no sandbox is recorded there", verb, name, d.Root)
+		return exitcode.Errorf(exitcode.InvalidConfig, "%s: no sandbox named %q in %s; no sandbox is recorded there%s", verb, name, d.where(), d.elsewhereHint(name))
 	}
-	return exitcode.Errorf(exitcode.InvalidConfig, "%s: no sandbox named %q in %s; there are: %s", verb, name, d.Root, strings.Join(names, ", "))
+	return exitcode.Errorf(exitcode.InvalidConfig, "%s: no sandbox named %q in %s; there are: %s%s", verb, name, d.where(), strings.Join(names, ", "), d.elsewhereHint(name))
 }
 
 // StopAll stops the named sandboxes, or all recorded ones, in parallel
@@ -72,7 +72,7 @@ func (d Dir) StopAll(stdout, stderr io.Writer, names []string, all bool, o StopO
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
-				fmt.Fprintf(stderr, "sandbox: %v\n", err)
+				fmt.Fprintf(stderr, "sandbox: %v%s\n", err, d.notRunningHint(name, err))
 				failed = true
 				return
 			}
@@ -84,6 +84,19 @@ func (d Dir) StopAll(stdout, stderr io.Writer, names []string, all bool, o StopO
 		return exitcode.Code(exitcode.Setup)
 	}
 	return nil
+}
+
+// notRunningHint is what to say after "not running": for a name that is
+// more likely a configuration file, that stop takes names; for one that
+// another project has, which.
+func (d Dir) notRunningHint(name string, err error) string {
+	switch {
+	case !errors.Is(err, ErrNotRunning):
+		return ""
+	case strings.HasSuffix(name, ".hcl"):
+		return fmt.Sprintf(" (stop takes sandbox names: 'sandbox down %s' stops the project's sandboxes and removes them, 'sandbox stop --all' stops them)", name)
+	}
+	return d.elsewhereHint(name)
 }
 
 // Logs prints a detached sandbox's log to w (`sandbox logs`): its last

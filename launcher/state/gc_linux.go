@@ -158,3 +158,20 @@ func removeState(dir string, all bool) error {
 	}
 	return nil
 }
+
+// GCAll is GC in every project of d's root; each project's directory
+// goes once nothing is left in it.
+func (d Dir) GCAll(ctx context.Context) (GCReport, error) {
+	scopes, err := d.Scopes()
+	var total GCReport
+	errs := []error{err}
+	for _, s := range scopes {
+		rep, err := s.GC(ctx)
+		total.add(rep)
+		total.Records += rep.Records
+		total.Live = append(total.Live, rep.Live...)
+		errs = append(errs, err)
+		s.Tidy()
+	}
+	return total, errors.Join(errs...)
+}

@@ -27,7 +27,7 @@ func (c *Claim) AllocateIDs(uids, gids bool, n uint32) (*IDRanges, error) {
 		return nil, err
 	}
 	defer lock.Close()
-	usedU, usedG, holders := c.state.usedIDs(c.rec.Name)
+	usedU, usedG, holders := c.state.usedIDsEverywhere(c.rec.Name)
 	var ids IDRanges
 	var ok bool
 	if uids {
@@ -44,6 +44,21 @@ func (c *Claim) AllocateIDs(uids, gids bool, n uint32) (*IDRanges, error) {
 		return nil, err
 	}
 	return &ids, nil
+}
+
+// usedIDsEverywhere is usedIDs of every project of d's root: ids are the
+// host's, whichever project holds them.
+func (d Dir) usedIDsEverywhere(name string) (uids, gids []IDRange, holders int) {
+	scopes, _ := d.Scopes()
+	for _, s := range scopes {
+		skip := ""
+		if s.Project == d.Project {
+			skip = name
+		}
+		u, g, n := s.usedIDs(skip)
+		uids, gids, holders = append(uids, u...), append(gids, g...), holders+n
+	}
+	return uids, gids, holders
 }
 
 // usedIDs lists the uid and gid ranges that the records of d other than

@@ -27,7 +27,7 @@ func (d Dir) entryName(e fs.DirEntry) (string, bool) {
 	if !strings.Contains(n, "~") {
 		return "", false
 	}
-	b, err := os.ReadFile(filepath.Join(d.Root, n, recordFile))
+	b, err := os.ReadFile(filepath.Join(d.Home(), n, recordFile))
 	if err != nil {
 		return "", false
 	}

@@ -84,6 +84,9 @@ type Record struct {
 // root, $SANDBOX_RUN.
 type Dir struct {
 	Root string
+	// Project scopes the sandboxes' names: its sandboxes' state is under
+	// Home. "" is the root itself.
+	Project string
 	// SubIDs are the ranges that user-namespace ids are allocated from;
 	// the zero value is the system's.
 	SubIDs SubIDSource
@@ -96,7 +99,7 @@ func (d Dir) Dir(name string) (string, error) {
 	if err := CheckName(name); err != nil {
 		return "", err
 	}
-	return filepath.Join(d.Root, config.PathName(name)), nil
+	return filepath.Join(d.Home(), config.PathName(name)), nil
 }
 
 // CheckName returns an error that wraps ErrInvalidName and says what a
@@ -149,12 +152,12 @@ func (d Dir) Names() ([]string, error) {
 	if err := d.check(false); err != nil {
 		return nil, err
 	}
-	entries, err := os.ReadDir(d.Root)
+	entries, err := os.ReadDir(d.Home())
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("list state dir %s: %w", d.Root, err)
+		return nil, fmt.Errorf("list state dir %s: %w", d.Home(), err)
 	}
 	var names []string
 	for _, e := range entries {

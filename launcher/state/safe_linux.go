@@ -20,7 +20,7 @@ func (d Dir) check(mk bool) error {
 	if mk {
 		open = func(p string) (*safepath.Dir, error) { return safepath.MkdirAll(p, 0o700) }
 	}
-	sd, err := open(d.Root)
+	sd, err := open(d.Home())
 	if !mk && errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -30,10 +30,10 @@ func (d Dir) check(mk bool) error {
 	defer sd.Close()
 	var st unix.Stat_t
 	if err := unix.Fstat(sd.Fd(), &st); err != nil {
-		return fmt.Errorf("state dir %s: %w", d.Root, err)
+		return fmt.Errorf("state dir %s: %w", d.Home(), err)
 	}
 	if int(st.Uid) != os.Geteuid() {
-		return fmt.Errorf("state dir %s belongs to uid %d, not to this user; set SANDBOX_RUN to one of %s", d.Root, st.Uid, whom())
+		return fmt.Errorf("state dir %s belongs to uid %d, not to this user; set SANDBOX_RUN to one of %s", d.Home(), st.Uid, whom())
 	}
 	return nil
 }

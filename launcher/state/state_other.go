@@ -52,3 +52,20 @@ func (c *Claim) NoteMount(target string) error { return errors.ErrUnsupported }
 
 // NoteHealth does nothing: there are no records on this system.
 func (c *Claim) NoteHealth(health string) error { return errors.ErrUnsupported }
+
+// Remove fails: sandboxes run only on Linux.
+func (d Dir) Remove(ctx context.Context, name string, o StopOptions) (bool, error) {
+	return false, errors.ErrUnsupported
+}
+
+// Tidy does nothing off Linux.
+func (d Dir) Tidy() {}
+
+// GCAll fails: sandboxes run only on Linux.
+func (d Dir) GCAll(ctx context.Context) (GCReport, error) { return GCReport{}, errors.ErrUnsupported }
+
+// liveSupervisors is empty off Linux.
+func (d Dir) liveSupervisors(names []string) []*Record { return nil }
+
+// awaitExit returns at once off Linux.
+func awaitExit(ctx context.Context, recs []*Record, wait time.Duration) {}

@@ -24,6 +24,8 @@ type Status struct {
 	ConfigFile string         `json:"config_file"`
 	Supervisor int            `json:"supervisor"`
 	Detached   bool           `json:"detached,omitempty"`
+	// Project is the sandbox's project, set by AllStatuses only.
+	Project string `json:"project,omitempty"`
 }
 
 // ErrNotRunning is returned for a name that has no record.

@@ -132,7 +132,7 @@ func (d Dir) awaitRelease(ctx context.Context, name string, wait time.Duration) 
 	deadline := time.Now().Add(wait)
 	w := await.New(ctx)
 	defer w.Release()
-	w.Watch(d.Root)
+	w.Watch(d.Home())
 	if dir, err := d.Dir(name); err == nil {
 		w.Watch(dir)
 	}

@@ -38,21 +38,27 @@ const (
 // each other count once. Other signals are forwarded. The zero value is
 // ready; Now, when set, is its clock.
 type Escalation struct {
-	Now  func() time.Time
-	last time.Time
+	Now func() time.Time
+	// HungUp, when set, reports whether the launcher's terminal has gone
+	// away: a SIGHUP then stops as SIGPIPE does, since no Ctrl-C can
+	// follow it; any other SIGHUP is passed on.
+	HungUp func() bool
+	last   time.Time
 	// First is the first interrupt received, 0 before one.
 	First syscall.Signal
 }
 
-// Classify says what to do about sig, and counts it. SIGPIPE stops as a
-// first interrupt does, and only then: every later write to the closed
-// output raises it again, which must not escalate to a kill.
+// Classify says what to do about sig, and counts it. SIGPIPE, and the
+// SIGHUP of a terminal that went away, stop as a first interrupt does,
+// and only then: every later write to the closed output raises SIGPIPE
+// again, which must not escalate to a kill.
 func (e *Escalation) Classify(sig os.Signal) Action {
 	s, _ := sig.(syscall.Signal)
-	if s == syscall.SIGPIPE && e.First != 0 {
+	gone := s == syscall.SIGPIPE || s == syscall.SIGHUP && e.HungUp != nil && e.HungUp()
+	if gone && e.First != 0 {
 		return Ignore
 	}
-	if s != syscall.SIGINT && s != syscall.SIGTERM && s != syscall.SIGPIPE {
+	if !gone && s != syscall.SIGINT && s != syscall.SIGTERM {
 		return Forward
 	}
 	now := time.Now

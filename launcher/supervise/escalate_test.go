@@ -53,3 +53,30 @@ func TestEscalationPipe(t *testing.T) {
 		}
 	}
 }
+
+// TestEscalationHangUp: the SIGHUP of a terminal that went away stops
+// like a first Ctrl-C, and later ones change nothing; a SIGHUP while the
+// terminal is there is passed on.
+func TestEscalationHangUp(t *testing.T) {
+	now := time.Unix(1e9, 0)
+	hungUp := false
+	e := &Escalation{Now: func() time.Time { return now }, HungUp: func() bool { return hungUp }}
+	for i, step := range []struct {
+		gone bool
+		sig  os.Signal
+		want Action
+	}{
+		{false, syscall.SIGHUP, Forward},
+		{true, syscall.SIGHUP, Stop},
+		{true, syscall.SIGHUP, Ignore},
+		{true, syscall.SIGTERM, Kill},
+	} {
+		now, hungUp = now.Add(time.Second), step.gone
+		if got := e.Classify(step.sig); got != step.want {
+			t.Errorf("step %d: Classify(%v), hung up %v = %v, want %v", i, step.sig, step.gone, got, step.want)
+		}
+	}
+	if e.First != syscall.SIGHUP {
+		t.Errorf("First = %v, want SIGHUP: up exits 128+1", e.First)
+	}
+}

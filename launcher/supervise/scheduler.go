@@ -92,6 +92,11 @@ func New(o Options, units []*Unit) *Scheduler {
 	return s
 }
 
+// WatchHangUp gives the scheduler what tells a SIGHUP of the launcher's
+// terminal going away from one that someone sent (Escalation.HungUp).
+// Call it before Run.
+func (s *Scheduler) WatchHangUp(hungUp func() bool) { s.esc.HungUp = hungUp }
+
 // Interrupt is the first SIGINT or SIGTERM received, or 0.
 func (s *Scheduler) Interrupt() syscall.Signal { return s.esc.First }
 
@@ -242,6 +247,12 @@ func (s *Scheduler) launch(u *Unit, gen int) {
 	}
 	go func() {
 		proc, res, release := s.o.Start(u)
+		if proc == nil && release != nil {
+			// Released before the loop hears of the failed start,
+			// which may be the last event before the launcher exits.
+			release()
+			release = nil
+		}
 		s.events <- event{u: u, gen: gen, kind: evStarted, proc: proc, res: res}
 		if proc != nil {
 			res = proc.Wait()

@@ -2,6 +2,7 @@ package supervise
 
 import (
 	"os"
+	"runtime"
 	"slices"
 	"sync"
 	"syscall"
@@ -111,5 +112,30 @@ func TestStoppingHook(t *testing.T) {
 	}}}, []*Unit{u}).Run(sigs)
 	if want := []stopping{{"web", syscall.SIGQUIT, 3 * time.Second}}; !slices.Equal(got, want) {
 		t.Errorf("Stopping calls = %v, want %v", got, want)
+	}
+}
+
+// TestFailedStartReleasedBeforeRunReturns: a start that fails frees what
+// it claimed (its record) before Run returns, which may be the last thing
+// the launcher does: the release of a failed start was racing the exit.
+func TestFailedStartReleasedBeforeRunReturns(t *testing.T) {
+	var mu sync.Mutex
+	released := 0
+	start := func(*Unit) (Process, *launcher.Result, func()) {
+		return nil, &launcher.Result{ExitCode: 125}, func() {
+			runtime.Gosched() // let the loop run ahead, as it could
+			mu.Lock()
+			released++
+			mu.Unlock()
+		}
+	}
+	for i := 0; i < 200; i++ {
+		New(Options{Start: start}, []*Unit{unit("refused")}).Run(nil)
+		mu.Lock()
+		got := released
+		mu.Unlock()
+		if got != i+1 {
+			t.Fatalf("run %d: Run returned with %d releases, want %d", i, got, i+1)
+		}
 	}
 }

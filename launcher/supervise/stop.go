@@ -7,15 +7,18 @@ import (
 )
 
 // Signal acts on a signal the launcher received, by the one rule of
-// Escalation: the first SIGINT or SIGTERM stops every unit, a later one
-// kills what still runs; others are passed on to every running unit.
+// Escalation: the first SIGINT or SIGTERM (or SIGPIPE, or the SIGHUP of a
+// terminal that went away) stops every unit, a later one kills what
+// still runs; others are passed on to every running unit.
 // Call it on the loop (Run does, for its signals channel).
 func (s *Scheduler) Signal(sig os.Signal) {
 	switch s.esc.Classify(sig) {
 	case Forward:
 		s.each(func(u *Unit) { u.proc.Signal(sig) })
 	case Stop:
-		if s.o.ForwardInterrupt && sig != syscall.SIGPIPE { // a closed output is no payload's Ctrl-C
+		// A closed output or a hung-up terminal (the only SIGHUP that
+		// stops) is no payload's Ctrl-C, and no second one can follow.
+		if s.o.ForwardInterrupt && sig != syscall.SIGPIPE && sig != syscall.SIGHUP {
 			s.stopping = true
 			s.cancelRetries()
 			s.each(func(u *Unit) { u.Stopped = true; u.proc.Signal(sig) })

@@ -89,7 +89,7 @@ func runTests(r *runner.Runner, sbs []*config.Sandbox, plans []*launcher.Plan, b
 		tr.ExitCode = 128 + int(s.Interrupt()) // what ran is reported; the run is not whole
 	}
 	if r.Receipts != nil {
-		r.Receipts.WriteAll(units, tr.verdictsByName(), r.State.Root)
+		r.Receipts.WriteAll(units, tr.verdictsByName(), r.State.Home())
 	}
 	return tr
 }
