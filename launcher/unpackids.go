@@ -4,6 +4,7 @@ import (
 	"os"
 
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher/image"
 	"github.com/hclsandbox/sandbox/launcher/mapped"
 	"github.com/hclsandbox/sandbox/launcher/state"
 )
@@ -30,4 +31,14 @@ func unpackIDs(s *config.Sandbox) *mapped.Maps {
 		return nil
 	}
 	return &mapped.Maps{UID: p.UIDMap, GID: p.GIDMap}
+}
+
+// NewImageStore is the image store under home as this launcher uses it:
+// started without root by a user with subordinate ranges, it unpacks and
+// removes layers in a user namespace with the maps a sandbox of that user
+// gets when its file sets none, so that the layers' owners are kept.
+func NewImageStore(home string) *image.Store {
+	s := image.NewStore(home)
+	s.IDs = unpackIDs(&config.Sandbox{})
+	return s
 }

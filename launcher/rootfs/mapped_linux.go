@@ -16,13 +16,40 @@ import (
 // unpack there keeps the archive's owners, and a tree of such owners can
 // be removed only there.
 const (
-	opUnpack = "rootfs-unpack"
-	opRemove = "rootfs-remove"
+	opUnpack      = "rootfs-unpack"
+	opUnpackLayer = "rootfs-unpack-layer"
+	opRemove      = "rootfs-remove"
 )
 
 func init() {
 	mapped.Register(opUnpack, stageUnpack)
+	mapped.Register(opUnpackLayer, stageUnpackLayer)
 	mapped.Register(opRemove, stageRemove)
+}
+
+// stageUnpackLayer unpacks the image layer in into args[0], with user
+// xattrs when args[1] is "user", and writes the DeviceCount as JSON.
+func stageUnpackLayer(args []string, in io.Reader, out io.Writer) error {
+	if len(args) != 2 {
+		return errors.New("unpack layer: want a directory and an xattr form")
+	}
+	n, err := UnpackLayer(in, args[0], LayerOptions{UserXattr: args[1] == "user"})
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(io.Discard, in); err != nil {
+		return fmt.Errorf("read layer: %w", err)
+	}
+	return json.NewEncoder(out).Encode(n)
+}
+
+// unpackLayerMapped unpacks the layer r into dir in a stage under o.IDs.
+func unpackLayerMapped(o LayerOptions, r io.Reader, dir string) (DeviceCount, error) {
+	form := "trusted"
+	if o.UserXattr {
+		form = "user"
+	}
+	return runUnpack(o.IDs, opUnpackLayer, []string{dir, form}, r)
 }
 
 // stageUnpack unpacks the tar stream in into args[0] with the devices rule
@@ -55,9 +82,14 @@ func stageRemove(args []string, _ io.Reader, _ io.Writer) error {
 
 // unpackMapped unpacks r into dir in a stage under m.
 func unpackMapped(m *mapped.Maps, r io.Reader, dir, devices string) (DeviceCount, error) {
+	return runUnpack(m, opUnpack, []string{dir, devices}, r)
+}
+
+// runUnpack runs the unpack op in a stage under m and reads its count.
+func runUnpack(m *mapped.Maps, op string, args []string, r io.Reader) (DeviceCount, error) {
 	var n DeviceCount
 	var out bytes.Buffer
-	if err := mapped.Run(m, opUnpack, []string{dir, devices}, r, &out); err != nil {
+	if err := mapped.Run(m, op, args, r, &out); err != nil {
 		return n, err
 	}
 	if err := json.Unmarshal(out.Bytes(), &n); err != nil {
@@ -65,6 +97,12 @@ func unpackMapped(m *mapped.Maps, r io.Reader, dir, devices string) (DeviceCount
 	}
 	return n, nil
 }
+
+// RemoveTree removes the tree dir, first making its directories writable,
+// and then, when some of it is left and m is set, in a stage under m: a
+// tree of files owned by the caller's subordinate ids, which it cannot
+// remove from outside.
+func RemoveTree(m *mapped.Maps, dir string) { removeMapped(m, dir) }
 
 // removeMapped removes dir, in a stage under m when the caller cannot
 // remove all of it (files owned by its subordinate ids).

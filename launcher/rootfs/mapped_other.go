@@ -14,3 +14,6 @@ func unpackMapped(m *mapped.Maps, r io.Reader, dir, devices string) (DeviceCount
 }
 
 func removeMapped(m *mapped.Maps, dir string) { removeTree(dir) }
+
+// RemoveTree removes the tree dir.
+func RemoveTree(m *mapped.Maps, dir string) { removeTree(dir) }
