@@ -160,6 +160,16 @@ func TestRootlessUnpackKeepsOwners(t *testing.T) {
 			t.Errorf("a refused tarball made the entry %s", got)
 		}
 	})
+	t.Run("unmapped", func(t *testing.T) {
+		ownedTarball(t, tree, tarball, append(owned, ownedEntry{"owned-70000", 70000})...)
+		_, stderr, code := u.commandAs(t, "/usr/bin:/bin", bin, "run", cfg, "s")
+		if code != 125 || !strings.Contains(stderr, "owned-70000") || !strings.Contains(stderr, "does not map") {
+			t.Errorf("owner beyond the ranges: exit %d, stderr %q; want 125 naming the entry and the unmapped id", code, stderr)
+		}
+		if got := onlyEntry(t, u.run); got != entry {
+			t.Errorf("a refused tarball made the entry %s", got)
+		}
+	})
 	t.Run("removed", func(t *testing.T) {
 		// A directory of uid 42 is one the caller cannot empty from
 		// outside; the archive is refused at its last entry.
