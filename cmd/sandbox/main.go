@@ -5,12 +5,16 @@ import (
 	"os"
 
 	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/launcher/mapped"
 )
 
 func main() {
 	// A re-executed child must do nothing else first.
 	if isolation.IsChild() {
 		isolation.ChildMain()
+	}
+	if mapped.IsStage() { // an unpack or removal in a user namespace
+		mapped.StageMain()
 	}
 	isolation.CloseInheritedOnExec()
 	os.Exit(Main(os.Args[1:]))
