@@ -32,7 +32,7 @@ func prepareImage(ctx context.Context, s *config.Sandbox, o PrepareOptions) (*Pr
 		return nil, fmt.Errorf("%s pins %s for %s, but the configuration names image %s; run with --update-lock to take it",
 			lock.Path, pinned, s.Name, src)
 	}
-	store := image.NewStore(o.Home)
+	store := NewImageStore(o.Home)
 	store.Progress, store.Terminal = o.Progress, o.Terminal
 	file, _ := filepath.Abs(s.File)
 	res, err := store.Get(ctx, image.Request{Source: s.Image, Pin: pin, Update: o.UpdateLock,
@@ -66,7 +66,7 @@ func StoredImage(s *config.Sandbox, home string) *image.Image {
 			pin = &image.Pin{Digest: e.Digest, Platform: e.Platform}
 		}
 	}
-	return image.NewStore(home).Stored(s.Image, pin)
+	return NewImageStore(home).Stored(s.Image, pin)
 }
 
 // lockImage records the digests s.Image names now in lock.

@@ -43,6 +43,9 @@ type PreparedRootfs struct {
 	// nodes.
 	Unpacked bool
 	Devices  rootfs.DeviceCount
+	// OwnersLost is set when a tarball was unpacked by an unprivileged
+	// launcher without subordinate ranges: every file is the caller's.
+	OwnersLost bool
 	// Image is the image of an image sandbox, held by Lease until the
 	// launcher exits; nil for any other.
 	Image *image.Image
@@ -104,6 +107,8 @@ func PrepareRootfs(ctx context.Context, s *config.Sandbox, o PrepareOptions) (*P
 	if !info.IsDir() {
 		c := rootfs.NewCache(o.Home)
 		c.Progress = o.Progress
+		c.IDs = unpackIDs(s)
+		p.OwnersLost = c.IDs == nil && os.Geteuid() != 0
 		e, err := c.Ensure(ctx, s.Rootfs, p.Digest, s.RootfsOptions.Devices)
 		if err != nil {
 			return nil, err

@@ -17,7 +17,7 @@ import (
 
 // StageArg is the hidden first argument of the stage that makes a
 // sandbox's child inside a network holder's user namespace (StageMain).
-const StageArg = "__sandbox_stage__"
+const StageArg = "__sandbox_net_stage__"
 
 // stageConfig is what the stage needs to clone the child.
 type stageConfig struct {

@@ -30,6 +30,7 @@ func keepForwardingOff(t *testing.T) {
 // sandbox on a network with outbound = true, naming the setting and the
 // sandbox's network line; nothing is made and forwarding stays off.
 func TestForwardingOptOutRefused(t *testing.T) {
+	requireNft(t)
 	bin, dir := batchSetup(t)
 	keepForwardingOff(t)
 	t.Setenv("SANDBOX_IP_FORWARD", "false")
@@ -67,6 +68,7 @@ sandbox "fwkept" {
 // TestForwardingNoticeOnce: `up` and `up -d` of two sandboxes on an
 // outbound network with forwarding off turn it on and say so once.
 func TestForwardingNoticeOnce(t *testing.T) {
+	requireNft(t)
 	bin, dir := batchSetup(t)
 	keepForwardingOff(t)
 	mounts := testenv.MountPoints()

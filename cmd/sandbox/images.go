@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/image"
 	"github.com/hclsandbox/sandbox/launcher/rootfs"
 	"github.com/spf13/cobra"
@@ -55,7 +56,7 @@ used it, whether a lock file pins it and whether a sandbox runs on it now.`,
   sudo sandbox images --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			list, err := image.NewStore(rootfs.Home()).List()
+			list, err := launcher.NewImageStore(rootfs.Home()).List()
 			if err != nil {
 				return exitf(exitSetup, "images: %v", err)
 			}
@@ -80,7 +81,7 @@ left behind.`,
   sudo sandbox prune`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rep, err := image.NewStore(rootfs.Home()).Prune(dryRun)
+			rep, err := launcher.NewImageStore(rootfs.Home()).Prune(dryRun)
 			if err != nil {
 				return exitf(exitSetup, "prune: %v", err)
 			}

@@ -6,12 +6,16 @@ import (
 
 	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/mapped"
 )
 
 func main() {
 	// A re-executed child must do nothing else first.
 	if isolation.IsChild() {
 		isolation.ChildMain()
+	}
+	if mapped.IsStage() { // an unpack or removal in a user namespace
+		mapped.StageMain()
 	}
 	launcher.HelperMain() // a network holder or a stage: never returns then
 	isolation.CloseInheritedOnExec()

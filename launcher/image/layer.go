@@ -51,7 +51,7 @@ func (s *Store) ensureLayer(ctx context.Context, l layerSource, p *layerProgress
 		err = os.Rename(tmp, dir)
 	}
 	if err != nil {
-		removeTree(tmp)
+		s.removeTree(tmp)
 		return 0, false, fmt.Errorf("layer %s: %w", ShortDigest(l.diffID), err)
 	}
 	return size, true, nil
@@ -68,7 +68,7 @@ func exists(dir string) bool {
 func (s *Store) removeLeftovers(key string) {
 	matches, _ := filepath.Glob(filepath.Join(s.tmpDir(), key+"-*"))
 	for _, m := range matches {
-		removeTree(m)
+		s.removeTree(m)
 	}
 }
 
@@ -94,7 +94,7 @@ func (s *Store) unpackLayer(ctx context.Context, l layerSource, dir string, p *l
 	defer tarStream.Close()
 	diffHash := sha256.New()
 	counted := &countingReader{r: io.TeeReader(tarStream, diffHash)}
-	if _, err := rootfs.UnpackLayer(counted, dir, rootfs.LayerOptions{UserXattr: s.UserXattr}); err != nil {
+	if _, err := rootfs.UnpackLayer(counted, dir, rootfs.LayerOptions{UserXattr: s.UserXattr, IDs: s.IDs}); err != nil {
 		return 0, err
 	}
 	if _, err := io.Copy(io.Discard, counted); err != nil {

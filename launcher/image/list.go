@@ -153,7 +153,7 @@ func (s *Store) pruneLayers(keep map[string]bool, dryRun bool, rep *PruneReport)
 		rep.Layers++
 		rep.Bytes += treeSize(dir)
 		if !dryRun {
-			removeTree(dir)
+			s.removeTree(dir)
 		}
 		f.Close()
 	}
@@ -174,7 +174,7 @@ func (s *Store) pruneLeftovers(dryRun bool, rep *PruneReport) {
 		}
 		rep.Leftovers++
 		if !dryRun {
-			removeTree(filepath.Join(s.tmpDir(), e.Name()))
+			s.removeTree(filepath.Join(s.tmpDir(), e.Name()))
 		}
 		f.Close()
 	}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/hclsandbox/sandbox/internal/safepath"
+	"github.com/hclsandbox/sandbox/launcher/mapped"
+	"github.com/hclsandbox/sandbox/launcher/rootfs"
 )
 
 // Store is the image store under a launcher's home directory.
@@ -26,6 +28,11 @@ type Store struct {
 	Progress io.Writer
 	// Terminal says that Progress is a terminal.
 	Terminal bool
+	// IDs, when set, are the maps of the user namespace an unprivileged
+	// launcher unpacks and removes layers in (package mapped), keeping
+	// their owners shifted into its subordinate ranges; layers so made
+	// are named after them.
+	IDs *mapped.Maps
 }
 
 // NewStore returns the image store under home ($SANDBOX_HOME).
@@ -43,6 +50,9 @@ func (s *Store) layerKey(diffID string) string {
 	k := "sha256-" + strings.TrimPrefix(diffID, "sha256:")
 	if s.UserXattr {
 		k += ".user"
+	}
+	if s.IDs != nil {
+		k += "-ids-" + s.IDs.Key()
 	}
 	return k
 }
@@ -214,16 +224,8 @@ func (s *Store) image(r *record, src string, sr sourceRecord) *Image {
 }
 
 // removeTree removes a directory tree, first making its directories
-// writable: an unprivileged owner cannot empty a read-only directory.
-func removeTree(dir string) {
-	if os.RemoveAll(dir) == nil {
-		return
-	}
-	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err == nil && d.IsDir() {
-			os.Chmod(p, 0o700)
-		}
-		return nil
-	})
-	os.RemoveAll(dir)
+// writable (an unprivileged owner cannot empty a read-only directory),
+// then in the user namespace of s.IDs what its subordinate ids own.
+func (s *Store) removeTree(dir string) {
+	rootfs.RemoveTree(s.IDs, dir)
 }

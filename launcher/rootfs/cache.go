@@ -14,6 +14,7 @@ import (
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/internal/safepath"
+	"github.com/hclsandbox/sandbox/launcher/mapped"
 	"github.com/schollz/progressbar/v3"
 )
 
@@ -37,6 +38,12 @@ type Cache struct {
 	// Progress receives a progress bar while a tarball is unpacked; nil
 	// unpacks quietly.
 	Progress io.Writer
+	// IDs, when set, are the maps of the user namespace an unprivileged
+	// launcher unpacks in (package mapped), so that the archive's owners
+	// are kept, shifted into the caller's subordinate ranges; entries so
+	// made are named after the maps (idsSuffix). Nil unpacks as the
+	// caller, who then owns every file.
+	IDs *mapped.Maps
 }
 
 // NewCache returns the rootfs cache under home.
@@ -67,6 +74,15 @@ const (
 // cacheName is the name of the entry of digest in class.
 func cacheName(digest, class string) string {
 	return "sha256-" + digest + "-" + class
+}
+
+// name is the entry of digest in class for this cache's unpacker: root,
+// the caller alone, or the caller under IDs.
+func (c *Cache) name(digest, class string) string {
+	if c.IDs == nil {
+		return cacheName(digest, class)
+	}
+	return cacheName(digest, class) + "-ids-" + c.IDs.Key()
 }
 
 // usable lists the classes of entries that serve a devices rule.
@@ -111,10 +127,10 @@ func (c *Cache) Ensure(ctx context.Context, tarball, digest, devices string) (*E
 	if devices == config.DevicesKeep && os.Geteuid() != 0 {
 		devices = config.DevicesSkip // only root makes device nodes
 	}
-	removeStale(d.Path)
+	removeStale(d.Path, c.IDs)
 	for _, class := range usable(devices) {
-		if ok, err := isEntry(d, cacheName(digest, class)); ok || err != nil {
-			return &Entry{Dir: filepath.Join(d.Path, cacheName(digest, class))}, err
+		if ok, err := isEntry(d, c.name(digest, class)); ok || err != nil {
+			return &Entry{Dir: filepath.Join(d.Path, c.name(digest, class))}, err
 		}
 	}
 	tmp, release, err := claimUnpackDir(d.Path, digest)
@@ -124,12 +140,12 @@ func (c *Cache) Ensure(ctx context.Context, tarball, digest, devices string) (*E
 	defer release()
 	n, err := c.unpackInto(ctx, tmp, tarball, digest, devices)
 	if err != nil {
-		removeTree(tmp)
+		removeMapped(c.IDs, tmp)
 		return nil, err
 	}
-	e := &Entry{Dir: filepath.Join(d.Path, cacheName(digest, classOf(n))), Unpacked: true, Devices: n}
+	e := &Entry{Dir: filepath.Join(d.Path, c.name(digest, classOf(n))), Unpacked: true, Devices: n}
 	if err := os.Rename(tmp, e.Dir); err != nil {
-		removeTree(tmp)
+		removeMapped(c.IDs, tmp)
 		if ok, _ := isEntry(d, filepath.Base(e.Dir)); ok {
 			return &Entry{Dir: e.Dir}, nil // another launcher unpacked it meanwhile
 		}
@@ -195,7 +211,7 @@ func (c *Cache) unpackInto(ctx context.Context, tmp, tarball, digest, devices st
 		return n, fmt.Errorf("unpack %s: %w", tarball, err)
 	}
 	defer tr.Close()
-	if n, err = Unpack(tr, tmp, devices); err != nil {
+	if n, err = c.unpack(tr, tmp, devices); err != nil {
 		return n, fmt.Errorf("unpack %s: %w", tarball, err)
 	}
 	// Read what the tar stream left over, so the digest covers the whole file.
@@ -210,6 +226,15 @@ func (c *Cache) unpackInto(ctx context.Context, tmp, tarball, digest, devices st
 		return n, errors.New("rootfs tarball " + tarball + " changed while it was unpacked")
 	}
 	return n, nil
+}
+
+// unpack extracts the tar stream r into tmp, in the user namespace of
+// c.IDs when set.
+func (c *Cache) unpack(r io.Reader, tmp, devices string) (DeviceCount, error) {
+	if c.IDs == nil {
+		return Unpack(r, tmp, devices)
+	}
+	return unpackMapped(c.IDs, r, tmp, devices)
 }
 
 // ctxReader reads from r until ctx is done, then fails with its cause.

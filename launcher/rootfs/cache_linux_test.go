@@ -84,7 +84,7 @@ func TestCacheRemovesStaleUnpacks(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer release()
-	removeStale(dir)
+	removeStale(dir, nil)
 	if _, err := os.Stat(stale); err == nil {
 		t.Errorf("the unpack directory of a dead unpacker %s was kept", stale)
 	}

@@ -36,6 +36,9 @@ type layerState struct {
 // keepXattr). Its device nodes are left out and counted, as those of a
 // tarball are by default.
 func UnpackLayer(r io.Reader, dir string, o LayerOptions) (DeviceCount, error) {
+	if o.IDs != nil {
+		return unpackLayerMapped(o, r, dir)
+	}
 	l := &layerState{opaque: "trusted.overlay.opaque", whiteouts: map[string]bool{}}
 	if o.UserXattr {
 		l.opaque = "user.overlay.opaque"

@@ -222,7 +222,7 @@ func (u *unpacker) dir(parent int, name, base string, hdr *tar.Header) error {
 	defer unix.Close(fd)
 	if u.asRoot {
 		if err := unix.Fchown(fd, hdr.Uid, hdr.Gid); err != nil {
-			return fmt.Errorf("chown: %w", err)
+			return chownError(hdr, err)
 		}
 	}
 	u.dirs = append(u.dirs, dirMode{name: name, mode: uint32(hdr.Mode) & 0o7777})
@@ -248,7 +248,7 @@ func (u *unpacker) file(parent int, base string, hdr *tar.Header, r io.Reader) e
 	}
 	if u.asRoot {
 		if err := f.Chown(hdr.Uid, hdr.Gid); err != nil {
-			return fmt.Errorf("chown: %w", err)
+			return chownError(hdr, err)
 		}
 	}
 	if err := unix.Fchmod(fd, uint32(hdr.Mode)&0o7777); err != nil {
@@ -328,9 +328,20 @@ func (u *unpacker) owner(parent int, base string, hdr *tar.Header) error {
 		return nil
 	}
 	if err := unix.Fchownat(parent, base, hdr.Uid, hdr.Gid, unix.AT_SYMLINK_NOFOLLOW); err != nil {
-		return fmt.Errorf("chown: %w", err)
+		return chownError(hdr, err)
 	}
 	return nil
+}
+
+// chownError says why the owner of an entry could not be set: in a user
+// namespace (an unpack without root), EINVAL means the namespace does
+// not map the entry's uid or gid.
+func chownError(hdr *tar.Header, err error) error {
+	if errors.Is(err, unix.EINVAL) {
+		return fmt.Errorf("chown to %d:%d: the user namespace of the unpack does not map that id "+
+			"(widen the subordinate ranges in /etc/subuid and /etc/subgid)", hdr.Uid, hdr.Gid)
+	}
+	return fmt.Errorf("chown to %d:%d: %w", hdr.Uid, hdr.Gid, err)
 }
 
 func setTimes(parent int, base string, hdr *tar.Header) error {

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/hclsandbox/sandbox/launcher/mapped"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -43,8 +45,9 @@ func claimUnpackDir(dir, digest string) (path string, release func(), err error)
 	return path, func() { f.Close() }, nil
 }
 
-// removeStale removes the unpack directories in dir whose unpacker is gone.
-func removeStale(dir string) {
+// removeStale removes the unpack directories in dir whose unpacker is
+// gone, in the user namespace of ids where the caller cannot alone.
+func removeStale(dir string, ids *mapped.Maps) {
 	cache, err := lockDir(dir, unix.LOCK_EX)
 	if err != nil {
 		return
@@ -58,7 +61,7 @@ func removeStale(dir string) {
 	}
 	cache.Close()
 	for _, f := range stale {
-		removeTree(f.Name()) // under its lock: no one else removes it meanwhile
+		removeMapped(ids, f.Name()) // under its lock: no one else removes it meanwhile
 		f.Close()
 	}
 }

@@ -60,6 +60,10 @@ func (r *Runner) notePrepared(s *config.Sandbox, p *launcher.PreparedRootfs) {
 		fmt.Fprintf(r.Stderr, "sandbox: %s: warning: left out the %d device node%s of %s; devices = %q in its rootfs block keeps them (as root)\n",
 			s.Name, n, plural(n), s.Rootfs, config.DevicesKeep)
 	}
+	if p.Unpacked && p.OwnersLost {
+		fmt.Fprintf(r.Stderr, "sandbox: %s: note: unpacked %s without root and without subordinate ranges: its files are all yours, their owners in the archive not kept (ranges in /etc/subuid and /etc/subgid keep them)\n",
+			s.Name, s.Rootfs)
+	}
 	if p.Offline != nil {
 		fmt.Fprintf(r.Stderr, "sandbox: %s: image %s cannot be read (%v); running %s from the store\n",
 			s.Name, s.Image, shortError(p.Offline), p.Image.Digest)
