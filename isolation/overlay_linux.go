@@ -1,6 +1,7 @@
 package isolation
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -69,6 +70,12 @@ type overlaySpec struct {
 	userxattr           bool
 	state, stateBeneath string
 	tmpfsData           string
+	// fuse is the host path of fuse-overlayfs, for a kernel that refuses
+	// the overlay mount; "" gives the kernel's refusal.
+	fuse string
+	// fuseRefused, when set, says why there is no such fallback; it
+	// prefixes the kernel's refusal.
+	fuseRefused string
 }
 
 // openLayers opens the host directories lower and more and an upper and
@@ -178,7 +185,14 @@ func (b *builder) mountOverlayAt(target string, o overlaySpec, flags uintptr) er
 	defer l.close()
 	data, relative := l.data()
 	if !relative {
-		return unix.Mount("overlay", target, "overlay", flags, data)
+		err := kernelOverlay(target, flags, data, o.lower)
+		if errors.Is(err, unix.EPERM) && o.fuseRefused != "" {
+			return fmt.Errorf("%s: %v", o.fuseRefused, err) // %v: a bare errno would lose the advice
+		}
+		if errors.Is(err, unix.EPERM) && o.fuse != "" {
+			return fuseOverlay(o.fuse, target, flags, l)
+		}
+		return err
 	}
 	// overlayfs resolves a relative lower directory from the working
 	// directory; the builder's is "/" (see enterBase), and it goes back.

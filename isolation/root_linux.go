@@ -81,7 +81,11 @@ func (b *builder) mountRoot(r Root) *StepError {
 		if err := b.notHostRoot(r.Source, r.Beneath); err != nil {
 			return stepErr("overlay rootfs "+r.Source, err)
 		}
-		o := overlaySpec{lower: r.Source, lowerBeneath: r.Beneath, more: r.Lower, userxattr: r.UserXattr, state: r.StateDir, stateBeneath: r.StateBeneath, tmpfsData: "mode=0755"}
+		o := overlaySpec{lower: r.Source, lowerBeneath: r.Beneath, more: r.Lower, userxattr: r.UserXattr, state: r.StateDir, stateBeneath: r.StateBeneath,
+			tmpfsData: "mode=0755", fuse: r.FuseOverlay}
+		if r.FuseOverlay == FuseOverlayMissing {
+			o.fuse, o.fuseRefused = "", fuseMissing
+		}
 		if err := b.mountOverlayAt(newRootDir, o, flagBits(r.Flags)); err != nil {
 			return stepErr("overlay rootfs "+r.Source, err)
 		}

@@ -112,6 +112,14 @@ type Root struct {
 	// whiteouts and opaque directories with user.overlay.* xattrs, the form
 	// an unprivileged unpacker can write, instead of trusted.overlay.*.
 	UserXattr bool `json:"userxattr,omitempty"`
+	// FuseOverlay is the host path of fuse-overlayfs, set when the root
+	// is an overlay in a user namespace: where the kernel refuses that
+	// mount (overlayfs in user namespaces came with Linux 5.11), the child
+	// mounts the same layers with it instead (see fuseoverlay_linux.go).
+	// It is FuseOverlayMissing where the fallback applies but
+	// fuse-overlayfs is not installed: the refusal then says how to
+	// install it.
+	FuseOverlay string `json:"fuse_overlay,omitempty"`
 	// StateDir is the host directory whose upper/ and work/ hold an
 	// overlay's writes, kept across runs; "" keeps them on a tmpfs that
 	// goes away with the sandbox.
@@ -165,3 +173,7 @@ func (m Mount) HasFlag(name string) bool {
 	}
 	return false
 }
+
+// FuseOverlayMissing is Root.FuseOverlay where the fallback applies and
+// fuse-overlayfs is not installed.
+const FuseOverlayMissing = "-"

@@ -15,7 +15,7 @@ import (
 // reflection, so a field added to Spec and not here fails it.
 
 // specMagic opens an encoded spec and names the form's version.
-const specMagic = "SBXSPEC5"
+const specMagic = "SBXSPEC6"
 
 // MarshalBinary encodes the spec for the child.
 func (s *Spec) MarshalBinary() ([]byte, error) {
@@ -29,6 +29,7 @@ func (s *Spec) MarshalBinary() ([]byte, error) {
 	e.str(s.Root.Beneath)
 	e.str(s.Root.StateBeneath)
 	e.strs(s.Root.Flags)
+	e.str(s.Root.FuseOverlay)
 	e.uint(uint64(len(s.Mounts)))
 	for _, m := range s.Mounts {
 		e.str(m.Kind)
@@ -102,6 +103,7 @@ func (s *Spec) UnmarshalBinary(data []byte) error {
 	out.Root.Beneath = d.str()
 	out.Root.StateBeneath = d.str()
 	out.Root.Flags = d.strs()
+	out.Root.FuseOverlay = d.str()
 	if n := d.count(); n > 0 {
 		out.Mounts = make([]Mount, n)
 		for i := range out.Mounts {

@@ -97,6 +97,7 @@ func start(ctx context.Context, p *Plan, stdio Stdio, cg cgroups.Cgroup, c *stat
 		defer execL.Close()
 	}
 	spec.Terminal = stdio.Terminal
+	spec.Root.FuseOverlay = fuseOverlayPath(p, spec)
 	streams, err := newChildStdio(stdio)
 	if err != nil {
 		return nil, nil, err
