@@ -16,11 +16,14 @@ import (
 type overlayLayers struct {
 	lowers      []*os.File // topmost first
 	upper, work *os.File
-	userxattr   bool
+	// scratch holds upper and work, which fuse-overlayfs renames
+	// between: it is given the one directory (see fuseoverlay_linux.go).
+	scratch   *os.File
+	userxattr bool
 }
 
 func (l *overlayLayers) close() {
-	for _, f := range append([]*os.File{l.upper, l.work}, l.lowers...) {
+	for _, f := range append([]*os.File{l.upper, l.work, l.scratch}, l.lowers...) {
 		if f != nil {
 			f.Close()
 		}
@@ -100,7 +103,7 @@ func (b *builder) openLayers(o overlaySpec) (*overlayLayers, error) {
 		l.close()
 		return nil, err
 	}
-	defer scratch.Close()
+	l.scratch = scratch
 	for _, d := range []struct {
 		name string
 		f    **os.File

@@ -95,6 +95,30 @@ func TestOverlayRefusedWithoutFuseOverlayfs(t *testing.T) {
 	}
 }
 
+// The sandbox sees its fuse-overlayfs daemon in its pid namespace, but
+// not what the daemon sees: the daemon's root and descriptors (its
+// /dev/fuse among them) are refused to it, none of its own processes
+// holds /dev/fuse, and the daemon's mount table holds only its own
+// binary, /usr, the layers and its /proc, not the host's.
+func TestFuseOverlayDaemonHidesTheHost(t *testing.T) {
+	requireFuseOverlayfs(t)
+	rootfs := fuseRootfs(t, refusedOverlay)
+	s := withIDMaps(withUserNamespace(sandboxFor(rootfs)))
+	s.Command = []string{"/bin/sh", "-c", `for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = fuse-overlayfs ] && d=$p; done
+echo daemon=${d:+found}
+ls $d/root/ >/dev/null 2>&1 && echo root-readable
+ls $d/root/oldroot/ >/dev/null 2>&1 && echo host-readable
+readlink $d/fd/3 >/dev/null 2>&1 && echo fd-readable
+(exec 4<>$d/fd/3) 2>/dev/null && echo fuse-device-opened
+ls -l /proc/self/fd/ /proc/1/fd/ 2>/dev/null | grep -q fuse && echo fuse-device-inherited
+awk '{print $5}' $d/mountinfo | sort | tr '\n' ' '`}
+	out, res := runPlan(t, rootlessPlan(s))
+	got := strings.Join(strings.Fields(out), " ")
+	if want := "daemon=found /fuse-overlayfs /layers/0 /layers/scratch /proc /usr"; res.ExitCode != 0 || got != want {
+		t.Errorf("exit %d (%s), printed %q; want %q", res.ExitCode, res.Describe(), got, want)
+	}
+}
+
 func requireFuseOverlayfs(t *testing.T) {
 	t.Helper()
 	testenv.RequireRoot(t)
