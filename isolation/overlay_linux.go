@@ -186,23 +186,29 @@ func (b *builder) mountOverlayAt(target string, o overlaySpec, flags uintptr) er
 		return err
 	}
 	defer l.close()
+	err = kernelOverlayOf(target, flags, l, o.lower)
+	switch {
+	case errors.Is(err, unix.EPERM) && o.fuseRefused != "":
+		return fmt.Errorf("%s: %v", o.fuseRefused, err) // %v: a bare errno would lose the advice
+	case errors.Is(err, unix.EPERM) && o.fuse != "":
+		return fuseOverlay(o.fuse, target, flags, l)
+	}
+	return err
+}
+
+// kernelOverlayOf mounts the layers l on target with the kernel; lower is
+// the topmost lower directory as the spec names it.
+func kernelOverlayOf(target string, flags uintptr, l *overlayLayers, lower string) error {
 	data, relative := l.data()
 	if !relative {
-		err := kernelOverlay(target, flags, data, o.lower)
-		if errors.Is(err, unix.EPERM) && o.fuseRefused != "" {
-			return fmt.Errorf("%s: %v", o.fuseRefused, err) // %v: a bare errno would lose the advice
-		}
-		if errors.Is(err, unix.EPERM) && o.fuse != "" {
-			return fuseOverlay(o.fuse, target, flags, l)
-		}
-		return err
+		return kernelOverlay(target, flags, data, lower)
 	}
 	// overlayfs resolves a relative lower directory from the working
 	// directory; the builder's is "/" (see enterBase), and it goes back.
 	if err := unix.Chdir(hostProc + "/self/fd"); err != nil {
 		return fmt.Errorf("chdir to the fd directory for %d lower layers: %w", len(l.lowers), err)
 	}
-	err = unix.Mount("overlay", target, "overlay", flags, data)
+	err := kernelOverlay(target, flags, data, lower)
 	if cerr := unix.Chdir("/"); err == nil && cerr != nil {
 		err = fmt.Errorf("chdir back to /: %w", cerr)
 	}

@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -181,4 +182,39 @@ func rootlessPlan(s *config.Sandbox) *Plan {
 	p := NewPlan(s, probeTestHost())
 	p.Rootless, p.Cgroup = true, nil
 	return p
+}
+
+// Through fuse-overlayfs too, 300 lower layers stack: the bottom and a
+// middle layer's files are visible and the topmost copy of a name wins.
+func TestFuseOverlayManyLowerLayers(t *testing.T) {
+	requireFuseOverlayfs(t)
+	top := fuseRootfs(t, refusedOverlay)
+	base := t.TempDir()
+	for _, d := range []string{filepath.Dir(base), base} {
+		os.Chmod(d, 0o755)
+	}
+	var lower []string
+	for i := range 299 {
+		d := filepath.Join(base, fmt.Sprintf("l%03d", i))
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		lower = append(lower, d)
+	}
+	for _, f := range []struct{ dir, name, text string }{
+		{lower[298], "bottom", "bottom\n"}, {lower[150], "middle", "middle\n"},
+		{lower[298], "shadowed", "lower\n"}, {top, "shadowed", "top\n"},
+	} {
+		if err := os.WriteFile(filepath.Join(f.dir, f.name), []byte(f.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := withIDMaps(withUserNamespace(sandboxFor(top)))
+	s.Command = []string{"/bin/sh", "-c", "cat /bottom /middle /shadowed && awk '$5 == \"/\" {print $(NF-2)}' /proc/self/mountinfo"}
+	plan := rootlessPlan(s)
+	plan.Spec.Root.Lower = lower
+	out, res := runPlan(t, plan)
+	if res.ExitCode != 0 || out != "bottom\nmiddle\ntop\nfuse.fuse-overlayfs\n" {
+		t.Fatalf("300 layers: exit %d (%s), output %q; want bottom, middle, top on fuse-overlayfs", res.ExitCode, res.Describe(), out)
+	}
 }
