@@ -98,9 +98,9 @@ func TestOverlayRefusedWithoutFuseOverlayfs(t *testing.T) {
 
 // The sandbox sees its fuse-overlayfs daemon in its pid namespace, but
 // not what the daemon sees: the daemon's root and descriptors (its
-// /dev/fuse among them) are refused to it, none of its own processes
-// holds /dev/fuse, and the daemon's mount table holds only its own
-// binary, /usr, the layers and its /proc, not the host's.
+// /dev/fuse among them) are refused to it, its /dev has no fuse node and
+// none of its processes holds one, and the daemon's mount table holds
+// only its own binary, /usr, the layers and its /proc, not the host's.
 func TestFuseOverlayDaemonHidesTheHost(t *testing.T) {
 	requireFuseOverlayfs(t)
 	rootfs := fuseRootfs(t, refusedOverlay)
@@ -112,6 +112,7 @@ ls $d/root/oldroot/ >/dev/null 2>&1 && echo host-readable
 readlink $d/fd/3 >/dev/null 2>&1 && echo fd-readable
 (exec 4<>$d/fd/3) 2>/dev/null && echo fuse-device-opened
 ls -l /proc/self/fd/ /proc/1/fd/ 2>/dev/null | grep -q fuse && echo fuse-device-inherited
+[ -e /dev/fuse ] && echo fuse-device-node
 awk '{print $5}' $d/mountinfo | sort | tr '\n' ' '`}
 	out, res := runPlan(t, rootlessPlan(s))
 	got := strings.Join(strings.Fields(out), " ")
