@@ -26,10 +26,11 @@ ROOT_TESTS = $(shell find . -name '*_linux_test.go' -exec grep -ho '^func Test[A
 # shells and applets of their throwaway root filesystems, nftables for named
 # networks, crun and runc for the exported bundles and the seccomp
 # comparison, docker-registry for images, fsverity for the cached child,
-# util-linux and passwd for namespaces and the sandbox user. A test whose
-# package is missing skips and names it. Slurm's tests need a cluster:
+# util-linux and passwd for namespaces and the sandbox user, uidmap, passt
+# and fuse-overlayfs for sandboxes without root. A test whose package is
+# missing fails as root, naming it, and skips otherwise. Slurm's tests need a cluster:
 # `make test-slurm` installs Slurm.
-TEST_PACKAGES := busybox-static nftables crun runc docker-registry fsverity util-linux passwd uidmap libxml2-utils passt
+TEST_PACKAGES := busybox-static nftables crun runc docker-registry fsverity util-linux passwd uidmap libxml2-utils passt fuse-overlayfs
 
 .PHONY: help build install run test test-deps test-root test-oci test-images test-slurm bench bench-startup bench-rootless bench-batch bench-watch bench-images fmt lint cross \
 	rootfs-busybox rootfs-debian rootfs-alpine examples vagrant-validate test-vm clean
