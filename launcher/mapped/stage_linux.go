@@ -79,7 +79,7 @@ func Run(m *Maps, name string, args []string, in io.Reader, out io.Writer) error
 		ExtraFiles: []*os.File{syncR},
 		SysProcAttr: &syscall.SysProcAttr{
 			Cloneflags:  syscall.CLONE_NEWUSER,
-			AmbientCaps: allCaps(),
+			AmbientCaps: AllCaps(),
 			Pdeathsig:   syscall.SIGKILL,
 		},
 	}
@@ -88,7 +88,7 @@ func Run(m *Maps, name string, args []string, in io.Reader, out io.Writer) error
 	if err != nil {
 		return fmt.Errorf("%s in a user namespace: %w", name, err)
 	}
-	if err := writeMaps(cmd.Process.Pid, m); err != nil {
+	if err := WriteMaps(cmd.Process.Pid, m.UID, m.GID); err != nil {
 		cmd.Process.Kill()
 		cmd.Wait()
 		return fmt.Errorf("%s in a user namespace: %w", name, err)
