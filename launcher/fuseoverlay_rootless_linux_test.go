@@ -19,7 +19,7 @@ import (
 // fuse-overlayfs process or temporary file of the user is left.
 func TestRootlessOverlayThroughFuseOverlayfs(t *testing.T) {
 	requireFuseOverlayfs(t)
-	u := systemUser(t, "sandbox-fuse-test")
+	u := namedTestUser(t, "sandbox-fuse-test")
 	bin := refusingBuild(t)
 	for _, mode := range []string{"ephemeral", "persistent"} {
 		t.Run(mode, func(t *testing.T) {
@@ -70,7 +70,7 @@ func TestRootlessOverlayThroughFuseOverlayfs(t *testing.T) {
 // with the kernel's refusal and the command that installs it.
 func TestRootlessOverlayKernelOrAdvice(t *testing.T) {
 	requireFuseOverlayfs(t)
-	u := systemUser(t, "sandbox-fuse-test")
+	u := namedTestUser(t, "sandbox-fuse-test")
 	dir := userDir(t, u)
 	if err := os.Chmod(filepath.Dir(filepath.Dir(dir)), 0o755); err != nil {
 		t.Fatal(err)

@@ -1,53 +1,17 @@
 package launcher
 
 import (
-	"io/fs"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/internal/testenv"
 	"github.com/hclsandbox/sandbox/isolation"
 )
 
-// fakeFS is a host whose /bin and /lib are merged-/usr symlinks.
-type fakeFS map[string]string // path -> symlink target, or "" for a directory
-
-func (f fakeFS) Lstat(name string) (fs.FileInfo, error) {
-	target, ok := f[name]
-	if !ok {
-		return nil, fs.ErrNotExist
-	}
-	return fakeInfo{name: name, link: target != ""}, nil
-}
-
-func (f fakeFS) Readlink(name string) (string, error) {
-	if t := f[name]; t != "" {
-		return t, nil
-	}
-	return "", fs.ErrInvalid
-}
-
-type fakeInfo struct {
-	name string
-	link bool
-}
-
-func (i fakeInfo) Name() string { return i.name }
-func (i fakeInfo) Size() int64  { return 0 }
-func (i fakeInfo) Mode() fs.FileMode {
-	if i.link {
-		return fs.ModeSymlink | 0o777
-	}
-	return fs.ModeDir | 0o755
-}
-func (i fakeInfo) ModTime() time.Time { return time.Time{} }
-func (i fakeInfo) IsDir() bool        { return !i.link }
-func (i fakeInfo) Sys() any           { return nil }
-
-var testHost = &Host{EUID: 0, Term: "xterm", FS: fakeFS{"/usr": "", "/bin": "usr/bin", "/lib": "usr/lib", "/sbin": "usr/sbin"}}
+var testHost = &Host{EUID: 0, Term: "xterm", FS: testenv.MergedUsr()}
 
 func TestNewPlanHostView(t *testing.T) {
 	s := &config.Sandbox{Name: "web_1", Command: []string{"app"}, Namespaces: config.Namespaces}

@@ -17,8 +17,8 @@ import (
 // user sees none of it and can stop none of it.
 func TestRootlessLifecycle(t *testing.T) {
 	testenv.RequireRoot(t)
-	owner := systemUser(t, "sandbox-life-test")
-	other := systemUser(t, "sandbox-life-other")
+	owner := namedTestUser(t, "sandbox-life-test")
+	other := namedTestUser(t, "sandbox-life-other")
 	bin := testenv.Build(t, "github.com/hclsandbox/sandbox/cmd/sandbox")
 	rootfs := testenv.Rootfs(t)
 	testenv.RequireBusybox(t, rootfs)

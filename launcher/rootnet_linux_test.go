@@ -39,20 +39,7 @@ func TestRootlessPublishedPort(t *testing.T) {
 	}
 	e.stopAndAwait(t, "web")
 	stopped = true
-	if left := e.processes(); len(left) > 0 {
-		t.Errorf("after stop, still running as the user: %v", left)
-	}
-	if _, err := os.Stat(filepath.Join(e.home(), ".net", "default")); !os.IsNotExist(err) {
-		t.Errorf("after stop, the network's state directory is there (stat: %v)", err)
-	}
-	records, _ := filepath.Glob(filepath.Join(e.home(), "web", "*.json"))
-	if len(records) > 0 {
-		t.Errorf("after stop, records are left: %v", records)
-	}
-	if c, err := net.Dial("tcp4", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
-		c.Close()
-		t.Errorf("after stop, 127.0.0.1:%d still accepts connections", port)
-	}
+	e.assertNothingLeft(t, "web", port)
 }
 
 // The attack: a sandbox started without root tries the host's loopback,

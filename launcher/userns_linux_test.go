@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -108,24 +106,5 @@ type testUser struct{ uid, gid uint32 }
 // unprivilegedUser creates a system user for the test and removes it after.
 func unprivilegedUser(t *testing.T) testUser {
 	t.Helper()
-	return systemUser(t, "sandbox-rootless-test")
-}
-
-// systemUser creates the system user name, unless it exists, and removes
-// it after the test.
-func systemUser(t *testing.T, name string) testUser {
-	t.Helper()
-	if _, err := user.Lookup(name); err != nil {
-		if out, err := exec.Command("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name).CombinedOutput(); err != nil {
-			t.Skipf("cannot create a test user: %v: %s", err, out)
-		}
-		t.Cleanup(func() { exec.Command("userdel", name).Run() })
-	}
-	u, err := user.Lookup(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
-	return testUser{uint32(uid), uint32(gid)}
+	return namedTestUser(t, "sandbox-rootless-test")
 }

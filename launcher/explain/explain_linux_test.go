@@ -3,53 +3,21 @@ package explain
 import (
 	"encoding/json"
 	"flag"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/internal/testenv"
 	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/explain.golden")
 
-// fakeFS is a host with /usr and merged-/usr links, so the host view does
-// not depend on the machine.
-type fakeFS map[string]string // path -> link target, "" for a directory
-
-func (f fakeFS) Lstat(name string) (fs.FileInfo, error) {
-	t, ok := f[name]
-	if !ok {
-		return nil, fs.ErrNotExist
-	}
-	return info{name: name, link: t != ""}, nil
-}
-
-func (f fakeFS) Readlink(name string) (string, error) { return f[name], nil }
-
-type info struct {
-	name string
-	link bool
-}
-
-func (i info) Name() string       { return filepath.Base(i.name) }
-func (i info) Size() int64        { return 0 }
-func (i info) ModTime() time.Time { return time.Time{} }
-func (i info) IsDir() bool        { return !i.link }
-func (i info) Sys() any           { return nil }
-func (i info) Mode() fs.FileMode {
-	if i.link {
-		return fs.ModeSymlink | 0o777
-	}
-	return fs.ModeDir | 0o755
-}
-
 // testHost is a root-run amd64 host with cgroup v2 and a fixed kernel.
-var testHost = &launcher.Host{EUID: 0, FS: fakeFS{"/usr": "", "/bin": "usr/bin", "/lib": "usr/lib"}, Kernel: launcher.KernelVersion{Major: 6, Minor: 1}, Arch: "amd64",
+var testHost = &launcher.Host{EUID: 0, FS: testenv.LinkFS{"/usr": "", "/bin": "usr/bin", "/lib": "usr/lib"}, Kernel: launcher.KernelVersion{Major: 6, Minor: 1}, Arch: "amd64",
 	Cgroups: cgroups.CgroupHost{Version: 2, Root: "/sys/fs/cgroup", Controllers: []string{"cpu", "memory", "pids", "io"}}}
 
 var files = map[string]string{
