@@ -295,7 +295,7 @@ func tarTree(t *testing.T, dir string) string {
 		if err != nil || p == dir {
 			return err
 		}
-		return addTarEntry(tw, dir, p)
+		return addTarEntry(tw, dir, p, nil)
 	})
 	if err := errors.Join(err, tw.Close(), zw.Close()); err != nil {
 		t.Fatalf("tar %s: %v", dir, err)
@@ -303,8 +303,9 @@ func tarTree(t *testing.T, dir string) string {
 	return out
 }
 
-// addTarEntry adds the file p under dir to tw, named relative to dir.
-func addTarEntry(tw *tar.Writer, dir, p string) error {
+// addTarEntry adds the file p under dir to tw, named relative to dir, its
+// header first changed by edit when there is one.
+func addTarEntry(tw *tar.Writer, dir, p string, edit func(*tar.Header)) error {
 	info, err := os.Lstat(p)
 	if err != nil {
 		return err
@@ -322,6 +323,9 @@ func addTarEntry(tw *tar.Writer, dir, p string) error {
 	hdr.Name, _ = filepath.Rel(dir, p)
 	if info.IsDir() {
 		hdr.Name += "/"
+	}
+	if edit != nil {
+		edit(hdr)
 	}
 	if err := tw.WriteHeader(hdr); err != nil || !info.Mode().IsRegular() {
 		return err

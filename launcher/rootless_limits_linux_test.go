@@ -53,8 +53,8 @@ func TestRootlessV1LimitsRun(t *testing.T) {
 }
 
 // runAs writes body into cfg, a file u can read, and runs its sandbox
-// "rootless" as u, with its records in run, returning the exit code and
-// output.
+// "rootless" as u, with its records in run ("" for u's own place),
+// returning the exit code and output.
 func runAs(t *testing.T, bin string, u testUser, cfg, run, body string) (code int, stdout, stderr string) {
 	t.Helper()
 	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {

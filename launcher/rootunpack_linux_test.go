@@ -36,7 +36,7 @@ func ownedTarball(t *testing.T, dir, path string, extra ...ownedEntry) {
 		if err != nil {
 			return err
 		}
-		return addEntry(tw, dir, p, d)
+		return addTarEntry(tw, dir, p, rootOwned)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -61,40 +61,8 @@ func ownedTarball(t *testing.T, dir, path string, extra ...ownedEntry) {
 	os.Chmod(path, 0o644)
 }
 
-// addEntry writes the file p of the tree dir as an entry owned by root.
-func addEntry(tw *tar.Writer, dir, p string, d fs.DirEntry) error {
-	info, err := d.Info()
-	if err != nil {
-		return err
-	}
-	link := ""
-	if info.Mode()&fs.ModeSymlink != 0 {
-		if link, err = os.Readlink(p); err != nil {
-			return err
-		}
-	}
-	hdr, err := tar.FileInfoHeader(info, link)
-	if err != nil {
-		return err
-	}
-	rel, _ := filepath.Rel(dir, p)
-	hdr.Name, hdr.Uid, hdr.Gid, hdr.Uname, hdr.Gname = rel, 0, 0, "", ""
-	if info.IsDir() {
-		hdr.Name += "/"
-	}
-	if err := tw.WriteHeader(hdr); err != nil {
-		return err
-	}
-	if info.Mode().IsRegular() {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		_, err = tw.Write(b)
-		return err
-	}
-	return nil
-}
+// rootOwned makes an entry root's, whoever owns the file in the test's tree.
+func rootOwned(hdr *tar.Header) { hdr.Uid, hdr.Gid, hdr.Uname, hdr.Gname = 0, 0, "", "" }
 
 // owned are the files whose owners the tests follow: root, 42 and nobody.
 var owned = []ownedEntry{{"owned-0", 0}, {"owned-42", 42}, {"owned-65534", 65534}}

@@ -1,13 +1,9 @@
 package launcher
 
 import (
-	"bytes"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/hclsandbox/sandbox/config"
@@ -83,22 +79,15 @@ func TestRootlessSandbox(t *testing.T) {
 }
 
 // runRootless writes body into cfg, a file u can read, and runs its
-// sandbox "rootless" as u, failing the test unless it exits 0.
+// sandbox "rootless" as u (runAs, records where u's go), failing the test
+// unless it exits 0.
 func runRootless(t *testing.T, bin string, u testUser, cfg, body string) (stdout, stderr string) {
 	t.Helper()
-	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
+	code, stdout, stderr := runAs(t, bin, u, cfg, "", body)
+	if code != 0 {
+		t.Fatalf("rootless run as uid %d: exit %d\nstdout: %s\nstderr: %s", u.uid, code, stdout, stderr)
 	}
-	var out, errOut bytes.Buffer
-	cmd := exec.Command(bin, "run", cfg, "rootless")
-	cmd.Dir = "/"
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=/"}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: u.uid, Gid: u.gid}}
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("rootless run as uid %d: %v\nstdout: %s\nstderr: %s", u.uid, err, &out, &errOut)
-	}
-	return out.String(), errOut.String()
+	return stdout, stderr
 }
 
 type testUser struct{ uid, gid uint32 }
