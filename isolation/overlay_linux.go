@@ -74,11 +74,9 @@ type overlaySpec struct {
 	state, stateBeneath string
 	tmpfsData           string
 	// fuse is the host path of fuse-overlayfs, for a kernel that refuses
-	// the overlay mount; "" gives the kernel's refusal.
+	// the overlay mount (Root.FuseOverlay); "" gives the kernel's
+	// refusal, FuseOverlayMissing that refusal with how to install it.
 	fuse string
-	// fuseRefused, when set, says why there is no such fallback; it
-	// prefixes the kernel's refusal.
-	fuseRefused string
 }
 
 // openLayers opens the host directories lower and more and an upper and
@@ -188,8 +186,8 @@ func (b *builder) mountOverlayAt(target string, o overlaySpec, flags uintptr) er
 	defer l.close()
 	err = kernelOverlayOf(target, flags, l, o.lower)
 	switch {
-	case errors.Is(err, unix.EPERM) && o.fuseRefused != "":
-		return fmt.Errorf("%s: %v", o.fuseRefused, err) // %v: a bare errno would lose the advice
+	case errors.Is(err, unix.EPERM) && o.fuse == FuseOverlayMissing:
+		return fmt.Errorf("%s: %v", fuseMissing, err) // %v: a bare errno would lose the advice
 	case errors.Is(err, unix.EPERM) && o.fuse != "":
 		return fuseOverlay(o.fuse, target, flags, l)
 	}

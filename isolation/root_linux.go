@@ -83,9 +83,6 @@ func (b *builder) mountRoot(r Root) *StepError {
 		}
 		o := overlaySpec{lower: r.Source, lowerBeneath: r.Beneath, more: r.Lower, userxattr: r.UserXattr, state: r.StateDir, stateBeneath: r.StateBeneath,
 			tmpfsData: "mode=0755", fuse: r.FuseOverlay}
-		if r.FuseOverlay == FuseOverlayMissing {
-			o.fuse, o.fuseRefused = "", fuseMissing
-		}
 		if err := b.mountOverlayAt(newRootDir, o, flagBits(r.Flags)); err != nil {
 			return stepErr("overlay rootfs "+r.Source, err)
 		}
