@@ -149,9 +149,6 @@ func (a *Attachment) undo() error {
 // it was the last on its network, the bridge, the NAT table and the
 // network's directory. The caller holds the network lock.
 func releaseNet(name string, rec *Record) error {
-	if rec.ViaPasta {
-		return releasePasta(name, rec)
-	}
 	ops := opsFor(rec)
 	errs := []error{ops.delLink(rec.HostVeth)}
 	// By name, not by the recorded address: a crash between taking the

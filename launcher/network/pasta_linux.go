@@ -1,14 +1,10 @@
 package network
 
 import (
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
-	"github.com/hclsandbox/sandbox/internal/proc"
 	"golang.org/x/sys/unix"
 )
 
@@ -55,22 +51,6 @@ func PastaArgs(n *Plan, pidFile string, pid int) []string {
 	}
 	args = append(append(args, tcp...), udp...)
 	return append(args, "--pid", pidFile, strconv.Itoa(pid))
-}
-
-// releasePasta stops the pasta of a sandbox that an earlier version
-// wired by a pasta of its own, while it still is the process the record
-// names, and removes its files and, when no other sandbox
-// uses it, the network's directory. The caller holds the network lock.
-func releasePasta(name string, rec *Record) error {
-	if proc.SameProcess(rec.Pasta, rec.PastaStart) {
-		stopPid(rec.Pasta)
-	}
-	os.Remove(filepath.Join(rec.Dir, "resolv-"+shortHash(name)))
-	os.Remove(filepath.Join(rec.Dir, "pasta-"+shortHash(name)+".pid"))
-	if err := os.Remove(rec.Dir); err != nil && !errors.Is(err, os.ErrNotExist) && !errors.Is(err, unix.ENOTEMPTY) {
-		return fmt.Errorf("remove network state dir: %w", err)
-	}
-	return nil
 }
 
 // stopPid kills pasta; it holds no state worth a graceful end.

@@ -90,12 +90,6 @@ type Record struct {
 	// Subnet and Outbound let the NAT table be rebuilt without the plan.
 	Subnet   netip.Prefix `json:"subnet"`
 	Outbound bool         `json:"outbound"`
-	// ViaPasta marks a sandbox that an earlier version, started without
-	// root, wired by a pasta of its own, whose process Pasta, started at
-	// PastaStart, is stopped with it (by gc, for such a record).
-	ViaPasta   bool   `json:"via_pasta,omitempty"`
-	Pasta      int    `json:"pasta_pid,omitempty"`
-	PastaStart uint64 `json:"pasta_start,omitempty"`
 	// ViaHolder marks a sandbox started without root, wired inside the
 	// network's holder (holder.json in Dir), stopped with the network's
 	// last sandbox.
