@@ -66,6 +66,7 @@ func TestHealthErrors(t *testing.T) {
 		{"empty string", "  health {\n    command = \"\"\n  }", "Empty command", 4, 15},
 		{"bad interval", "  health {\n    command = \"true\"\n    interval = \"soon\"\n  }", "Invalid duration", 5, 16},
 		{"zero timeout", "  health {\n    command = \"true\"\n    timeout = \"0s\"\n  }", "Value out of range", 5, 15},
+		{"zero interval", "  health {\n    command = \"true\"\n    interval = \"0s\"\n  }", "must be longer than zero; leave it out for its default", 5, 16},
 		{"zero retries", "  health {\n    command = \"true\"\n    retries = 0\n  }", "Value out of range", 5, 15},
 		{"unknown attribute", "  health {\n    command = \"true\"\n    test = 1\n  }", "Unsupported argument", 5, 5},
 		{"two blocks", "  health { command = \"true\" }\n  health { command = \"true\" }", "Duplicate health block", 4, 3},

@@ -104,7 +104,7 @@ func durationAttr(a *hcl.Attribute, ctx *hcl.EvalContext) (time.Duration, hcl.Di
 		return 0, invalid(a, "Invalid duration", "The value of %q: %v. %s", a.Name, err, limitDurationHelp)
 	}
 	if d <= 0 {
-		return 0, invalid(a, "Value out of range", "The value of %q must be longer than zero; leave it out for no timeout.", a.Name)
+		return 0, invalid(a, "Value out of range", "The value of %q must be longer than zero; leave it out for its default.", a.Name)
 	}
 	return d, nil
 }
