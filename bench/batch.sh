@@ -41,7 +41,10 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 work=$(mktemp -d /tmp/bench-batch.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+# Runs record their receipts under a project ($SANDBOX_RUN/.projects/PROJECT);
+# this one's is taken down on exit, so no bench leaves receipts behind.
+export SANDBOX_PROJECT=bench-$$
+trap '"$bin" down >/dev/null 2>&1; rm -rf "$work"' EXIT
 
 now() { date +%s%N; }
 ms() { echo $((($2 - $1) / 1000000)); }

@@ -33,7 +33,11 @@ fi
 
 work=$(mktemp -d /tmp/bench-images.XXXXXX)
 registry=""
+# Runs record their receipts under a project ($SANDBOX_RUN/.projects/PROJECT);
+# this one's is taken down on exit, so no bench leaves receipts behind.
+export SANDBOX_PROJECT=bench-$$
 cleanup() {
+	"$bin" down >/dev/null 2>&1
 	[ -n "$registry" ] && kill "$registry" 2>/dev/null && wait "$registry" 2>/dev/null || true
 	rm -rf "$work"
 }

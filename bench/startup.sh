@@ -38,7 +38,10 @@ if [ -n "$need" ]; then
 fi
 
 work=$(mktemp -d /tmp/bench-startup.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+# Runs record their receipts under a project ($SANDBOX_RUN/.projects/PROJECT);
+# this one's is taken down on exit, so no bench leaves receipts behind.
+export SANDBOX_PROJECT=bench-$$
+trap '"$bin" down >/dev/null 2>&1; rm -rf "$work"' EXIT
 
 cat >"$work/wrap" <<'SH'
 #!/bin/sh

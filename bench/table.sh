@@ -24,7 +24,10 @@ debian=$root/examples/rootfs/debian
 [ -x "$root/bin/watchlat" ] || { echo "bench/table.sh: build $root/bin/watchlat first (make bench)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/bench-table.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+# Runs record their receipts under a project ($SANDBOX_RUN/.projects/PROJECT);
+# this one's is taken down on exit, so no bench leaves receipts behind.
+export SANDBOX_PROJECT=bench-$$
+trap '"$bin" down >/dev/null 2>&1; rm -rf "$work"' EXIT
 export BENCH_ROWS="$work/rows"
 : >"$BENCH_ROWS"
 if [ -n "${QUICK:-}" ]; then runs=15 rounds=3 watch=8; else runs=60 rounds=5 watch=20; fi

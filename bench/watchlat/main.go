@@ -46,6 +46,8 @@ func run(bin, rootfs string, runs int, debounce time.Duration, rows string) erro
 		return err
 	}
 	defer os.RemoveAll(dir)
+	// The runs' receipts go under the project of dir; take it down too.
+	defer exec.Command(bin, "down", dir).Run()
 	watched := filepath.Join(dir, "app", "main.txt")
 	if err := os.MkdirAll(filepath.Dir(watched), 0o755); err != nil {
 		return err

@@ -14,16 +14,50 @@ import (
 
 // snapshot is the host state that a test run must leave as it found it.
 type snapshot struct {
-	mounts  string
-	cgroups map[string]bool
+	mounts   string
+	cgroups  map[string]bool
+	projects map[string]bool
 }
 
 func takeSnapshot() snapshot {
-	s := snapshot{mounts: MountPoints(), cgroups: map[string]bool{}}
+	s := snapshot{mounts: MountPoints(), cgroups: map[string]bool{}, projects: map[string]bool{}}
 	for _, c := range leftoverCgroups() {
 		s.cgroups[c] = true
 	}
+	for _, p := range projectDirs() {
+		s.projects[p] = true
+	}
 	return s
+}
+
+// projectsRoot is root's default state directory's projects
+// (state.DefaultStateDir, state.ProjectsDir: testenv cannot import state,
+// whose tests use it).
+const projectsRoot = "/run/sandbox/.projects"
+
+// projectDirs lists the project directories of root's state directory.
+func projectDirs() []string {
+	m, _ := filepath.Glob(filepath.Join(projectsRoot, "*"))
+	return m
+}
+
+// removeTestReceipts removes the project directories that the tests made
+// in root's state directory and that hold nothing but the receipts of
+// their last runs (state.ReceiptsDir), which every run writes: a test's
+// project is a temporary directory, gone when the test ends, and its
+// receipts would pile up on the host run after run. A directory that
+// holds anything else is left for the leak checks of the tests' own.
+func (s snapshot) removeTestReceipts() {
+	for _, p := range projectDirs() {
+		if s.projects[p] {
+			continue
+		}
+		entries, err := os.ReadDir(p)
+		if err != nil || len(entries) != 1 || entries[0].Name() != ".receipts" {
+			continue
+		}
+		os.RemoveAll(p)
+	}
 }
 
 // newCgroups lists the sandbox cgroups made since the snapshot that are

@@ -55,6 +55,7 @@ func Check(run func() int) int {
 	if buildDir != "" {
 		os.RemoveAll(buildDir)
 	}
+	before.removeTestReceipts()
 	if leaks := before.leaks(); leaks != "" {
 		fmt.Fprintf(os.Stderr, "FAIL: the tests left state behind on the host:\n%s\n", leaks)
 		code = 1
