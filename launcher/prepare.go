@@ -208,7 +208,7 @@ func (t *treeIndex) explain(err error) {
 // save keeps the index of what was verified, when the walk learned
 // something; a failure to keep it costs the next start a full hash only.
 func (t *treeIndex) save() {
-	if t.now == nil || t.prev != nil && t.now.Hashed == 0 && t.prev.Digest == t.now.Digest {
+	if t.now == nil || !t.now.Learned(t.prev) {
 		return
 	}
 	t.now.Write(t.path)

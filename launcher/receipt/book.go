@@ -29,21 +29,33 @@ type Book struct {
 	Stderr  io.Writer
 	mu      sync.Mutex
 	pending map[string]*pendingReceipt
-	// roots are the roots described so far, by rootfs source: sandboxes
-	// that share one digest it once.
-	roots map[string]Root
+	// roots are the descriptions of roots begun so far, by rootfs
+	// source: sandboxes that share one digest it once.
+	roots map[string]*rootJob
+}
+
+// rootJob describes one rootfs in the background; done is closed once r
+// and err are set.
+type rootJob struct {
+	done chan struct{}
+	r    Root
+	err  error
 }
 
 // pendingReceipt is a receipt whose sandbox has not ended yet. Its root
-// is described once the sandbox has ended, so that digesting a rootfs
-// never delays a start: s and planned say which, digest is the one
-// preparing the rootfs computed, if any.
+// is described while the sandbox starts and runs, in the background, so
+// that digesting a rootfs (a stat walk against the kept index) neither
+// delays a start nor waits for the end: s and planned say which, digest
+// is the one preparing the rootfs computed, if any. A sandbox cannot
+// change the directory it runs from (its root is read-only or an overlay
+// over it), so the digest is the same at any moment of the run.
 type pendingReceipt struct {
 	r       *Receipt
 	plan    *launcher.Plan
 	s       *config.Sandbox
 	planned *launcher.Plan
 	digest  string
+	root    *rootJob
 }
 
 // Prepare makes the receipt of each sandbox about to run with plans;
@@ -60,7 +72,7 @@ func (b *Book) Prepare(command string, cfg *config.Config, sbs []*config.Sandbox
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.pending = map[string]*pendingReceipt{}
-	b.roots = map[string]Root{}
+	b.roots = map[string]*rootJob{}
 	for i, s := range sbs {
 		p := planned[i]
 		if len(args) > 0 {
@@ -68,22 +80,48 @@ func (b *Book) Prepare(command string, cfg *config.Config, sbs []*config.Sandbox
 		}
 		r := New(command, in, s.Name, p, Root{}, host)
 		r.Args = args
-		b.pending[s.Name] = &pendingReceipt{r: r, plan: plans[i], s: s, planned: p, digest: preparedDigest(roots[s])}
+		pr := &pendingReceipt{r: r, plan: plans[i], s: s, planned: p, digest: preparedDigest(roots[s])}
+		pr.root = b.describe(pr)
+		b.pending[s.Name] = pr
 	}
 }
 
-// root describes p's root filesystem, once per rootfs source.
+// describe begins the description of p's root filesystem, once per
+// rootfs source, and returns its job; b.mu is held.
+func (b *Book) describe(p *pendingReceipt) *rootJob {
+	if j, ok := b.roots[p.s.Rootfs]; ok && p.s.Rootfs != "" {
+		return j
+	}
+	j := &rootJob{done: make(chan struct{})}
+	if p.s.Rootfs != "" {
+		b.roots[p.s.Rootfs] = j
+	}
+	go func() {
+		defer close(j.done)
+		j.r, j.err = RootOf(p.s, p.planned, p.digest)
+	}()
+	return j
+}
+
+// root waits for the description of p's root filesystem.
 func (b *Book) root(p *pendingReceipt) (Root, error) {
+	<-p.root.done
+	return p.root.r, p.root.err
+}
+
+// Wait waits for the descriptions begun for sandboxes that never ended
+// (a start that failed before its unit existed), so that none is cut off
+// while it writes the rootfs index.
+func (b *Book) Wait() {
 	b.mu.Lock()
-	defer b.mu.Unlock()
-	if r, ok := b.roots[p.s.Rootfs]; ok && p.s.Rootfs != "" {
-		return r, nil
+	jobs := make([]*rootJob, 0, len(b.roots))
+	for _, j := range b.roots {
+		jobs = append(jobs, j)
 	}
-	r, err := RootOf(p.s, p.planned, p.digest)
-	if err == nil {
-		b.roots[p.s.Rootfs] = r
+	b.mu.Unlock()
+	for _, j := range jobs {
+		<-j.done
 	}
-	return r, err
 }
 
 func preparedDigest(p *launcher.PreparedRootfs) string {
@@ -115,6 +153,7 @@ func (b *Book) WriteAll(units []*supervise.Unit, checks map[string][]expect.Verd
 	for _, u := range units {
 		b.Write(u, checks[u.Name()], stateRoot)
 	}
+	b.Wait()
 }
 
 // Write completes u's receipt with how it ended and writes it.

@@ -101,12 +101,10 @@ func RootOf(s *config.Sandbox, p *launcher.Plan, digest string) (Root, error) {
 		r.Digest, err = rootfs.FileDigest(s.Rootfs)
 		return r, err
 	}
-	index := rootfs.IndexPath(rootfs.Home(), s.Rootfs)
-	ix, err := rootfs.IndexTree(s.Rootfs, rootfs.ReadIndex(index))
+	ix, err := rootfs.IndexAt(s.Rootfs, rootfs.IndexPath(rootfs.Home(), s.Rootfs))
 	if err != nil {
 		return r, err
 	}
-	ix.Write(index) // a failure costs the next digest a full hash only
 	r.Digest = ix.Digest
 	return r, nil
 }

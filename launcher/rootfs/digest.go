@@ -74,7 +74,7 @@ func TreeDigest(root string) (string, error) {
 // nil), cannot vouch for, and returns the index of what it saw.
 func IndexTree(root string, prev *Index) (*Index, error) {
 	made := time.Now()
-	entries, files, err := walkTree(root)
+	entries, files, links, err := walkTree(root, prev)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +89,7 @@ func IndexTree(root string, prev *Index) (*Index, error) {
 	if err := hashFiles(root, entries, stale); err != nil {
 		return nil, err
 	}
-	ix := &Index{Made: made, Entries: make([]IndexEntry, len(entries)), Hashed: len(stale)}
+	ix := &Index{Made: made, Entries: make([]IndexEntry, len(entries)), Hashed: len(stale), LinksRead: links}
 	h := sha256.New()
 	var line []byte
 	for i, e := range entries {

@@ -34,8 +34,9 @@ type Index struct {
 	Made time.Time
 	// Entries are the tree's entries in lexical order.
 	Entries []IndexEntry
-	// Hashed is how many files the walk that made it hashed; not stored.
-	Hashed int
+	// Hashed is how many files the walk that made it hashed, and
+	// LinksRead how many link targets it read; neither is stored.
+	Hashed, LinksRead int
 }
 
 // IndexEntry is one entry of a tree and what was last seen of it.
@@ -53,8 +54,8 @@ type IndexEntry struct {
 // may carry a time just before it.
 const racyMargin = time.Second
 
-// reusable returns the digest of e kept in the index when its stat data
-// is unchanged and old enough, else "".
+// reusable returns the content of e kept in the index (a file's digest, a
+// link's target) when its stat data is unchanged and old enough, else "".
 func (ix *Index) reusable(e *treeEntry) string {
 	if ix == nil || e.stat == nil {
 		return ""
@@ -118,6 +119,29 @@ func (ix *Index) Changed(other *Index) []string {
 		}
 	}
 	return out
+}
+
+// Learned reports whether ix, made by a walk that prev helped, holds
+// anything prev does not: a file hashed again, an entry whose stat data
+// or content changed. An index that learned nothing need not be written.
+func (ix *Index) Learned(prev *Index) bool {
+	return prev == nil || ix.Hashed > 0 || ix.Digest != prev.Digest || !slices.Equal(ix.Entries, prev.Entries)
+}
+
+// IndexAt returns the index of the tree at root, using and keeping the
+// index at path: only what changed since it was made is read again, and
+// it is written again only when the walk learned something. A failure to
+// keep it costs the next walk a full hash only.
+func IndexAt(root, path string) (*Index, error) {
+	prev := ReadIndex(path)
+	ix, err := IndexTree(root, prev)
+	if err != nil {
+		return nil, err
+	}
+	if ix.Learned(prev) {
+		ix.Write(path)
+	}
+	return ix, nil
 }
 
 // IndexPath is where the index of the tree at dir lives under home.

@@ -185,7 +185,7 @@ func TestWalkSameAsPortable(t *testing.T) {
 	if os.Geteuid() == 0 {
 		syscallMknod(t, filepath.Join(dir, "d2", "null"))
 	}
-	got, gotFiles, err := walkTree(dir)
+	got, gotFiles, _, err := walkTree(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,5 +224,75 @@ func syscallMknod(t *testing.T, p string) {
 	t.Helper()
 	if err := unix.Mknod(p, unix.S_IFCHR|0o666, int(unix.Mkdev(1, 3))); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A link the index vouches for keeps its target without a readlink; one
+// replaced by a link elsewhere is read again, and the digest follows it.
+func TestIndexReusesLinkTargets(t *testing.T) {
+	dir := indexedTree(t, 10)
+	first, err := IndexTree(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.LinksRead != 1 {
+		t.Fatalf("first walk read %d links, want 1", first.LinksRead)
+	}
+	second, err := IndexTree(dir, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.LinksRead != 0 || second.Digest != first.Digest {
+		t.Fatalf("second walk read %d links, digest %s; want 0 and %s", second.LinksRead, second.Digest, first.Digest)
+	}
+	link := filepath.Join(dir, "link")
+	if err := os.Remove(link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("d1/f1", link); err != nil { // the same length
+		t.Fatal(err)
+	}
+	third, err := IndexTree(dir, second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, _ := TreeDigest(dir)
+	if third.LinksRead != 1 || third.Digest == first.Digest || third.Digest != full {
+		t.Errorf("after the link changed: read %d links, digest %s; first %s, full %s", third.LinksRead, third.Digest, first.Digest, full)
+	}
+}
+
+// IndexAt writes the index again only when the walk learned something:
+// an unchanged tree leaves the file as it was.
+func TestIndexAtKeepsUnchangedIndex(t *testing.T) {
+	dir := indexedTree(t, 10)
+	path := filepath.Join(t.TempDir(), "index")
+	first, err := IndexAt(dir, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after unix.Stat_t
+	if err := unix.Stat(path, &before); err != nil {
+		t.Fatalf("the first walk kept no index: %v", err)
+	}
+	second, err := IndexAt(dir, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Stat(path, &after); err != nil {
+		t.Fatal(err)
+	}
+	if second.Digest != first.Digest || second.Hashed != 0 || after.Ino != before.Ino || after.Mtim != before.Mtim {
+		t.Errorf("unchanged tree: digest %s (was %s), hashed %d, index rewritten %v", second.Digest, first.Digest, second.Hashed, after.Ino != before.Ino)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "d2", "f2"), []byte("changed"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	third, err := IndexAt(dir, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kept := ReadIndex(path); third.Digest == first.Digest || kept == nil || kept.Digest != third.Digest {
+		t.Errorf("changed tree: digest %s (was %s), kept index %+v", third.Digest, first.Digest, kept)
 	}
 }

@@ -12,12 +12,14 @@ import (
 
 // walkTree lists the tree in lexical order, as filepath.WalkDir does (a
 // directory's entries right after it), and returns the indexes of its
-// regular files. It reads each directory once and stats every entry
+// regular files, and how many link targets it read. It reads each directory once and stats every entry
 // relative to its directory's descriptor: the verification of a locked
 // tree is this walk, and a lookup from the root for every entry would
-// cost it twice the time.
-func walkTree(root string) ([]treeEntry, []int, error) {
-	w := &walker{}
+// cost it twice the time. A symlink whose stat data prev vouches for
+// keeps the target prev holds: a link's target cannot change without its
+// change time changing, and its readlink(2) was half the walk's syscalls.
+func walkTree(root string, prev *Index) ([]treeEntry, []int, int, error) {
+	w := &walker{prev: prev}
 	fd, err := unix.Open(root, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err == nil {
 		var st unix.Stat_t
@@ -29,16 +31,18 @@ func walkTree(root string) ([]treeEntry, []int, error) {
 		}
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("digest tree %s: %w", root, err)
+		return nil, nil, 0, fmt.Errorf("digest tree %s: %w", root, err)
 	}
-	return w.entries, w.files, nil
+	return w.entries, w.files, w.linksRead, nil
 }
 
 // walker collects a tree's entries. (A walk of subtrees in parallel was
 // measured no faster: it is syscalls that the kernel serves one by one.)
 type walker struct {
-	entries []treeEntry
-	files   []int
+	prev      *Index
+	entries   []treeEntry
+	files     []int
+	linksRead int
 }
 
 // dir adds the entries of the directory open at fd, whose path is rel
@@ -72,10 +76,14 @@ func (w *walker) entry(dirfd int, name, p string) error {
 	link := ""
 	switch st.Mode & unix.S_IFMT {
 	case unix.S_IFLNK:
+		if link = w.prev.reusable(&treeEntry{path: p, mode: fileMode(&st), stat: statOfUnix(&st)}); link != "" {
+			break
+		}
 		var err error
 		if link, err = readlinkAt(dirfd, name); err != nil {
 			return fmt.Errorf("read link %s: %w", p, err)
 		}
+		w.linksRead++
 	case unix.S_IFDIR:
 		w.add(p, &st, "")
 		sub, err := unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
@@ -90,8 +98,7 @@ func (w *walker) entry(dirfd int, name, p string) error {
 
 // add appends an entry, with its content when the stat data gives it.
 func (w *walker) add(p string, st *unix.Stat_t, link string) {
-	e := treeEntry{path: p, mode: fileMode(st), content: link, stat: &entryStat{
-		dev: st.Dev, ino: st.Ino, size: uint64(st.Size), mtimeNs: st.Mtim.Nano(), ctimeNs: st.Ctim.Nano()}}
+	e := treeEntry{path: p, mode: fileMode(st), content: link, stat: statOfUnix(st)}
 	switch st.Mode & unix.S_IFMT {
 	case unix.S_IFREG:
 		w.files = append(w.files, len(w.entries))
@@ -99,6 +106,11 @@ func (w *walker) add(p string, st *unix.Stat_t, link string) {
 		e.content = strconv.FormatUint(st.Rdev, 10)
 	}
 	w.entries = append(w.entries, e)
+}
+
+// statOfUnix is what an Index compares of st.
+func statOfUnix(st *unix.Stat_t) *entryStat {
+	return &entryStat{dev: st.Dev, ino: st.Ino, size: uint64(st.Size), mtimeNs: st.Mtim.Nano(), ctimeNs: st.Ctim.Nano()}
 }
 
 // fileMode is the fs.FileMode of a stat mode, as os.Lstat makes it.
