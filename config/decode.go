@@ -9,10 +9,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
-// validName is what a sandbox name may look like: it becomes part of cgroup
-// paths, state directories and log prefixes.
-var validName = newLazyRegexp(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$`)
-
 // decodeSandbox decodes one sandbox block. The sandbox is returned even
 // when there are errors, so that duplicate names are still found.
 func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext) (*Sandbox, hcl.Diagnostics) {
@@ -26,7 +22,7 @@ func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext)
 	}
 	s.Base = s.Name
 	var diags hcl.Diagnostics
-	if !validName.MatchString(s.Name) {
+	if !validName.match(s.Name) {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Invalid sandbox name",

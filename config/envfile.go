@@ -60,7 +60,7 @@ func parseEnvFile(b []byte, name string, a *hcl.Attribute, env map[string]string
 		switch {
 		case !ok:
 			diags = append(diags, invalid(a, "Invalid env_file line", "%s:%d: %q is not KEY=VALUE.", name, n, line)...)
-		case !envName.MatchString(k):
+		case !envName.match(k):
 			diags = append(diags, invalid(a, "Invalid environment variable name", "%s:%d: %q is not a valid environment variable name: use letters, digits and '_', not starting with a digit.", name, n, k)...)
 		case strings.ContainsRune(v, 0):
 			diags = append(diags, invalid(a, "Invalid environment value", "%s:%d: the value of %s contains a NUL byte.", name, n, k)...)

@@ -200,7 +200,7 @@ func decodeFileExpect(s *Sandbox, b *hcl.Block, ctx *hcl.EvalContext) (*FileExpe
 	}
 	if a, ok := content.Attributes["sha256"]; ok {
 		v, ok, d := stringValue(a, ctx)
-		if ok && !sha256Syntax.MatchString(v) {
+		if ok && !isSHA256(v) {
 			d = invalid(a, "Invalid sha256", "%q is not a sha256 digest: give 64 lowercase hexadecimal digits, as sha256sum prints them.", v)
 		}
 		diags = append(diags, d...)

@@ -5,11 +5,10 @@ import (
 	"sync"
 )
 
-// lazyRegexp is a regular expression compiled on first use. The launcher
-// re-executes its own binary for every sandbox, and a package-level
-// regexp.MustCompile runs in each of those children although only the
-// parent loading configuration uses it: with hundreds of sandboxes at
-// once, compiling them showed up as several percent of the CPU time.
+// lazyRegexp is a regular expression compiled on first use: a
+// package-level regexp.MustCompile would run at every start of the
+// launcher, also in the many that never use it (an image reference's
+// shape, the one left; simpler shapes are checked in syntax.go).
 type lazyRegexp struct {
 	once sync.Once
 	expr string
@@ -27,6 +26,3 @@ func (l *lazyRegexp) get() *regexp.Regexp {
 
 // MatchString is regexp.Regexp.MatchString.
 func (l *lazyRegexp) MatchString(s string) bool { return l.get().MatchString(s) }
-
-// FindStringSubmatch is regexp.Regexp.FindStringSubmatch.
-func (l *lazyRegexp) FindStringSubmatch(s string) []string { return l.get().FindStringSubmatch(s) }

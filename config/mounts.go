@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -52,8 +51,6 @@ var (
 	mountFlagOptions = []string{"nosuid", "nodev", "noexec", "dev", "suid"}
 	// contraryOptions are the pairs of options that cancel each other.
 	contraryOptions = [][2]string{{"dev", "nodev"}, {"suid", "nosuid"}}
-	sizeOption      = regexp.MustCompile(`^size=[0-9]+[kmgKMG%]?$`)
-	modeOption      = regexp.MustCompile(`^mode=[0-7]{3,4}$`)
 	// kernelFS are the trees the sandbox makes itself: a mount there could
 	// hide a masked path, expose a writable kernel knob or replace the
 	// null device that masks are made of.
@@ -149,7 +146,7 @@ func checkMountOptions(m *Mount, a *hcl.Attribute) hcl.Diagnostics {
 	for _, o := range m.Options {
 		switch {
 		case contains(mountFlagOptions, o):
-		case sizeOption.MatchString(o) || modeOption.MatchString(o):
+		case isTmpfsSizeOption(o) || isTmpfsModeOption(o):
 			if m.Type == "bind" {
 				diags = append(diags, invalid(a, "Invalid mount option", "The option %q applies to tmpfs and overlay mounts, not to a bind.", o)...)
 			}

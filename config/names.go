@@ -19,7 +19,7 @@ const NameRule = `use 1 to 63 letters, digits, '_', '.' or '-', starting with a 
 // it before they are used.
 func ValidName(name string) bool {
 	base, rest, fanned := strings.Cut(name, "[")
-	if !validName.MatchString(base) {
+	if !validName.match(base) {
 		return false
 	}
 	if !fanned {

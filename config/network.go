@@ -110,7 +110,7 @@ func decodeNetworking(s *Sandbox, attrs hcl.Attributes, ctx *hcl.EvalContext) hc
 		v, d := stringList(a, ctx)
 		diags = append(diags, d...)
 		for _, name := range v {
-			if name == "" || !hostnameSyntax.MatchString(name) || len(name) > 63 {
+			if name == "" || !isHostname(name) || len(name) > 63 {
 				diags = append(diags, invalid(a, "Invalid alias", "%q is not a valid host name.", name)...)
 			}
 		}
@@ -138,7 +138,7 @@ func setNetwork(s *Sandbox, v string, a *hcl.Attribute) hcl.Diagnostics {
 	switch {
 	case v == NetworkHost:
 		s.Namespaces = without(s.Namespaces, "net")
-	case v == NetworkNone || validName.MatchString(v):
+	case v == NetworkNone || validName.match(v):
 		if !s.HasNamespace("net") {
 			return invalid(a, "Network without a net namespace",
 				"network = %q needs \"net\" in namespaces; use network = \"host\" to share the host's network.", v)
@@ -249,7 +249,7 @@ func (l *loader) decodeNetworks(cfg *Config) hcl.Diagnostics {
 func decodeNetwork(b *hcl.Block, ctx *hcl.EvalContext) (*Network, hcl.Diagnostics) {
 	n := &Network{Name: b.Labels[0], Subnet: netip.MustParsePrefix(DefaultSubnet), Outbound: true, DeclRange: b.DefRange}
 	content, diags := b.Body.Content(networkSchema)
-	if !validName.MatchString(n.Name) || n.Name == NetworkNone || n.Name == NetworkHost {
+	if !validName.match(n.Name) || n.Name == NetworkNone || n.Name == NetworkHost {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid network name",
 			Detail:  fmt.Sprintf("%q is not a valid network name: use letters, digits, '_', '.' or '-', and neither \"none\" nor \"host\".", n.Name),
 			Subject: b.LabelRanges[0].Ptr()})

@@ -6,11 +6,6 @@ import (
 	"strings"
 )
 
-// asPath are the names that are used as path components as they are: all
-// the names a sandbox could have before any string could be a for_each
-// key, so that the state of a running sandbox keeps its place.
-var asPath = newLazyRegexp(`^[A-Za-z0-9][A-Za-z0-9_.\-\[\]"]{0,139}$`)
-
 // readableLen bounds the readable part of an escaped name's key.
 const readableLen = 20
 
@@ -24,7 +19,7 @@ const readableLen = 20
 // the exec socket's path inside it), and, as "~" is in no name, never
 // equals a name that is its own path name.
 func PathName(name string) string {
-	if asPath.MatchString(name) {
+	if asPath.match(name) {
 		return name
 	}
 	base, key, _ := strings.Cut(name, "[")

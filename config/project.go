@@ -12,13 +12,8 @@ import (
 // ProjectRule says in words which names ValidProject accepts.
 const ProjectRule = `use 1 to 63 lowercase letters, digits, '_' or '-', starting with a letter or digit`
 
-// projectName is a project's name: it becomes a path component of the
-// state directory and a part of host-side names, so it is kept short and
-// plain, as compose's project names are.
-var projectName = newLazyRegexp(`^[a-z0-9][a-z0-9_-]{0,62}$`)
-
 // ValidProject reports whether name is one a project can have.
-func ValidProject(name string) bool { return projectName.MatchString(name) }
+func ValidProject(name string) bool { return projectName.match(name) }
 
 // ProjectFromDir is the project name a configuration directory gives by
 // default, made valid as compose makes it: lowercased, every character

@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"regexp"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -41,8 +40,6 @@ var DeviceRules = []string{DevicesSkip, DevicesRefuse, DevicesKeep}
 // LockFileName is the lock file that `sandbox lock` writes next to the
 // configuration files; loading a directory skips it.
 const LockFileName = "sandbox.lock.hcl"
-
-var sha256Syntax = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 // RootfsOptions is the long form of rootfs beyond its source path.
 type RootfsOptions struct {
@@ -136,7 +133,7 @@ func decodeRootfsBlock(s *Sandbox, b *hcl.Block, ctx *hcl.EvalContext) hcl.Diagn
 	}
 	if a, ok := attrs["sha256"]; ok {
 		v, ok, d := stringValue(a, ctx)
-		if ok && !sha256Syntax.MatchString(v) {
+		if ok && !isSHA256(v) {
 			d = invalid(a, "Invalid sha256", "%q is not a sha256 digest: give 64 lowercase hexadecimal digits, as `sandbox lock` prints them.", v)
 		}
 		diags = append(diags, d...)

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -38,8 +37,6 @@ const (
 	SeccompUnconfined = "unconfined"
 )
 
-var userSyntax = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$`)
-
 // decodeSecurity fills s.Security from user, no_new_privileges, seccomp and
 // the capabilities block.
 func decodeSecurity(s *Sandbox, content *hcl.BodyContent, ctx *hcl.EvalContext) hcl.Diagnostics {
@@ -48,7 +45,7 @@ func decodeSecurity(s *Sandbox, content *hcl.BodyContent, ctx *hcl.EvalContext) 
 	if a, ok := content.Attributes["user"]; ok {
 		v, ok, d := stringValue(a, ctx)
 		diags = append(diags, d...)
-		if ok && !userSyntax.MatchString(v) {
+		if ok && !isUserSpec(v) {
 			diags = append(diags, invalid(a, "Invalid user",
 				"%q is not a user: write \"UID\", \"UID:GID\", \"NAME\" or \"NAME:GROUP\", such as \"1000:1000\" or \"nobody\".", v)...)
 		}

@@ -23,10 +23,6 @@ var (
 	ErrFraction = errors.New("not a whole number of bytes")
 )
 
-// sizeSyntax is a number with an optional binary suffix: K, M, G, T, P or E,
-// optionally followed by "i", "B" or "iB" (case-insensitive).
-var sizeSyntax = newLazyRegexp(`^([0-9]+(?:\.[0-9]+)?)\s*([kKmMgGtTpPeE]?)(i?[bB]?)$`)
-
 // sizeShift gives the power of 1024 of each size suffix.
 var sizeShift = map[string]uint{"": 0, "k": 10, "m": 20, "g": 30, "t": 40, "p": 50, "e": 60}
 
@@ -38,15 +34,15 @@ func ParseSize(s string) (uint64, error) {
 	if strings.HasPrefix(t, "-") {
 		return 0, fmt.Errorf("size %q: %w", s, ErrNegative)
 	}
-	m := sizeSyntax.FindStringSubmatch(t)
-	if m == nil || (m[2] == "" && strings.HasPrefix(m[3], "i")) {
+	num, power, unit, ok := sizeParts(t)
+	if !ok || (power == "" && strings.HasPrefix(unit, "i")) {
 		return 0, fmt.Errorf("size %q: %w", s, ErrUnitSyntax)
 	}
-	r, ok := new(big.Rat).SetString(m[1])
+	r, ok := new(big.Rat).SetString(num)
 	if !ok {
 		return 0, fmt.Errorf("size %q: %w", s, ErrUnitSyntax)
 	}
-	r.Mul(r, new(big.Rat).SetInt(new(big.Int).Lsh(big.NewInt(1), sizeShift[strings.ToLower(m[2])])))
+	r.Mul(r, new(big.Rat).SetInt(new(big.Int).Lsh(big.NewInt(1), sizeShift[strings.ToLower(power)])))
 	if !r.IsInt() {
 		return 0, fmt.Errorf("size %q: %w", s, ErrFraction)
 	}
@@ -55,9 +51,6 @@ func ParseSize(s string) (uint64, error) {
 	}
 	return r.Num().Uint64(), nil
 }
-
-// durationPart is one number-unit pair of a duration.
-var durationPart = newLazyRegexp(`^([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h|d)`)
 
 // durationUnit gives the length of each duration unit.
 var durationUnit = map[string]time.Duration{
@@ -80,13 +73,13 @@ func ParseDuration(s string) (time.Duration, error) {
 	}
 	total := new(big.Rat)
 	for t != "" {
-		m := durationPart.FindStringSubmatch(t)
-		if m == nil {
+		num, unit, rest, ok := durationPart(t)
+		if !ok {
 			return 0, fmt.Errorf("duration %q: %w", s, ErrUnitSyntax)
 		}
-		r, _ := new(big.Rat).SetString(m[1])
-		total.Add(total, r.Mul(r, new(big.Rat).SetInt64(int64(durationUnit[m[2]]))))
-		t = t[len(m[0]):]
+		r, _ := new(big.Rat).SetString(num)
+		total.Add(total, r.Mul(r, new(big.Rat).SetInt64(int64(durationUnit[unit]))))
+		t = rest
 	}
 	ns := new(big.Int).Quo(total.Num(), total.Denom())
 	if !ns.IsInt64() {

@@ -9,11 +9,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
-var (
-	envName        = newLazyRegexp(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	hostnameSyntax = newLazyRegexp(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$`)
-)
-
 // invalid builds an error diagnostic pointing at an attribute's value.
 func invalid(a *hcl.Attribute, summary, format string, args ...any) hcl.Diagnostics {
 	return hcl.Diagnostics{{
@@ -42,7 +37,7 @@ func checkCommand(argv []string, a *hcl.Attribute) hcl.Diagnostics {
 func checkEnv(env map[string]string, a *hcl.Attribute) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	for k, v := range env {
-		if !envName.MatchString(k) {
+		if !envName.match(k) {
 			diags = append(diags, invalid(a, "Invalid environment variable name",
 				"%q is not a valid environment variable name: use letters, digits and '_', not starting with a digit.", k)...)
 		}
@@ -68,7 +63,7 @@ func checkWorkdir(dir string, a *hcl.Attribute) hcl.Diagnostics {
 }
 
 func checkHostname(name string, a *hcl.Attribute) hcl.Diagnostics {
-	if name == "" || (len(name) <= 64 && hostnameSyntax.MatchString(name)) {
+	if name == "" || (len(name) <= 64 && isHostname(name)) {
 		return nil
 	}
 	return invalid(a, "Invalid hostname",
