@@ -9,18 +9,24 @@ import (
 )
 
 // Capabilities, the bounding set, the ambient set and no_new_privs belong
-// to a thread, not to a process. A child that executes its target at once
-// needs them on the exec'ing thread only, but an init stays alive as
-// PID 1, and the Go runtime has started other threads in it before main
-// ran (sysmon, the template thread of LockOSThread, …): each would keep
-// the launcher's full privileges for as long as the sandbox runs, a host
-// escape away with a capability such as SYS_PTRACE. A Go program cannot
-// be made single-threaded, so every change below is made on every thread
-// of the process at once with syscall.AllThreadsSyscall (the user switch
-// through syscall.Setgroups/Setresgid/Setresuid, which use it too), and
-// the seccomp filter is loaded with SECCOMP_FILTER_FLAG_TSYNC. Every
+// to a thread, not to a process. An init stays alive as PID 1, and the Go
+// runtime has started other threads in it before main ran (sysmon, the
+// template thread of LockOSThread, …): each would keep the launcher's
+// full privileges for as long as the sandbox runs, a host escape away with
+// a capability such as SYS_PTRACE. A Go program cannot be made
+// single-threaded, so for an init every change below is made on every
+// thread of the process at once with syscall.AllThreadsSyscall (the user
+// switch through syscall.Setgroups/Setresgid/Setresuid, which use it too),
+// and the seccomp filter is loaded with SECCOMP_FILTER_FLAG_TSYNC. Every
 // thread the runtime starts later copies the thread that starts it, so it
 // inherits the same state.
+//
+// A child that executes its target at once needs the changes on the
+// exec'ing thread only, the one ChildMain locked: execve ends every other
+// thread, and until then nothing runs in the sandbox that could reach
+// them (the child is its only process, and no longer dumpable). It makes
+// them with plain syscalls: about thirty stops of the world, each
+// signalling every thread, were a tenth of its start.
 //
 // AllThreadsSyscall refuses to run in a program linked with cgo, where
 // threads the runtime does not know of could exist; the child is built
@@ -39,24 +45,42 @@ func allThreads(trap, a1, a2, a3 uintptr) error {
 	return errno
 }
 
+// thisThread runs a syscall on the calling thread only.
+func thisThread(trap, a1, a2, a3 uintptr) error {
+	if _, _, errno := unix.RawSyscall(trap, a1, a2, a3); errno != 0 {
+		return errno
+	}
+	return nil
+}
+
+// threadSyscall is how the privilege changes reach the threads that need
+// them: every thread of an init, the exec'ing thread of any other child.
+func threadSyscall(init bool) func(trap, a1, a2, a3 uintptr) error {
+	if init {
+		return allThreads
+	}
+	return thisThread
+}
+
 // errCgoChild says the child cannot reach every thread.
 var errCgoChild = &StepError{Step: "drop privileges on every thread",
 	Msg: "the sandbox child was built with cgo, which cannot change every thread's privileges; build it with CGO_ENABLED=0 (make build does)"}
 
-// dropPrivileges switches to the spec's user and leaves every thread with
-// exactly the spec's capabilities in its bounding set — and, for root, in
-// permitted and effective; a non-root user keeps none — with nothing
-// inheritable or ambient, and sets no_new_privs when asked. It runs
-// before rlimits and seccomp.
+// dropPrivileges switches to the spec's user and leaves every thread that
+// needs it (threadSyscall) with exactly the spec's capabilities in its
+// bounding set — and, for root, in permitted and effective; a non-root
+// user keeps none — with nothing inheritable or ambient, and sets
+// no_new_privs when asked. It runs before rlimits and seccomp.
 func dropPrivileges(s *Spec) *StepError {
 	mask, serr := capabilityMask(s.Capabilities)
 	if serr != nil {
 		return serr
 	}
-	if err := dropBounding(mask); err != nil {
+	sys := threadSyscall(s.Init)
+	if err := dropBounding(mask, sys); err != nil {
 		return err
 	}
-	if err := allThreads(unix.SYS_PRCTL, unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0); err != nil && err != unix.EINVAL {
+	if err := sys(unix.SYS_PRCTL, unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0); err != nil && err != unix.EINVAL {
 		return stepErr("clear ambient capabilities", err)
 	}
 	uid := 0
@@ -75,11 +99,11 @@ func dropPrivileges(s *Spec) *StepError {
 	if uid != 0 {
 		mask = 0
 	}
-	if err := capset(mask); err != nil {
+	if err := capset(mask, sys); err != nil {
 		return stepErr("set capabilities", err)
 	}
 	if s.NoNewPrivs {
-		if err := allThreads(unix.SYS_PRCTL, unix.PR_SET_NO_NEW_PRIVS, 1, 0); err != nil {
+		if err := sys(unix.SYS_PRCTL, unix.PR_SET_NO_NEW_PRIVS, 1, 0); err != nil {
 			return stepErr("set no_new_privs", err)
 		}
 	}
@@ -99,15 +123,16 @@ func capabilityMask(names []string) (uint64, *StepError) {
 	return mask, nil
 }
 
-// dropBounding drops every capability outside mask from every thread's
-// bounding set, up to the first number the kernel does not know (EINVAL):
-// no need to read /proc/sys/kernel/cap_last_cap, which a sandbox may lack.
-func dropBounding(mask uint64) *StepError {
+// dropBounding drops every capability outside mask from the bounding set
+// of the threads sys reaches, up to the first number the kernel does not
+// know (EINVAL): no need to read /proc/sys/kernel/cap_last_cap, which a
+// sandbox may lack.
+func dropBounding(mask uint64, sys func(trap, a1, a2, a3 uintptr) error) *StepError {
 	for c := 0; c < 64; c++ {
 		if mask&(1<<uint(c)) != 0 {
 			continue
 		}
-		err := allThreads(unix.SYS_PRCTL, unix.PR_CAPBSET_DROP, uintptr(c), 0)
+		err := sys(unix.SYS_PRCTL, unix.PR_CAPBSET_DROP, uintptr(c), 0)
 		if err == unix.EINVAL {
 			break
 		}
@@ -118,14 +143,14 @@ func dropBounding(mask uint64) *StepError {
 	return nil
 }
 
-// capset sets every thread's permitted and effective sets to mask and its
-// inheritable set to nothing.
-func capset(mask uint64) error {
+// capset sets the permitted and effective sets of the threads sys reaches
+// to mask and their inheritable set to nothing.
+func capset(mask uint64, sys func(trap, a1, a2, a3 uintptr) error) error {
 	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3} // pid 0: the calling thread
 	lo, hi := uint32(mask), uint32(mask>>32)
 	data := [2]unix.CapUserData{
 		{Effective: lo, Permitted: lo},
 		{Effective: hi, Permitted: hi},
 	}
-	return allThreads(unix.SYS_CAPSET, uintptr(unsafe.Pointer(&hdr)), uintptr(unsafe.Pointer(&data[0])), 0)
+	return sys(unix.SYS_CAPSET, uintptr(unsafe.Pointer(&hdr)), uintptr(unsafe.Pointer(&data[0])), 0)
 }

@@ -15,12 +15,18 @@ import (
 
 // Checklist 37: every thread of every process inside — the init's, the
 // target's and an exec'd command's — holds the sandbox's capabilities,
-// no_new_privs and seccomp filter.
+// no_new_privs and seccomp filter. A child without an init drops them on
+// its exec'ing thread alone (execve ends the others): the target's
+// threads, all started after it, must still hold exactly the same.
 func TestEveryThreadDropped(t *testing.T) {
 	testenv.RequireRoot(t)
-	for _, user := range []string{"", "65534:65534"} {
-		t.Run("user="+user, func(t *testing.T) {
-			init := true
+	for _, tc := range []struct {
+		user string
+		init bool
+	}{{"", true}, {"65534:65534", true}, {"", false}, {"65534:65534", false}} {
+		user := tc.user
+		t.Run(fmt.Sprintf("user=%s/init=%v", user, tc.init), func(t *testing.T) {
+			init := tc.init
 			s := sandboxFor(testenv.Rootfs(t), "tasks")
 			s.Init = &init
 			s.Security.CapAdd = []string{"CAP_SYS_PTRACE"}
