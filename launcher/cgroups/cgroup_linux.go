@@ -143,20 +143,46 @@ func newCgroup(c *CgroupConfig, leaf string, ops cgroupOps) (Cgroup, error) {
 	return nil, fmt.Errorf("cgroup version %d: %w", c.Version, errors.ErrUnsupported)
 }
 
-// writeFile writes value to an existing cgroup file.
+// writeFile writes value to an existing cgroup file. Cgroup files are
+// opened, written and read with plain syscalls: os.OpenFile would also
+// register each with the runtime's poller (kernfs files can be polled),
+// four more syscalls for each of the twenty or so files of a start.
 func writeFile(path, value string) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
-	if err != nil {
-		return fmt.Errorf("write %q to %s: %w", value, path, err)
-	}
-	_, err = f.WriteString(value)
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	fd, err := unix.Open(path, unix.O_WRONLY|unix.O_TRUNC|unix.O_CLOEXEC, 0)
+	if err == nil {
+		_, err = unix.Write(fd, []byte(value))
+		if cerr := unix.Close(fd); err == nil {
+			err = cerr
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("write %q to %s: %w", value, path, err)
 	}
 	return nil
+}
+
+// readFile reads a cgroup file whole, as os.ReadFile does.
+func readFile(path string) ([]byte, error) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer unix.Close(fd)
+	var out []byte
+	buf := make([]byte, 4096)
+	for {
+		n, err := unix.Read(fd, buf)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &os.PathError{Op: "read", Path: path, Err: err}
+		}
+		if n == 0 {
+			return out, nil
+		}
+		out = append(out, buf[:n]...)
+	}
 }
 
 // mkdirLeaf makes the leaf dir and, unless it exists, its parent, calling
@@ -232,7 +258,7 @@ func removeDir(ctx context.Context, ops cgroupOps, dir string) error {
 
 // readPids reads a cgroup.procs file.
 func readPids(path string) ([]int, error) {
-	b, err := os.ReadFile(path)
+	b, err := readFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
@@ -270,7 +296,7 @@ func killUntilEmpty(ctx context.Context, ops cgroupOps, procs string) error {
 
 // readKeyed reads the value of key in a "key value" per line file.
 func readKeyed(path, key string) (uint64, bool) {
-	b, err := os.ReadFile(path)
+	b, err := readFile(path)
 	if err != nil {
 		return 0, false
 	}
@@ -292,7 +318,7 @@ func readNumber(path string) uint64 {
 // readNumberOK reads a file that holds one number; ok is false when it
 // cannot.
 func readNumberOK(path string) (n uint64, ok bool) {
-	b, err := os.ReadFile(path)
+	b, err := readFile(path)
 	if err != nil {
 		return 0, false
 	}

@@ -120,7 +120,7 @@ func (c *cgroupV1) freeze(ctx context.Context, dir string) error {
 		return err
 	}
 	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); {
-		if b, err := os.ReadFile(state); err != nil || string(b) == "FROZEN\n" || string(b) == "FROZEN" {
+		if b, err := readFile(state); err != nil || string(b) == "FROZEN\n" || string(b) == "FROZEN" {
 			return err
 		}
 		if err := sleep(ctx, time.Millisecond); err != nil {

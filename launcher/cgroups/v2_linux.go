@@ -59,7 +59,7 @@ func (c *cgroupV2) Create() ([]string, error) {
 // not on yet, one at a time so that a failure names the controller.
 func (c *cgroupV2) enable(dir string) error {
 	path := filepath.Join(dir, "cgroup.subtree_control")
-	b, err := os.ReadFile(path)
+	b, err := readFile(path)
 	if err != nil {
 		return fmt.Errorf("enable cgroup controllers: %w", err)
 	}
