@@ -1,6 +1,9 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"github.com/hclsandbox/sandbox/launcher/runner"
+	"github.com/spf13/cobra"
+)
 
 func newRunCmd(e *env) *cobra.Command {
 	return e.addReceiptFlag(e.addVarFlags(&cobra.Command{
@@ -17,6 +20,7 @@ mode, so that job control and tty work inside.
   sandbox run examples/busybox.hcl busybox -- /bin/sh`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			runner.WatchSignals() // while the configuration loads
 			if len(args) == 1 || cmd.ArgsLenAtDash() == 1 {
 				return e.r().RunWantsName(args[0], e.loadOptions())
 			}

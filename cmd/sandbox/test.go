@@ -39,6 +39,7 @@ Exit codes:
   sandbox test --junit report.xml --parallel 4 checks/
   sandbox test --update examples/test.hcl greeting`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			runner.WatchSignals() // while the configuration loads
 			return e.test(args, o)
 		},
 	})

@@ -1,6 +1,9 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"github.com/hclsandbox/sandbox/launcher/runner"
+	"github.com/spf13/cobra"
+)
 
 // upOptions are the flags of up.
 type upOptions struct {
@@ -52,6 +55,7 @@ under sudo: whatever can write ./*.hcl can run anything as root.
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			runner.WatchSignals() // while the configuration loads
 			return e.up(args, o)
 		},
 	})

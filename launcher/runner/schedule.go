@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"os"
 	"os/signal"
 
 	"github.com/hclsandbox/sandbox/config"
@@ -27,8 +26,7 @@ func Schedule(s *supervise.Scheduler) {
 	tty := relay.WatchHangup()
 	defer tty.Close()
 	s.WatchHangUp(tty.HungUp)
-	sigs := make(chan os.Signal, 8)
-	signal.Notify(sigs, supervise.Forwarded...)
+	sigs := takeSignals()
 	defer signal.Stop(sigs)
 	s.Run(sigs)
 }
