@@ -32,7 +32,7 @@ ROOT_TESTS = $(shell find . -name '*_linux_test.go' -exec grep -ho '^func Test[A
 # `make test-slurm` installs Slurm.
 TEST_PACKAGES := busybox-static nftables crun runc docker-registry fsverity util-linux passwd uidmap libxml2-utils passt fuse-overlayfs
 
-.PHONY: help build install run test test-deps test-root test-oci test-images test-slurm bench bench-startup bench-rootless bench-batch bench-watch bench-images fmt lint cross \
+.PHONY: help build install run test test-deps test-root test-oci test-images test-slurm bench bench-startup bench-rootless bench-batch bench-phases bench-watch bench-images fmt lint cross \
 	rootfs-busybox rootfs-debian rootfs-alpine examples vagrant-validate test-vm clean
 
 help: ## list the targets
@@ -76,8 +76,9 @@ test-slurm: ## run up --on slurm on a single-node Slurm cluster started by the t
 	@$(SUDO) scripts/test-deps.sh slurmctld slurmd slurm-client munge
 	$(ROOT) $(GO) test -count=1 -run '^(TestUpOnSlurm|TestStopOnSlurm)$$' -v ./cmd/sandbox
 
-bench: build rootfs-busybox ## every performance target in one table, each against its peer in the same run (root; QUICK=1 for fewer samples)
+bench: build rootfs-busybox ## every performance target in one table, each against its peer in the same run, and where a start's time goes (root; QUICK=1 for fewer samples)
 	$(GO) build -o bin/watchlat ./bench/watchlat
+	$(GO) build -o bin/phases ./bench/phases
 	$(SUDO) bench/table.sh
 
 bench-startup: build rootfs-busybox ## time sandbox run of /bin/true against crun, runc and bwrap in one hyperfine run (root)
@@ -88,6 +89,10 @@ bench-rootless: build rootfs-busybox ## time sandbox run of /bin/true by an ordi
 
 bench-batch: build rootfs-busybox ## time up of 100 sandboxes against 100 parallel crun runs (root)
 	$(SUDO) bench/batch.sh
+
+bench-phases: build rootfs-busybox ## time each phase of sandbox run of /bin/true, from the exec to the exit (root)
+	$(GO) build -o bin/phases ./bench/phases
+	$(SUDO) bin/phases -sandbox $(BIN) -rootfs examples/rootfs/busybox -runs $(or $(RUNS),60)
 
 bench-watch: build rootfs-busybox ## time up --watch relaunches, write to first output line, against the debounce (root)
 	$(GO) build -o bin/watchlat ./bench/watchlat

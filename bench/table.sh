@@ -12,7 +12,8 @@
 # the same start unlocked (when examples/rootfs/debian exists: make
 # rootfs-debian), validate and plan --json of 10,000 blocks, 1 GB of output
 # through up's relay against cat | cat, and the watch relaunch over its
-# debounce (bench/watchlat).
+# debounce (bench/watchlat); then where a cold start's time goes, phase by
+# phase (bench/phases).
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,7 +22,9 @@ busybox=$root/examples/rootfs/busybox
 debian=$root/examples/rootfs/debian
 [ "$(id -u)" = 0 ] || { echo "bench/table.sh: run as root" >&2; exit 1; }
 [ -x "$bin" ] || { echo "bench/table.sh: build $bin first (make build)" >&2; exit 1; }
-[ -x "$root/bin/watchlat" ] || { echo "bench/table.sh: build $root/bin/watchlat first (make bench)" >&2; exit 1; }
+for tool in watchlat phases; do
+	[ -x "$root/bin/$tool" ] || { echo "bench/table.sh: build $root/bin/$tool first (make bench)" >&2; exit 1; }
+done
 
 work=$(mktemp -d /tmp/bench-table.XXXXXX)
 # Runs record their receipts under a project ($SANDBOX_RUN/.projects/PROJECT);
@@ -114,8 +117,13 @@ rm -f "$work/lines.txt"
 echo "== watch relaunch" >&2
 "$root/bin/watchlat" -sandbox "$bin" -rootfs "$busybox" -runs "$watch" >&2
 
+echo "== phases of a start" >&2
+"$root/bin/phases" -sandbox "$bin" -rootfs "$busybox" -runs "$runs" >"$work/phases"
+
 echo
 {
 	printf 'what\tsandbox\tpeer\tratio\ttarget\tverdict\n'
 	cat "$BENCH_ROWS"
 } | column -t -s "$(printf '\t')"
+echo
+cat "$work/phases"

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hclsandbox/sandbox/internal/phase"
+
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
 	"github.com/hclsandbox/sandbox/launcher/network"
 	"github.com/hclsandbox/sandbox/launcher/state"
@@ -67,6 +69,7 @@ func Start(ctx context.Context, p *Plan, stdio Stdio, c *state.Claim) (*Process,
 	if err != nil {
 		return nil, err
 	}
+	phase.Mark("create the cgroup")
 	proc, res, err := start(ctx, p, stdio, cg, c)
 	if proc == nil {
 		if rerr := removeCgroup(cg); err == nil && res == nil {
@@ -77,6 +80,7 @@ func Start(ctx context.Context, p *Plan, stdio Stdio, c *state.Claim) (*Process,
 		}
 		return nil, err
 	}
+	phase.Mark("set up the child, until the target's exec")
 	proc.warnings = warnings
 	if n := proc.net.Notice(); n != "" {
 		proc.warnings = append(proc.warnings, n)
@@ -150,6 +154,7 @@ func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.Fi
 	}
 	start := time.Now()
 	err = startIn(cmd, cg)
+	phase.Mark("clone and exec the child")
 	closeFD()
 	specR.Close()
 	statusW.Close()
@@ -293,6 +298,7 @@ func (p *Process) kill() {
 // killed; then its usage is read and its cgroup removed.
 func (p *Process) Wait() *Result {
 	timedOut := p.awaitExit()
+	phase.Mark("run the target")
 	p.killAll()
 	err := p.cmd.Wait()
 	p.term.finish()
@@ -313,6 +319,7 @@ func (p *Process) Wait() *Result {
 	if err := p.net.Detach(); err != nil {
 		r.Warnings = append(r.Warnings, err.Error())
 	}
+	phase.Mark("reap and clean up")
 	return r
 }
 

@@ -3,6 +3,8 @@ package runner
 import (
 	"fmt"
 
+	"github.com/hclsandbox/sandbox/internal/phase"
+
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/internal/exitcode"
 	"github.com/hclsandbox/sandbox/launcher"
@@ -104,14 +106,17 @@ func (r *Runner) Run(command string, cfg *config.Config, s *config.Sandbox, args
 	if err != nil {
 		return nil, err
 	}
+	phase.Mark("probe the host, prepare the root, plan")
 	plan := plans[0]
 	if len(args) > 0 {
 		plan = plan.WithArgs(args)
 	}
 	r.PrepareReceipts(command, cfg, sbs, []*launcher.Plan{plan}, roots, host, args)
+	phase.Mark("prepare the receipt")
 	u := r.RunOne(plan, relay.AttachedStdio(r.Stdin, r.Stdout, r.Stderr))
 	if r.Receipts != nil {
 		r.Receipts.Write(u, nil, r.State.Home())
+		phase.Mark("write the receipt")
 	}
 	return u.Result, nil
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hclsandbox/sandbox/internal/phase"
+
 	"github.com/hclsandbox/sandbox/internal/exitcode"
 	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher"
@@ -23,6 +25,7 @@ func (r *Runner) Start(plan *launcher.Plan, stdio launcher.Stdio) (*launcher.Pro
 	}
 	setupFailed := &launcher.Result{Name: plan.Name, ExitCode: exitcode.Setup}
 	claim, err := launcher.Claim(context.Background(), r.State, plan, r.Detached)
+	phase.Mark("claim the name")
 	if err != nil {
 		setupFailed.SetupError = &isolation.StepError{Step: "claim name " + plan.Name, Msg: err.Error()}
 		return nil, fail(setupFailed, err.Error()), func() {}

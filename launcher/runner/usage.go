@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/hclsandbox/sandbox/internal/phase"
+
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/internal/exitcode"
 )
@@ -26,6 +28,7 @@ func (r *Runner) RunWantsName(file string, load config.Options) error {
 // or time, and ends with its exit code.
 func (r *Runner) RunAttached(file, name string, args []string, load config.Options) error {
 	cfg, s, err := r.LoadOne([]string{file}, name, "run", load)
+	phase.Mark("load the configuration")
 	if err != nil {
 		return err
 	}
