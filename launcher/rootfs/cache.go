@@ -10,12 +10,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/internal/safepath"
 	"github.com/hclsandbox/sandbox/launcher/mapped"
-	"github.com/schollz/progressbar/v3"
 )
 
 // DefaultHome is where the launcher keeps its state unless SANDBOX_HOME says otherwise.
@@ -201,10 +199,9 @@ func (c *Cache) unpackInto(ctx context.Context, tmp, tarball, digest, devices st
 	defer f.Close()
 	h := sha256.New()
 	var r io.Reader = io.TeeReader(ctxReader{ctx, f}, h)
-	bar := c.progressBar(f, tarball)
+	bar := c.progressBar(f, r, tarball)
 	if bar != nil {
-		pr := progressbar.NewReader(r, bar)
-		r = &pr
+		r = bar
 	}
 	tr, err := decompress(r)
 	if err != nil {
@@ -219,8 +216,7 @@ func (c *Cache) unpackInto(ctx context.Context, tmp, tarball, digest, devices st
 		return n, fmt.Errorf("read %s: %w", tarball, err)
 	}
 	if bar != nil {
-		bar.Finish()
-		fmt.Fprintln(c.Progress)
+		bar.finish()
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); got != digest {
 		return n, errors.New("rootfs tarball " + tarball + " changed while it was unpacked")
@@ -250,8 +246,9 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
-// progressBar returns a bar for reading f, or nil when progress is not wanted.
-func (c *Cache) progressBar(f *os.File, tarball string) *progressbar.ProgressBar {
+// progressBar returns r, the content of f, counted on a progress line, or
+// nil when progress is not wanted.
+func (c *Cache) progressBar(f *os.File, r io.Reader, tarball string) *progressReader {
 	if c.Progress == nil {
 		return nil
 	}
@@ -259,13 +256,7 @@ func (c *Cache) progressBar(f *os.File, tarball string) *progressbar.ProgressBar
 	if err != nil {
 		return nil
 	}
-	return progressbar.NewOptions64(info.Size(),
-		progressbar.OptionSetWriter(c.Progress),
-		progressbar.OptionSetDescription("unpacking "+filepath.Base(tarball)),
-		progressbar.OptionShowBytes(true),
-		progressbar.OptionSetWidth(30),
-		progressbar.OptionThrottle(100*time.Millisecond),
-	)
+	return newProgressReader(r, c.Progress, filepath.Base(tarball), info.Size())
 }
 
 // removeTree removes a half-unpacked tree, first making its directories
