@@ -6,7 +6,7 @@
 #   make bench               # as root; RUNS=100 for more samples
 #
 # Same isolation where the tools allow it: new uts, pid, mount, ipc, net and
-# cgroup namespaces, pivot_root into the busybox rootfs, a memory and pids
+# cgroup namespaces, pivot_root into the busybox rootfs, read-only, a memory and pids
 # limit in a cgroup (sandbox, crun, runc), dropped capabilities and a seccomp
 # filter (sandbox and its default; crun and runc as `spec` makes them, which
 # has no seccomp). bubblewrap makes no cgroup.
@@ -49,9 +49,15 @@ exec unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/de
 SH
 chmod +x "$work/wrap"
 
+# The root is read-only, as crun's and runc's (root.readonly) and
+# bubblewrap's (--ro-bind) are; a sandbox's default root is an overlay with
+# a writable layer, a mount or two more.
 cat >"$work/true.hcl" <<HCL
 sandbox "startup-bench" {
-  rootfs  = "$rootfs"
+  rootfs {
+    source = "$rootfs"
+    mode   = "readonly"
+  }
   command = ["/bin/true"]
   limits {
     memory = "256MiB"
