@@ -38,17 +38,22 @@ func fileOnly(p *Plan) *Plan {
 // file, its init, how it stops, the host paths it can write, and a
 // health check's first state.
 func Claim(ctx context.Context, d state.Dir, p *Plan, detached bool) (*state.Claim, error) {
-	return d.Claim(ctx, record(p, detached))
+	return d.Claim(ctx, record(p, detached, ""))
 }
 
 // Renew makes c, the claim of a run of p's name that has ended, the claim
 // of p's next run (state.Claim.Renew), with the record Claim would write.
-func Renew(ctx context.Context, c *state.Claim, p *Plan, detached bool) error {
-	return c.Renew(ctx, record(p, detached))
+// digest is PlanDigest(p) when the caller knows it, or "".
+func Renew(ctx context.Context, c *state.Claim, p *Plan, detached bool, digest string) error {
+	return c.Renew(ctx, record(p, detached, digest))
 }
 
-// record is the first record of a run of p.
-func record(p *Plan, detached bool) state.Record {
+// record is the first record of a run of p, whose digest, unless given,
+// it computes.
+func record(p *Plan, detached bool, digest string) state.Record {
+	if digest == "" {
+		digest = PlanDigest(p)
+	}
 	file, _ := filepath.Abs(p.File)
 	sig, timeout := p.Stop()
 	health := ""
@@ -56,7 +61,7 @@ func record(p *Plan, detached bool) state.Record {
 		health = "starting" // until a check passes (launcher/supervise)
 	}
 	return state.Record{
-		Name: p.Name, PlanDigest: PlanDigest(p), ConfigFile: file, Detached: detached,
+		Name: p.Name, PlanDigest: digest, ConfigFile: file, Detached: detached,
 		Init: p.Spec.Init, StopSignal: signalName(sig), StopTimeout: timeout, Writable: p.WritablePaths(),
 		Health: health,
 	}

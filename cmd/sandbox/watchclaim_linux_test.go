@@ -17,7 +17,8 @@ import (
 // rather than releasing it and claiming again. Its lock file stays the
 // same file, never unlinked, so the name is never free between the two
 // runs; the record names the new run's first process, and the old one
-// is gone. A sandbox whose run ends with no relaunch to follow (here
+// is gone; the record's plan digest is the plan's, unchanged by a file's
+// change and the new one after an edit. A sandbox whose run ends with no relaunch to follow (here
 // after its restart policy's last restart) releases its name.
 func TestWatchRelaunchKeepsClaim(t *testing.T) {
 	bin, dir := batchSetup(t)
@@ -27,14 +28,15 @@ func TestWatchRelaunchKeepsClaim(t *testing.T) {
 	t.Setenv("SANDBOX_PROJECT", "wkp")
 	app := filepath.Join(dir, "app")
 	os.Mkdir(app, 0o755)
-	writeHCL(t, dir, "w.hcl", strings.Replace(watchedSandbox, `"wt"`, `"wk"`, 1)+`
+	exiting := `
 sandbox "wkx" {
   rootfs       = "./rootfs"
   command      = ["/bin/sh", "-c", "exit 3"]
   restart      = "on-failure"
   max_restarts = 1
 }
-`)
+`
+	writeHCL(t, dir, "w.hcl", strings.Replace(watchedSandbox, `"wt"`, `"wk"`, 1)+exiting)
 	wp := startWatch(t, bin, dir, "w.hcl")
 	wp.await(`^wk +\| run$`, 10*time.Second)
 	wp.await(`^wkx +\| exited with 3$`, 10*time.Second)
@@ -63,6 +65,19 @@ sandbox "wkx" {
 	if proc.SameProcess(before.Pid, before.PidStart) {
 		t.Errorf("the previous run's first process %d still runs", before.Pid)
 	}
+	if after.PlanDigest != before.PlanDigest || after.PlanDigest == "" {
+		t.Errorf("a watched file's change changed the record's plan digest: %q, then %q", before.PlanDigest, after.PlanDigest)
+	}
+
+	// An edit relaunches with the new plan, whose digest the record gets.
+	writeHCL(t, dir, "w.hcl", strings.Replace(strings.Replace(watchedSandbox, `"wt"`, `"wk"`, 1), "echo run", "echo edited", 1)+exiting)
+	wp.await(`^wk +\| configuration changed → restarting$`, 5*time.Second)
+	wp.await(`^wk +\| restarted in `, 5*time.Second)
+	edited := readPid(t, filepath.Join(home, "wk", "state.json"))
+	if edited.PlanDigest == after.PlanDigest || edited.Pid == after.Pid {
+		t.Errorf("after an edit the record names pid %d and plan %q, before it %d and %q: want a new run of the new plan",
+			edited.Pid, edited.PlanDigest, after.Pid, after.PlanDigest)
+	}
 	wp.stop()
 	if m, _ := filepath.Glob(filepath.Join(home, "*", "state.json")); len(m) > 0 {
 		t.Errorf("records left after up --watch ended: %v", m)
@@ -70,10 +85,11 @@ sandbox "wkx" {
 	checkNothingLeft(t, "wk", mounts)
 }
 
-// recordPid is the first process a record names.
+// recordPid is the first process a record names, and its plan.
 type recordPid struct {
-	Pid      int    `json:"pid"`
-	PidStart uint64 `json:"pid_start"`
+	Pid        int    `json:"pid"`
+	PidStart   uint64 `json:"pid_start"`
+	PlanDigest string `json:"plan_digest"`
 }
 
 func readPid(t *testing.T, path string) recordPid {

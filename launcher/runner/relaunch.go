@@ -15,6 +15,10 @@ import (
 // leaves no moment in which another launcher could take the name.
 type Kept struct {
 	claim *state.Claim
+	// plan is the ended run's plan and digest its PlanDigest: a relaunch
+	// of the same plan (a watched file changed) need not compute it again.
+	plan   *launcher.Plan
+	digest string
 }
 
 // Release releases a kept claim that no run will renew; nil does nothing.
@@ -39,7 +43,11 @@ func (r *Runner) Relaunch(plan *launcher.Plan, stdio launcher.Stdio, prev *Kept)
 		claim, err = launcher.Claim(context.Background(), r.State, plan, r.Detached)
 	default:
 		claim = prev.claim
-		if err = launcher.Renew(context.Background(), claim, plan, false); err != nil {
+		digest := ""
+		if prev.plan == plan {
+			digest = prev.digest
+		}
+		if err = launcher.Renew(context.Background(), claim, plan, false, digest); err != nil {
 			claim.Release()
 			err = fmt.Errorf("renew the claim of %s: %w", plan.Name, err)
 		}
@@ -54,6 +62,6 @@ func (r *Runner) Relaunch(plan *launcher.Plan, stdio launcher.Stdio, prev *Kept)
 			return nil
 		}
 		r.claims.CompareAndDelete(plan.Name, claimed{claim: claim})
-		return &Kept{claim: claim}
+		return &Kept{claim: claim, plan: plan, digest: claim.PlanDigest()}
 	}
 }

@@ -18,8 +18,8 @@ var ErrReleased = errors.New("claim released")
 // Renew makes the claim the one of a new run of its name by the same
 // supervisor (up --watch relaunching a sandbox whose run has ended). It
 // cleans up what the previous run's record names, as Claim does for a
-// name a dead supervisor left, removes the previous run's other state
-// (its exec socket, network state), and writes r as the record. The lock
+// name a dead supervisor left, removes the previous run's exec socket
+// and network state, and writes r as the record. The lock
 // is held throughout, so no other launcher can take the name between the
 // two runs; the lock file, the directory and the record's two files stay,
 // which spares a release and a claim the files they remove and make
@@ -37,8 +37,10 @@ func (c *Claim) Renew(ctx context.Context, r Record) error {
 	if _, err := cleanRecord(ctx, &prev); err != nil {
 		return fmt.Errorf("renew %s: %w", r.Name, err)
 	}
-	if err := removeRunState(c.dir); err != nil {
-		return err
+	// The only file of a run's own in the directory (a detached run's
+	// log aside, whose claims are not renewed).
+	if err := os.Remove(filepath.Join(c.dir, ExecSocket)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("renew %s: remove state %s: %w", r.Name, ExecSocket, err)
 	}
 	if prev.Net != nil {
 		network.RemoveState(c.state.Home())
@@ -49,21 +51,9 @@ func (c *Claim) Renew(ctx context.Context, r Record) error {
 	return c.rec.write(c.dir)
 }
 
-// removeRunState removes what a run left in its state directory dir but
-// the lock and the record's files, which the next record replaces.
-func removeRunState(dir string) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return fmt.Errorf("clean state dir %s: %w", dir, err)
-	}
-	for _, e := range entries {
-		switch e.Name() {
-		case lockFile, recordFile, recordTmpFile:
-			continue
-		}
-		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
-			return fmt.Errorf("clean state dir %s: %w", dir, err)
-		}
-	}
-	return nil
+// PlanDigest is the plan digest of the claim's record.
+func (c *Claim) PlanDigest() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.rec.PlanDigest
 }

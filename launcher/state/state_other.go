@@ -75,3 +75,6 @@ var ErrReleased = errors.New("claim released")
 
 // Renew fails: sandboxes run only on Linux.
 func (c *Claim) Renew(ctx context.Context, r Record) error { return errors.ErrUnsupported }
+
+// PlanDigest is empty off Linux.
+func (c *Claim) PlanDigest() string { return "" }
