@@ -120,11 +120,11 @@ func Run(r *runner.Runner, o Options) error {
 func (sv *supervisor) feed(done <-chan struct{}) {
 	for {
 		select {
-		case p, ok := <-sv.fs.changes:
+		case c, ok := <-sv.fs.changes:
 			if !ok {
 				return
 			}
-			sv.sched.Post(func() { sv.changed(p) })
+			sv.sched.Post(func() { sv.changed(c.path, c.at) })
 		case err := <-sv.fs.errs:
 			sv.sched.Post(func() { fmt.Fprintf(sv.r.Stderr, "sandbox: watch: %v\n", err) })
 		case <-done:
@@ -242,15 +242,15 @@ func (sv *supervisor) fire(j *wjob) {
 	sv.sched.Relaunch(name)
 }
 
-// changed routes a changed path to the configuration or to the sandboxes
-// that watch it, restarting each one's debounce.
-func (sv *supervisor) changed(p string) {
+// changed routes a changed path, seen at at, to the configuration or to
+// the sandboxes that watch it, restarting each one's debounce.
+func (sv *supervisor) changed(p string, at time.Time) {
 	if sv.sched.Stopping() {
 		return
 	}
 	if sv.cfgFiles[p] || sv.newConfigFile(p) {
 		stopTimer(sv.cfgTimer)
-		sv.cfgTimer = time.AfterFunc(config.DefaultDebounce, func() { sv.sched.Post(sv.reloadConfig) })
+		sv.cfgTimer = time.AfterFunc(quietFor(at, time.Now(), config.DefaultDebounce), func() { sv.sched.Post(sv.reloadConfig) })
 		return
 	}
 	for _, j := range sv.jobs {
@@ -261,8 +261,15 @@ func (sv *supervisor) changed(p string) {
 			j.first = p
 		}
 		stopTimer(j.debounce)
-		j.debounce = time.AfterFunc(j.s.Watch.Debounce, func() { sv.sched.Post(func() { sv.fire(j) }) })
+		j.debounce = time.AfterFunc(quietFor(at, time.Now(), j.s.Watch.Debounce), func() { sv.sched.Post(func() { sv.fire(j) }) })
 	}
+}
+
+// quietFor is how long after now a debounce of d that began at at, when
+// the change was seen, has left to run: the time the change took to
+// reach the scheduler's loop is not waited for twice.
+func quietFor(at, now time.Time, d time.Duration) time.Duration {
+	return max(d-now.Sub(at), 0)
 }
 
 // watches reports whether a change of p concerns s: p is under one of
