@@ -38,15 +38,31 @@ func fileOnly(p *Plan) *Plan {
 // file, its init, how it stops, the host paths it can write, and a
 // health check's first state.
 func Claim(ctx context.Context, d state.Dir, p *Plan, detached bool) (*state.Claim, error) {
+	return d.Claim(ctx, record(p, detached, ""))
+}
+
+// Renew makes c, the claim of a run of p's name that has ended, the claim
+// of p's next run (state.Claim.Renew), with the record Claim would write.
+// digest is PlanDigest(p) when the caller knows it, or "".
+func Renew(ctx context.Context, c *state.Claim, p *Plan, detached bool, digest string) error {
+	return c.Renew(ctx, record(p, detached, digest))
+}
+
+// record is the first record of a run of p, whose digest, unless given,
+// it computes.
+func record(p *Plan, detached bool, digest string) state.Record {
+	if digest == "" {
+		digest = PlanDigest(p)
+	}
 	file, _ := filepath.Abs(p.File)
 	sig, timeout := p.Stop()
 	health := ""
 	if p.Health != nil {
 		health = "starting" // until a check passes (launcher/supervise)
 	}
-	return d.Claim(ctx, state.Record{
-		Name: p.Name, PlanDigest: PlanDigest(p), ConfigFile: file, Detached: detached,
+	return state.Record{
+		Name: p.Name, PlanDigest: digest, ConfigFile: file, Detached: detached,
 		Init: p.Spec.Init, StopSignal: signalName(sig), StopTimeout: timeout, Writable: p.WritablePaths(),
 		Health: health,
-	})
+	}
 }

@@ -11,12 +11,20 @@ import (
 	"github.com/hclsandbox/sandbox/internal/exitcode"
 	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/state"
 )
 
 // Start claims the sandbox's name, starts it and reports how that went to
 // the caller of up -d. Without a process, the result says why; release
 // frees the name once the sandbox has ended.
 func (r *Runner) Start(plan *launcher.Plan, stdio launcher.Stdio) (*launcher.Process, *launcher.Result, func()) {
+	claim, err := launcher.Claim(context.Background(), r.State, plan, r.Detached)
+	return r.startClaimed(plan, stdio, claim, err)
+}
+
+// startClaimed is Start once the name is claimed, or failed to be (err).
+func (r *Runner) startClaimed(plan *launcher.Plan, stdio launcher.Stdio, claim *state.Claim, err error) (*launcher.Process, *launcher.Result, func()) {
+	phase.Mark("claim the name")
 	fail := func(res *launcher.Result, msg string) *launcher.Result {
 		// Printed before the report, which lets up -d return.
 		r.PrintError(msg)
@@ -24,8 +32,6 @@ func (r *Runner) Start(plan *launcher.Plan, stdio launcher.Stdio) (*launcher.Pro
 		return res
 	}
 	setupFailed := &launcher.Result{Name: plan.Name, ExitCode: exitcode.Setup}
-	claim, err := launcher.Claim(context.Background(), r.State, plan, r.Detached)
-	phase.Mark("claim the name")
 	if err != nil {
 		setupFailed.SetupError = &isolation.StepError{Step: "claim name " + plan.Name, Msg: err.Error()}
 		return nil, fail(setupFailed, err.Error()), func() {}

@@ -69,3 +69,12 @@ func (d Dir) liveSupervisors(names []string) []*Record { return nil }
 
 // awaitExit returns at once off Linux.
 func awaitExit(ctx context.Context, recs []*Record, wait time.Duration) {}
+
+// ErrReleased is returned by Renew for a claim that was released.
+var ErrReleased = errors.New("claim released")
+
+// Renew fails: sandboxes run only on Linux.
+func (c *Claim) Renew(ctx context.Context, r Record) error { return errors.ErrUnsupported }
+
+// PlanDigest is empty off Linux.
+func (c *Claim) PlanDigest() string { return "" }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/fsnotify/fsnotify"
 )
@@ -16,8 +17,8 @@ import (
 // file by renaming another over it are still seen.
 type fsWatch struct {
 	w *fsnotify.Watcher
-	// changes receives the path of every file or directory that changed.
-	changes chan string
+	// changes receives every file or directory that changed.
+	changes chan change
 	errs    chan error
 	done    chan struct{}
 }
@@ -27,7 +28,7 @@ func newFSWatch() (*fsWatch, error) {
 	if err != nil {
 		return nil, err
 	}
-	fw := &fsWatch{w: w, changes: make(chan string, 256), errs: make(chan error, 8), done: make(chan struct{})}
+	fw := &fsWatch{w: w, changes: make(chan change, 256), errs: make(chan error, 8), done: make(chan struct{})}
 	go fw.loop()
 	return fw, nil
 }
@@ -97,9 +98,15 @@ func (fw *fsWatch) event(ev fsnotify.Event) {
 	fw.send(ev.Name)
 }
 
+// change is a path that changed and when the watch saw it.
+type change struct {
+	path string
+	at   time.Time
+}
+
 func (fw *fsWatch) send(p string) {
 	select {
-	case fw.changes <- p:
+	case fw.changes <- change{p, time.Now()}:
 	case <-fw.done:
 	}
 }

@@ -55,6 +55,8 @@ type supervisor struct {
 	// budget is the batch's cgroup (batch { limits } or --cgroup-parent),
 	// made at the start for the whole watch; nil when there is none.
 	budget *launcher.BatchCgroup
+	// kept are the claims of ended runs that a relaunch renews.
+	kept keptClaims
 	// now is the clock; tests may replace it.
 	now func() time.Time
 }
@@ -98,6 +100,7 @@ func Run(r *runner.Runner, o Options) error {
 	}
 	defer r.CloseBudget(sv.budget, &report.Report{})
 	sv.sched = supervise.New(sv.options(), nil)
+	defer sv.kept.dropAll()
 	if err := sv.apply(cfg); err != nil {
 		return err
 	}
@@ -117,11 +120,11 @@ func Run(r *runner.Runner, o Options) error {
 func (sv *supervisor) feed(done <-chan struct{}) {
 	for {
 		select {
-		case p, ok := <-sv.fs.changes:
+		case c, ok := <-sv.fs.changes:
 			if !ok {
 				return
 			}
-			sv.sched.Post(func() { sv.changed(p) })
+			sv.sched.Post(func() { sv.changed(c.path, c.at) })
 		case err := <-sv.fs.errs:
 			sv.sched.Post(func() { fmt.Fprintf(sv.r.Stderr, "sandbox: watch: %v\n", err) })
 		case <-done:
@@ -162,6 +165,7 @@ func (sv *supervisor) hooks() supervise.Hooks {
 			}
 		},
 		Exited: func(u *supervise.Unit, res *launcher.Result, wait time.Duration, n int) {
+			sv.kept.drop(u.Name()) // no relaunch follows at once
 			if wait > 0 {
 				sv.status(u.Name(), "exited with %d → restarting in %s (%d)", res.ExitCode, wait, n)
 			} else {
@@ -175,7 +179,11 @@ func (sv *supervisor) hooks() supervise.Hooks {
 				sv.status(u.Name(), "skipped: %s failed", dep)
 			}
 		},
-		Removed: func(u *supervise.Unit) { sv.status(u.Name(), "removed") },
+		Ended: func(u *supervise.Unit) { sv.kept.drop(u.Name()) },
+		Removed: func(u *supervise.Unit) {
+			sv.kept.drop(u.Name())
+			sv.status(u.Name(), "removed")
+		},
 		Health: func(u *supervise.Unit) {
 			sv.r.NoteHealth(u)
 			sv.status(u.Name(), "%s", runner.HealthLine(u))
@@ -185,30 +193,32 @@ func (sv *supervisor) hooks() supervise.Hooks {
 
 // launch starts one run of u (on a goroutine of the scheduler's); a
 // failed start is reported and, like an exit, goes through the restart
-// policy.
+// policy. The run's claim is kept at its end, for a relaunch to renew;
+// the hooks release it when none follows.
 func (sv *supervisor) launch(u *supervise.Unit) (supervise.Process, *launcher.Result, func()) {
 	var stdio launcher.Stdio
 	var outs [2]*relay.LineWriter
 	if !sv.o.Quiet {
 		stdio, outs = sv.mux.Stdio(u.Name(), sv.stout, sv.r.Stderr)
 	}
-	flush := func() {
+	name := u.Name()
+	proc, res, end := sv.r.Relaunch(u.Plan, stdio, sv.kept.take(name))
+	release := func() {
+		sv.kept.put(name, end(true))
 		for _, w := range outs {
 			if w != nil {
 				w.Flush()
 			}
 		}
 	}
-	proc, res, release := sv.r.Start(u.Plan, stdio)
 	if proc == nil {
 		release()
-		flush()
 		return nil, res, nil
 	}
 	for _, w := range proc.Warnings() {
-		sv.status(u.Name(), "warning: %s", w)
+		sv.status(name, "warning: %s", w)
 	}
-	return proc, nil, func() { release(); flush() }
+	return proc, nil, release
 }
 
 // fire acts on a debounced change of j's watched files: a relaunch, or
@@ -232,15 +242,15 @@ func (sv *supervisor) fire(j *wjob) {
 	sv.sched.Relaunch(name)
 }
 
-// changed routes a changed path to the configuration or to the sandboxes
-// that watch it, restarting each one's debounce.
-func (sv *supervisor) changed(p string) {
+// changed routes a changed path, seen at at, to the configuration or to
+// the sandboxes that watch it, restarting each one's debounce.
+func (sv *supervisor) changed(p string, at time.Time) {
 	if sv.sched.Stopping() {
 		return
 	}
 	if sv.cfgFiles[p] || sv.newConfigFile(p) {
 		stopTimer(sv.cfgTimer)
-		sv.cfgTimer = time.AfterFunc(config.DefaultDebounce, func() { sv.sched.Post(sv.reloadConfig) })
+		sv.cfgTimer = time.AfterFunc(quietFor(at, time.Now(), config.DefaultDebounce), func() { sv.sched.Post(sv.reloadConfig) })
 		return
 	}
 	for _, j := range sv.jobs {
@@ -251,8 +261,15 @@ func (sv *supervisor) changed(p string) {
 			j.first = p
 		}
 		stopTimer(j.debounce)
-		j.debounce = time.AfterFunc(j.s.Watch.Debounce, func() { sv.sched.Post(func() { sv.fire(j) }) })
+		j.debounce = time.AfterFunc(quietFor(at, time.Now(), j.s.Watch.Debounce), func() { sv.sched.Post(func() { sv.fire(j) }) })
 	}
+}
+
+// quietFor is how long after now a debounce of d that began at at, when
+// the change was seen, has left to run: the time the change took to
+// reach the scheduler's loop is not waited for twice.
+func quietFor(at, now time.Time, d time.Duration) time.Duration {
+	return max(d-now.Sub(at), 0)
 }
 
 // watches reports whether a change of p concerns s: p is under one of
