@@ -44,7 +44,9 @@ func run(bin, rootfs string, runs int) error {
 		return err
 	}
 	file := filepath.Join(work, "true.hcl")
-	hcl := fmt.Sprintf("sandbox \"phases\" {\n  rootfs  = %q\n  command = [\"/bin/true\"]\n  limits {\n    memory = \"256MiB\"\n    pids   = 64\n  }\n}\n", rootfs)
+	// The sandbox of bench/startup.sh: a read-only root, as crun's.
+	hcl := fmt.Sprintf("sandbox \"phases\" {\n  rootfs {\n    source = %q\n    mode   = \"readonly\"\n  }\n"+
+		"  command = [\"/bin/true\"]\n  limits {\n    memory = \"256MiB\"\n    pids   = 64\n  }\n}\n", rootfs)
 	if err := os.WriteFile(file, []byte(hcl), 0o644); err != nil {
 		return err
 	}
