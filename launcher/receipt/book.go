@@ -43,19 +43,17 @@ type rootJob struct {
 }
 
 // pendingReceipt is a receipt whose sandbox has not ended yet. Its root
-// is described while the sandbox starts and runs, in the background, so
-// that digesting a rootfs (a stat walk against the kept index) neither
-// delays a start nor waits for the end: s and planned say which, digest
-// is the one preparing the rootfs computed, if any. A sandbox cannot
-// change the directory it runs from (its root is read-only or an overlay
-// over it), so the digest is the same at any moment of the run.
+// is described while the sandbox starts and runs, in the background
+// (root), so that digesting a rootfs (a stat walk against the kept index)
+// neither delays a start nor waits for the end. A sandbox cannot change
+// the directory it runs from (its root is read-only or an overlay over
+// it), so the digest is the same at any moment of the run. The plan as
+// `sandbox plan` shows it is not kept: a batch would hold every plan
+// twice.
 type pendingReceipt struct {
-	r       *Receipt
-	plan    *launcher.Plan
-	s       *config.Sandbox
-	planned *launcher.Plan
-	digest  string
-	root    *rootJob
+	r    *Receipt
+	plan *launcher.Plan
+	root *rootJob
 }
 
 // Prepare makes the receipt of each sandbox about to run with plans;
@@ -80,25 +78,23 @@ func (b *Book) Prepare(command string, cfg *config.Config, sbs []*config.Sandbox
 		}
 		r := New(command, in, s.Name, p, Root{}, host)
 		r.Args = args
-		pr := &pendingReceipt{r: r, plan: plans[i], s: s, planned: p, digest: preparedDigest(roots[s])}
-		pr.root = b.describe(pr)
-		b.pending[s.Name] = pr
+		b.pending[s.Name] = &pendingReceipt{r: r, plan: plans[i], root: b.describe(s, p, preparedDigest(roots[s]))}
 	}
 }
 
-// describe begins the description of p's root filesystem, once per
-// rootfs source, and returns its job; b.mu is held.
-func (b *Book) describe(p *pendingReceipt) *rootJob {
-	if j, ok := b.roots[p.s.Rootfs]; ok && p.s.Rootfs != "" {
+// describe begins the description of s's root filesystem (RootOf), once
+// per rootfs source, and returns its job; b.mu is held.
+func (b *Book) describe(s *config.Sandbox, planned *launcher.Plan, digest string) *rootJob {
+	if j, ok := b.roots[s.Rootfs]; ok && s.Rootfs != "" {
 		return j
 	}
 	j := &rootJob{done: make(chan struct{})}
-	if p.s.Rootfs != "" {
-		b.roots[p.s.Rootfs] = j
+	if s.Rootfs != "" {
+		b.roots[s.Rootfs] = j
 	}
 	go func() {
 		defer close(j.done)
-		j.r, j.err = RootOf(p.s, p.planned, p.digest)
+		j.r, j.err = RootOf(s, planned, digest)
 	}()
 	return j
 }
