@@ -157,7 +157,7 @@ func (r *Receipt) Write(path string) error {
 	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("write receipt: %w", err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := state.Install(tmp, path); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("write receipt: %w", err)
 	}
