@@ -24,8 +24,7 @@ var errCorrupt = errors.New("corrupt entry")
 // cannot store exactly (interfaces, functions, other unexported fields) it
 // refuses: such a configuration is not cached.
 type encoder struct {
-	buf    []byte
-	opaque opaqueTypes
+	buf []byte
 }
 
 var (
@@ -33,26 +32,9 @@ var (
 	unmarshalerType = reflect.TypeFor[encoding.BinaryUnmarshaler]()
 )
 
-// opaqueTypes remembers which struct types have unexported fields.
-type opaqueTypes map[reflect.Type]bool
-
-// is reports whether struct type t has an unexported field, which makes
-// it stored as its MarshalBinary says, when it has one.
-func (o *opaqueTypes) is(t reflect.Type) bool {
-	if v, ok := (*o)[t]; ok {
-		return v
-	}
-	opaque := false
-	for i := range t.NumField() {
-		opaque = opaque || !t.Field(i).IsExported()
-	}
-	if *o == nil {
-		*o = opaqueTypes{}
-	}
-	(*o)[t] = opaque
-	return opaque
-}
-
+// binaryCodec reports whether values of t are stored as their
+// MarshalBinary says (netip.Prefix, whose fields are unexported) rather
+// than field by field.
 func binaryCodec(t reflect.Type) bool {
 	return t.Implements(marshalerType) && reflect.PointerTo(t).Implements(unmarshalerType)
 }
@@ -144,15 +126,15 @@ func (e *encoder) mapValue(v reflect.Value, depth int) error {
 
 func (e *encoder) structValue(v reflect.Value, depth int) error {
 	t := v.Type()
-	if e.opaque.is(t) {
-		if !binaryCodec(t) {
-			return fmt.Errorf("cannot store %s: it has unexported fields", t)
-		}
+	if binaryCodec(t) {
 		b, err := v.Interface().(encoding.BinaryMarshaler).MarshalBinary()
 		e.bytes(b)
 		return err
 	}
 	for i := range t.NumField() {
+		if !t.Field(i).IsExported() {
+			return fmt.Errorf("cannot store %s: its field %s is unexported", t, t.Field(i).Name)
+		}
 		if err := e.value(v.Field(i), depth+1); err != nil {
 			return err
 		}
@@ -164,9 +146,8 @@ func (e *encoder) structValue(v reflect.Value, depth int) error {
 // length is checked against the bytes left, so corrupt input fails with
 // errCorrupt and never allocates more than the input could describe.
 type decoder struct {
-	buf    []byte
-	mins   map[reflect.Type]int
-	opaque opaqueTypes
+	buf  []byte
+	mins map[reflect.Type]int
 }
 
 // minSize is the fewest bytes a value of type t encodes to, which bounds
@@ -180,7 +161,7 @@ func (d *decoder) minSize(t reflect.Type) int {
 	case reflect.Array:
 		n = t.Len() * d.minSize(t.Elem())
 	case reflect.Struct:
-		if d.opaque.is(t) {
+		if binaryCodec(t) {
 			break // a length
 		}
 		n = 0
@@ -237,16 +218,24 @@ func (d *decoder) str() (string, error) {
 	return string(b), err
 }
 
+// fewItems is a count of items small enough to allocate without asking
+// whether the bytes left can hold them.
+const fewItems = 16
+
 // present reads what encoder.present wrote: whether the reference is nil,
-// and the length that follows, of items each at least min bytes long.
-func (d *decoder) present(min int) (isNil bool, n int, err error) {
+// and the length that follows, of items at least minSize bytes long
+// (asked only of a long one). A length that the bytes left cannot hold is
+// corrupt, so that no input allocates much more than its own size.
+func (d *decoder) present(minSize func() int) (isNil bool, n int, err error) {
 	u, err := d.uvarint()
 	switch {
 	case err != nil:
 		return false, 0, err
 	case u == 0:
 		return true, 0, nil
-	case u-1 > uint64(len(d.buf)/max(min, 1)):
+	case u-1 > uint64(len(d.buf)):
+		return false, 0, errCorrupt
+	case u-1 > fewItems && u-1 > uint64(len(d.buf)/max(minSize(), 1)):
 		return false, 0, errCorrupt
 	}
 	return false, int(u - 1), nil
@@ -298,9 +287,9 @@ func (d *decoder) value(v reflect.Value, depth int) error {
 }
 
 func (d *decoder) structValue(v reflect.Value, depth int) error {
-	if d.opaque.is(v.Type()) {
+	if binaryCodec(v.Type()) {
 		b, err := d.bytes()
-		if err != nil || !binaryCodec(v.Type()) {
+		if err != nil {
 			return errCorrupt
 		}
 		if v.Addr().Interface().(encoding.BinaryUnmarshaler).UnmarshalBinary(b) != nil {
@@ -317,7 +306,7 @@ func (d *decoder) structValue(v reflect.Value, depth int) error {
 }
 
 func (d *decoder) pointer(v reflect.Value, depth int) error {
-	isNil, _, err := d.present(0)
+	isNil, _, err := d.present(func() int { return 0 })
 	if err != nil || isNil {
 		return err
 	}
@@ -327,7 +316,7 @@ func (d *decoder) pointer(v reflect.Value, depth int) error {
 }
 
 func (d *decoder) slice(v reflect.Value, depth int) error {
-	isNil, n, err := d.present(d.minSize(v.Type().Elem()))
+	isNil, n, err := d.present(func() int { return d.minSize(v.Type().Elem()) })
 	if err != nil || isNil {
 		return err
 	}
@@ -346,7 +335,7 @@ func (d *decoder) elems(v reflect.Value, depth int) error {
 
 func (d *decoder) mapValue(v reflect.Value, depth int) error {
 	t := v.Type()
-	isNil, n, err := d.present(d.minSize(t.Key()) + d.minSize(t.Elem()))
+	isNil, n, err := d.present(func() int { return d.minSize(t.Key()) + d.minSize(t.Elem()) })
 	if err != nil || isNil {
 		return err
 	}
@@ -370,24 +359,6 @@ func encode(buf []byte, v any) ([]byte, error) {
 	e := &encoder{buf: buf}
 	err := e.value(reflect.ValueOf(v).Elem(), 0)
 	return e.buf, err
-}
-
-// decode fills v, a pointer to a value, from b, which it must use up.
-// A value that decoding cannot set (a panic of reflect's) is corrupt too.
-func decode(b []byte, v any) (err error) {
-	defer func() {
-		if recover() != nil {
-			err = errCorrupt
-		}
-	}()
-	d := &decoder{buf: b}
-	if err := d.value(reflect.ValueOf(v).Elem(), 0); err != nil {
-		return err
-	}
-	if len(d.buf) != 0 {
-		return errCorrupt
-	}
-	return nil
 }
 
 // valueOf is the value that p points to.

@@ -67,11 +67,22 @@ func (c *Cache) write(name string, b []byte) {
 	}
 	f := os.NewFile(uintptr(fd), tmp)
 	_, werr := f.Write(b)
-	if cerr := f.Close(); werr != nil || cerr != nil || unix.Renameat(d.Fd(), tmp, d.Fd(), name) != nil {
+	if cerr := f.Close(); werr != nil || cerr != nil || replace(d, tmp, name) != nil {
 		_ = unix.Unlinkat(d.Fd(), tmp, 0)
 		return
 	}
 	prune(d, name)
+}
+
+// replace puts file tmp of d in the place of name. A previous entry is
+// swapped with it (renameat2 RENAME_EXCHANGE), then removed: renaming over
+// a file makes ext4 write the new one out at once (auto_da_alloc).
+func replace(d *safepath.Dir, tmp, name string) error {
+	err := unix.Renameat2(d.Fd(), tmp, d.Fd(), name, unix.RENAME_EXCHANGE)
+	if err == nil {
+		return unix.Unlinkat(d.Fd(), tmp, 0)
+	}
+	return unix.Renameat(d.Fd(), tmp, d.Fd(), name)
 }
 
 // prune removes the oldest entries beyond maxEntries, and what a write
