@@ -18,6 +18,7 @@ type snapshot struct {
 	cgroups  map[string]bool
 	projects map[string]bool
 	entries  map[string]bool
+	hasCache bool // planCacheRoot was there
 }
 
 func takeSnapshot() snapshot {
@@ -31,6 +32,8 @@ func takeSnapshot() snapshot {
 	for _, e := range planCacheEntries() {
 		s.entries[e] = true
 	}
+	_, err := os.Stat(planCacheRoot)
+	s.hasCache = err == nil
 	return s
 }
 
@@ -46,12 +49,16 @@ func planCacheEntries() []string {
 // removeTestCacheEntries removes the plan cache entries written in root's
 // state directory since the snapshot: those of the configurations of tests
 // that run sandbox without a state directory of their own (the jobs of
-// the Slurm tests), which would stay on the host until replaced.
+// the Slurm tests), which would stay on the host until replaced, and the
+// directory when they made it.
 func (s snapshot) removeTestCacheEntries() {
 	for _, e := range planCacheEntries() {
 		if !s.entries[e] {
 			os.Remove(e)
 		}
+	}
+	if !s.hasCache {
+		os.Remove(planCacheRoot) // only when empty
 	}
 }
 
