@@ -11,7 +11,8 @@ import (
 
 // decodeSandbox decodes one sandbox block. The sandbox is returned even
 // when there are errors, so that duplicate names are still found.
-func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext) (*Sandbox, hcl.Diagnostics) {
+// read reads its env_file files.
+func decodeSandbox(block *hcl.Block, filename, dir string, read func(string) ([]byte, error), ctx *hcl.EvalContext) (*Sandbox, hcl.Diagnostics) {
 	s := &Sandbox{
 		Name:       block.Labels[0],
 		File:       filename,
@@ -36,7 +37,7 @@ func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext)
 	for name, attr := range content.Attributes {
 		s.Ranges[name] = attr.Expr.Range()
 	}
-	diags = append(diags, decodeAttrs(s, content.Attributes, ctx)...)
+	diags = append(diags, decodeAttrs(s, content.Attributes, read, ctx)...)
 	diags = append(diags, decodeResources(s, content, ctx)...)
 	diags = append(diags, decodeStorage(s, content, ctx)...)
 	diags = append(diags, decodeSecurity(s, content, ctx)...)
@@ -56,7 +57,7 @@ func decodeSandbox(block *hcl.Block, filename, dir string, ctx *hcl.EvalContext)
 }
 
 // decodeAttrs fills s from the attributes of its block and validates each.
-func decodeAttrs(s *Sandbox, attrs hcl.Attributes, ctx *hcl.EvalContext) hcl.Diagnostics {
+func decodeAttrs(s *Sandbox, attrs hcl.Attributes, read func(string) ([]byte, error), ctx *hcl.EvalContext) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	if a, ok := attrs["command"]; ok {
 		v, d := stringList(a, ctx)
@@ -69,7 +70,7 @@ func decodeAttrs(s *Sandbox, attrs hcl.Attributes, ctx *hcl.EvalContext) hcl.Dia
 		s.Env = v
 	}
 	if a, ok := attrs["env_file"]; ok {
-		diags = append(diags, decodeEnvFiles(s, a, ctx)...)
+		diags = append(diags, decodeEnvFiles(s, a, read, ctx)...)
 	}
 	if a, ok := attrs["workdir"]; ok {
 		v, ok, d := stringValue(a, ctx)

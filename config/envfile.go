@@ -16,7 +16,8 @@ import (
 // compose does. A file holds KEY=VALUE lines (an optional "export " before
 // them, a value in matching single or double quotes taken without them),
 // blank lines and # comments; anything else is an error at its line.
-func decodeEnvFiles(s *Sandbox, a *hcl.Attribute, ctx *hcl.EvalContext) hcl.Diagnostics {
+// read reads each file (ReadSource, observed).
+func decodeEnvFiles(s *Sandbox, a *hcl.Attribute, read func(string) ([]byte, error), ctx *hcl.EvalContext) hcl.Diagnostics {
 	paths, diags := stringOrList(a, ctx)
 	if diags.HasErrors() {
 		return diags
@@ -25,7 +26,7 @@ func decodeEnvFiles(s *Sandbox, a *hcl.Attribute, ctx *hcl.EvalContext) hcl.Diag
 	for _, p := range paths {
 		path := resolvePath(s.Dir, p)
 		s.EnvFiles = append(s.EnvFiles, path)
-		b, err := ReadSource(path)
+		b, err := read(path)
 		if err != nil {
 			var pe *fs.PathError
 			if errors.As(err, &pe) {

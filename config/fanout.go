@@ -30,19 +30,19 @@ type instance struct {
 func (l *loader) expandSandbox(block *hcl.Block, f *sourceFile, ctx *hcl.EvalContext) ([]*Sandbox, hcl.Diagnostics) {
 	insts, fanned, diags := instances(block, ctx)
 	if !fanned {
-		s, d := decodeSandbox(block, f.name, f.dir, ctx)
+		s, d := decodeSandbox(block, f.name, f.dir, l.readEnvFile, ctx)
 		l.markSensitive(s, block)
 		return []*Sandbox{s}, append(diags, d...)
 	}
 	if len(insts) == 0 || diags.HasErrors() {
 		// Still check the body once, with placeholders for count and each.
-		_, d := decodeSandbox(block, f.name, f.dir, withScope(ctx, placeholderScope()))
+		_, d := decodeSandbox(block, f.name, f.dir, l.readEnvFile, withScope(ctx, placeholderScope()))
 		return nil, append(diags, d...)
 	}
 	var out []*Sandbox
 	seen := map[string]bool{}
 	for _, in := range insts {
-		s, d := decodeSandbox(block, f.name, f.dir, in.ctx)
+		s, d := decodeSandbox(block, f.name, f.dir, l.readEnvFile, in.ctx)
 		s.Base, s.Key, s.Name = s.Name, in.key, in.name
 		l.markSensitive(s, block)
 		out = append(out, s)

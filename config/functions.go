@@ -62,14 +62,16 @@ func stdFunctions() map[string]function.Function {
 }
 
 // fileFunctions adds the functions that depend on where the calling file
-// lives and on the environment: env, file and abspath.
-func fileFunctions(std map[string]function.Function, dir string, lookupEnv func(string) (string, bool)) map[string]function.Function {
+// lives and on the environment: env, file and abspath. readText reads
+// file()'s files (readTextFile, observed).
+func fileFunctions(std map[string]function.Function, dir string, lookupEnv func(string) (string, bool),
+	readText func(string) ([]byte, error)) map[string]function.Function {
 	out := make(map[string]function.Function, len(std)+3)
 	for k, v := range std {
 		out[k] = v
 	}
 	out["env"] = envFunc(lookupEnv)
-	out["file"] = fileFunc(dir)
+	out["file"] = fileFunc(dir, readText)
 	out["abspath"] = abspathFunc(dir)
 	return out
 }
@@ -102,10 +104,11 @@ func envFunc(lookupEnv func(string) (string, bool)) function.Function {
 // loading read /dev/zero forever.
 const maxFileSize = 4 << 20
 
-// fileFunc reads a UTF-8 text file, relative paths resolved against dir.
-func fileFunc(dir string) function.Function {
+// fileFunc reads a UTF-8 text file with read, relative paths resolved
+// against dir.
+func fileFunc(dir string, read func(string) ([]byte, error)) function.Function {
 	return stringFunc("path", func(p string) (string, error) {
-		b, err := readTextFile(resolvePath(dir, p))
+		b, err := read(resolvePath(dir, p))
 		if err != nil {
 			return "", fmt.Errorf("read %s: %w", p, err)
 		}

@@ -18,6 +18,11 @@ type Options struct {
 	// which bytes were loaded, such as up --watch deciding whether a
 	// sandbox wrote them, reads them itself.
 	ReadFile func(name string) ([]byte, error)
+	// Observe, if set, learns every other file the load reads: each
+	// env_file and each file() argument, with the bytes read or why they
+	// could not be, so that a caller can tell when a load would read
+	// something else. It may be called from several goroutines at once.
+	Observe func(name string, data []byte, err error)
 }
 
 // EnvVarPrefix is prepended to a variable's name to set it from the
@@ -36,4 +41,16 @@ func (o Options) readFile() func(string) ([]byte, error) {
 		return ReadSource
 	}
 	return o.ReadFile
+}
+
+// observed is read, with Observe told what each call returns.
+func (o Options) observed(read func(string) ([]byte, error)) func(string) ([]byte, error) {
+	if o.Observe == nil {
+		return read
+	}
+	return func(name string) ([]byte, error) {
+		b, err := read(name)
+		o.Observe(name, b, err)
+		return b, err
+	}
 }

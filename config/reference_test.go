@@ -38,7 +38,7 @@ func TestReferenceFunctions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fns := fileFunctions(stdFunctions(), t.TempDir(), nil)
+	fns := fileFunctions(stdFunctions(), t.TempDir(), nil, readTextFile)
 	for name := range fns {
 		if !doc.Functions[name] {
 			t.Errorf("function %s is not in docs/reference.md", name)

@@ -28,7 +28,12 @@ func (l *loader) functions(dir string) map[string]function.Function {
 	if l.std == nil {
 		l.std = stdFunctions()
 	}
-	fns := fileFunctions(l.std, dir, l.opts.lookupEnv())
+	fns := fileFunctions(l.std, dir, l.opts.lookupEnv(), l.opts.observed(readTextFile))
 	l.funcs[dir] = fns
 	return fns
+}
+
+// readEnvFile reads an env_file file, for Observe to learn.
+func (l *loader) readEnvFile(name string) ([]byte, error) {
+	return l.opts.observed(ReadSource)(name)
 }

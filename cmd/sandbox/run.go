@@ -33,7 +33,7 @@ mode, so that job control and tty work inside.
 			} else if len(args) != 2 {
 				return exitf(exitUsage, "run takes FILE NAME; put the command after --")
 			}
-			return e.r().RunAttached(args[0], args[1], extra, e.loadOptions())
+			return e.startR().RunAttached(args[0], args[1], extra, e.loadOptions())
 		},
 	}))
 }

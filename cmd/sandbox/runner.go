@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher/plancache"
 	"github.com/hclsandbox/sandbox/launcher/runner"
 	"github.com/hclsandbox/sandbox/launcher/state"
 )
@@ -44,6 +45,14 @@ func (e *env) r() *runner.Runner {
 	return &runner.Runner{Stdin: e.stdin, Stdout: e.stdout, Stderr: e.stderr, ProbeHost: e.probeHost, State: e.stateDir(),
 		PrintDiags: e.printDiags, PrintError: e.printError, Detached: e.detached, Ready: e.ready, Receipts: &e.receipts,
 		Project: e.project, ProjectChosen: func(p string) { e.projectName = p }}
+}
+
+// startR is r with the plan cache, for the commands that load a
+// configuration to start its sandboxes at once: run and up.
+func (e *env) startR() *runner.Runner {
+	r := e.r()
+	r.Cache = plancache.FromEnv(e.lookupEnv, state.FromEnv(e.lookupEnv).Root)
+	return r
 }
 
 // splitArgs separates configuration paths from sandbox names.

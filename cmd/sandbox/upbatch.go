@@ -24,7 +24,7 @@ func (e *env) up(args []string, o *upOptions) error {
 		return e.upWatch(args, o)
 	}
 	paths, names := splitArgs(args)
-	cfg, err := e.loadConfig(paths)
+	cfg, err := e.startR().Load(paths, e.loadOptions())
 	if err != nil {
 		return err
 	}

@@ -17,17 +17,49 @@ type snapshot struct {
 	mounts   string
 	cgroups  map[string]bool
 	projects map[string]bool
+	entries  map[string]bool
+	hasCache bool // planCacheRoot was there
 }
 
 func takeSnapshot() snapshot {
-	s := snapshot{mounts: MountPoints(), cgroups: map[string]bool{}, projects: map[string]bool{}}
+	s := snapshot{mounts: MountPoints(), cgroups: map[string]bool{}, projects: map[string]bool{}, entries: map[string]bool{}}
 	for _, c := range leftoverCgroups() {
 		s.cgroups[c] = true
 	}
 	for _, p := range projectDirs() {
 		s.projects[p] = true
 	}
+	for _, e := range planCacheEntries() {
+		s.entries[e] = true
+	}
+	_, err := os.Stat(planCacheRoot)
+	s.hasCache = err == nil
 	return s
+}
+
+// planCacheRoot is the plan cache of root's default state directory
+// (launcher/plancache in state.DefaultStateDir).
+const planCacheRoot = "/run/sandbox/plancache"
+
+func planCacheEntries() []string {
+	m, _ := filepath.Glob(filepath.Join(planCacheRoot, "*"))
+	return m
+}
+
+// removeTestCacheEntries removes the plan cache entries written in root's
+// state directory since the snapshot: those of the configurations of tests
+// that run sandbox without a state directory of their own (the jobs of
+// the Slurm tests), which would stay on the host until replaced, and the
+// directory when they made it.
+func (s snapshot) removeTestCacheEntries() {
+	for _, e := range planCacheEntries() {
+		if !s.entries[e] {
+			os.Remove(e)
+		}
+	}
+	if !s.hasCache {
+		os.Remove(planCacheRoot) // only when empty
+	}
 }
 
 // projectsRoot is root's default state directory's projects

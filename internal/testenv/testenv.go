@@ -56,6 +56,7 @@ func Check(run func() int) int {
 		os.RemoveAll(buildDir)
 	}
 	before.removeTestReceipts()
+	before.removeTestCacheEntries()
 	if leaks := before.leaks(); leaks != "" {
 		fmt.Fprintf(os.Stderr, "FAIL: the tests left state behind on the host:\n%s\n", leaks)
 		code = 1

@@ -35,7 +35,7 @@ func (r *Runner) Load(paths []string, opts config.Options) (*config.Config, erro
 			return nil, exitcode.Errorf(exitcode.InvalidConfig, "no configuration: give a file or directory, or run where *.hcl files are")
 		}
 	}
-	cfg, diags := config.LoadWith(paths, opts)
+	cfg, diags, _ := r.Cache.Load(paths, opts, config.LoadWith)
 	if !diags.HasErrors() {
 		diags = append(diags, launcher.Validate(cfg.Sandboxes)...)
 	}

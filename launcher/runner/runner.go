@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hclsandbox/sandbox/launcher"
+	"github.com/hclsandbox/sandbox/launcher/plancache"
 	"github.com/hclsandbox/sandbox/launcher/receipt"
 	"github.com/hclsandbox/sandbox/launcher/state"
 )
@@ -35,6 +36,10 @@ type Runner struct {
 	Ready    *Readiness
 	// Receipts gathers the receipts of the sandboxes this command runs.
 	Receipts *receipt.Book
+	// Cache, if set, keeps loads for Load to skip when nothing they read
+	// changed; only commands that start sandboxes at once set it (a hit
+	// has no syntax trees, which validate, plan and explain read).
+	Cache *plancache.Cache
 
 	claims sync.Map // name: the *state.Claim of a started sandbox
 }
