@@ -108,7 +108,7 @@ rows=$(jq -r '(.results[] | select(.command == "root") | .median) as $r |
 	(.results[] | select(.command == "rootless") | .median) as $u |
 	(.results[] | select(.command == "rootless, own id alone") | .median) as $o |
 	"rootless cold start\t\($u * 10000 | round / 10) ms\troot \($r * 10000 | round / 10) ms\t\($u / $r * 100 | round / 100)x\t<= 1.20x\t\(if $u / $r <= 1.2 then "holds" else "missed" end)",
-	"rootless subordinate ids, over own id\t+\(($u - $o) * 10000 | round / 10) ms\town id \($o * 10000 | round / 10) ms\t-\t<= +5 ms\t\(if ($u - $o) <= 0.005 then "holds" else "missed" end)"' "$work/r.json")
+	"rootless subordinate ids, over own id\t\(if $u >= $o then "+" else "" end)\(($u - $o) * 10000 | round / 10) ms\town id \($o * 10000 | round / 10) ms\t-\t<= +5 ms\t\(if ($u - $o) <= 0.005 then "holds" else "missed" end)"' "$work/r.json")
 printf '%s\n' "$rows" | cut -f1-5
 if [ -n "${BENCH_ROWS:-}" ]; then
 	printf '%s\n' "$rows" >>"$BENCH_ROWS"

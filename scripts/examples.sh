@@ -14,17 +14,13 @@ port=${WEB_PORT:-8080}
 [ "$(id -u)" = 0 ] || { echo "examples.sh: run as root" >&2; exit 1; }
 [ -x "$bin" ] || { echo "examples.sh: build $bin first (make build)" >&2; exit 1; }
 log=$(mktemp /tmp/sandbox-examples.XXXXXX)
-# Every run leaves a receipt in the state directory; those of this script's
-# runs go when it ends.
-receipts=${SANDBOX_RUN:-/run/sandbox}/.receipts
-before=$(ls "$receipts" 2>/dev/null)
+# The examples run in a project of their own, taken down when the script
+# ends: every run leaves a receipt under its project, and a run that went
+# wrong may leave more.
+export SANDBOX_PROJECT=examples-$$
 clean() {
 	rm -f "$log"
-	for r in "$receipts"/*.json; do
-		[ -e "$r" ] || continue
-		printf '%s\n' "$before" | grep -qxF "$(basename "$r")" || rm -f "$r"
-	done
-	rmdir "$receipts" 2>/dev/null
+	"$bin" down >/dev/null 2>&1
 }
 trap clean EXIT
 passed="" failed="" skipped=""
