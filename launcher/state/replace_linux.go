@@ -28,16 +28,12 @@ func replaceFile(tmp, dst string) error {
 
 // Install puts the file tmp in place of dst atomically, as replaceFile
 // does, and removes what dst was: for files written whole each time, such
-// as receipts, without the cost of renaming over dst on ext4.
+// as receipts, without the cost of renaming over dst on ext4. (After a
+// plain rename, when there was no dst, tmp is already gone.)
 func Install(tmp, dst string) error {
-	err := unix.Renameat2(unix.AT_FDCWD, tmp, unix.AT_FDCWD, dst, unix.RENAME_EXCHANGE)
-	switch {
-	case err == nil:
-		os.Remove(tmp) // the previous dst
-		return nil
-	case errors.Is(err, unix.ENOENT), errors.Is(err, unix.EINVAL), errors.Is(err, unix.ENOSYS):
-		return os.Rename(tmp, dst)
-	default:
+	if err := replaceFile(tmp, dst); err != nil {
 		return err
 	}
+	os.Remove(tmp) // the previous dst
+	return nil
 }
