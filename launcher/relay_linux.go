@@ -172,17 +172,17 @@ func (r *outputRelay) write(p []byte) bool {
 // drain copies what src holds now, without waiting for more. A pty's
 // master hands over everything its slave wrote before an empty read
 // (n_tty flushes the pending buffer first), and a pipe is a plain buffer.
+// It reads through Control, which heeds no deadline: finish's deadline,
+// set again while a drain runs, must not cut it short.
 func (r *outputRelay) drain(rc syscall.RawConn) {
-	r.src.SetReadDeadline(time.Time{})
 	bp := relayBuffers.Get().(*[]byte)
 	defer relayBuffers.Put(bp)
 	buf := *bp
 	for total := 0; total < maxDrain; {
 		var n int
 		var rerr error
-		rc.Read(func(fd uintptr) bool {
+		rc.Control(func(fd uintptr) {
 			n, rerr = unix.Read(int(fd), buf)
-			return true // never wait
 		})
 		if n <= 0 || rerr != nil || !r.write(buf[:n]) {
 			return

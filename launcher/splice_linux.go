@@ -3,7 +3,7 @@ package launcher
 import (
 	"errors"
 	"os"
-	"time"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -82,25 +82,18 @@ func pipeHolds(p int) bool {
 }
 
 // spliceDrain moves what src holds now, without waiting for more.
-func (r *outputRelay) spliceDrain(rc syscallConn, dst int) {
-	r.src.SetReadDeadline(time.Time{})
+func (r *outputRelay) spliceDrain(rc syscall.RawConn, dst int) {
 	for total := 0; total < maxDrain; {
 		var n int
 		var serr error
 		var more bool
-		rc.Read(func(fd uintptr) bool {
+		rc.Control(func(fd uintptr) {
 			n, serr = spliceOnce(int(fd), dst)
 			more = serr == nil && (n > 0 || pipeHolds(int(fd)))
-			return true
 		})
 		if !more {
 			return
 		}
 		total += n
 	}
-}
-
-// syscallConn is the part of syscall.RawConn the splice relay uses.
-type syscallConn interface {
-	Read(func(fd uintptr) bool) error
 }
