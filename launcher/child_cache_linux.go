@@ -87,25 +87,16 @@ func openCached(d *safepath.Dir, name string) (*os.File, error) {
 // the digest is computed once per version of the file: the record
 // name.checked next to it holds the device, inode, ctime and size of the
 // version that matched, once the file is older than the record by a
-// margin. Any write, chmod, chown or replacement changes one of them. The record is as trustworthy as the file, since it sits in the
-// same directory, which only root may write. It returns f's status.
+// margin. Any write, chmod, chown or replacement changes one of them. The
+// record is as trustworthy as the file, since it sits in the same
+// directory, which only root may write. It returns f's status.
 func checkChild(d *safepath.Dir, name string, f *os.File, digest string) (*unix.Stat_t, error) {
-	var st unix.Stat_t
-	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
-		return nil, fmt.Errorf("stat %s: %w", f.Name(), err)
+	st, err := rootsFile(f)
+	if err != nil {
+		return nil, err
 	}
-	if st.Mode&unix.S_IFMT != unix.S_IFREG || st.Uid != 0 || st.Mode&0o022 != 0 {
-		return nil, fmt.Errorf("%s is not a file of root's that only root may write (owner uid %d, mode %04o)", f.Name(), st.Uid, st.Mode&0o7777)
-	}
-	if m, err := fsverity.Measure(int(f.Fd())); childVerity != "" && err == nil {
-		if hex.EncodeToString(m) != childVerity {
-			return nil, fmt.Errorf("%s has fs-verity digest %x, not the sandbox child's %s", f.Name(), m, childVerity)
-		}
-		return &st, nil
-	}
-	stamp := fmt.Sprintf("dev %d ino %d ctime %d.%09d size %d", st.Dev, st.Ino, st.Ctim.Sec, st.Ctim.Nsec, st.Size)
-	if recordVouches(d, name+checkedSuffix, stamp, &st) {
-		return &st, nil
+	if ok, err := vouched(d, name, f, st); ok || err != nil {
+		return st, err
 	}
 	h := sha256.New()
 	if _, err := io.Copy(h, io.NewSectionReader(f, 0, st.Size)); err != nil {
@@ -114,8 +105,40 @@ func checkChild(d *safepath.Dir, name string, f *os.File, digest string) (*unix.
 	if got := hex.EncodeToString(h.Sum(nil)); got != digest {
 		return nil, fmt.Errorf("%s has sha256 %s, not the sandbox child's %s", f.Name(), got, digest)
 	}
-	writeRecord(d, name+checkedSuffix, stamp) // without it, the next start hashes again
+	writeRecord(d, name+checkedSuffix, stampOf(st)) // without it, the next start hashes again
+	return st, nil
+}
+
+// rootsFile returns the status of f when it is a regular file of root's
+// that no one else may write.
+func rootsFile(f *os.File) (*unix.Stat_t, error) {
+	var st unix.Stat_t
+	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
+		return nil, fmt.Errorf("stat %s: %w", f.Name(), err)
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFREG || st.Uid != 0 || st.Mode&0o022 != 0 {
+		return nil, fmt.Errorf("%s is not a file of root's that only root may write (owner uid %d, mode %04o)", f.Name(), st.Uid, st.Mode&0o7777)
+	}
 	return &st, nil
+}
+
+// vouched reports whether the copy f, the file name of d of status st,
+// is known to be the child without reading it: its fs-verity digest is
+// the child's, or root's record next to it holds this version's stamp. A
+// verity digest that differs is an error.
+func vouched(d *safepath.Dir, name string, f *os.File, st *unix.Stat_t) (bool, error) {
+	if m, err := fsverity.Measure(int(f.Fd())); childVerity != "" && err == nil {
+		if hex.EncodeToString(m) != childVerity {
+			return false, fmt.Errorf("%s has fs-verity digest %x, not the sandbox child's %s", f.Name(), m, childVerity)
+		}
+		return true, nil
+	}
+	return recordVouches(d, name+checkedSuffix, stampOf(st), st), nil
+}
+
+// stampOf is the text of a record for the file version st describes.
+func stampOf(st *unix.Stat_t) string {
+	return fmt.Sprintf("dev %d ino %d ctime %d.%09d size %d", st.Dev, st.Ino, st.Ctim.Sec, st.Ctim.Nsec, st.Size)
 }
 
 // racyMargin is how much older than its record a file's change time must
@@ -124,9 +147,9 @@ func checkChild(d *safepath.Dir, name string, f *os.File, digest string) (*unix.
 // carry a time just before it (git's "racily clean" entries).
 const racyMargin = time.Second
 
-// recordVouches reports whether the record name in d holds stamp, the
-// status of the file st describes, and was made clearly after the file's
-// last change.
+// recordVouches reports whether the record name in d is root's, holds
+// stamp, the status of the file st describes, and was made clearly after
+// the file's last change.
 func recordVouches(d *safepath.Dir, name, stamp string, st *unix.Stat_t) bool {
 	buf := make([]byte, 128)
 	n, err := unix.Readlinkat(d.Fd(), name, buf)
@@ -134,7 +157,7 @@ func recordVouches(d *safepath.Dir, name, stamp string, st *unix.Stat_t) bool {
 		return false
 	}
 	var rec unix.Stat_t
-	if err := unix.Fstatat(d.Fd(), name, &rec, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+	if err := unix.Fstatat(d.Fd(), name, &rec, unix.AT_SYMLINK_NOFOLLOW); err != nil || rec.Uid != 0 {
 		return false
 	}
 	return st.Ctim.Nano() < rec.Mtim.Nano()-racyMargin.Nanoseconds()

@@ -19,8 +19,10 @@ import (
 
 // childExe is the program the child runs, opened once per launcher: never
 // a file on disk that a sandbox could write. A process inside a sandbox
-// that reaches it (through /proc/PID/exe) finds a read-only mount or a
-// sealed memfd, so it cannot replace what the host runs (CVE-2019-5736).
+// that reaches it (through /proc/PID/exe) finds a read-only mount, a
+// sealed memfd or, in a sandbox without root, a file of root's that its
+// ids cannot write (sharedChild), so it cannot replace what the host runs
+// (CVE-2019-5736).
 var childExe struct {
 	once sync.Once
 	fd   int
@@ -63,22 +65,32 @@ func childWarning() string {
 }
 
 // childFD is the fd of the program the child runs: the read-only cached
-// child when this launcher runs as root and has one embedded, else a
-// sealed memfd copy. A cached child that cannot be trusted is a warning.
+// child when this launcher runs as root and has one embedded; root's
+// cached child, in place, when it runs without root and root vouched for
+// that copy (sharedChild); else a sealed memfd copy. A cached child that
+// root cannot trust is a warning.
 func childFD() (int, error) {
-	if os.Geteuid() == 0 {
-		fd, err := readonlyChild(childBinary, childDigest, filepath.Join(rootfs.Home(), "bin"))
+	if os.Geteuid() != 0 {
+		if fd, err := sharedChild(childDigest, sharedChildDir); err == nil {
+			return fd, nil
+		}
+		return sealedCopy()
+	}
+	dir := filepath.Join(rootfs.Home(), "bin")
+	fd, err := readonlyChild(childBinary, childDigest, dir)
+	if err == nil {
+		if dir == sharedChildDir {
+			shareChildDir(dir)
+		}
+		high, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, childFDMin)
+		unix.Close(fd)
 		if err == nil {
-			high, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, childFDMin)
-			unix.Close(fd)
-			if err == nil {
-				return high, nil
-			}
+			return high, nil
 		}
-		if !errors.Is(err, errNoCachedChild) {
-			w := fmt.Sprintf("the sandbox child runs from a sealed copy in memory, not from SANDBOX_HOME: %v", err)
-			childExe.warning.Store(&w)
-		}
+	}
+	if !errors.Is(err, errNoCachedChild) {
+		w := fmt.Sprintf("the sandbox child runs from a sealed copy in memory, not from SANDBOX_HOME: %v", err)
+		childExe.warning.Store(&w)
 	}
 	return sealedCopy()
 }
