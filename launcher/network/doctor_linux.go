@@ -1,14 +1,18 @@
 package network
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os/exec"
 	"runtime"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
 )
 
 // CheckLinks says whether bridges and veth pairs can be made here, trying
@@ -76,9 +80,44 @@ func CheckPasta() error {
 	if _, err := exec.LookPath(NftPath()); err != nil {
 		return errors.New("the nft command is missing (Debian: apt-get install nftables); without root, sandboxes on a named network cannot start")
 	}
-	cmd := exec.Command("pasta", "-f", "-q", "--config-net", "--no-map-gw", "-T", "none", "-U", "none", "-t", "none", "-u", "none", "--", "/bin/true")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("pasta cannot configure a network namespace of this user: %v: %s", err, strings.TrimSpace(string(out)))
+	out, err := runGrouped(pastaCheckTimeout, "pasta", "-f", "-q", "--config-net", "--no-map-gw", "-T", "none", "-U", "none", "-t", "none", "-u", "none", "--", "/bin/true")
+	if err != nil {
+		return fmt.Errorf("pasta cannot configure a network namespace of this user: %v: %s", err, pastaSaid(string(out)))
 	}
 	return nil
+}
+
+// pastaCheckTimeout bounds CheckPasta's run of pasta, which takes a few
+// milliseconds where it works.
+const pastaCheckTimeout = 10 * time.Second
+
+// runGrouped runs name with args in a process group of its own and
+// returns what it printed. When it exits, or when timeout has passed,
+// what is left of its group is killed: a pasta that fails (without
+// access to /dev/net/tun, say) leaves behind the process it forked for
+// the command, stuck and holding the output pipe, which would keep the
+// caller waiting for good and outlive it. The group is killed while the
+// exited process is not yet reaped, so its id cannot name another group.
+func runGrouped(timeout time.Duration, name string, args ...string) ([]byte, error) {
+	var out bytes.Buffer
+	cmd := exec.Command(name, args...)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.WaitDelay = time.Second // a straggler in another group keeps the pipe no longer
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	pgid := cmd.Process.Pid
+	killGroup := func() { syscall.Kill(-pgid, syscall.SIGKILL) }
+	timer := time.AfterFunc(timeout, killGroup)
+	var info unix.Siginfo
+	for unix.Waitid(unix.P_PID, pgid, &info, unix.WEXITED|unix.WNOWAIT, nil) == unix.EINTR {
+	}
+	timedOut := !timer.Stop()
+	killGroup()
+	err := cmd.Wait()
+	if timedOut {
+		err = fmt.Errorf("%s did not finish within %s", name, timeout)
+	}
+	return out.Bytes(), err
 }
