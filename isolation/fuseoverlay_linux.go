@@ -1,6 +1,7 @@
 package isolation
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -63,6 +64,9 @@ func kernelOverlay(target string, flags uintptr, data, lower string) error {
 // path on the host, and returns once it serves the mount.
 func fuseOverlay(path, target string, flags uintptr, l *overlayLayers) error {
 	dev, err := os.OpenFile(oldRootDir+"/dev/fuse", os.O_RDWR, 0)
+	if errors.Is(err, os.ErrPermission) {
+		return fmt.Errorf("fuse-overlayfs: the host's /dev/fuse does not open for this user (%v): it must be open to every user, mode 0666, as Debian's udev rules make it", err)
+	}
 	if err != nil {
 		return fmt.Errorf("fuse-overlayfs: %v", err)
 	}

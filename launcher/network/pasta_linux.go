@@ -21,7 +21,21 @@ func pastaSaid(out string) string {
 	if strings.Contains(said, "Failed to bind") {
 		said += " (is that host port in use, or below 1024? ports under 1024 need net.ipv4.ip_unprivileged_port_start lowered)"
 	}
+	if strings.Contains(said, "tun") {
+		said += tunAdvice("/dev/net/tun")
+	}
 	return said
+}
+
+// tunAdvice explains a failure to open the tun device when the host's
+// (dev, /dev/net/tun) is not open to everyone: pasta opens it as the
+// caller.
+func tunAdvice(dev string) string {
+	var st unix.Stat_t
+	if unix.Stat(dev, &st) != nil || st.Mode&0o006 == 0o006 {
+		return ""
+	}
+	return fmt.Sprintf(" (%s has mode %04o: pasta needs it open to every user, 0666, as Debian's udev rules make it)", dev, st.Mode&0o7777)
 }
 
 // PastaArgs are the arguments of pasta for the net namespace of pid, the

@@ -2,6 +2,8 @@ package network
 
 import (
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -26,5 +28,21 @@ func TestPastaArgs(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("%s: PastaArgs() = %q, want %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+// A tun device that only root may open is named, with its mode and the
+// mode pasta needs; one open to everyone adds nothing.
+func TestTunAdvice(t *testing.T) {
+	dev := filepath.Join(t.TempDir(), "tun")
+	if err := os.WriteFile(dev, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := tunAdvice(dev); !strings.Contains(got, dev+" has mode 0600") || !strings.Contains(got, "0666") {
+		t.Errorf("tunAdvice(0600) = %q, want the mode and 0666", got)
+	}
+	os.Chmod(dev, 0o666)
+	if got := tunAdvice(dev); got != "" {
+		t.Errorf("tunAdvice(0666) = %q, want nothing", got)
 	}
 }
