@@ -8,6 +8,7 @@ import (
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
 )
 
 // ensureBridge makes the network's bridge with the gateway address, or
@@ -110,8 +111,17 @@ func delLink(name string) error {
 	if err != nil {
 		return fmt.Errorf("find link %s: %w", name, err)
 	}
-	if err := netlink.LinkDel(l); err != nil {
-		return fmt.Errorf("delete link %s: %w", name, err)
+	return deleteLink(l)
+}
+
+// deleteLink removes the link l found by name. One that went in between
+// is gone already, which is fine: a sandbox's host veth goes by itself
+// with its peer when the kernel ends the sandbox's net namespace, which it
+// does in the background, so it may well go between lookup and removal.
+// Reported as a failure, that kept the network's directory for gc.
+func deleteLink(l netlink.Link) error {
+	if err := netlink.LinkDel(l); err != nil && !errors.Is(err, unix.ENODEV) {
+		return fmt.Errorf("delete link %s: %w", l.Attrs().Name, err)
 	}
 	return nil
 }
