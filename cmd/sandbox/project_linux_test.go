@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -182,8 +183,7 @@ func TestDownRemovesEverything(t *testing.T) {
 		t.Errorf("down printed %q, want db removed, web stopped and removed, and their receipts", out)
 	}
 	if _, err := os.Stat(filepath.Join(run, state.ProjectsDir)); err == nil {
-		entries, _ := os.ReadDir(filepath.Join(run, state.ProjectsDir))
-		t.Errorf("the projects' directory is left with %v", entries)
+		t.Errorf("the projects' directory is left with %v", treeOf(filepath.Join(run, state.ProjectsDir)))
 	}
 	for _, d := range cg {
 		if _, err := os.Stat(d); err == nil {
@@ -277,4 +277,16 @@ func TestProjectFromAttributeAndFlag(t *testing.T) {
 	if got := psOf(t, bin, run, dir, "--all-projects"); len(got) != 2 {
 		t.Errorf("ps --all-projects = %v, want a in two projects", got)
 	}
+}
+
+// treeOf lists every path under dir, relative to it, for a message.
+func treeOf(dir string) []string {
+	var out []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if rel, rerr := filepath.Rel(dir, p); rerr == nil && rel != "." {
+			out = append(out, rel)
+		}
+		return nil
+	})
+	return out
 }
