@@ -185,7 +185,8 @@ func TestSandboxNoBlockDevices(t *testing.T) {
 }
 
 // Checklist 14: an fd the launcher inherited without close-on-exec never
-// reaches the payload.
+// reaches the payload, nor one the child hands its init (the status pipe,
+// the exec server's socket), with or without an init.
 func TestSandboxNoInheritedFDs(t *testing.T) {
 	testenv.RequireRoot(t)
 	fd, err := syscall.Open("/etc/hostname", syscall.O_RDONLY, 0) // no O_CLOEXEC: inherited by forks
@@ -193,12 +194,18 @@ func TestSandboxNoInheritedFDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer syscall.Close(fd)
-	out, res := runSandbox(t, sandboxFor(testenv.Rootfs(t), "fds"))
-	if res.ExitCode != 0 {
-		t.Fatalf("fds probe exited %d (%s)", res.ExitCode, res.Describe())
-	}
-	if got := strings.TrimSpace(out); got != "0 1 2" {
-		t.Errorf("fds inside = %q, want only 0 1 2 (the launcher held fd %d)", got, fd)
+	for _, init := range []bool{false, true} {
+		t.Run(fmt.Sprintf("init=%v", init), func(t *testing.T) {
+			s := sandboxFor(testenv.Rootfs(t), "fds")
+			s.Init = &init
+			out, res := runSandbox(t, s)
+			if res.ExitCode != 0 {
+				t.Fatalf("fds probe exited %d (%s)", res.ExitCode, res.Describe())
+			}
+			if got := strings.TrimSpace(out); got != "0 1 2" {
+				t.Errorf("fds inside = %q, want only 0 1 2 (the launcher held fd %d)", got, fd)
+			}
+		})
 	}
 }
 
