@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hclsandbox/sandbox/internal/testenv"
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
 
 	"github.com/hclsandbox/sandbox/config"
@@ -56,22 +57,12 @@ func TestTimeoutKillsDaemons(t *testing.T) {
 		t.Fatalf("the daemon never started: %v", err)
 	}
 	pid, _ := strconv.Atoi(string(b))
-	for deadline := time.Now().Add(2 * time.Second); alive(pid); time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(2 * time.Second); testenv.Alive(pid); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			syscall.Kill(pid, syscall.SIGKILL)
 			t.Fatalf("daemon %d survived the timeout", pid)
 		}
 	}
-}
-
-// alive reports whether pid runs and is not a zombie.
-func alive(pid int) bool {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return false
-	}
-	_, rest, _ := strings.Cut(string(b), ") ")
-	return !strings.HasPrefix(rest, "Z") && !strings.HasPrefix(rest, "X")
 }
 
 func TestMissingControllerFailsStart(t *testing.T) {

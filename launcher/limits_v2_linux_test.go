@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hclsandbox/sandbox/internal/testenv"
 )
 
 // The tests of this file check what only a cgroup v2 host shows; the
@@ -106,7 +108,7 @@ func TestCgroupV2KillReapsDaemons(t *testing.T) {
 	}
 	for _, p := range pids {
 		pid, _ := strconv.Atoi(p)
-		for deadline := time.Now().Add(2 * time.Second); alive(pid); time.Sleep(10 * time.Millisecond) {
+		for deadline := time.Now().Add(2 * time.Second); testenv.Alive(pid); time.Sleep(10 * time.Millisecond) {
 			if time.Now().After(deadline) {
 				syscall.Kill(pid, syscall.SIGKILL)
 				t.Fatalf("background process %d outlived its sandbox", pid)
