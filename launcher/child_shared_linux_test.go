@@ -63,6 +63,11 @@ func TestSharedChildChecked(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "bin")
 			path := vouchedCopy(t, bin, dir)
 			if change != nil {
+				// Root's record is dated ahead, as if root had checked the
+				// copy seconds after making it; a change comes after that
+				// check, so in a later tick of the clock that stamps change
+				// times (coarse: 10 ms on a kernel with HZ=100).
+				time.Sleep(50 * time.Millisecond)
 				if err := change(path); err != nil {
 					t.Fatal(err)
 				}
