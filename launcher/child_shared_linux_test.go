@@ -96,15 +96,11 @@ func TestSharedChildChecked(t *testing.T) {
 // embedded, and with root's shared child kept in shared.
 func leanBuild(t *testing.T, shared string) (bin, childSum string) {
 	t.Helper()
-	gotool, err := exec.LookPath("go")
-	if err != nil {
-		gotool = "/usr/local/go/bin/go"
-	}
 	dir := t.TempDir()
 	os.Chmod(dir, 0o755)
 	child := filepath.Join(dir, "sandbox-init")
 	build := func(args ...string) {
-		cmd := exec.Command(gotool, append([]string{"build"}, args...)...)
+		cmd := exec.Command(testenv.GoTool(), append([]string{"build"}, args...)...)
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("go build %s: %v\n%s", strings.Join(args, " "), err, out)

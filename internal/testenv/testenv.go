@@ -122,7 +122,7 @@ func Build(t testing.TB, pkg string) string {
 		buildDir = dir
 	}
 	out := filepath.Join(buildDir, fmt.Sprintf("bin%d", len(built)))
-	cmd := exec.Command(goTool(), "build", "-o", out, pkg)
+	cmd := exec.Command(GoTool(), "build", "-o", out, pkg)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("build %s: %v\n%s", pkg, err, msg)
@@ -131,8 +131,8 @@ func Build(t testing.TB, pkg string) string {
 	return out
 }
 
-// goTool is the go command on PATH, or the usual install's.
-func goTool() string {
+// GoTool is the go command on PATH, or the usual install's.
+func GoTool() string {
 	if p, err := exec.LookPath("go"); err == nil {
 		return p
 	}
