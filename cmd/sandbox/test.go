@@ -40,6 +40,7 @@ Exit codes:
   sandbox test --update examples/test.hcl greeting`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			runner.WatchSignals() // while the configuration loads
+			collectOften()
 			return e.test(args, o)
 		},
 	})

@@ -56,6 +56,7 @@ under sudo: whatever can write ./*.hcl can run anything as root.
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			runner.WatchSignals() // while the configuration loads
+			collectOften()
 			return e.up(args, o)
 		},
 	})

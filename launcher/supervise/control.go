@@ -85,7 +85,9 @@ func (s *Scheduler) Remove(name string) bool {
 		s.stopUnit(u)
 		return true
 	case starting:
-		return true // stopped once started, forgotten at its end
+		if !s.unqueue(u) {
+			return true // stopped once started, forgotten at its end
+		}
 	}
 	s.forget(u)
 	return false
@@ -124,7 +126,9 @@ func (s *Scheduler) Relaunch(name string) {
 		u.relaunch = true
 		s.stopUnit(u)
 	case starting:
-		u.relaunch = true // stopped as soon as it has started
+		// Stopped as soon as it has started; one that waits for its
+		// turn starts with its new definition anyway.
+		u.relaunch = !s.queued(u)
 	default:
 		s.start(u)
 	}

@@ -1,6 +1,7 @@
 package supervise
 
 import (
+	"slices"
 	"syscall"
 	"time"
 
@@ -29,14 +30,44 @@ func (s *Scheduler) handle(ev event) {
 	}
 }
 
-// launched notes that a StartFunc returned and, under Serial, launches
-// the next unit that waits for its turn.
+// launched notes that a StartFunc returned and launches the next unit
+// that waits for its turn.
 func (s *Scheduler) launched() {
 	s.launching--
-	if len(s.queue) > 0 && s.launching == 0 {
+	if len(s.queue) > 0 && s.launching < s.o.Starting {
 		u := s.queue[0]
 		s.queue = s.queue[1:]
 		s.launch(u, u.gen)
+	}
+}
+
+// queued reports whether u waits for its turn to start.
+func (s *Scheduler) queued(u *Unit) bool { return slices.Contains(s.queue, u) }
+
+// unqueue takes u out of the queue of units that wait for their turn,
+// if it is there, and ends it as a unit that does not run; it reports
+// whether u was queued.
+func (s *Scheduler) unqueue(u *Unit) bool {
+	i := slices.Index(s.queue, u)
+	if i < 0 {
+		return false
+	}
+	s.queue = slices.Delete(s.queue, i, i+1)
+	s.active--
+	return true
+}
+
+// dropQueue ends every unit that still waits for its turn to start: once
+// stopping, none starts.
+func (s *Scheduler) dropQueue() {
+	q := s.queue
+	s.queue = nil
+	for _, u := range q {
+		s.active--
+		if !u.Ran {
+			u.Skip = "batch stopped"
+		}
+		s.settle(u)
 	}
 }
 

@@ -21,6 +21,7 @@ func (s *Scheduler) Signal(sig os.Signal) {
 		if s.o.ForwardInterrupt && sig != syscall.SIGPIPE && sig != syscall.SIGHUP {
 			s.stopping = true
 			s.cancelRetries()
+			s.dropQueue()
 			s.each(func(u *Unit) { u.Stopped = true; u.proc.Signal(sig) })
 			return
 		}
@@ -36,6 +37,7 @@ func (s *Scheduler) stop() {
 	s.stopping = true
 	s.each(s.stopUnit)
 	s.cancelRetries()
+	s.dropQueue()
 }
 
 // stopUnit is the one stop-then-kill: u's stop signal, then SIGKILL
