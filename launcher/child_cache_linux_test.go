@@ -318,3 +318,33 @@ func TestCachedChildVerity(t *testing.T) {
 		t.Errorf("the cached copy measures %x, %v; want fs-verity on with digest %s", m, err, childVerity)
 	}
 }
+
+// TestCachedChildWarningSaysWhy: when the cached child opens but its
+// descriptor cannot be moved out of the way of the child's own (no
+// descriptor at childFDMin or above is allowed), the warning names that
+// failure; it used to end in "<nil>".
+func TestCachedChildWarningSaysWhy(t *testing.T) {
+	testenv.RequireRoot(t)
+	t.Setenv("SANDBOX_HOME", t.TempDir())
+	useCachedChild(t)
+	var old unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &old); err != nil {
+		t.Fatal(err)
+	}
+	low := old
+	low.Cur = childFDMin
+	if err := unix.Setrlimit(unix.RLIMIT_NOFILE, &low); err != nil {
+		t.Fatal(err)
+	}
+	fd, err := childFD()
+	if rerr := unix.Setrlimit(unix.RLIMIT_NOFILE, &old); rerr != nil {
+		t.Fatal(rerr)
+	}
+	if err == nil {
+		unix.Close(fd)
+	}
+	w := childWarning()
+	if !strings.Contains(w, "move the cached child's descriptor") || strings.Contains(w, "<nil>") {
+		t.Errorf("warning = %q, want one saying the descriptor could not be moved", w)
+	}
+}

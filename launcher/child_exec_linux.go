@@ -82,11 +82,13 @@ func childFD() (int, error) {
 		if dir == sharedChildDir {
 			shareChildDir(dir)
 		}
-		high, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, childFDMin)
+		var high int
+		high, err = unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, childFDMin)
 		unix.Close(fd)
 		if err == nil {
 			return high, nil
 		}
+		err = fmt.Errorf("move the cached child's descriptor to %d or above: %w", childFDMin, err)
 	}
 	if !errors.Is(err, errNoCachedChild) {
 		w := fmt.Sprintf("the sandbox child runs from a sealed copy in memory, not from SANDBOX_HOME: %v", err)
