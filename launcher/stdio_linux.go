@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"reflect"
 
 	"github.com/hclsandbox/sandbox/isolation"
 	"golang.org/x/sys/unix"
@@ -59,7 +60,13 @@ func newChildStdio(s Stdio) (*childStdio, error) {
 	if err == nil {
 		c.stdout, err = c.outputPipe(c.out)
 	}
-	if err == nil {
+	switch {
+	case err == nil && sameWriter(c.out, c.errw):
+		// One pipe and one relay for both, as 2>&1 would: half the
+		// pipes and relays of a quiet batch, which keeps only the
+		// last lines of the two streams together.
+		c.stderr = c.stdout
+	case err == nil:
 		c.stderr, err = c.outputPipe(c.errw)
 	}
 	if err == nil && s.Terminal != nil {
@@ -113,6 +120,16 @@ func (c *childStdio) outputPipe(w io.Writer) (*os.File, error) {
 	}
 	c.relays = append(c.relays, newOutputRelay(w, ours))
 	return theirs, nil
+}
+
+// sameWriter reports whether a and b are one writer held by pointer (a
+// caller's file is no longer one: own duplicates it for each stream).
+func sameWriter(a, b io.Writer) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	t := reflect.TypeOf(a)
+	return t.Kind() == reflect.Pointer && t == reflect.TypeOf(b) && a == b
 }
 
 // started closes the child's ends in the launcher and starts the copy of

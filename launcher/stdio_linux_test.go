@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -219,5 +220,29 @@ func startClaimed(t *testing.T, s *config.Sandbox) (state.Dir, func()) {
 		proc.Signal(syscall.SIGKILL)
 		proc.Wait()
 		claim.Release()
+	}
+}
+
+// A caller that takes both streams into one writer (a quiet batch keeps
+// their last lines together) gets them through one pipe, as 2>&1 would:
+// in the order the sandbox wrote them, with fds 1 and 2 one pipe inside.
+func TestStdioOneWriterOnePipe(t *testing.T) {
+	s := shellSandbox(t, `for i in 1 2 3 4 5 6 7 8; do echo out$i; echo err$i >&2; done
+[ "$(busybox readlink /proc/$$/fd/1)" = "$(busybox readlink /proc/$$/fd/2)" ] && echo same`)
+	var both bytes.Buffer
+	proc, res, err := startPlan(t, NewPlan(s, probeTestHost()), Stdio{Stdout: &both, Stderr: &both})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res == nil {
+		res = proc.Wait()
+	}
+	var want strings.Builder
+	for i := 1; i <= 8; i++ {
+		fmt.Fprintf(&want, "out%d\nerr%d\n", i, i)
+	}
+	want.WriteString("same\n")
+	if res.ExitCode != 0 || both.String() != want.String() {
+		t.Errorf("exit %d, output %q; want 0 and %q", res.ExitCode, both.String(), want.String())
 	}
 }
