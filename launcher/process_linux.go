@@ -17,6 +17,17 @@ import (
 // goroutine and no thread: a batch of hundreds would otherwise hold one
 // thread each in waitid.
 func (p *Process) awaitExit() (timedOut bool) {
+	if t := p.timeout; t != nil { // OnExit's timer, not a deadline
+		p.waitExit()
+		t.timer.Stop()
+		return t.expired.Load()
+	}
+	return p.waitExit()
+}
+
+// waitExit is awaitExit, with the plan's timeout as a deadline unless
+// OnExit set a timer.
+func (p *Process) waitExit() (timedOut bool) {
 	pid := p.cmd.Process.Pid
 	fd, err := unix.PidfdOpen(pid, unix.PIDFD_NONBLOCK)
 	if err != nil { // a kernel before 5.10: a thread waits
@@ -24,7 +35,7 @@ func (p *Process) awaitExit() (timedOut bool) {
 	}
 	f := os.NewFile(uintptr(fd), "pidfd")
 	defer f.Close()
-	if p.plan.Timeout > 0 {
+	if p.plan.Timeout > 0 && p.timeout == nil {
 		f.SetReadDeadline(time.Now().Add(p.plan.Timeout))
 	}
 	if err := waitReadable(f); errors.Is(err, os.ErrDeadlineExceeded) {

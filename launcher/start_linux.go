@@ -40,6 +40,8 @@ type Process struct {
 	net      *network.Attachment // nil when not on a named network
 	stdio    *childStdio
 	term     *terminal // nil without Stdio.Terminal
+	// timeout is the timer of a sandbox whose exit is watched (OnExit).
+	timeout *sandboxTimeout
 }
 
 // Start launches the sandbox under c, the claim of its name, and returns

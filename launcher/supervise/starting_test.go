@@ -3,6 +3,7 @@ package supervise
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"sync"
 	"syscall"
 	"testing"
@@ -107,5 +108,89 @@ func TestRemoveQueued(t *testing.T) {
 	s.Run(nil)
 	if len(names) != 2 || names[0] != "u0" || names[1] != "u2" {
 		t.Errorf("started %v, want [u0 u2]", names)
+	}
+}
+
+// notedProc is a sandbox that says when it has exited (ExitNotifier):
+// exit calls back, and Wait before that is a mistake.
+type notedProc struct {
+	mu     sync.Mutex
+	notify func()
+	ended  bool
+	t      *testing.T
+}
+
+func (p *notedProc) Signal(os.Signal) error { return nil }
+
+func (p *notedProc) OnExit(f func()) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.notify = f
+	return true
+}
+
+func (p *notedProc) Wait() *launcher.Result {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.ended {
+		p.t.Error("Wait called before the process said it had exited")
+	}
+	return &launcher.Result{}
+}
+
+func (p *notedProc) exit() {
+	p.mu.Lock()
+	p.ended = true
+	f := p.notify
+	p.mu.Unlock()
+	f()
+}
+
+// TestRunningUnitsParkNoGoroutine: units whose processes say when they
+// exit hold no goroutine of the scheduler's while they run, and end when
+// told.
+func TestRunningUnitsParkNoGoroutine(t *testing.T) {
+	const n = 200
+	procs := make(chan *notedProc, n)
+	start := func(*Unit) (Process, *launcher.Result, func()) {
+		p := &notedProc{t: t}
+		procs <- p
+		return p, nil, nil
+	}
+	running := make(chan struct{}, n)
+	before := runtime.NumGoroutine()
+	s := New(Options{Start: start, Hooks: Hooks{Started: func(*Unit, bool, time.Duration) { running <- struct{}{} }}}, units(n))
+	done := make(chan struct{})
+	go func() { s.Run(nil); close(done) }()
+	for range n {
+		<-running
+	}
+	// The OnExit of the last start may still be on its way.
+	var ps []*notedProc
+	for range n {
+		ps = append(ps, <-procs)
+	}
+	time.Sleep(20 * time.Millisecond)
+	if got := runtime.NumGoroutine() - before; got > 10 {
+		t.Errorf("%d goroutines more with %d units running, want a few, not one a unit", got, n)
+	}
+	for _, p := range ps {
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+			p.mu.Lock()
+			ok := p.notify != nil
+			p.mu.Unlock()
+			if ok {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the scheduler never asked a process to say when it exits")
+			}
+		}
+		p.exit()
+	}
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return once every unit had exited")
 	}
 }
