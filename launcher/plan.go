@@ -131,6 +131,9 @@ func planMounts(p *Plan, s *config.Sandbox, h *Host) []isolation.Mount {
 		view = h.hostView()
 	}
 	user := userMounts(s)
+	if !hostRoot && len(user) == 0 {
+		return sharedSystemMounts(s)
+	}
 	out := make([]isolation.Mount, 0, len(view)+1+systemMountCount()+len(user))
 	if hostRoot {
 		out = append(append(out, view...), hostHome(s))

@@ -142,3 +142,30 @@ func TestNewPlanMountFlagsAndSources(t *testing.T) {
 		t.Errorf("root flags with no_new_privileges = false: %v, want nodev alone", f)
 	}
 }
+
+// TestSystemMountsShared: the plans of sandboxes that have only the
+// system mounts (a counted block's instances) share one slice of them,
+// equal to what each would have made; it is full, so that an append to
+// one plan's mounts leaves the others' alone; other sizes get their own.
+func TestSystemMountsShared(t *testing.T) {
+	sb := func(name string, tmp uint64) *config.Sandbox {
+		s := &config.Sandbox{Name: name, Command: []string{"/bin/true"}, Rootfs: "/srv/rootfs", Namespaces: config.Namespaces}
+		s.TmpSize = tmp
+		return s
+	}
+	a, b := NewPlan(sb("w[0]", 0), testHost), NewPlan(sb("w[1]", 0), testHost)
+	if !reflect.DeepEqual(a.Spec.Mounts, appendSystemMounts(nil, sb("w[0]", 0))) {
+		t.Errorf("shared mounts = %+v, want the system mounts", a.Spec.Mounts)
+	}
+	if &a.Spec.Mounts[0] != &b.Spec.Mounts[0] {
+		t.Error("two instances of one block hold a copy each of the system mounts")
+	}
+	grown := append(a.Spec.Mounts, isolation.Mount{Target: "/extra"})
+	if &grown[0] == &a.Spec.Mounts[0] || len(b.Spec.Mounts) != len(a.Spec.Mounts) {
+		t.Error("an append to one plan's shared mounts wrote into the slice the others hold")
+	}
+	c := NewPlan(sb("w[2]", 1<<20), testHost)
+	if &c.Spec.Mounts[0] == &a.Spec.Mounts[0] {
+		t.Error("a sandbox with another /tmp size shares the mounts of the default size")
+	}
+}
