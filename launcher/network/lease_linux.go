@@ -166,22 +166,48 @@ func readLeases(dir string) ([]*lease, error) {
 }
 
 // writeHosts rewrites the network's hosts file in place, so that the
-// sandboxes that bind it see their new peers.
+// sandboxes that bind it (the mount pins its inode) see their new peers.
+// A sandbox may be resolving a name as it does: the file is never
+// truncated first, which left a moment with no name in it, but
+// overwritten in one write, with a comment padding it to its old length
+// where it shrinks, and cut to length after.
 func writeHosts(dir string, leases []*lease) error {
 	var b strings.Builder
 	b.WriteString("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n")
 	for _, l := range leases {
 		fmt.Fprintf(&b, "%s\t%s\n", l.Addr, strings.Join(l.Names, " "))
 	}
-	f, err := os.OpenFile(filepath.Join(dir, "hosts"), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := os.OpenFile(filepath.Join(dir, "hosts"), os.O_WRONLY|os.O_CREATE, 0o644)
 	if err != nil {
 		return fmt.Errorf("write hosts file: %w", err)
 	}
-	_, err = f.WriteString(b.String())
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	defer f.Close()
+	text := b.String()
+	if err = overwrite(f, text); err != nil {
+		return fmt.Errorf("write hosts file: %w", err)
 	}
-	return err
+	return f.Close()
+}
+
+// overwrite makes f hold text without a moment when a reader finds less
+// than a whole file: text in one write, padded to f's old length with a
+// comment line, then f cut to text's length.
+func overwrite(f *os.File, text string) error {
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	padded := text
+	switch d := int(st.Size()) - len(text); {
+	case d == 1:
+		padded += "\n"
+	case d > 1:
+		padded += "#" + strings.Repeat(" ", d-2) + "\n"
+	}
+	if _, err := f.WriteAt([]byte(padded), 0); err != nil {
+		return err
+	}
+	return f.Truncate(int64(len(text)))
 }
 
 // netMounts are the generated files the sandbox sees.
