@@ -26,6 +26,17 @@ type Stdio struct {
 	Terminal *Winsize
 }
 
+// ImmediateWriter is a writer whose Write never waits on what another
+// stream does (relay.Tail keeps lines in memory). The launcher relays a
+// sandbox's output to one on its one relay hub (relayhub_linux.go); to
+// any other writer, such as up's line writers, which may wait for a long
+// line of another stream to end, on a goroutine of the stream's own.
+type ImmediateWriter interface {
+	io.Writer
+	// Immediate marks the writer; it does nothing.
+	Immediate()
+}
+
 // Winsize is a terminal's size in characters.
 type Winsize = isolation.Winsize
 

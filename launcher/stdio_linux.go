@@ -16,11 +16,14 @@ import (
 // on a terminal, the socket on which the child sends the master of the
 // pty it makes inside.
 //
-// Every output stream is a pipe of ours relayed by an outputRelay: to a
-// file, the caller's own stream, by splice; to any other writer, such as
-// up's line writers, through a buffer taken only while there is output
-// (exec.Cmd's own copy would hold 32 KiB per stream of every sandbox of a
-// batch for its whole life). So is stdin: exec.Cmd would wait for its
+// Every output stream is a pipe of ours, relayed to an ImmediateWriter
+// (a quiet batch's tail) by the launcher's one relay hub
+// (relayhub_linux.go), which holds neither a goroutine nor a buffer per
+// stream; to a file, the caller's own stream, by an outputRelay that
+// splices; to any other writer, such as up's line writers, by an
+// outputRelay that takes a buffer only while there is output (exec.Cmd's
+// own copy would hold a goroutine and 32 KiB for every stream of every
+// sandbox of a batch for its whole life). So is stdin: exec.Cmd would wait for its
 // copy to end, which for a caller's stdin may be never.
 type childStdio struct {
 	// in, out and errw are the caller's streams, an *os.File replaced by
@@ -35,7 +38,7 @@ type childStdio struct {
 	// stdout and stderr are the child's ends of our output pipes; relays
 	// copy our ends once the child runs.
 	stdout, stderr *os.File
-	relays         []*outputRelay
+	relays         []streamRelay
 	// termOurs and termTheirs are the terminal socket (isolation.TerminalFD).
 	termOurs, termTheirs *os.File
 }
@@ -118,7 +121,7 @@ func (c *childStdio) outputPipe(w io.Writer) (*os.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.relays = append(c.relays, newOutputRelay(w, ours))
+	c.relays = append(c.relays, newStreamRelay(w, ours))
 	return theirs, nil
 }
 
@@ -182,7 +185,7 @@ func (c *childStdio) finish() {
 // close closes whatever the launcher still holds.
 func (c *childStdio) close() {
 	for _, r := range c.relays {
-		r.src.Close()
+		r.abandon()
 	}
 	for _, f := range append([]*os.File{c.stdin, c.stdout, c.stderr, c.relayIn, c.termOurs, c.termTheirs}, c.owned...) {
 		if f != nil {

@@ -3,6 +3,8 @@ package relay
 import (
 	"bytes"
 	"sync"
+
+	"github.com/hclsandbox/sandbox/launcher"
 )
 
 // Bounds of the output a report keeps of a failed sandbox.
@@ -20,6 +22,12 @@ type Tail struct {
 	size    int
 	partial []byte
 }
+
+// Immediate marks a Tail as a launcher.ImmediateWriter: Write only
+// takes its own lock.
+func (t *Tail) Immediate() {}
+
+var _ launcher.ImmediateWriter = (*Tail)(nil)
 
 // Write keeps the complete lines of p and holds its last partial line.
 func (t *Tail) Write(p []byte) (int, error) {
