@@ -158,7 +158,11 @@ func (r *Readiness) closeIfDone() {
 	r.w = nil
 }
 
-// DetachedStdio sends a detached sandbox's output to its log.
+// A detached sandbox's log takes its output on the relay hub.
+var _ launcher.ImmediateWriter = (*state.LogWriter)(nil)
+
+// DetachedStdio sends a detached sandbox's output to its log, stdout and
+// stderr through one pipe, in the order they were written.
 func DetachedStdio(c *state.Claim) (launcher.Stdio, func(), error) {
 	lw, err := state.OpenLog(c.Dir(), state.DefaultLogSize)
 	if err != nil {

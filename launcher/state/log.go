@@ -41,6 +41,11 @@ func (w *LogWriter) open() error {
 	return nil
 }
 
+// Immediate marks a LogWriter as one whose Write waits on no other
+// sandbox's stream (launcher.ImmediateWriter): the launcher's one relay
+// hub may call it.
+func (w *LogWriter) Immediate() {}
+
 // Write appends p, first rotating the log when p would take it past its cap.
 func (w *LogWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
