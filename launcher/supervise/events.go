@@ -12,8 +12,12 @@ import (
 // handle records a run's start or end, or an expired backoff.
 func (s *Scheduler) handle(ev event) {
 	u := ev.u
-	if ev.kind == evStarted {
+	switch ev.kind {
+	case evStarted:
 		s.launched()
+	case evHealthGone:
+		s.checking--
+		return
 	}
 	if ev.gen != u.gen {
 		return // a late report of a run that a relaunch replaced

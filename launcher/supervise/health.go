@@ -66,7 +66,11 @@ func (s *Scheduler) watchHealth(u *Unit) {
 	stop := make(chan struct{})
 	u.healthStop = stop
 	name, gen := u.Name(), u.gen
+	s.checking++
 	go func() {
+		// The loop waits for this goroutine's end (finished), so that a
+		// check under way when the run ends is still reported.
+		defer func() { s.events <- event{u: u, gen: gen, kind: evHealthGone} }()
 		t := time.NewTimer(h.Interval)
 		defer t.Stop()
 		for {
@@ -75,12 +79,7 @@ func (s *Scheduler) watchHealth(u *Unit) {
 				return
 			case <-t.C:
 			}
-			c := s.o.Check(name, h)
-			select {
-			case s.events <- event{u: u, gen: gen, kind: evHealth, check: c}:
-			case <-stop:
-				return
-			}
+			s.events <- event{u: u, gen: gen, kind: evHealth, check: s.o.Check(name, h)}
 			t.Reset(h.Interval)
 		}
 	}()
@@ -98,8 +97,17 @@ func (s *Scheduler) stopHealth(u *Unit) {
 // failures in a row make it unhealthy, except those in the start period
 // before it was first healthy.
 func (s *Scheduler) checked(u *Unit, c Check) {
-	if u.state != running || u.Stopped || u.Plan.Health == nil {
-		return // a check that raced the end of the run, or a stop
+	if u.Plan.Health == nil {
+		return
+	}
+	if u.state != running || u.Stopped {
+		// A check that raced the end of its run, or a stop: one that
+		// passed still says the run was healthy (the check may be what
+		// ended it), a failure says nothing of a sandbox going away.
+		if c.Passed() && u.Health == HealthStarting {
+			u.Health, u.LastCheck = HealthHealthy, c
+		}
+		return
 	}
 	h := u.Plan.Health
 	u.LastCheck = c

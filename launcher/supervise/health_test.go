@@ -140,3 +140,30 @@ func TestEndedBeforeHealthyNamesLastCheck(t *testing.T) {
 		t.Errorf("healthReadiness = %v, %q; want false, %q", met, why, want)
 	}
 }
+
+// endsProc is a sandbox that runs until end is closed.
+type endsProc struct{ end chan struct{} }
+
+func (p endsProc) Signal(os.Signal) error { return nil }
+func (p endsProc) Wait() *launcher.Result { <-p.end; return &launcher.Result{} }
+
+// TestCheckThatEndsTheRunCounts: a check that passes, and by passing
+// ends the sandbox (the payload waits for what the check does), is
+// reported although the end reaches the loop first: Run waits for the
+// checker, and the run shows healthy, not starting.
+func TestCheckThatEndsTheRunCounts(t *testing.T) {
+	for i := 0; i < 20; i++ {
+		u := withHealth(unit("hsum"), 1)
+		p := endsProc{make(chan struct{})}
+		start := func(*Unit) (Process, *launcher.Result, func()) { return p, nil, nil }
+		check := func(string, *launcher.HealthPlan) Check {
+			close(p.end)
+			time.Sleep(20 * time.Millisecond) // the end is handled first
+			return Check{}
+		}
+		New(Options{Start: start, Check: check}, []*Unit{u}).Run(nil)
+		if u.Health != HealthHealthy {
+			t.Fatalf("run %d: health = %q, want healthy: the check passed before the run ended", i, u.Health)
+		}
+	}
+}

@@ -66,6 +66,9 @@ type Scheduler struct {
 	posted []func()
 	wake   chan struct{}
 	active int // units starting, running or in a backoff
+	// checking counts the health checkers whose end the loop has not
+	// heard of: Run waits for them, so that no check's result is lost.
+	checking int
 	// launching counts the StartFuncs under way; queue holds the units
 	// that wait for their turn (Options.Starting).
 	launching int
@@ -86,10 +89,11 @@ type event struct {
 }
 
 const (
-	evStarted = iota // StartFunc returned
-	evExited         // the run ended
-	evAgain          // a backoff expired
-	evHealth         // a health check ended
+	evStarted    = iota // StartFunc returned
+	evExited            // the run ended
+	evAgain             // a backoff expired
+	evHealth            // a health check ended
+	evHealthGone        // a run's health checker ended
 )
 
 // New makes a scheduler for units, in declaration order.
@@ -165,7 +169,7 @@ func (s *Scheduler) runPosted() {
 }
 
 func (s *Scheduler) finished() bool {
-	if s.active > 0 {
+	if s.active > 0 || s.checking > 0 {
 		return false
 	}
 	if s.o.Persistent {
