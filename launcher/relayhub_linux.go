@@ -8,22 +8,14 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// relayHub copies the output streams of every sandbox whose destination
-// is an ImmediateWriter (a quiet batch's tails), or none, on one
-// goroutine, which waits for all of them in one epoll_wait(2): a batch of
-// 500 would otherwise park a goroutine, 4 KB of stack, for each stream.
-// No other writer may be called from it: up's line writers wait for a
-// long line another stream has open to end, which the hub, busy with the
-// wait, would never read. Those streams, and those to a file of the
-// caller's, which splice, keep a relay of their own (outputRelay).
-var relayHub struct {
-	once sync.Once
-	epfd int
-	err  error
-	mu   sync.Mutex
-	// streams are the streams waited for, by our end's descriptor.
-	streams map[int32]*hubStream
-}
+// The relay hub copies the output streams of every sandbox whose
+// destination is an ImmediateWriter (a quiet batch's tails, a detached
+// sandbox's log), or none, on the launcher's poller (poller_linux.go):
+// no goroutine or buffer a stream. No other writer may be called there:
+// up's line writers wait for a long line another stream has open to end,
+// which the poller, busy with that wait, would never read. Those streams,
+// and those to a file of the caller's, which splice, keep a relay of
+// their own (outputRelay).
 
 // hubChunk is how much one stream is read at a time, and hubTurns how
 // many such reads it gets before the others have their turn.
@@ -66,55 +58,25 @@ type hubStream struct {
 	// ended: our end is closed (the stream ended, its destination
 	// failed, or finish ran); nothing reads it any more.
 	ended bool
+	key   uint64 // the poller's watch of src
 }
 
-func startRelayHub() {
-	fd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
-	if err != nil {
-		relayHub.err = err
-		return
-	}
-	relayHub.epfd = fd
-	relayHub.streams = map[int32]*hubStream{}
-	go runRelayHub(fd)
-}
-
-// runRelayHub gives each readable stream its turn, forever.
-func runRelayHub(epfd int) {
-	events := make([]unix.EpollEvent, 128)
-	buf := make([]byte, hubChunk)
-	for {
-		n, err := unix.EpollWait(epfd, events, -1)
-		if err != nil { // EINTR; nothing else can fail on a valid epfd
-			continue
-		}
-		for _, ev := range events[:n] {
-			relayHub.mu.Lock()
-			s := relayHub.streams[ev.Fd]
-			relayHub.mu.Unlock()
-			if s != nil {
-				s.pump(buf, hubTurns)
-			}
-		}
-	}
-}
+// hubBuf is the poller's read buffer for every stream, made once there
+// is one: handlers run on the poller's one goroutine, one at a time.
+var hubBuf = sync.OnceValue(func() []byte { return make([]byte, hubChunk) })
 
 // hubStreamOf puts src in the hub's wait at once (nothing arrives
 // before the child runs, and no end: the child's end is still open
 // here), or returns nil where the hub cannot run.
 func hubStreamOf(w io.Writer, src *os.File) *hubStream {
-	relayHub.once.Do(startRelayHub)
-	if relayHub.err != nil {
-		return nil
-	}
 	s := &hubStream{src: src, fd: int(src.Fd()), dst: w}
-	relayHub.mu.Lock()
-	defer relayHub.mu.Unlock()
-	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(s.fd)}
-	if unix.EpollCtl(relayHub.epfd, unix.EPOLL_CTL_ADD, s.fd, &ev) != nil {
+	s.mu.Lock() // the poller may call pump before key is set
+	defer s.mu.Unlock()
+	key, err := watchFD(s.fd, unix.EPOLLIN, func(uint64) { s.pump(hubBuf(), hubTurns) })
+	if err != nil {
 		return nil
 	}
-	relayHub.streams[int32(s.fd)] = s
+	s.key = key
 	return s
 }
 
@@ -155,12 +117,7 @@ func (s *hubStream) write(p []byte) bool {
 // s.mu held.
 func (s *hubStream) end() {
 	s.ended = true
-	relayHub.mu.Lock()
-	if relayHub.streams[int32(s.fd)] == s {
-		delete(relayHub.streams, int32(s.fd))
-		unix.EpollCtl(relayHub.epfd, unix.EPOLL_CTL_DEL, s.fd, nil)
-	}
-	relayHub.mu.Unlock()
+	unwatchFD(s.fd, s.key)
 	s.src.Close()
 }
 
