@@ -63,6 +63,11 @@ func childRun() *StepError {
 			return err
 		}
 	}
+	if boundingFirst(spec) {
+		if err := limitBounding(spec); err != nil {
+			return err
+		}
+	}
 	// An init holds the signals that arrive during setup for its target.
 	// Otherwise the Go runtime's own handlers end the child on a signal
 	// that would end a process, as nothing inside the sandbox runs yet:
@@ -165,6 +170,11 @@ func setup(s *Spec) *StepError {
 	}
 	if err := enterWorkdir(s.Cwd); err != nil {
 		return err
+	}
+	if !boundingFirst(s) {
+		if err := limitBounding(s); err != nil {
+			return err
+		}
 	}
 	if err := dropPrivileges(s); err != nil {
 		return err

@@ -66,20 +66,43 @@ func threadSyscall(init bool) func(trap, a1, a2, a3 uintptr) error {
 var errCgoChild = &StepError{Step: "drop privileges on every thread",
 	Msg: "the sandbox child was built with cgo, which cannot change every thread's privileges; build it with CGO_ENABLED=0 (make build does)"}
 
+// limitBounding leaves the bounding set of every thread that needs it
+// (threadSyscall) with exactly the spec's capabilities.
+func limitBounding(s *Spec) *StepError {
+	mask, serr := capabilityMask(s.Capabilities)
+	if serr != nil {
+		return serr
+	}
+	return dropBounding(mask, threadSyscall(s.Init))
+}
+
+// boundingFirst says whether the bounding set is limited before setup
+// rather than with the other privileges after it. The bounding set only
+// limits what an execve may gain, so where setup executes nothing it is
+// the same sandbox either way, and first is cheaper: an init makes each
+// of its twenty-odd drops on every thread, one stop of the world and a
+// signal a thread each, and the fewest threads exist this early (the
+// runtime starts more as setup's system calls block). Setup executes
+// fuse-overlayfs where the kernel refuses an overlay in a user namespace
+// (Root.FuseOverlay): that daemon must keep the child's full set, so
+// that the sandbox's processes, holding fewer capabilities than it, may
+// not read its root and descriptors through /proc (ptrace's rules).
+func boundingFirst(s *Spec) bool {
+	return s.Root.FuseOverlay == "" || s.Root.FuseOverlay == FuseOverlayMissing
+}
+
 // dropPrivileges switches to the spec's user and leaves every thread that
-// needs it (threadSyscall) with exactly the spec's capabilities in its
-// bounding set — and, for root, in permitted and effective; a non-root
-// user keeps none — with nothing inheritable or ambient, and sets
-// no_new_privs when asked. It runs before rlimits and seccomp.
+// needs it (threadSyscall) with exactly the spec's capabilities in
+// permitted and effective — a non-root user keeps none — with nothing
+// inheritable or ambient, and sets no_new_privs when asked; the bounding
+// set was limited first (limitBounding). It runs before rlimits and
+// seccomp.
 func dropPrivileges(s *Spec) *StepError {
 	mask, serr := capabilityMask(s.Capabilities)
 	if serr != nil {
 		return serr
 	}
 	sys := threadSyscall(s.Init)
-	if err := dropBounding(mask, sys); err != nil {
-		return err
-	}
 	if err := sys(unix.SYS_PRCTL, unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0); err != nil && err != unix.EINVAL {
 		return stepErr("clear ambient capabilities", err)
 	}

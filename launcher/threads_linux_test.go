@@ -117,3 +117,40 @@ func initName(tasks map[string]map[string]string) string {
 	}
 	return ""
 }
+
+// A sandbox whose setup executes fuse-overlayfs (the kernel refusing its
+// overlay in a user namespace) limits its bounding set after setup, not
+// first, so that the daemon keeps the child's full set (see
+// TestFuseOverlayDaemonHidesTheHost): every other thread inside must
+// still end up with the sandbox's.
+func TestEveryThreadDroppedOverFuseOverlay(t *testing.T) {
+	requireFuseOverlayfs(t)
+	init := true
+	s := withIDMaps(withUserNamespace(sandboxFor(fuseRootfs(t, refusedOverlay), "tasks")))
+	s.Init = &init
+	plan := rootlessPlan(s)
+	out, res := runPlan(t, plan)
+	if res.ExitCode != 0 {
+		t.Fatalf("probe exited %d (%s)", res.ExitCode, res.Describe())
+	}
+	var tasks map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &tasks); err != nil {
+		t.Fatalf("decode tasks report %q: %v", out, err)
+	}
+	daemon := 0
+	for task := range tasks {
+		if strings.HasSuffix(task, " fuse-overlayfs") {
+			delete(tasks, task)
+			daemon++
+		}
+	}
+	if daemon == 0 {
+		t.Fatalf("no fuse-overlayfs task in the report: the kernel's overlay served the root, not the fallback: %s", out)
+	}
+	rest, err := json.Marshal(tasks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caps := capMask(t, plan.Spec.Capabilities)
+	checkTasks(t, string(rest), caps, caps)
+}
