@@ -79,6 +79,7 @@ test-slurm: ## run up --on slurm on a single-node Slurm cluster started by the t
 bench: build rootfs-busybox ## every performance target in one table, each against its peer in the same run, and where a start's time goes (root; QUICK=1 for fewer samples)
 	$(GO) build -o bin/watchlat ./bench/watchlat
 	$(GO) build -o bin/phases ./bench/phases
+	$(GO) build -o bin/empty ./bench/empty
 	$(SUDO) bench/table.sh
 
 bench-startup: build rootfs-busybox ## time sandbox run of /bin/true against crun, runc and bwrap in one hyperfine run (root)
@@ -90,9 +91,10 @@ bench-rootless: build rootfs-busybox ## time sandbox run of /bin/true by an ordi
 bench-batch: build rootfs-busybox ## time up of 100 sandboxes against 100 parallel crun runs (root)
 	$(SUDO) bench/batch.sh
 
-bench-phases: build rootfs-busybox ## time each phase of sandbox run of /bin/true, from the exec to the exit (root)
+bench-phases: build rootfs-busybox ## time each phase of sandbox run of /bin/true, from the exec to the exit, and the launcher's own start against an empty Go program (root)
 	$(GO) build -o bin/phases ./bench/phases
-	$(SUDO) bin/phases -sandbox $(BIN) -rootfs examples/rootfs/busybox -runs $(or $(RUNS),60)
+	$(GO) build -o bin/empty ./bench/empty
+	$(SUDO) bin/phases -sandbox $(BIN) -rootfs examples/rootfs/busybox -runs $(or $(RUNS),60) -empty bin/empty
 
 bench-watch: build rootfs-busybox ## time up --watch relaunches, write to first output line, against the debounce (root)
 	$(GO) build -o bin/watchlat ./bench/watchlat

@@ -22,7 +22,7 @@ busybox=$root/examples/rootfs/busybox
 debian=$root/examples/rootfs/debian
 [ "$(id -u)" = 0 ] || { echo "bench/table.sh: run as root" >&2; exit 1; }
 [ -x "$bin" ] || { echo "bench/table.sh: build $bin first (make build)" >&2; exit 1; }
-for tool in watchlat phases; do
+for tool in watchlat phases empty; do
 	[ -x "$root/bin/$tool" ] || { echo "bench/table.sh: build $root/bin/$tool first (make bench)" >&2; exit 1; }
 done
 
@@ -118,7 +118,7 @@ echo "== watch relaunch" >&2
 "$root/bin/watchlat" -sandbox "$bin" -rootfs "$busybox" -runs "$watch" >&2
 
 echo "== phases of a start" >&2
-"$root/bin/phases" -sandbox "$bin" -rootfs "$busybox" -runs "$runs" >"$work/phases"
+"$root/bin/phases" -sandbox "$bin" -rootfs "$busybox" -runs "$runs" -empty "$root/bin/empty" >"$work/phases"
 
 echo
 {

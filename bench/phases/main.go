@@ -2,7 +2,10 @@
 // from the exec of the launcher to its first mark, between the marks the
 // launcher writes when SANDBOX_PHASES names a file (internal/phase), and
 // from its last mark to the end of the process, each the median of many
-// runs. It says where a start's time goes, step by step.
+// runs. It says where a start's time goes, step by step. With -empty, it
+// then times the first phase on its own: `sandbox --version` against a
+// Go program that does nothing, and which modules' package initialisers
+// take that time.
 //
 //	make bench-phases        # as root; RUNS=100 for more samples
 package main
@@ -27,8 +30,13 @@ func main() {
 	bin := flag.String("sandbox", "bin/sandbox", "the sandbox binary")
 	rootfs := flag.String("rootfs", "examples/rootfs/busybox", "a root filesystem with /bin/true")
 	runs := flag.Int("runs", 60, "starts to time")
+	empty := flag.String("empty", "", "a Go program that does nothing (bench/empty): also time the launcher's own start against it")
 	flag.Parse()
-	if err := run(*bin, *rootfs, *runs); err != nil {
+	err := run(*bin, *rootfs, *runs)
+	if err == nil && *empty != "" {
+		err = initCost(*bin, *empty, *runs)
+	}
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "phases: %v\n", err)
 		os.Exit(1)
 	}

@@ -154,7 +154,8 @@ type docTree struct {
 func newDocTree() *docTree {
 	d := &docTree{root: newRootCmd(&env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}),
 		long: map[string]bool{"help": true}, short: map[string]bool{"h": true}}
-	d.root.InitDefaultHelpCmd() // cobra adds `sandbox help` when it runs
+	d.root.InitDefaultHelpCmd()     // cobra adds `sandbox help` when it runs
+	d.root.InitDefaultVersionFlag() // and `sandbox --version`
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
 		add := func(f *pflag.Flag) {
