@@ -2,6 +2,7 @@ package launcher
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os/exec"
@@ -14,10 +15,41 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// createCgroup makes the sandbox's cgroup and performs its writes. A limit
-// whose controller the host lacks fails the start unless the plan is not
+// createCgroup makes the sandbox's cgroup and performs its writes, or
+// takes the spare the claim holds for it (PrepareSpare). A limit whose
+// controller the host lacks fails the start unless the plan is not
 // strict; then it is one of the returned warnings.
 func createCgroup(p *Plan, claim *state.Claim) (cgroups.Cgroup, []string, error) {
+	c, warnings, err := resolveCgroup(p)
+	if c == nil || err != nil {
+		return nil, warnings, err
+	}
+	name := cgroupName(claim.Project(), p.Name)
+	cg, w, err := takeSpare(claim, spareKey(c, name))
+	warnings = append(warnings, w...)
+	if cg != nil || err != nil {
+		return cg, warnings, err
+	}
+	cg, err = cgroups.NewCgroup(c, name, devfilter.Attach)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := claim.NoteCgroup(cg); err != nil {
+		return nil, nil, err
+	}
+	w, err = cg.Create()
+	if err != nil {
+		if rerr := cg.Remove(context.Background()); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+		return nil, nil, fmt.Errorf("set up cgroup %s: %w", cg.Path(), err)
+	}
+	return cg, append(warnings, w...), nil
+}
+
+// resolveCgroup is the cgroup p's sandbox gets on this host, with p's
+// warnings; nil: none.
+func resolveCgroup(p *Plan) (*cgroups.CgroupConfig, []string, error) {
 	if p.Cgroup == nil {
 		return nil, p.Warnings(), nil
 	}
@@ -34,21 +66,53 @@ func createCgroup(p *Plan, claim *state.Claim) (cgroups.Cgroup, []string, error)
 		}
 		return nil, warnings, nil
 	}
-	cg, err := cgroups.NewCgroup(c, cgroupName(claim.Project(), p.Name), devfilter.Attach)
-	if err != nil {
-		return nil, nil, err
+	return c, warnings, nil
+}
+
+// PrepareSpare makes a cgroup for the next run of p's name while the
+// current one runs (up --watch), so that a relaunch finds its cgroup made
+// and takes it (createCgroup) instead of waiting for one: the claim
+// records it first, and removes it on Release. A sandbox without a
+// cgroup gets none.
+func PrepareSpare(p *Plan, claim *state.Claim) error {
+	c, _, err := resolveCgroup(p)
+	if c == nil || err != nil {
+		return err
 	}
-	if err := claim.NoteCgroup(cg); err != nil {
-		return nil, nil, err
-	}
-	w, err := cg.Create()
+	name := cgroupName(claim.Project(), p.Name)
+	cg, err := cgroups.NewCgroup(c, name, devfilter.Attach)
 	if err != nil {
-		if rerr := cg.Remove(context.Background()); rerr != nil {
-			err = errors.Join(err, rerr)
+		return err
+	}
+	return claim.MakeSpare(spareKey(c, name), cg, cg.Create)
+}
+
+// takeSpare returns the claim's spare cgroup, recorded as the run's own,
+// when it was made for the configuration key names. A spare made for
+// another is removed; where that fails, the record keeps naming it for
+// the next cleanup, and the run says so.
+func takeSpare(claim *state.Claim, key string) (cgroups.Cgroup, []string, error) {
+	s := claim.TakeSpare()
+	switch {
+	case s == nil:
+		return nil, nil, nil
+	case s.Key != key:
+		if err := claim.DropSpare(s); err != nil {
+			return nil, []string{"the cgroup made for another configuration is left for gc: " + err.Error()}, nil
 		}
-		return nil, nil, fmt.Errorf("set up cgroup %s: %w", cg.Path(), err)
+		return nil, nil, nil
 	}
-	return cg, append(warnings, w...), nil
+	if err := claim.NoteCgroup(s.Cgroup); err != nil {
+		return nil, nil, errors.Join(err, claim.DropSpare(s))
+	}
+	return s.Cgroup, s.Warnings, nil
+}
+
+// spareKey identifies the cgroup made with c under name: a spare serves
+// a run whose configuration has the same key.
+func spareKey(c *cgroups.CgroupConfig, name string) string {
+	b, _ := json.Marshal(c)
+	return name + " " + string(b)
 }
 
 // cgroupName is the name of a sandbox's cgroup leaf, before its random

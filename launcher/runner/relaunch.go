@@ -33,8 +33,11 @@ func (k *Kept) Release() {
 // The renewal cleans up what the previous run's record names first, as
 // a new claim would. end, called once the run has ended, releases the
 // claim, or with keep returns it for the next Relaunch. A detached
-// runner does not keep claims: its claims also hold its logs.
-func (r *Runner) Relaunch(plan *launcher.Plan, stdio launcher.Stdio, prev *Kept) (*launcher.Process, *launcher.Result, func(keep bool) *Kept) {
+// runner does not keep claims: its claims also hold its logs. With
+// spare, the cgroup of the next run is made while this one runs
+// (launcher.PrepareSpare), for a sandbox that is expected to be
+// relaunched (one that watches files).
+func (r *Runner) Relaunch(plan *launcher.Plan, stdio launcher.Stdio, prev *Kept, spare bool) (*launcher.Process, *launcher.Result, func(keep bool) *Kept) {
 	var claim *state.Claim
 	var err error
 	switch {
@@ -55,6 +58,11 @@ func (r *Runner) Relaunch(plan *launcher.Plan, stdio launcher.Stdio, prev *Kept)
 	proc, res, release := r.startClaimed(plan, stdio, claim, err)
 	if err != nil || r.Detached {
 		return proc, res, func(bool) *Kept { release(); return nil }
+	}
+	if spare && proc != nil {
+		// A spare that cannot be made leaves the next run to make its
+		// cgroup, as without one: a failure that matters shows there.
+		go launcher.PrepareSpare(plan, claim)
 	}
 	return proc, res, func(keep bool) *Kept {
 		if !keep {

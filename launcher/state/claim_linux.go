@@ -33,6 +33,10 @@ type Claim struct {
 	// released is set by Release: a late note must not write the record
 	// again.
 	released bool
+	// spare is the cgroup made for the next run (MakeSpare), held under
+	// spareMu, which MakeSpare holds while it makes one.
+	spareMu sync.Mutex
+	spare   *Spare
 }
 
 // Claim locks r's name for a sandbox this process is about to run, cleans
@@ -202,7 +206,8 @@ func (c *Claim) Release() error {
 	c.mu.Lock()
 	c.released = true
 	c.mu.Unlock()
-	var errs []error
+	// Before the record that names it goes.
+	errs := []error{c.removeSpare()}
 	for _, f := range []string{recordFile, recordTmpFile, ExecSocket, lockFile} {
 		if err := os.Remove(filepath.Join(c.dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			errs = append(errs, fmt.Errorf("remove state %s: %w", f, err))
@@ -218,9 +223,15 @@ func (c *Claim) Release() error {
 }
 
 // NoteCgroup records cg before it is made.
+// A spare that becomes the run's cgroup (TakeSpare) is no longer a spare.
 func (c *Claim) NoteCgroup(cg cgroups.Cgroup) error {
 	ref := cgroups.RefOf(cg)
-	return c.update(func(r *Record) { r.Cgroup, r.CgroupDirs = &ref, ref.Dirs() })
+	return c.update(func(r *Record) {
+		r.Cgroup, r.CgroupDirs = &ref, ref.Dirs()
+		if r.SpareCgroup != nil && r.SpareCgroup.Leaf == ref.Leaf {
+			r.SpareCgroup = nil
+		}
+	})
 }
 
 // Cgroup is the sandbox's cgroup as NoteCgroup recorded it, or nil.

@@ -133,7 +133,25 @@ func cleanRecord(ctx context.Context, r *Record) (GCReport, error) {
 			rep.Cgroups++
 		}
 	}
+	if r.SpareCgroup != nil {
+		n, err := removeSpareCgroup(ctx, *r.SpareCgroup)
+		rep.Cgroups += n
+		errs = append(errs, err)
+	}
 	return rep, errors.Join(errs...)
+}
+
+// removeSpareCgroup removes a spare cgroup a record names (Claim.MakeSpare),
+// killing what a run that had just taken it over left in it.
+func removeSpareCgroup(ctx context.Context, ref cgroups.CgroupRef) (int, error) {
+	cg, err := cgroups.OpenCgroup(ref)
+	if err != nil || cg == nil {
+		return 0, err
+	}
+	if err := errors.Join(cg.Kill(ctx), cg.Remove(ctx)); err != nil {
+		return 0, err
+	}
+	return 1, nil
 }
 
 // removeState removes everything in dir but the lock; with all, the lock

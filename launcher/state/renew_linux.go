@@ -34,6 +34,8 @@ func (c *Claim) Renew(ctx context.Context, r Record) error {
 		return ErrReleased
 	}
 	prev := c.rec
+	// The spare is the next run's, and the new record names it.
+	r.SpareCgroup, prev.SpareCgroup = prev.SpareCgroup, nil
 	if _, err := cleanRecord(ctx, &prev); err != nil {
 		return fmt.Errorf("renew %s: %w", r.Name, err)
 	}

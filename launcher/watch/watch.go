@@ -202,7 +202,8 @@ func (sv *supervisor) launch(u *supervise.Unit) (supervise.Process, *launcher.Re
 		stdio, outs = sv.mux.Stdio(u.Name(), sv.stout, sv.r.Stderr)
 	}
 	name := u.Name()
-	proc, res, end := sv.r.Relaunch(u.Plan, stdio, sv.kept.take(name))
+	watched := u.Sandbox != nil && u.Sandbox.Watch != nil
+	proc, res, end := sv.r.Relaunch(u.Plan, stdio, sv.kept.take(name), watched)
 	release := func() {
 		sv.kept.put(name, end(true))
 		for _, w := range outs {

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hclsandbox/sandbox/internal/testenv"
+)
+
+// TestWatchRapidChanges relaunches one sandbox through 100 changes that
+// come faster than it stops and starts, then checks that exactly one
+// sandbox runs, that the only cgroups are its run's and the spare made
+// for its next run, both named in its record, and that the supervisor
+// holds no more fds than before.
+func TestWatchRapidChanges(t *testing.T) {
+	bin, dir := batchSetup(t)
+	mounts := testenv.MountPoints()
+	run := t.TempDir()
+	t.Setenv("SANDBOX_RUN", run)
+	t.Setenv("SANDBOX_PROJECT", "wrc")
+	app := filepath.Join(dir, "app")
+	os.Mkdir(app, 0o755)
+	writeHCL(t, dir, "w.hcl", strings.Replace(watchedSandbox, `"150ms"`, `"5ms"`, 1))
+	wp := startWatch(t, bin, dir, "w.hcl")
+	wp.await(`^run$`, 10*time.Second)
+	wp.quiet(`.`, 500*time.Millisecond)
+	fdsBefore := countFDs(t, wp.cmd.Process.Pid)
+	for i := range 100 {
+		write(t, filepath.Join(app, "main.py"), strings.Repeat("z", i))
+		time.Sleep(10 * time.Millisecond)
+	}
+	wp.quiet(`.`, 2*time.Second) // let the last relaunch settle
+	groups := sandboxCgroups("wt")
+	recorded := recordedCgroups(t, filepath.Join(run, ".projects", "wrc", "wt", "state.json"))
+	if len(groups) != len(recorded) || len(recorded) == 0 {
+		t.Errorf("after 100 changes, sandbox cgroups %v; want those its record names: %v", groups, recorded)
+	}
+	for _, g := range groups {
+		if !recorded[filepath.Base(g)] {
+			t.Errorf("after 100 changes, cgroup %s, which its record does not name (%v)", g, recorded)
+		}
+	}
+	if n := len(childPids2(wp.cmd.Process.Pid)); n != 1 {
+		t.Errorf("after 100 changes, the supervisor has %d children, want 1 sandbox", n)
+	}
+	if fds := countFDs(t, wp.cmd.Process.Pid); fds > fdsBefore {
+		t.Errorf("the supervisor holds %d fds after 100 relaunches, %d before", fds, fdsBefore)
+	}
+	wp.stop()
+	checkNothingLeft(t, "wt", mounts)
+}
+
+// recordedCgroups are the leaves of the run's cgroup and of its spare
+// that the record at path names, by their base names.
+func recordedCgroups(t *testing.T, path string) map[string]bool {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec struct {
+		Cgroup, Spare *struct{ Leaf string }
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatalf("record %s: %v", path, err)
+	}
+	json.Unmarshal(raw["cgroup"], &rec.Cgroup)
+	json.Unmarshal(raw["spare_cgroup"], &rec.Spare)
+	out := map[string]bool{}
+	for _, r := range []*struct{ Leaf string }{rec.Cgroup, rec.Spare} {
+		if r != nil {
+			out[filepath.Base(r.Leaf)] = true
+		}
+	}
+	return out
+}

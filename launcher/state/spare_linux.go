@@ -1,0 +1,92 @@
+package state
+
+import (
+	"context"
+
+	"github.com/hclsandbox/sandbox/launcher/cgroups"
+)
+
+// Spare is a cgroup made for the next run of a claimed name while the
+// current run goes on (up --watch), so that a relaunch need not wait for
+// one to be made: Key says which configuration it was made for, and
+// Warnings are what making it said.
+type Spare struct {
+	Cgroup   cgroups.Cgroup
+	Key      string
+	Warnings []string
+}
+
+// MakeSpare makes the claim's spare cgroup with make, unless it has one:
+// the record names it before it is made (gc removes it after a
+// supervisor that died), and a spare that could not be made is removed
+// again and forgotten. TakeSpare and Release wait for it.
+func (c *Claim) MakeSpare(key string, cg cgroups.Cgroup, make func() ([]string, error)) error {
+	if c == nil {
+		return nil
+	}
+	c.spareMu.Lock()
+	defer c.spareMu.Unlock()
+	if c.spare != nil || c.isReleased() {
+		return nil
+	}
+	ref := cgroups.RefOf(cg)
+	if err := c.update(func(r *Record) { r.SpareCgroup = &ref }); err != nil {
+		return err
+	}
+	w, err := make()
+	if err != nil {
+		cg.Remove(context.Background())
+		c.update(func(r *Record) { r.SpareCgroup = nil })
+		return err
+	}
+	c.spare = &Spare{Cgroup: cg, Key: key, Warnings: w}
+	return nil
+}
+
+// TakeSpare hands the claim's spare over to the run about to start (nil:
+// it has none); the run's NoteCgroup records it as the run's own. A
+// spare still being made is waited for.
+func (c *Claim) TakeSpare() *Spare {
+	if c == nil {
+		return nil
+	}
+	c.spareMu.Lock()
+	defer c.spareMu.Unlock()
+	s := c.spare
+	c.spare = nil
+	return s
+}
+
+// DropSpare removes a spare that TakeSpare handed over and that no run
+// will use (made for another configuration), then forgets it; one that
+// could not be removed stays in the record, for the next cleanup.
+func (c *Claim) DropSpare(s *Spare) error {
+	if err := s.Cgroup.Remove(context.Background()); err != nil {
+		return err
+	}
+	ref := cgroups.RefOf(s.Cgroup)
+	return c.update(func(r *Record) {
+		if r.SpareCgroup != nil && r.SpareCgroup.Leaf == ref.Leaf {
+			r.SpareCgroup = nil
+		}
+	})
+}
+
+// removeSpare removes the claim's spare, if it has one, for Release.
+func (c *Claim) removeSpare() error {
+	c.spareMu.Lock()
+	defer c.spareMu.Unlock()
+	if c.spare == nil {
+		return nil
+	}
+	err := c.spare.Cgroup.Remove(context.Background())
+	c.spare = nil
+	return err
+}
+
+// isReleased reports whether Release has begun.
+func (c *Claim) isReleased() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.released
+}
