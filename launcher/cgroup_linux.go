@@ -84,7 +84,7 @@ func PrepareSpare(p *Plan, claim *state.Claim) error {
 	if err != nil {
 		return err
 	}
-	return claim.MakeSpare(spareKey(c, name), cg, cg.Create)
+	return claim.MakeSpare(spareKey(c, name), cg)
 }
 
 // takeSpare returns the claim's spare cgroup, recorded as the run's own,

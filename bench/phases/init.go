@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"fmt"
 	"os"
 	"os/exec"
@@ -117,7 +118,7 @@ func printInit(launcher, bare []time.Duration, byModule map[string][]time.Durati
 		rows = append(rows, row{m, median(ds)})
 		total += median(ds)
 	}
-	slices.SortFunc(rows, func(a, b row) int { return int(b.took - a.took) })
+	slices.SortFunc(rows, func(a, b row) int { return cmp.Compare(b.took, a.took) })
 	fmt.Printf("package initialisers by module (GODEBUG=inittrace=1, which slows them), median of %d: %.2f ms in all\n", runs, ms(total))
 	w = tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	for _, r := range rows[:min(8, len(rows))] {

@@ -23,11 +23,7 @@ import (
 func TestWatchRelaunchKeepsClaim(t *testing.T) {
 	bin, dir := batchSetup(t)
 	mounts := testenv.MountPoints()
-	run := t.TempDir()
-	t.Setenv("SANDBOX_RUN", run)
-	t.Setenv("SANDBOX_PROJECT", "wkp")
-	app := filepath.Join(dir, "app")
-	os.Mkdir(app, 0o755)
+	app, home := watchState(t, dir, "wkp")
 	exiting := `
 sandbox "wkx" {
   rootfs       = "./rootfs"
@@ -40,7 +36,6 @@ sandbox "wkx" {
 	wp := startWatch(t, bin, dir, "w.hcl")
 	wp.await(`^wk +\| run$`, 10*time.Second)
 	wp.await(`^wkx +\| exited with 3$`, 10*time.Second)
-	home := filepath.Join(run, ".projects", "wkp")
 	if _, err := os.Stat(filepath.Join(home, "wkx", "state.json")); !os.IsNotExist(err) {
 		t.Errorf("wkx ended for good and its record is still there (%v)", err)
 	}

@@ -19,11 +19,7 @@ import (
 func TestWatchRapidChanges(t *testing.T) {
 	bin, dir := batchSetup(t)
 	mounts := testenv.MountPoints()
-	run := t.TempDir()
-	t.Setenv("SANDBOX_RUN", run)
-	t.Setenv("SANDBOX_PROJECT", "wrc")
-	app := filepath.Join(dir, "app")
-	os.Mkdir(app, 0o755)
+	app, home := watchState(t, dir, "wrc")
 	writeHCL(t, dir, "w.hcl", strings.Replace(watchedSandbox, `"150ms"`, `"5ms"`, 1))
 	wp := startWatch(t, bin, dir, "w.hcl")
 	wp.await(`^run$`, 10*time.Second)
@@ -35,9 +31,9 @@ func TestWatchRapidChanges(t *testing.T) {
 	}
 	wp.quiet(`.`, 2*time.Second) // let the last relaunch settle
 	groups := sandboxCgroups("wt")
-	recorded := recordedCgroups(t, filepath.Join(run, ".projects", "wrc", "wt", "state.json"))
-	if len(groups) != len(recorded) || len(recorded) == 0 {
-		t.Errorf("after 100 changes, sandbox cgroups %v; want those its record names: %v", groups, recorded)
+	recorded := recordedCgroups(t, filepath.Join(home, "wt", "state.json"))
+	if len(groups) != len(recorded) || len(recorded) != 2 {
+		t.Errorf("after 100 changes, sandbox cgroups %v; want the two its record names, the run's and the spare made for the next: %v", groups, recorded)
 	}
 	for _, g := range groups {
 		if !recorded[filepath.Base(g)] {
@@ -78,4 +74,19 @@ func recordedCgroups(t *testing.T, path string) map[string]bool {
 		}
 	}
 	return out
+}
+
+// watchState gives the watch of a test a state root and project of its
+// own (SANDBOX_RUN, SANDBOX_PROJECT), and an app directory in dir to
+// watch; home is the project's state directory.
+func watchState(t *testing.T, dir, project string) (app, home string) {
+	t.Helper()
+	run := t.TempDir()
+	t.Setenv("SANDBOX_RUN", run)
+	t.Setenv("SANDBOX_PROJECT", project)
+	app = filepath.Join(dir, "app")
+	if err := os.Mkdir(app, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return app, filepath.Join(run, ".projects", project)
 }

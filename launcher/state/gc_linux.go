@@ -97,22 +97,27 @@ func cleanDir(ctx context.Context, dir, name string, all bool) (GCReport, error)
 }
 
 // cleanRecord kills what is left of the record's sandbox, detaches its
-// host mounts and removes its cgroup. The first process is signalled only
+// host mounts and removes its cgroups: the run's, and the spare made for
+// its next run (Claim.MakeSpare). The first process is signalled only
 // while its start time matches the record; everything else is reached
-// through the cgroup, which only the sandbox's processes can be in.
+// through the cgroups, which only the sandbox's processes can be in.
 func cleanRecord(ctx context.Context, r *Record) (GCReport, error) {
 	var rep GCReport
 	if proc.SameProcess(r.Pid, r.PidStart) && unix.Kill(r.Pid, unix.SIGKILL) == nil {
 		rep.Killed++
 	}
-	var cg cgroups.Cgroup
+	var cgs []cgroups.Cgroup
 	var errs []error
-	if r.Cgroup != nil {
-		var err error
-		if cg, err = cgroups.OpenCgroup(*r.Cgroup); err != nil {
+	for _, ref := range []*cgroups.CgroupRef{r.Cgroup, r.SpareCgroup} {
+		if ref == nil {
+			continue
+		}
+		cg, err := cgroups.OpenCgroup(*ref)
+		if err != nil {
 			errs = append(errs, err)
 		} else if cg != nil {
 			errs = append(errs, cg.Kill(ctx))
+			cgs = append(cgs, cg)
 		}
 	}
 	for _, m := range r.Mounts {
@@ -126,32 +131,14 @@ func cleanRecord(ctx context.Context, r *Record) (GCReport, error) {
 	if r.Net != nil {
 		errs = append(errs, network.Release(r.Name, r.Net))
 	}
-	if cg != nil {
+	for _, cg := range cgs {
 		if err := cg.Remove(ctx); err != nil {
 			errs = append(errs, err)
 		} else {
 			rep.Cgroups++
 		}
 	}
-	if r.SpareCgroup != nil {
-		n, err := removeSpareCgroup(ctx, *r.SpareCgroup)
-		rep.Cgroups += n
-		errs = append(errs, err)
-	}
 	return rep, errors.Join(errs...)
-}
-
-// removeSpareCgroup removes a spare cgroup a record names (Claim.MakeSpare),
-// killing what a run that had just taken it over left in it.
-func removeSpareCgroup(ctx context.Context, ref cgroups.CgroupRef) (int, error) {
-	cg, err := cgroups.OpenCgroup(ref)
-	if err != nil || cg == nil {
-		return 0, err
-	}
-	if err := errors.Join(cg.Kill(ctx), cg.Remove(ctx)); err != nil {
-		return 0, err
-	}
-	return 1, nil
 }
 
 // removeState removes everything in dir but the lock; with all, the lock

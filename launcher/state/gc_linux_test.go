@@ -27,15 +27,8 @@ func TestGCSparesReusedPid(t *testing.T) {
 	pid := other.Process.Pid
 	start := proc.StartTime(pid)
 	sd := Dir{Root: t.TempDir()}
-	dead := exec.Command("true")
-	dead.Run()
-	rec := &Record{Name: "stale", Pid: pid, PidStart: start + 1, Supervisor: dead.Process.Pid, SupervisorStart: 1,
-		Cgroup: &cgroups.CgroupRef{Version: 1, Root: "/sys/fs/cgroup", Controllers: []string{"memory"}, Leaf: "sandbox/stale-00000000"}}
-	dir := filepath.Join(sd.Root, "stale")
-	os.MkdirAll(dir, 0o700)
-	if err := rec.write(dir); err != nil {
-		t.Fatal(err)
-	}
+	writeOrphan(t, sd, &Record{Name: "stale", Pid: pid, PidStart: start + 1,
+		Cgroup: &cgroups.CgroupRef{Version: 1, Root: "/sys/fs/cgroup", Controllers: []string{"memory"}, Leaf: "sandbox/stale-00000000"}})
 	rep, err := sd.GC(context.Background())
 	if err != nil || rep.Records != 1 || rep.Killed != 0 {
 		t.Errorf("GC() = %+v, %v; want 1 record removed, nothing killed", rep, err)
@@ -45,6 +38,23 @@ func TestGCSparesReusedPid(t *testing.T) {
 	}
 	if names, _ := sd.Names(); len(names) != 0 {
 		t.Errorf("records left: %v", names)
+	}
+}
+
+// writeOrphan writes rec into sd as the record of a supervisor that died.
+func writeOrphan(t *testing.T, sd Dir, rec *Record) {
+	t.Helper()
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	rec.Supervisor, rec.SupervisorStart = dead.Process.Pid, 1
+	dir := filepath.Join(sd.Root, rec.Name)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.write(dir); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -53,7 +53,7 @@ type Record struct {
 	Cgroup     *cgroups.CgroupRef `json:"cgroup,omitempty"`
 	CgroupDirs []string           `json:"cgroup_dirs,omitempty"`
 	// SpareCgroup is a cgroup made for the name's next run while this one
-	// runs (Claim.NoteSpare), set before it is made.
+	// runs (Claim.MakeSpare), set before it is made.
 	SpareCgroup *cgroups.CgroupRef `json:"spare_cgroup,omitempty"`
 	// IDs are the host ids allocated to the sandbox's user namespace
 	// (Plan.AutoIDs); they are free again once the record is gone.

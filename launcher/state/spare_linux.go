@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"errors"
 
 	"github.com/hclsandbox/sandbox/launcher/cgroups"
 )
@@ -16,11 +17,13 @@ type Spare struct {
 	Warnings []string
 }
 
-// MakeSpare makes the claim's spare cgroup with make, unless it has one:
-// the record names it before it is made (gc removes it after a
-// supervisor that died), and a spare that could not be made is removed
-// again and forgotten. TakeSpare and Release wait for it.
-func (c *Claim) MakeSpare(key string, cg cgroups.Cgroup, make func() ([]string, error)) error {
+// MakeSpare makes cg, the claim's spare cgroup for the configuration key
+// names, unless it has one: the record names it before it is made (gc
+// removes it after a supervisor that died), and a spare that could not be
+// made is removed again and forgotten, or left in the record for the
+// next cleanup where it cannot be removed. TakeSpare and Release wait
+// for it.
+func (c *Claim) MakeSpare(key string, cg cgroups.Cgroup) error {
 	if c == nil {
 		return nil
 	}
@@ -33,11 +36,12 @@ func (c *Claim) MakeSpare(key string, cg cgroups.Cgroup, make func() ([]string, 
 	if err := c.update(func(r *Record) { r.SpareCgroup = &ref }); err != nil {
 		return err
 	}
-	w, err := make()
+	w, err := cg.Create()
 	if err != nil {
-		cg.Remove(context.Background())
-		c.update(func(r *Record) { r.SpareCgroup = nil })
-		return err
+		if rerr := cg.Remove(context.Background()); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		return errors.Join(err, c.forgetSpare(ref))
 	}
 	c.spare = &Spare{Cgroup: cg, Key: key, Warnings: w}
 	return nil
@@ -64,7 +68,11 @@ func (c *Claim) DropSpare(s *Spare) error {
 	if err := s.Cgroup.Remove(context.Background()); err != nil {
 		return err
 	}
-	ref := cgroups.RefOf(s.Cgroup)
+	return c.forgetSpare(cgroups.RefOf(s.Cgroup))
+}
+
+// forgetSpare takes the spare ref out of the record, once it is gone.
+func (c *Claim) forgetSpare(ref cgroups.CgroupRef) error {
 	return c.update(func(r *Record) {
 		if r.SpareCgroup != nil && r.SpareCgroup.Leaf == ref.Leaf {
 			r.SpareCgroup = nil

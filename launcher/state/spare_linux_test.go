@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -35,15 +34,8 @@ func testCgroup(t *testing.T, leaf string) cgroups.CgroupRef {
 func TestGCRemovesSpareCgroup(t *testing.T) {
 	testenv.RequireRoot(t)
 	spare := testCgroup(t, fmt.Sprintf("spare-gc-%d", os.Getpid()))
-	dead := exec.Command("true")
-	dead.Run()
 	sd := Dir{Root: t.TempDir()}
-	rec := &Record{Name: "web", Supervisor: dead.Process.Pid, SupervisorStart: 1, SpareCgroup: &spare}
-	dir := filepath.Join(sd.Root, "web")
-	os.MkdirAll(dir, 0o700)
-	if err := rec.write(dir); err != nil {
-		t.Fatal(err)
-	}
+	writeOrphan(t, sd, &Record{Name: "web", SpareCgroup: &spare})
 	rep, err := sd.GC(context.Background())
 	if err != nil || rep.Records != 1 || rep.Cgroups != 1 {
 		t.Errorf("GC() = %+v, %v; want the record and its spare cgroup removed", rep, err)
