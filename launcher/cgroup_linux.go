@@ -16,35 +16,36 @@ import (
 )
 
 // createCgroup makes the sandbox's cgroup and performs its writes, or
-// takes the spare the claim holds for it (PrepareSpare). A limit whose
-// controller the host lacks fails the start unless the plan is not
-// strict; then it is one of the returned warnings.
-func createCgroup(p *Plan, claim *state.Claim) (cgroups.Cgroup, []string, error) {
+// takes the spare the claim holds for it (PrepareSpare), with the child
+// waiting in it, if any. A limit whose controller the host lacks fails
+// the start unless the plan is not strict; then it is one of the
+// returned warnings.
+func createCgroup(p *Plan, claim *state.Claim) (cgroups.Cgroup, *waiting, []string, error) {
 	c, warnings, err := resolveCgroup(p)
 	if c == nil || err != nil {
-		return nil, warnings, err
+		return nil, nil, warnings, err
 	}
 	name := cgroupName(claim.Project(), p.Name)
-	cg, w, err := takeSpare(claim, spareKey(c, name))
+	cg, child, w, err := takeSpare(claim, spareKey(c, name))
 	warnings = append(warnings, w...)
 	if cg != nil || err != nil {
-		return cg, warnings, err
+		return cg, child, warnings, err
 	}
 	cg, err = cgroups.NewCgroup(c, name, devfilter.Attach)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := claim.NoteCgroup(cg); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	w, err = cg.Create()
 	if err != nil {
 		if rerr := cg.Remove(context.Background()); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
-		return nil, nil, fmt.Errorf("set up cgroup %s: %w", cg.Path(), err)
+		return nil, nil, nil, fmt.Errorf("set up cgroup %s: %w", cg.Path(), err)
 	}
-	return cg, append(warnings, w...), nil
+	return cg, nil, append(warnings, w...), nil
 }
 
 // resolveCgroup is the cgroup p's sandbox gets on this host, with p's
@@ -72,9 +73,10 @@ func resolveCgroup(p *Plan) (*cgroups.CgroupConfig, []string, error) {
 // PrepareSpare makes a cgroup for the next run of p's name while the
 // current one runs (up --watch), so that a relaunch finds its cgroup made
 // and takes it (createCgroup) instead of waiting for one: the claim
-// records it first, and removes it on Release. A sandbox without a
-// cgroup gets none.
-func PrepareSpare(p *Plan, claim *state.Claim) error {
+// records it first, and removes it on Release. Where it can (canWait),
+// it also starts the next run's child in it, connected to stdio, to
+// wait for its spec (see waiting). A sandbox without a cgroup gets none.
+func PrepareSpare(p *Plan, claim *state.Claim, stdio Stdio) error {
 	c, _, err := resolveCgroup(p)
 	if c == nil || err != nil {
 		return err
@@ -84,28 +86,40 @@ func PrepareSpare(p *Plan, claim *state.Claim) error {
 	if err != nil {
 		return err
 	}
-	return claim.MakeSpare(spareKey(c, name), cg)
+	var child func(cgroups.Cgroup) (state.SpareChild, error)
+	if canWait(p, stdio) {
+		child = func(cg cgroups.Cgroup) (state.SpareChild, error) {
+			w, err := startWaiting(p, claim, stdio, cg)
+			if err != nil {
+				return nil, err
+			}
+			return w, nil
+		}
+	}
+	return claim.MakeSpare(spareKey(c, name), cg, child)
 }
 
 // takeSpare returns the claim's spare cgroup, recorded as the run's own,
-// when it was made for the configuration key names. A spare made for
-// another is removed; where that fails, the record keeps naming it for
-// the next cleanup, and the run says so.
-func takeSpare(claim *state.Claim, key string) (cgroups.Cgroup, []string, error) {
+// and the child waiting in it, if any, when it was made for the
+// configuration key names. A spare made for another is removed; where
+// that fails, the record keeps naming it for the next cleanup, and the
+// run says so.
+func takeSpare(claim *state.Claim, key string) (cgroups.Cgroup, *waiting, []string, error) {
 	s := claim.TakeSpare()
 	switch {
 	case s == nil:
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	case s.Key != key:
 		if err := claim.DropSpare(s); err != nil {
-			return nil, []string{"the cgroup made for another configuration is left for gc: " + err.Error()}, nil
+			return nil, nil, []string{"the cgroup made for another configuration is left for gc: " + err.Error()}, nil
 		}
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	if err := claim.NoteCgroup(s.Cgroup); err != nil {
-		return nil, nil, errors.Join(err, claim.DropSpare(s))
+		return nil, nil, nil, errors.Join(err, claim.DropSpare(s))
 	}
-	return s.Cgroup, s.Warnings, nil
+	w, _ := s.Child.(*waiting)
+	return s.Cgroup, w, s.Warnings, nil
 }
 
 // spareKey identifies the cgroup made with c under name: a spare serves

@@ -20,17 +20,17 @@ func TestScopeUnavailable(t *testing.T) {
 		Controllers: []string{"cpu", "memory", "pids"}}}
 	const why = "no delegated cgroup from the systemd user manager: connect to the systemd user manager at " + "unix:path="
 	s := limitedSandbox()
-	_, _, err := createCgroup(NewPlan(s, h), nil)
+	_, _, _, err := createCgroup(NewPlan(s, h), nil)
 	if err == nil || !strings.Contains(err.Error(), "limits.cpus, limits.memory, limits.pids cannot be enforced: "+why) {
 		t.Errorf("required limits: createCgroup() = %v, want them refused for want of a scope", err)
 	}
 	s.Limits.Optional = []string{"cpus", "memory", "pids"}
-	cg, warnings, err := createCgroup(NewPlan(s, h), nil)
+	cg, _, warnings, err := createCgroup(NewPlan(s, h), nil)
 	if cg != nil || err != nil || !hasAll(warnings, []string{"memory (limits.memory) not enforced: " + why, "started without root: no cgroup (" + why}) {
 		t.Errorf("optional limits: createCgroup() = %v, %q, %v; want no cgroup, and warnings that say why", cg, warnings, err)
 	}
 	s.Limits = nil
-	if cg, warnings, err := createCgroup(NewPlan(s, h), nil); cg != nil || err != nil || !hasAll(warnings, []string{"started without root: no cgroup (" + why}) {
+	if cg, _, warnings, err := createCgroup(NewPlan(s, h), nil); cg != nil || err != nil || !hasAll(warnings, []string{"started without root: no cgroup (" + why}) {
 		t.Errorf("no limits: createCgroup() = %v, %q, %v; want no cgroup and a warning", cg, warnings, err)
 	}
 }

@@ -23,25 +23,35 @@ func execSocket(c *state.Claim, p *Plan) (*isolation.Spec, *os.File, error) {
 	if c == nil || !spec.Init {
 		return &spec, nil, nil
 	}
-	path := filepath.Join(c.Dir(), state.ExecSocket)
-	os.Remove(path)
-	addr, done, err := sockAddr(c.Dir(), state.ExecSocket)
+	f, err := listenExec(c.Dir(), state.ExecSocket)
 	if err != nil {
-		return nil, nil, fmt.Errorf("listen on exec socket %s: %w", path, err)
+		return nil, nil, err
+	}
+	spec.ExecServer = true
+	return &spec, f, nil
+}
+
+// listenExec binds an exec socket as name in the state directory dir,
+// in place of whatever is there, and returns it as a file.
+func listenExec(dir, name string) (*os.File, error) {
+	path := filepath.Join(dir, name)
+	os.Remove(path)
+	addr, done, err := sockAddr(dir, name)
+	if err != nil {
+		return nil, fmt.Errorf("listen on exec socket %s: %w", path, err)
 	}
 	l, err := net.ListenUnix("unixpacket", &net.UnixAddr{Name: addr, Net: "unixpacket"})
 	done()
 	if err != nil {
-		return nil, nil, fmt.Errorf("listen on exec socket %s: %w", path, err)
+		return nil, fmt.Errorf("listen on exec socket %s: %w", path, err)
 	}
 	l.SetUnlinkOnClose(false)
 	defer l.Close()
 	f, err := l.File()
 	if err != nil {
-		return nil, nil, fmt.Errorf("listen on exec socket %s: %w", path, err)
+		return nil, fmt.Errorf("listen on exec socket %s: %w", path, err)
 	}
-	spec.ExecServer = true
-	return &spec, f, nil
+	return f, nil
 }
 
 // Execution is a command started by Exec inside a running sandbox.

@@ -203,11 +203,11 @@ func TestPlacedWhenEnterFails(t *testing.T) {
 	s := sandbox(testRoot(t, true), "/bin/sleep", "5")
 	s.Limits.Pids = 64
 	p := NewPlan(s, h)
-	cg, _, err := createCgroup(p, nil)
+	cg, _, _, err := createCgroup(p, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	proc, res, err := start(context.Background(), p, Stdio{}, noEnter{cg}, nil)
+	proc, res, err := start(context.Background(), p, Stdio{}, noEnter{cg}, nil, nil)
 	if err != nil || res != nil {
 		removeCgroup(cg)
 		t.Fatalf("start() = %v, %v", res, err)

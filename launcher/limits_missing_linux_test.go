@@ -28,7 +28,7 @@ func TestRootlessV1Limits(t *testing.T) {
 		s := limitedSandbox()
 		s.Limits.Optional = tc.optional
 		p := NewPlan(s, h)
-		cg, warnings, err := createCgroup(p, nil)
+		cg, _, warnings, err := createCgroup(p, nil)
 		if cg != nil {
 			t.Fatalf("optional %v: createCgroup() made a cgroup %s", tc.optional, cg.Path())
 		}

@@ -63,7 +63,7 @@ func (st *spareTest) run(p *Plan, renew bool) string {
 // spare makes the claim's spare and returns the leaf the record names.
 func (st *spareTest) spare(p *Plan) string {
 	st.t.Helper()
-	if err := PrepareSpare(p, st.claim); err != nil {
+	if err := PrepareSpare(p, st.claim, Stdio{}); err != nil {
 		st.t.Fatalf("PrepareSpare() = %v", err)
 	}
 	rec := st.record()

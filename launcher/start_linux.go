@@ -67,12 +67,12 @@ func Start(ctx context.Context, p *Plan, stdio Stdio, c *state.Claim) (*Process,
 	if err != nil {
 		return nil, err
 	}
-	cg, warnings, err := createCgroup(p, c)
+	cg, w, warnings, err := createCgroup(p, c)
 	if err != nil {
 		return nil, err
 	}
 	phase.Mark("create the cgroup")
-	proc, res, err := start(ctx, p, stdio, cg, c)
+	proc, res, err := start(ctx, p, stdio, cg, c, w)
 	if proc == nil {
 		if rerr := removeCgroup(cg); err == nil && res == nil {
 			err = rerr
@@ -93,8 +93,15 @@ func Start(ctx context.Context, p *Plan, stdio Stdio, c *state.Claim) (*Process,
 	return proc, nil
 }
 
-// start runs the child in cgroup cg and waits until its target runs.
-func start(ctx context.Context, p *Plan, stdio Stdio, cg cgroups.Cgroup, c *state.Claim) (*Process, *Result, error) {
+// start runs the child in cgroup cg, or w, the child waiting there when
+// it fits, and waits until its target runs.
+func start(ctx context.Context, p *Plan, stdio Stdio, cg cgroups.Cgroup, c *state.Claim, w *waiting) (*Process, *Result, error) {
+	if w != nil && w.fits(p, stdio) && w.alive() {
+		return w.run(ctx, cg, c)
+	}
+	if w != nil {
+		w.Discard() // a cgroup's process, which its removal would kill anyway
+	}
 	spec, execL, err := execSocket(c, p)
 	if err != nil {
 		return nil, nil, err
@@ -118,25 +125,41 @@ func start(ctx context.Context, p *Plan, stdio Stdio, cg cgroups.Cgroup, c *stat
 // startChild starts the child with its streams and waits until its
 // target runs.
 func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.File, streams *childStdio, cg cgroups.Cgroup, c *state.Claim) (*Process, *Result, error) {
+	cl, err := cloneChild(p, spec, execL, streams, cg, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return runChild(ctx, p, spec, cl, cg, c)
+}
+
+// child is a sandbox child that runs, in its namespaces and cgroup, and
+// waits for its spec on specW; statusR closes when its target runs.
+type child struct {
+	cmd            *exec.Cmd
+	specW, statusR *os.File
+	peers          *peerStart // the stage's, on a holder's network
+	streams        *childStdio
+	started        time.Time
+}
+
+// cloneChild starts p's child with its streams in cgroup cg, to be sent
+// spec, whose early steps it takes at once (isolation.EarlyArgs).
+func cloneChild(p *Plan, spec *isolation.Spec, execL *os.File, streams *childStdio, cg cgroups.Cgroup, c *state.Claim) (*child, error) {
 	specR, specW, err := os.Pipe()
 	if err != nil {
-		return nil, nil, fmt.Errorf("create plan pipe: %w", err)
+		return nil, fmt.Errorf("create plan pipe: %w", err)
 	}
 	statusR, statusW, err := os.Pipe()
 	if err != nil {
-		specR.Close()
-		specW.Close()
-		return nil, nil, fmt.Errorf("create status pipe: %w", err)
+		closeAll(specR, specW)
+		return nil, fmt.Errorf("create status pipe: %w", err)
 	}
-	defer statusR.Close()
 	self, err := childPath(p.UIDMap != nil)
 	if err != nil {
-		specR.Close()
-		specW.Close()
-		statusW.Close()
-		return nil, nil, err
+		closeAll(specR, specW, statusR, statusW)
+		return nil, err
 	}
-	cmd := childCommand(self, p, specR, statusW)
+	cmd := childCommand(self, p, spec, specR, statusW)
 	if execL != nil {
 		cmd.ExtraFiles = append(cmd.ExtraFiles, execL) // fd 5: isolation.ExecFD
 	}
@@ -149,46 +172,53 @@ func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.Fi
 		}
 	}
 	if err != nil {
-		specR.Close()
-		specW.Close()
-		statusW.Close()
-		return nil, nil, err
+		closeAll(specR, specW, statusR, statusW)
+		return nil, err
 	}
 	start := time.Now()
 	err = startIn(cmd, cg)
 	phase.Mark("clone and exec the child")
 	closeFD()
-	specR.Close()
-	statusW.Close()
+	closeAll(specR, statusW)
 	if err == nil && peers != nil {
 		cmd, err = peers.started(cmd)
 	}
 	if err != nil {
-		specW.Close()
+		closeAll(specW, statusR)
 		if peers != nil {
 			peers.closeFiles()
 			peers.att.Detach()
 		}
 		if p.Rootless && p.UIDMap != nil {
-			return nil, nil, fmt.Errorf("start sandbox child: %w (%s)", err, UsernsRestrictions())
+			return nil, fmt.Errorf("start sandbox child: %w (%s)", err, UsernsRestrictions())
 		}
-		return nil, nil, fmt.Errorf("start sandbox child: %w", err)
+		return nil, fmt.Errorf("start sandbox child: %w", err)
 	}
 	streams.started()
-	proc := &Process{plan: p, cmd: cmd, started: start, cgroup: cg, stdio: streams}
+	return &child{cmd: cmd, specW: specW, statusR: statusR, peers: peers, streams: streams, started: start}, nil
+}
+
+// runChild records the child's pid, maps its ids and attaches its
+// network where it needs them, sends it spec and waits until its target
+// runs.
+func runChild(ctx context.Context, p *Plan, spec *isolation.Spec, ch *child, cg cgroups.Cgroup, c *state.Claim) (*Process, *Result, error) {
+	defer ch.statusR.Close()
+	cmd, specW := ch.cmd, ch.specW
+	proc := &Process{plan: p, cmd: cmd, started: ch.started, cgroup: cg, stdio: ch.streams}
 	if err := c.NotePid(cmd.Process.Pid); err != nil {
 		specW.Close()
 		proc.kill()
 		return nil, nil, err
 	}
-	if p.SubIDMaps && peers == nil { // else the stage mapped them
+	if p.SubIDMaps && ch.peers == nil { // else the stage mapped them
 		if err := writeSubIDMaps(cmd.Process.Pid, p); err != nil {
 			specW.Close()
 			proc.kill()
 			return nil, nil, err
 		}
 	}
-	if proc.net, err = attachNetwork(p, c, cmd.Process.Pid, spec, peers); err != nil {
+	var err error
+	if proc.net, err = attachNetwork(p, c, cmd.Process.Pid, spec, ch.peers); err != nil {
 		specW.Close()
 		proc.kill()
 		return nil, nil, err
@@ -201,7 +231,7 @@ func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.Fi
 	// ctx ending kills the child while it sets up; its status pipe then
 	// closes as on an exec, so stop tells which it was.
 	stop := context.AfterFunc(ctx, func() { cmd.Process.Kill() })
-	stepErr := readStatus(statusR)
+	stepErr := readStatus(ch.statusR)
 	if !stop() {
 		cmd.Wait()
 		proc.net.Detach()
@@ -210,9 +240,9 @@ func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.Fi
 	if stepErr != nil {
 		cmd.Wait()
 		proc.net.Detach()
-		return nil, &Result{Name: p.Name, ExitCode: stepErr.ExitCode(), SetupError: stepErr, Duration: time.Since(start)}, nil
+		return nil, &Result{Name: p.Name, ExitCode: stepErr.ExitCode(), SetupError: stepErr, Duration: time.Since(ch.started)}, nil
 	}
-	if proc.term, err = streams.attach(); err != nil {
+	if proc.term, err = ch.streams.attach(); err != nil {
 		proc.kill()
 		proc.net.Detach()
 		return nil, nil, err
@@ -221,10 +251,17 @@ func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.Fi
 	return proc, nil, nil
 }
 
+// closeAll closes files on a failed path, whose errors say nothing more.
+func closeAll(fs ...*os.File) {
+	for _, f := range fs {
+		f.Close()
+	}
+}
+
 // childCommand prepares the sandbox child, the program at self (see
-// childPath). It runs in a session of its own, without a controlling
-// terminal until it makes one inside (isolation.Spec.Terminal).
-func childCommand(self string, p *Plan, specR, statusW *os.File) *exec.Cmd {
+// childPath), for spec. It runs in a session of its own, without a
+// controlling terminal until it makes one inside (isolation.Spec.Terminal).
+func childCommand(self string, p *Plan, spec *isolation.Spec, specR, statusW *os.File) *exec.Cmd {
 	cmd := &exec.Cmd{
 		Path:       self,
 		Args:       []string{"sandbox", isolation.ChildArg},

@@ -19,7 +19,7 @@ func Start(ctx context.Context, p *Plan, stdio Stdio, c *state.Claim) (*Process,
 }
 
 // PrepareSpare does nothing: sandboxes run only on Linux.
-func PrepareSpare(p *Plan, c *state.Claim) error { return nil }
+func PrepareSpare(p *Plan, c *state.Claim, stdio Stdio) error { return nil }
 
 // Pid is always 0 off Linux.
 func (p *Process) Pid() int { return 0 }

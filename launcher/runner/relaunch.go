@@ -34,9 +34,11 @@ func (k *Kept) Release() {
 // a new claim would. end, called once the run has ended, releases the
 // claim, or with keep returns it for the next Relaunch. A detached
 // runner does not keep claims: its claims also hold its logs. With
-// spare, the cgroup of the next run is made while this one runs
-// (launcher.PrepareSpare), for a sandbox that is expected to be
-// relaunched (one that watches files).
+// spare, the cgroup of the next run is made while this one runs, and
+// where it can be, its child started, to wait for a relaunch with the
+// same plan and stdio (launcher.PrepareSpare): for a sandbox that is
+// expected to be relaunched (one that watches files), whose caller gives
+// each of its runs the same stdio.
 func (r *Runner) Relaunch(plan *launcher.Plan, stdio launcher.Stdio, prev *Kept, spare bool) (*launcher.Process, *launcher.Result, func(keep bool) *Kept) {
 	var claim *state.Claim
 	var err error
@@ -62,7 +64,7 @@ func (r *Runner) Relaunch(plan *launcher.Plan, stdio launcher.Stdio, prev *Kept,
 	if spare && proc != nil {
 		// A spare that cannot be made leaves the next run to make its
 		// cgroup, as without one: a failure that matters shows there.
-		go launcher.PrepareSpare(plan, claim)
+		go launcher.PrepareSpare(plan, claim, stdio)
 	}
 	return proc, res, func(keep bool) *Kept {
 		if !keep {

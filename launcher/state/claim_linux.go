@@ -208,7 +208,7 @@ func (c *Claim) Release() error {
 	c.mu.Unlock()
 	// Before the record that names it goes.
 	errs := []error{c.removeSpare()}
-	for _, f := range []string{recordFile, recordTmpFile, ExecSocket, lockFile} {
+	for _, f := range []string{recordFile, recordTmpFile, ExecSocket, ExecSocketNext, lockFile} {
 		if err := os.Remove(filepath.Join(c.dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			errs = append(errs, fmt.Errorf("remove state %s: %w", f, err))
 		}

@@ -26,6 +26,9 @@ const (
 	lockFile      = "lock"
 	// ExecSocket is the socket on which the sandbox's init takes exec requests.
 	ExecSocket = "exec.sock"
+	// ExecSocketNext is the exec socket of the next run's init, started
+	// ahead of its run (Spare.Child); the run renames it to ExecSocket.
+	ExecSocketNext = "exec.next.sock"
 	// LogFile is a detached sandbox's output; LogFile+".1" is the previous one.
 	LogFile = "output.log"
 )

@@ -57,6 +57,8 @@ type supervisor struct {
 	budget *launcher.BatchCgroup
 	// kept are the claims of ended runs that a relaunch renews.
 	kept keptClaims
+	// outs are the sandboxes' line writers, one pair a name.
+	outs streams
 	// now is the clock; tests may replace it.
 	now func() time.Time
 }
@@ -199,7 +201,7 @@ func (sv *supervisor) launch(u *supervise.Unit) (supervise.Process, *launcher.Re
 	var stdio launcher.Stdio
 	var outs [2]*relay.LineWriter
 	if !sv.o.Quiet {
-		stdio, outs = sv.mux.Stdio(u.Name(), sv.stout, sv.r.Stderr)
+		stdio, outs = sv.outs.of(sv.mux, u.Name(), sv.stout, sv.r.Stderr)
 	}
 	name := u.Name()
 	watched := u.Sandbox != nil && u.Sandbox.Watch != nil
