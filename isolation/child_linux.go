@@ -54,27 +54,31 @@ func childRun() *StepError {
 	if err := unix.CloseRange(StatusFD, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
 		return stepErr("mark inherited fds close-on-exec", err)
 	}
-	spec, err := readSpec()
+	early, err := parseEarly(os.Args[2:])
 	if err != nil {
 		return err
-	}
-	if spec.BecomeRoot {
-		if err := becomeRoot(); err != nil {
-			return err
-		}
-	}
-	if boundingFirst(spec) {
-		if err := limitBounding(spec); err != nil {
-			return err
-		}
 	}
 	// An init holds the signals that arrive during setup for its target.
 	// Otherwise the Go runtime's own handlers end the child on a signal
 	// that would end a process, as nothing inside the sandbox runs yet:
 	// cheaper than watching for them (about 1.5 ms of a start).
 	var sigs chan os.Signal
-	if spec.Init {
-		sigs = holdSignals()
+	if early != nil {
+		if sigs, err = early.run(); err != nil {
+			return err
+		}
+	}
+	spec, err := readSpec()
+	if err != nil {
+		return err
+	}
+	if early != nil {
+		err = early.agrees(spec)
+	} else {
+		sigs, err = startSteps(spec)
+	}
+	if err != nil {
+		return err
 	}
 	// The child is in its cgroup by now: cloned into it, or moved there
 	// before the launcher sent the spec.
@@ -97,6 +101,27 @@ func childRun() *StepError {
 		return runInit(spec, sigs)
 	}
 	return execTarget(spec)
+}
+
+// startSteps are the steps before the namespaces' own, which a child
+// that took its early steps (early) has taken: becoming root in its user
+// namespace, limiting its bounding set where that comes first, and an
+// init's holding its signals, which come back.
+func startSteps(spec *Spec) (chan os.Signal, *StepError) {
+	if spec.BecomeRoot {
+		if err := becomeRoot(); err != nil {
+			return nil, err
+		}
+	}
+	if boundingFirst(spec) {
+		if err := limitBounding(spec); err != nil {
+			return nil, err
+		}
+	}
+	if spec.Init {
+		return holdSignals(), nil
+	}
+	return nil, nil
 }
 
 // readSpec decodes the Spec from SpecFD and closes it.

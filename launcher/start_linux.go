@@ -264,7 +264,7 @@ func closeAll(fs ...*os.File) {
 func childCommand(self string, p *Plan, spec *isolation.Spec, specR, statusW *os.File) *exec.Cmd {
 	cmd := &exec.Cmd{
 		Path:       self,
-		Args:       []string{"sandbox", isolation.ChildArg},
+		Args:       append([]string{"sandbox", isolation.ChildArg}, isolation.EarlyArgs(spec)...),
 		Env:        childEnv,
 		ExtraFiles: []*os.File{specR, statusW}, // fds 3 and 4: isolation.SpecFD, StatusFD
 		SysProcAttr: &syscall.SysProcAttr{
