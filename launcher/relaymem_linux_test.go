@@ -60,3 +60,10 @@ func heapInUse() uint64 {
 
 // Immediate makes a lockedBuffer a destination the relay hub may call.
 func (l *lockedBuffer) Immediate() {}
+
+// String is what was written so far.
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}

@@ -125,11 +125,11 @@ func start(ctx context.Context, p *Plan, stdio Stdio, cg cgroups.Cgroup, c *stat
 // startChild starts the child with its streams and waits until its
 // target runs.
 func startChild(ctx context.Context, p *Plan, spec *isolation.Spec, execL *os.File, streams *childStdio, cg cgroups.Cgroup, c *state.Claim) (*Process, *Result, error) {
-	cl, err := cloneChild(p, spec, execL, streams, cg, c)
+	ch, err := cloneChild(p, spec, execL, streams, cg, c)
 	if err != nil {
 		return nil, nil, err
 	}
-	return runChild(ctx, p, spec, cl, cg, c)
+	return runChild(ctx, p, spec, ch, cg, c)
 }
 
 // child is a sandbox child that runs, in its namespaces and cgroup, and
@@ -199,7 +199,7 @@ func cloneChild(p *Plan, spec *isolation.Spec, execL *os.File, streams *childStd
 }
 
 // runChild records the child's pid, maps its ids and attaches its
-// network where it needs them, sends it spec and waits until its target
+// network where it needs them, sends it the spec and waits until its target
 // runs.
 func runChild(ctx context.Context, p *Plan, spec *isolation.Spec, ch *child, cg cgroups.Cgroup, c *state.Claim) (*Process, *Result, error) {
 	defer ch.statusR.Close()

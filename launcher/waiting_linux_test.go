@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/hclsandbox/sandbox/launcher/state"
 	"golang.org/x/sys/unix"
@@ -81,10 +82,14 @@ func TestRelaunchRunsWaitingChild(t *testing.T) {
 	st := newSpareTest(t)
 	st.run(st.plan, false)
 	p := st.shellPlan("echo hello; exec sleep 60")
-	var out bytes.Buffer
-	stdio := Stdio{Stdout: &out, Stderr: &out}
+	out := &lockedBuffer{}
+	stdio := Stdio{Stdout: out, Stderr: out}
 	waiting := st.waitingPid(p, stdio)
 	proc := st.relaunch(p, stdio)
+	defer func() {
+		proc.Signal(syscall.SIGKILL)
+		proc.Wait()
+	}()
 	if proc.Pid() != waiting {
 		t.Errorf("the relaunch runs pid %d, want the waiting child %d", proc.Pid(), waiting)
 	}
@@ -92,10 +97,10 @@ func TestRelaunchRunsWaitingChild(t *testing.T) {
 	if err != nil || code != 0 {
 		t.Errorf("exec in the relaunched sandbox = %d, %v; want 0", code, err)
 	}
-	proc.Signal(syscall.SIGKILL)
-	proc.Wait()
-	if out.String() != "hello\n" {
-		t.Errorf("the relaunch wrote %q to its stdio, want \"hello\\n\"", out.String())
+	for deadline := time.Now().Add(10 * time.Second); out.String() != "hello\n"; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the relaunch wrote %q to its stdio, want \"hello\\n\"", out.String())
+		}
 	}
 }
 
