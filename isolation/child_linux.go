@@ -54,14 +54,16 @@ func childRun() *StepError {
 	if err := unix.CloseRange(StatusFD, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
 		return stepErr("mark inherited fds close-on-exec", err)
 	}
+	// The first steps (startSteps) come before the spec when the launcher
+	// named them in the arguments (early), else once it is read. Among
+	// them, an init holds the signals that arrive during setup for its
+	// target. Otherwise the Go runtime's own handlers end the child on a
+	// signal that would end a process, as nothing inside the sandbox runs
+	// yet: cheaper than watching for them (about 1.5 ms of a start).
 	early, err := parseEarly(os.Args[2:])
 	if err != nil {
 		return err
 	}
-	// An init holds the signals that arrive during setup for its target.
-	// Otherwise the Go runtime's own handlers end the child on a signal
-	// that would end a process, as nothing inside the sandbox runs yet:
-	// cheaper than watching for them (about 1.5 ms of a start).
 	var sigs chan os.Signal
 	if early != nil {
 		if sigs, err = early.run(); err != nil {
