@@ -16,19 +16,13 @@ import (
 )
 
 // execSocket binds the exec socket of a claimed sandbox that runs the
-// init, and returns the spec to send, which asks the init to serve it,
-// and the listening socket for the child's isolation.ExecFD (nil without).
-func execSocket(c *state.Claim, p *Plan) (*isolation.Spec, *os.File, error) {
-	spec := p.Spec
-	if c == nil || !spec.Init {
-		return &spec, nil, nil
+// init, and returns the listening socket for the child's
+// isolation.ExecFD; nil without an init or a claim.
+func execSocket(c *state.Claim, p *Plan) (*os.File, error) {
+	if c == nil || !p.Spec.Init {
+		return nil, nil
 	}
-	f, err := listenExec(c.Dir(), state.ExecSocket)
-	if err != nil {
-		return nil, nil, err
-	}
-	spec.ExecServer = true
-	return &spec, f, nil
+	return listenExec(c.Dir(), state.ExecSocket)
 }
 
 // listenExec binds an exec socket as name in the state directory dir,

@@ -102,15 +102,14 @@ func start(ctx context.Context, p *Plan, stdio Stdio, cg cgroups.Cgroup, c *stat
 	if w != nil {
 		w.Discard() // a cgroup's process, which its removal would kill anyway
 	}
-	spec, execL, err := execSocket(c, p)
+	execL, err := execSocket(c, p)
 	if err != nil {
 		return nil, nil, err
 	}
 	if execL != nil {
 		defer execL.Close()
 	}
-	spec.Terminal = stdio.Terminal
-	spec.Root.FuseOverlay = fuseOverlayPath(p, spec)
+	spec := childSpec(p, stdio, execL != nil)
 	streams, err := newChildStdio(stdio)
 	if err != nil {
 		return nil, nil, err
@@ -120,6 +119,17 @@ func start(ctx context.Context, p *Plan, stdio Stdio, cg cgroups.Cgroup, c *stat
 		streams.finish() // the child has ended: what it wrote is relayed
 	}
 	return proc, res, err
+}
+
+// childSpec is the spec p's child is sent with stdio: with its terminal,
+// serving exec requests when it has an exec socket, and with
+// fuse-overlayfs where its root needs it.
+func childSpec(p *Plan, stdio Stdio, execServer bool) *isolation.Spec {
+	spec := p.Spec
+	spec.Terminal = stdio.Terminal
+	spec.ExecServer = execServer
+	spec.Root.FuseOverlay = fuseOverlayPath(p, &spec)
+	return &spec
 }
 
 // startChild starts the child with its streams and waits until its

@@ -27,11 +27,13 @@ import (
 type waiting struct {
 	plan  *Plan
 	stdio Stdio
+	// spec is what the child is sent; it was started for it (its early
+	// steps, isolation.EarlyArgs).
+	spec  *isolation.Spec
 	child *child
 	// dir is the claim's directory, where an init's exec socket is bound
-	// as state.ExecSocketNext until the run renames it.
-	dir     string
-	execNxt bool
+	// as state.ExecSocketNext until the run renames it (spec.ExecServer).
+	dir string
 }
 
 // canWait reports whether p's child can start before its run with
@@ -48,22 +50,22 @@ func canWait(p *Plan, stdio Stdio) bool {
 // startWaiting starts the child of p's next run in cg, connected to
 // stdio's streams.
 func startWaiting(p *Plan, c *state.Claim, stdio Stdio, cg cgroups.Cgroup) (*waiting, error) {
-	w := &waiting{plan: p, stdio: stdio, dir: c.Dir()}
+	w := &waiting{plan: p, stdio: stdio, spec: childSpec(p, stdio, p.Spec.Init), dir: c.Dir()}
 	var execL *os.File
-	if p.Spec.Init {
+	if w.spec.ExecServer {
 		l, err := listenExec(c.Dir(), state.ExecSocketNext)
 		if err != nil {
 			return nil, err
 		}
 		defer l.Close() // the child holds it
-		execL, w.execNxt = l, true
+		execL = l
 	}
 	streams, err := newChildStdio(stdio)
 	if err != nil {
 		w.removeExecSocket()
 		return nil, err
 	}
-	if w.child, err = cloneChild(p, w.spec(), execL, streams, cg, c); err != nil {
+	if w.child, err = cloneChild(p, w.spec, execL, streams, cg, c); err != nil {
 		streams.finish()
 		w.removeExecSocket()
 		return nil, err
@@ -77,30 +79,20 @@ func (w *waiting) fits(p *Plan, stdio Stdio) bool {
 	return w.plan == p && w.stdio == stdio
 }
 
-// spec is the spec the waiting child gets, as start makes it for a
-// child of the same plan without a terminal.
-func (w *waiting) spec() *isolation.Spec {
-	spec := w.plan.Spec
-	spec.ExecServer = w.execNxt
-	spec.Root.FuseOverlay = fuseOverlayPath(w.plan, &spec)
-	return &spec
-}
-
 // run sends the waiting child its spec, as startChild does for a child
 // it clones; the run's time starts now.
 func (w *waiting) run(ctx context.Context, cg cgroups.Cgroup, c *state.Claim) (*Process, *Result, error) {
 	p := w.plan
-	if w.execNxt {
+	if w.spec.ExecServer {
 		next, cur := filepath.Join(w.dir, state.ExecSocketNext), filepath.Join(w.dir, state.ExecSocket)
 		if err := os.Rename(next, cur); err != nil {
 			w.Discard()
 			return nil, nil, fmt.Errorf("start %s: move its exec socket into place: %w", p.Name, err)
 		}
 	}
-	spec := w.spec()
 	phase.Mark("clone and exec the child")
 	w.child.started = time.Now()
-	proc, res, err := runChild(ctx, p, spec, w.child, cg, c)
+	proc, res, err := runChild(ctx, p, w.spec, w.child, cg, c)
 	if proc == nil {
 		w.child.streams.finish()
 	}
@@ -122,7 +114,7 @@ func (w *waiting) Discard() error {
 }
 
 func (w *waiting) removeExecSocket() error {
-	if !w.execNxt {
+	if !w.spec.ExecServer {
 		return nil
 	}
 	err := os.Remove(filepath.Join(w.dir, state.ExecSocketNext))
