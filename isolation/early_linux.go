@@ -23,20 +23,30 @@ type early struct {
 // hexadecimal and, for an init, "init".
 const earlyArg = "--early"
 
-// EarlyArgs are the arguments after ChildArg that ask the child to take
-// s's early steps before it reads s; none where the bounding set is
-// limited after setup (boundingFirst) or the child must first become root
-// in a user namespace whose maps are written after the clone.
-func EarlyArgs(s *Spec) []string {
+// earlyOf is s's early steps; nil where the bounding set is limited
+// after setup (boundingFirst), where the child must first become root in
+// a user namespace whose maps are written after the clone, or where a
+// capability is unknown (the step that limits the set reports it).
+func earlyOf(s *Spec) *early {
 	if !boundingFirst(s) || s.BecomeRoot {
 		return nil
 	}
 	mask, serr := capabilityMask(s.Capabilities)
 	if serr != nil {
-		return nil // the spec's step reports it
+		return nil
 	}
-	args := []string{earlyArg, strconv.FormatUint(mask, 16)}
-	if s.Init {
+	return &early{bounding: mask, init: s.Init}
+}
+
+// EarlyArgs are the arguments after ChildArg that ask the child to take
+// s's early steps before it reads s; none where it has none (earlyOf).
+func EarlyArgs(s *Spec) []string {
+	e := earlyOf(s)
+	if e == nil {
+		return nil
+	}
+	args := []string{earlyArg, strconv.FormatUint(e.bounding, 16)}
+	if e.init {
 		args = append(args, "init")
 	}
 	return args
@@ -71,11 +81,7 @@ func (e *early) run() (chan os.Signal, *StepError) {
 
 // agrees fails unless s asks for the early steps that were taken.
 func (e *early) agrees(s *Spec) *StepError {
-	mask, serr := capabilityMask(s.Capabilities)
-	if serr != nil {
-		return serr
-	}
-	if !boundingFirst(s) || s.BecomeRoot || mask != e.bounding || s.Init != e.init {
+	if want := earlyOf(s); want == nil || *want != *e {
 		return &StepError{Step: "read plan", Msg: "the plan asks for other early steps than the child's arguments did"}
 	}
 	return nil
