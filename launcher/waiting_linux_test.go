@@ -3,8 +3,10 @@ package launcher
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -178,4 +180,41 @@ func TestReleaseEndsWaitingChild(t *testing.T) {
 	}
 	st.ended(waiting, "after Release")
 	st.gone(spare, "after Release")
+}
+
+// A sandbox that shares the host's pid namespace sees the waiting child,
+// which runs as root in a copy of the host's mount namespace until its
+// run. Its payload must not reach the host through it: the child's
+// root, environment and descriptors (fd 3, its spec pipe) are refused
+// to a payload without CAP_SYS_PTRACE, because the child keeps every
+// capability until its run (ptrace's rules). With SYS_PTRACE, which
+// lets a sandbox trace the host's processes anyway, the same probe gets
+// through: the attack is real, and only the capabilities stop it.
+func TestWaitingChildRefusedToPayload(t *testing.T) {
+	st := newSpareTest(t)
+	w := st.waitingPid(st.shellPlan("echo hello"), Stdio{})
+	probe := fmt.Sprintf(`ls /proc/%[1]d/root/ >/dev/null && echo root-read
+cat /proc/%[1]d/environ >/dev/null && echo environ-read
+readlink /proc/%[1]d/fd/3 >/dev/null && echo fds-read
+true`, w)
+	for _, ptrace := range []bool{false, true} {
+		s := *st.s
+		s.Name = "attacker"
+		s.Command = []string{"/bin/sh", "-c", probe}
+		s.Namespaces = slices.DeleteFunc(slices.Clone(s.Namespaces), func(ns string) bool { return ns == "pid" })
+		if ptrace {
+			s.Security.CapAdd = []string{"CAP_SYS_PTRACE"}
+		}
+		out, res := runPlan(t, NewPlan(&s, probeTestHost()))
+		if res.ExitCode != 0 {
+			t.Fatalf("ptrace %v: the probe ended %s", ptrace, res.Describe())
+		}
+		got := strings.Fields(out)
+		switch {
+		case !ptrace && len(got) > 0:
+			t.Errorf("a payload without SYS_PTRACE read the waiting child's %q", got)
+		case ptrace && !slices.Equal(got, []string{"root-read", "environ-read", "fds-read"}):
+			t.Errorf("with SYS_PTRACE the probe read %q of the waiting child, want all three: the probe does not attack", got)
+		}
+	}
 }
