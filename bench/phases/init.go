@@ -115,8 +115,9 @@ func printInit(launcher, bare []time.Duration, byModule map[string][]time.Durati
 		for len(ds) < runs {
 			ds = append(ds, 0)
 		}
-		rows = append(rows, row{m, median(ds)})
-		total += median(ds)
+		took := median(ds)
+		rows = append(rows, row{m, took})
+		total += took
 	}
 	slices.SortFunc(rows, func(a, b row) int { return cmp.Compare(b.took, a.took) })
 	fmt.Printf("package initialisers by module (GODEBUG=inittrace=1, which slows them), median of %d: %.2f ms in all\n", runs, ms(total))
