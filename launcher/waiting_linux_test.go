@@ -218,3 +218,28 @@ true`, w)
 		}
 	}
 }
+
+// A waiting child whose run fails its setup (a command that is not
+// there) reports it as a fresh child would, and leaves nothing behind:
+// its process reaped, its cgroup removed.
+func TestWaitingChildFailedSetupLeavesNothing(t *testing.T) {
+	st := newSpareTest(t)
+	st.run(st.plan, false)
+	s := *st.s
+	s.Command = []string{"/no/such/command"}
+	p := NewPlan(&s, probeTestHost())
+	waiting := st.waitingPid(p, Stdio{})
+	leaf := st.record().SpareCgroup.Leaf
+	if err := Renew(context.Background(), st.claim, p, false, ""); err != nil {
+		t.Fatal(err)
+	}
+	proc, res, err := startUnder(p, Stdio{}, st.claim)
+	if err != nil || proc != nil || res == nil || res.SetupError == nil || !strings.Contains(res.SetupError.Error(), "/no/such/command") {
+		t.Fatalf("Start() = %v, %+v, %v; want a setup failure that names the command", proc, res, err)
+	}
+	if pid := st.record().Pid; pid != waiting {
+		t.Errorf("the failed run was pid %d, want the waiting child %d", pid, waiting)
+	}
+	st.ended(waiting, "after its failed setup")
+	st.gone(leaf, "after its failed setup")
+}
