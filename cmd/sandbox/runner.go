@@ -51,7 +51,9 @@ func (e *env) r() *runner.Runner {
 // configuration to start its sandboxes at once: run and up.
 func (e *env) startR() *runner.Runner {
 	r := e.r()
-	r.Cache = plancache.FromEnv(e.lookupEnv, state.FromEnv(e.lookupEnv).Root)
+	// Before the plan cache or a claim makes anything in it.
+	r.State.PrepareRoot()
+	r.Cache = plancache.FromEnv(e.lookupEnv, r.State.Root)
 	return r
 }
 

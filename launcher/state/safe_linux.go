@@ -18,6 +18,7 @@ import (
 func (d Dir) check(mk bool) error {
 	open := safepath.Open
 	if mk {
+		d.PrepareRoot()
 		open = func(p string) (*safepath.Dir, error) { return safepath.MkdirAll(p, 0o700) }
 	}
 	sd, err := open(d.Home())
