@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"sync"
 
-	"github.com/elastic/go-seccomp-bpf/arch"
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
 	"github.com/hclsandbox/sandbox/launcher/seccomp"
@@ -60,12 +59,12 @@ func compileSeccomp(cfg config.SeccompConfig, caps []string, kernel KernelVersio
 
 // syscallNames is the set of syscall names of this architecture.
 func syscallNames() map[string]bool {
-	info, err := arch.GetInfo(runtime.GOARCH)
+	table, err := seccomp.ArchOf(runtime.GOARCH)
 	if err != nil {
 		return nil
 	}
-	out := make(map[string]bool, len(info.SyscallNames))
-	for n := range info.SyscallNames {
+	out := map[string]bool{}
+	for n := range table.Names() {
 		out[n] = true
 	}
 	return out

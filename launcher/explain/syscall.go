@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/elastic/go-seccomp-bpf/arch"
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/launcher/seccomp"
 	"golang.org/x/net/bpf"
 )
 
@@ -29,15 +29,15 @@ func explainSyscall(in Input, name string) (*Answer, error) {
 		a.step(where(s.Range("seccomp")), "seccomp = %q", config.SeccompUnconfined)
 		return a, nil
 	}
-	info, err := arch.GetInfo(in.Arch)
+	table, err := seccomp.ArchOf(in.Arch)
 	if err != nil {
-		return nil, fmt.Errorf("syscall %s: no syscall table for %s: %w", name, in.Arch, err)
+		return nil, fmt.Errorf("syscall %s: %w", name, err)
 	}
-	nr, ok := info.SyscallNames[name]
+	nr, ok := table.Number(name)
 	if !ok {
-		return nil, fmt.Errorf("%q is not a path, capability, port, attribute or syscall of %s", name, info.Name)
+		return nil, fmt.Errorf("%q is not a path, capability, port, attribute or syscall of %s", name, table.Name)
 	}
-	ret, err := run(in.Plan.Spec.Seccomp.Program, uint32(info.ID), uint32(nr))
+	ret, err := run(in.Plan.Spec.Seccomp.Program, table.ID, uint32(nr))
 	if err != nil {
 		return nil, fmt.Errorf("run the seccomp filter on %s: %w", name, err)
 	}

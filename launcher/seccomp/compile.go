@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/elastic/go-seccomp-bpf/arch"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/net/bpf"
 )
@@ -31,7 +30,7 @@ func Compile(rules *specs.LinuxSeccomp, goarch string) (*Filter, error) {
 
 // compile is Compile, with the fast path (see rangeCheck) or without.
 func compile(rules *specs.LinuxSeccomp, goarch string, fast bool) (*Filter, error) {
-	info, err := arch.GetInfo(goarch)
+	a, err := ArchOf(goarch)
 	if err != nil || goarch == "" {
 		return nil, fmt.Errorf("no syscall table for architecture %q", goarch)
 	}
@@ -39,11 +38,11 @@ func compile(rules *specs.LinuxSeccomp, goarch string, fast bool) (*Filter, erro
 	if err != nil {
 		return nil, fmt.Errorf("default action: %w", err)
 	}
-	calls, err := collect(rules.Syscalls, def, info)
+	calls, err := collect(rules.Syscalls, def, a)
 	if err != nil {
 		return nil, err
 	}
-	prog, err := generate(calls, def, info, fast)
+	prog, err := generate(calls, def, a, fast)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +81,7 @@ func (s *syscallRules) decides() uint32 {
 // collect groups the rules by syscall number, in the order of the numbers.
 // A rule with the default action changes nothing and is left out, as
 // libseccomp refuses it and runtimes skip it.
-func collect(rules []specs.LinuxSyscall, def uint32, info *arch.Info) ([]*syscallRules, error) {
+func collect(rules []specs.LinuxSyscall, def uint32, a *Arch) ([]*syscallRules, error) {
 	byNr := map[uint32]*syscallRules{}
 	for _, r := range rules {
 		act, err := actionValue(r.Action, r.ErrnoRet)
@@ -96,7 +95,7 @@ func collect(rules []specs.LinuxSyscall, def uint32, info *arch.Info) ([]*syscal
 			continue
 		}
 		for _, name := range r.Names {
-			nr, ok := info.SyscallNames[name]
+			nr, ok := a.Number(name)
 			if !ok {
 				continue
 			}

@@ -3,7 +3,6 @@ package seccomp
 import (
 	"slices"
 
-	"github.com/elastic/go-seccomp-bpf/arch"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/net/bpf"
 )
@@ -32,13 +31,13 @@ const x32Bit = 0x40000000
 //
 // Once a block has loaded an argument it never meets a comparison of the
 // syscall number again: every block ends in a return.
-func generate(calls []*syscallRules, def uint32, info *arch.Info, fast bool) ([]bpf.RawInstruction, error) {
+func generate(calls []*syscallRules, def uint32, a *Arch, fast bool) ([]bpf.RawInstruction, error) {
 	p := &program{}
 	badArch, allow, x32 := p.newLabel(), p.newLabel(), p.newLabel()
 	p.load(archOffset)
-	p.jumpIf(opJumpEq, uint32(info.ID), next, badArch)
+	p.jumpIf(opJumpEq, a.ID, next, badArch)
 	p.load(nrOffset)
-	isX86_64 := info == arch.X86_64
+	isX86_64 := a.Name == "x86_64"
 	if isX86_64 {
 		p.jumpIf(opJumpGe, x32Bit, x32, next)
 	}
