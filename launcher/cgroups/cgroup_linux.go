@@ -226,7 +226,7 @@ func removeLeaf(ctx context.Context, ops cgroupOps, dir string) error {
 // skipped; under strict = false a failure becomes a warning.
 func applyWrite(ops cgroupOps, c *CgroupConfig, dir string, w CgroupWrite) (warning string, err error) {
 	path := filepath.Join(dir, w.File)
-	if _, serr := os.Stat(path); serr != nil && w.Optional {
+	if w.Optional && !exists(path) {
 		return "", nil
 	}
 	err = ops.write(path, w.Value)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -31,7 +32,7 @@ func (c *cgroupV1) dir(ctrl string) string { return filepath.Join(c.cfg.Root, ct
 func (c *cgroupV1) Create() ([]string, error) {
 	seen := map[string]bool{}
 	for _, ctrl := range c.cfg.Controllers {
-		real, err := filepath.EvalSymlinks(filepath.Join(c.cfg.Root, ctrl))
+		real, err := hierarchyOf(filepath.Join(c.cfg.Root, ctrl))
 		if err != nil {
 			return nil, fmt.Errorf("find cgroup hierarchy %s: %w", ctrl, err)
 		}
@@ -70,6 +71,26 @@ func (c *cgroupV1) applyWrites() ([]string, error) {
 		}
 	}
 	return warnings, nil
+}
+
+// hierarchies caches hierarchyOf: the hierarchies a host mounts do not
+// change while a launcher runs, and a batch makes a leaf in each of them
+// for every sandbox.
+var hierarchies sync.Map // string -> string
+
+// hierarchyOf is the directory that the controller's directory dir
+// resolves to: co-mounted controllers (cpu and cpuacct, links to
+// cpu,cpuacct) share one.
+func hierarchyOf(dir string) (string, error) {
+	if real, ok := hierarchies.Load(dir); ok {
+		return real.(string), nil
+	}
+	real, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return "", err
+	}
+	hierarchies.Store(dir, real)
+	return real, nil
 }
 
 func exists(path string) bool {

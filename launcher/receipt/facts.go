@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
@@ -124,11 +125,21 @@ func HostOf(h *launcher.Host) Host {
 // kernelRelease is the running kernel's release, "6.1.0-18-amd64", or
 // the version the host facts hold when it cannot be read.
 func kernelRelease(h *launcher.Host) string {
-	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
-		return strings.TrimSpace(string(b))
+	if r := osRelease(); r != "" {
+		return r
 	}
 	return fmt.Sprintf("%d.%d", h.Kernel.Major, h.Kernel.Minor)
 }
+
+// osRelease reads the kernel's release once a process: a batch writes a
+// receipt a sandbox.
+var osRelease = sync.OnceValue(func() string {
+	b, err := os.ReadFile("/proc/sys/kernel/osrelease")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+})
 
 // LimitsOf lists the plan's cgroup writes, as requested.
 func LimitsOf(p *launcher.Plan) []Limit {

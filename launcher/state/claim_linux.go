@@ -18,6 +18,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// selfStart is this process's start time, read once: it never changes,
+// and a batch claims a name for each sandbox.
+var selfStart = sync.OnceValue(func() uint64 { return proc.StartTime(os.Getpid()) })
+
 // errLocked means another live process holds a name's lock.
 var errLocked = errors.New("locked")
 
@@ -57,7 +61,7 @@ func (d Dir) Claim(ctx context.Context, r Record) (*Claim, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Started, r.Supervisor, r.SupervisorStart = time.Now(), os.Getpid(), proc.StartTime(os.Getpid())
+	r.Started, r.Supervisor, r.SupervisorStart = time.Now(), os.Getpid(), selfStart()
 	c := &Claim{state: d, dir: dir, lock: lock, rec: r}
 	if _, err := cleanDir(ctx, c.dir, r.Name, false); err != nil {
 		lock.Close()

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/hclsandbox/sandbox/internal/proc"
 	"github.com/hclsandbox/sandbox/launcher/network"
 )
 
@@ -48,7 +47,7 @@ func (c *Claim) Renew(ctx context.Context, r Record) error {
 		network.RemoveState(c.state.Home())
 	}
 	r.Name = prev.Name
-	r.Started, r.Supervisor, r.SupervisorStart = time.Now(), os.Getpid(), proc.StartTime(os.Getpid())
+	r.Started, r.Supervisor, r.SupervisorStart = time.Now(), os.Getpid(), selfStart()
 	c.rec = r
 	return c.rec.write(c.dir)
 }
