@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"syscall"
 
 	"github.com/hclsandbox/sandbox/internal/safepath"
+	"github.com/hclsandbox/sandbox/launcher/state"
+	"golang.org/x/sys/unix"
 )
 
 // DirChecks says whether the launcher's directories are safe for the
@@ -16,7 +19,33 @@ import (
 // changeable by no one else, nor any directory above it; a missing one
 // is fine when what is above it is safe, since it will be made 0700.
 func DirChecks(home, run string) []Check {
-	return []Check{dirCheck("SANDBOX_HOME", home), dirCheck("SANDBOX_RUN", run)}
+	runCheck := dirCheck("SANDBOX_RUN", run)
+	if runCheck.OK {
+		runCheck.Detail += runFilesystem(run)
+	}
+	return []Check{dirCheck("SANDBOX_HOME", home), runCheck}
+}
+
+// runFilesystem says what the records' directory, or the nearest one
+// above it that exists, is on: memory, as /run should be, or a disk,
+// where records outlive a reboot and each start's files cost the
+// filesystem's inode search (state.Dir.PrepareRoot).
+func runFilesystem(dir string) string {
+	var fs unix.Statfs_t
+	for unix.Statfs(dir, &fs) != nil {
+		if dir == filepath.Dir(dir) {
+			return ""
+		}
+		dir = filepath.Dir(dir)
+	}
+	if fs.Type == unix.TMPFS_MAGIC || fs.Type == unix.RAMFS_MAGIC {
+		return "; in memory (tmpfs)"
+	}
+	note := fmt.Sprintf("; on a disk filesystem (%#x): records outlive a reboot, and each start makes and removes files on it", fs.Type)
+	if dir == state.DefaultStateDir {
+		note += "; run or up mounts a tmpfs here only when making it, empty, from the host's mount namespace"
+	}
+	return note
 }
 
 func dirCheck(name, dir string) Check {
