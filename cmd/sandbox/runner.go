@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher/plancache"
+	"github.com/hclsandbox/sandbox/launcher/receipt"
 	"github.com/hclsandbox/sandbox/launcher/runner"
 	"github.com/hclsandbox/sandbox/launcher/state"
 )
@@ -53,6 +54,9 @@ func (e *env) startR() *runner.Runner {
 	r := e.r()
 	// Before the plan cache or a claim makes anything in it.
 	r.State.PrepareRoot()
+	// While the configuration loads.
+	state.WarmEncoder()
+	receipt.WarmEncoder()
 	r.Cache = plancache.FromEnv(e.lookupEnv, r.State.Root)
 	return r
 }
