@@ -1,7 +1,10 @@
 package main
 
 import (
+	"encoding/json"
+
 	"github.com/hclsandbox/sandbox/config"
+	"github.com/hclsandbox/sandbox/launcher"
 	"github.com/hclsandbox/sandbox/launcher/plancache"
 	"github.com/hclsandbox/sandbox/launcher/receipt"
 	"github.com/hclsandbox/sandbox/launcher/runner"
@@ -54,12 +57,26 @@ func (e *env) startR() *runner.Runner {
 	r := e.r()
 	// Before the plan cache or a claim makes anything in it.
 	r.State.PrepareRoot()
-	// While the configuration loads.
-	state.WarmEncoder()
-	receipt.WarmEncoder()
+	warmEncoders() // while the configuration loads
 	r.Cache = plancache.FromEnv(e.lookupEnv, r.State.Root)
 	return r
 }
+
+// warmEncoders builds, on a goroutine of its own, the JSON encoders that
+// a start uses: encoding/json builds a type's encoder the first time a
+// process encodes it, and a start would wait for each, in the plan's
+// digest, the claim's record and the receipt. Called while the
+// configuration loads, it runs on a core that is idle then.
+func warmEncoders() {
+	go func() {
+		for _, v := range warmValues {
+			_, _ = json.Marshal(v)
+		}
+	}()
+}
+
+// warmValues are the zero values whose encoders warmEncoders builds.
+var warmValues = []any{&launcher.Plan{}, &state.Record{}, &receipt.Statement{}}
 
 // splitArgs separates configuration paths from sandbox names.
 func splitArgs(args []string) (paths, names []string) { return runner.SplitArgs(args) }

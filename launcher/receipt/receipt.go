@@ -144,15 +144,6 @@ func (r *Receipt) Statement() *Statement {
 	}
 }
 
-// WarmEncoder builds the JSON encoder of a statement on a goroutine of its
-// own: encoding/json builds a type's encoder at its first use in a
-// process, a quarter of a millisecond for a statement and a record
-// together, which a start would otherwise wait for when it writes its
-// receipt. Called early, it overlaps loading the configuration.
-func WarmEncoder() {
-	go func() { _, _ = json.Marshal(&Statement{}) }()
-}
-
 // Write stores r's statement as dir/name, made only for the caller.
 func (r *Receipt) Write(path string) error {
 	b, err := json.MarshalIndent(r.Statement(), "", "  ")

@@ -180,13 +180,6 @@ func (d Dir) Names() ([]string, error) {
 // temporary file then holds the previous version and is written over by
 // the next update rather than made anew: on ext4 every new inode costs a
 // search of the inode bitmaps, and a batch makes thousands.
-// WarmEncoder builds the JSON encoder of a record on a goroutine of its
-// own, so that a start's claim, the first record a process writes, does
-// not wait for encoding/json to build it (receipt.WarmEncoder).
-func WarmEncoder() {
-	go func() { _, _ = json.Marshal(&Record{}) }()
-}
-
 func (r *Record) write(dir string) error {
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
