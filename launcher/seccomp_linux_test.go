@@ -152,3 +152,22 @@ func TestSeccompFailsClosed(t *testing.T) {
 		t.Errorf("an unconfined sandbox on riscv64 has the error %q: it asks for no filter", p.SeccompError)
 	}
 }
+
+// The filter WarmSeccomp compiles is the one a sandbox with the default
+// profile and capabilities uses on this host: planning one after it
+// compiles nothing more.
+func TestWarmSeccompIsTheDefaultSandboxs(t *testing.T) {
+	seccompCache.Clear()
+	t.Cleanup(seccompCache.Clear)
+	warmSeccomp()
+	s := &config.Sandbox{Name: "warm", Command: []string{"/bin/true"}, Namespaces: config.Namespaces}
+	p := NewPlan(s, ProbeHost())
+	if p.Spec.Seccomp == nil || p.SeccompError != "" {
+		t.Fatalf("plan: seccomp %v, error %q; want the default filter", p.Spec.Seccomp, p.SeccompError)
+	}
+	n := 0
+	seccompCache.Range(func(any, any) bool { n++; return true })
+	if n != 1 {
+		t.Errorf("%d filters compiled, want the warmed one alone", n)
+	}
+}

@@ -23,3 +23,6 @@ func SeccompRules(config.SeccompConfig, []string, KernelVersion, string) (*specs
 func syscallNames() map[string]bool { return nil }
 
 func kernelVersion() KernelVersion { return KernelVersion{} }
+
+// WarmSeccomp does nothing off Linux.
+func WarmSeccomp() {}

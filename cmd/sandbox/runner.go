@@ -57,7 +57,9 @@ func (e *env) startR() *runner.Runner {
 	r := e.r()
 	// Before the plan cache or a claim makes anything in it.
 	r.State.PrepareRoot()
-	warmEncoders() // while the configuration loads
+	// While the configuration loads.
+	warmEncoders()
+	launcher.WarmSeccomp()
 	r.Cache = plancache.FromEnv(e.lookupEnv, r.State.Root)
 	return r
 }
