@@ -77,6 +77,7 @@ func (sv *supervisor) plan(cfg *config.Config) ([]*config.Sandbox, []*launcher.P
 func (sv *supervisor) remove(j *wjob) {
 	stopTimer(j.debounce)
 	delete(sv.jobs, j.plan.Name)
+	sv.outs.drop(j.plan.Name)
 	if sv.sched.Remove(j.plan.Name) {
 		sv.status(j.plan.Name, "removed → stopping")
 	}

@@ -37,3 +37,13 @@ func (s *streams) of(mux *relay.Mux, name string, stdout, stderr io.Writer) (lau
 	s.by[name] = namedStreams{stdio, outs}
 	return stdio, outs
 }
+
+// drop forgets name's streams once the configuration no longer declares
+// it, so that a long watch keeps none for names long gone: a run that is
+// still ending keeps the writers it has, and a name declared again gets
+// new ones.
+func (s *streams) drop(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.by, name)
+}
