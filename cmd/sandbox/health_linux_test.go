@@ -155,13 +155,17 @@ sandbox "hbad-job" {
 }
 
 // TestUpHealthSummary: the summary table shows the health of a sandbox
-// with a check after its result, as docker does after a status.
+// with a check after its result, as docker does after a status. The
+// sandbox outlives its first check by a second: a sandbox that ends while
+// its check is still exiting takes the check with it (its processes die
+// with the sandbox's pid namespace), and a check that did not finish says
+// nothing, which on a slow machine left the sandbox "starting".
 func TestUpHealthSummary(t *testing.T) {
 	bin, dir := batchSetup(t)
 	mounts := testenv.MountPoints()
 	hcl := writeHCL(t, dir, "summary.hcl", `sandbox "hsum" {
   rootfs  = "./rootfs"
-  command = ["/bin/sh", "-c", "while [ ! -e /tmp/checked ]; do sleep 0.05; done"]
+  command = ["/bin/sh", "-c", "while [ ! -e /tmp/checked ]; do sleep 0.05; done; sleep 1"]
   health {
     command  = "touch /tmp/checked"
     interval = "50ms"
