@@ -156,7 +156,7 @@ func TestSeccompFailsClosed(t *testing.T) {
 // The filter WarmSeccomp compiles is the one a sandbox with the default
 // profile and capabilities uses on this host: planning one after it
 // compiles nothing more.
-func TestWarmSeccompIsTheDefaultSandboxs(t *testing.T) {
+func TestWarmSeccompMatchesDefaultSandbox(t *testing.T) {
 	seccompCache.Clear()
 	t.Cleanup(seccompCache.Clear)
 	warmSeccomp()
