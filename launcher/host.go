@@ -29,7 +29,10 @@ type Host struct {
 	// Cgroups is the host's cgroup layout.
 	Cgroups cgroups.CgroupHost
 	// Kernel is the running kernel's version; seccomp rules depend on it.
-	Kernel KernelVersion
+	// KernelRelease is its whole release, "6.1.0-18-amd64", which
+	// receipts record; "" where it was not probed.
+	Kernel        KernelVersion
+	KernelRelease string
 	// Arch is the machine's architecture as GOARCH names it; the seccomp
 	// filter is compiled for it. Empty means the one this program runs on.
 	Arch string
@@ -71,8 +74,9 @@ func (osFS) Readlink(name string) (string, error)   { return os.Readlink(name) }
 
 // ProbeHost reads the facts of the running machine.
 func ProbeHost() *Host {
+	release := kernelRelease()
 	h := &Host{EUID: os.Geteuid(), EGID: os.Getegid(), Term: os.Getenv("TERM"), FS: osFS{},
-		Kernel: kernelVersion(), Arch: runtime.GOARCH, Forwarding: network.ProbeForwarding()}
+		Kernel: versionOf(release), KernelRelease: release, Arch: runtime.GOARCH, Forwarding: network.ProbeForwarding()}
 	if h.EUID == 0 {
 		h.Cgroups = cgroups.ProbeCgroups("/sys/fs/cgroup")
 	} else {

@@ -67,27 +67,32 @@ func compileSeccomp(cfg config.SeccompConfig, caps []string, kernel KernelVersio
 	return out, nil
 }
 
-// syscallNames is the set of syscall names of this architecture.
-func syscallNames() map[string]bool {
+// syscallTable is this architecture's syscall table, or nil.
+func syscallTable() *seccomp.Arch {
 	table, err := seccomp.ArchOf(runtime.GOARCH)
 	if err != nil {
 		return nil
 	}
-	out := map[string]bool{}
-	for n := range table.Names() {
-		out[n] = true
+	return table
+}
+
+// kernelRelease is the running kernel's release, "6.1.0-18-amd64"; ""
+// when uname fails.
+func kernelRelease() string {
+	var u unix.Utsname
+	if unix.Uname(&u) != nil {
+		return ""
 	}
-	return out
+	return unix.ByteSliceToString(u.Release[:])
 }
 
 // kernelVersion reads the running kernel's major and minor version.
-func kernelVersion() KernelVersion {
-	var u unix.Utsname
-	if unix.Uname(&u) != nil {
-		return KernelVersion{}
-	}
+func kernelVersion() KernelVersion { return versionOf(kernelRelease()) }
+
+// versionOf is the major and minor version of a kernel release.
+func versionOf(release string) KernelVersion {
 	var k KernelVersion
-	fmt.Sscanf(unix.ByteSliceToString(u.Release[:]), "%d.%d", &k.Major, &k.Minor)
+	fmt.Sscanf(release, "%d.%d", &k.Major, &k.Minor)
 	return k
 }
 

@@ -5,6 +5,7 @@ package launcher
 import (
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/isolation"
+	"github.com/hclsandbox/sandbox/launcher/seccomp"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
@@ -19,10 +20,14 @@ func SeccompRules(config.SeccompConfig, []string, KernelVersion, string) (*specs
 	return nil, errSeccompOffLinux
 }
 
-// syscallNames has no table off Linux.
-func syscallNames() map[string]bool { return nil }
+// syscallTable is nil off Linux, where no filter is built.
+func syscallTable() *seccomp.Arch { return nil }
 
 func kernelVersion() KernelVersion { return KernelVersion{} }
+
+func kernelRelease() string { return "" }
+
+func versionOf(string) KernelVersion { return KernelVersion{} }
 
 // WarmSeccomp does nothing off Linux.
 func WarmSeccomp() {}

@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/hclsandbox/sandbox/config"
 	"github.com/hclsandbox/sandbox/launcher"
@@ -122,24 +121,14 @@ func HostOf(h *launcher.Host) Host {
 	return out
 }
 
-// kernelRelease is the running kernel's release, "6.1.0-18-amd64", or
-// the version the host facts hold when it cannot be read.
+// kernelRelease is the running kernel's release as the host probe read
+// it, "6.1.0-18-amd64", or its version where the release is unknown.
 func kernelRelease(h *launcher.Host) string {
-	if r := osRelease(); r != "" {
-		return r
+	if h.KernelRelease != "" {
+		return h.KernelRelease
 	}
 	return fmt.Sprintf("%d.%d", h.Kernel.Major, h.Kernel.Minor)
 }
-
-// osRelease reads the kernel's release once a process: a batch writes a
-// receipt a sandbox.
-var osRelease = sync.OnceValue(func() string {
-	b, err := os.ReadFile("/proc/sys/kernel/osrelease")
-	if err != nil {
-		return ""
-	}
-	return strings.TrimSpace(string(b))
-})
 
 // LimitsOf lists the plan's cgroup writes, as requested.
 func LimitsOf(p *launcher.Plan) []Limit {
