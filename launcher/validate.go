@@ -2,6 +2,7 @@ package launcher
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hclsandbox/sandbox/config"
@@ -47,19 +48,16 @@ func checkSyscalls(s *config.Sandbox, names []string) hcl.Diagnostics {
 	if len(names) == 0 {
 		return nil // the common case: no table to build
 	}
-	known := syscallNames()
-	if known == nil {
+	table := syscallTable()
+	if table == nil {
 		return nil // no syscall table for this system: the filter is not built either
 	}
 	var diags hcl.Diagnostics
 	for _, n := range names {
-		if known[n] {
+		if _, ok := table.Number(n); ok {
 			continue
 		}
-		all := make([]string, 0, len(known))
-		for k := range known {
-			all = append(all, k)
-		}
+		all := slices.Collect(table.Names())
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Unknown syscall",
