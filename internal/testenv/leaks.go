@@ -39,7 +39,7 @@ func takeSnapshot() snapshot {
 
 // planCacheRoot is the plan cache of root's default state directory
 // (launcher/plancache in state.DefaultStateDir).
-const planCacheRoot = "/run/sandbox/plancache"
+const planCacheRoot = stateRoot + "/plancache"
 
 func planCacheEntries() []string {
 	m, _ := filepath.Glob(filepath.Join(planCacheRoot, "*"))
@@ -65,7 +65,7 @@ func (s snapshot) removeTestCacheEntries() {
 // projectsRoot is root's default state directory's projects
 // (state.DefaultStateDir, state.ProjectsDir: testenv cannot import state,
 // whose tests use it).
-const projectsRoot = "/run/sandbox/.projects"
+const projectsRoot = stateRoot + "/.projects"
 
 // projectDirs lists the project directories of root's state directory.
 func projectDirs() []string {

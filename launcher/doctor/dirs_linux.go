@@ -38,7 +38,7 @@ func runFilesystem(dir string) string {
 		}
 		dir = filepath.Dir(dir)
 	}
-	if fs.Type == unix.TMPFS_MAGIC || fs.Type == unix.RAMFS_MAGIC {
+	if state.InMemory(fs) {
 		return "; in memory (tmpfs)"
 	}
 	note := fmt.Sprintf("; on a disk filesystem (%#x): records outlive a reboot, and each start makes and removes files on it", fs.Type)

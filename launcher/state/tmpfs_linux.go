@@ -80,10 +80,12 @@ func mountTmpfs(dir string) (bool, error) {
 // onTmpfs reports whether dir is on a tmpfs (or ramfs).
 func onTmpfs(dir string) bool {
 	var fs unix.Statfs_t
-	return unix.Statfs(dir, &fs) == nil && isTmpfs(fs)
+	return unix.Statfs(dir, &fs) == nil && InMemory(fs)
 }
 
-func isTmpfs(fs unix.Statfs_t) bool {
+// InMemory reports whether fs, a statfs(2) answer, is a filesystem in
+// memory (tmpfs or ramfs), as /run should be.
+func InMemory(fs unix.Statfs_t) bool {
 	return fs.Type == unix.TMPFS_MAGIC || fs.Type == unix.RAMFS_MAGIC
 }
 
