@@ -82,13 +82,15 @@ bench: build rootfs-busybox ## every performance target in one table, each again
 	$(GO) build -o bin/empty ./bench/empty
 	$(SUDO) bench/table.sh
 
-bench-startup: build rootfs-busybox ## time sandbox run of /bin/true against crun, runc and bwrap in one hyperfine run (root)
+bench-startup: build rootfs-busybox ## time sandbox run of /bin/true against crun, runc and bwrap in one hyperfine run, and the floor of a Go launcher and child (root)
+	$(GO) build -o bin/empty ./bench/empty
 	$(SUDO) bench/startup.sh
 
 bench-rootless: build rootfs-busybox ## time sandbox run of /bin/true by an ordinary user against root's, a user's without subordinate ranges, bwrap's and rootless crun's in one hyperfine run (root; makes and removes throwaway users)
 	$(SUDO) bench/rootless.sh
 
-bench-batch: build rootfs-busybox ## time up of 100 sandboxes against 100 parallel crun runs (root)
+bench-batch: build rootfs-busybox ## time up of 100 sandboxes against 100 parallel crun and bwrap runs, and the floor of a Go child (root)
+	$(GO) build -o bin/empty ./bench/empty
 	$(SUDO) bench/batch.sh
 
 bench-phases: build rootfs-busybox ## time each phase of sandbox run of /bin/true, from the exec to the exit, and the launcher's own start against an empty Go program (root)

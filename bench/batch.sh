@@ -9,7 +9,13 @@
 # Targets: sandbox's wall time <= 0.5 x crun's and <= 1.0 x N parallel
 # bubblewrap runs (which make no cgroup), supervisor peak RSS <= 25 MB.
 #
-# The two are timed in ROUNDS alternating rounds (default 5), each after a
+# The floor of a child that is a Go program is timed in the same rounds: N
+# parallel bubblewrap runs of a Go program that does nothing (bench/empty,
+# bound over the rootfs's busybox) instead of /bin/true. A batch pays the
+# launcher's start once, but every sandbox starts the child's runtime: no
+# such design runs N sandboxes sooner, cgroup and seccomp aside.
+#
+# All are timed in ROUNDS alternating rounds (default 5), each after a
 # pause of SETTLE seconds (default 2): the kernel tears down a batch's
 # network namespaces in the background for a while after it ended, which
 # would otherwise slow whichever ran next. Medians are compared.
@@ -31,6 +37,8 @@ rootfs=$root/examples/rootfs/busybox
 [ "$(id -u)" = 0 ] || { echo "bench/batch.sh: run as root" >&2; exit 1; }
 [ -x "$bin" ] || { echo "bench/batch.sh: build $bin first (make build)" >&2; exit 1; }
 [ -x "$rootfs/bin/busybox" ] || { echo "bench/batch.sh: build $rootfs first (make rootfs-busybox)" >&2; exit 1; }
+empty=$root/bin/empty
+[ -x "$empty" ] || { echo "bench/batch.sh: build $empty first (make bench-batch)" >&2; exit 1; }
 if ! command -v crun >/dev/null; then
 	echo "installing crun" >&2
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq crun >/dev/null
@@ -113,19 +121,24 @@ run_crun() {
 run_crun # warm up
 
 # --- bwrap: N parallel runs, no cgroup ------------------------------------
-run_bwrap() {
+# bwrap_n ARGS...: N parallel bwrap runs of ARGS in the same isolation
+bwrap_n() {
 	i=0
 	while [ "$i" -lt "$N" ]; do
-		bwrap --unshare-all --die-with-parent --ro-bind "$rootfs" / --proc /proc --dev /dev /bin/true \
+		bwrap --unshare-all --die-with-parent --ro-bind "$rootfs" / "$@" \
 			>/dev/null 2>>"$work/bwrap.err" &
 		i=$((i + 1))
 	done
 	wait
 }
+run_bwrap() { bwrap_n --proc /proc --dev /dev /bin/true; }
+run_floor() { bwrap_n --ro-bind "$empty" /bin/busybox --proc /proc --dev /dev /bin/busybox; }
 if command -v bwrap >/dev/null; then
 	run_bwrap # warm up
+	run_floor
 else
 	run_bwrap() { :; }
+	run_floor() { :; }
 fi
 
 # --- alternating rounds ----------------------------------------------------
@@ -144,14 +157,20 @@ while [ "$r" -lt "$ROUNDS" ]; do
 	timed run_sandbox >>"$work/sandbox.ms"
 	timed run_crun >>"$work/crun.ms"
 	timed run_bwrap >>"$work/bwrap.ms"
+	timed run_floor >>"$work/floor.ms"
 	r=$((r + 1))
 done
 sandbox_ms=$(median <"$work/sandbox.ms")
 crun_ms=$(median <"$work/crun.ms")
 bwrap_ms=$(median <"$work/bwrap.ms")
+floor_ms=$(median <"$work/floor.ms")
 if [ -s "$work/crun.err" ]; then
 	echo "crun reported errors:" >&2
 	sort "$work/crun.err" | uniq -c | head >&2
+fi
+if [ -s "$work/bwrap.err" ]; then
+	echo "bwrap reported errors:" >&2
+	sort "$work/bwrap.err" | uniq -c | head >&2
 fi
 
 # --- nothing left ----------------------------------------------------------
@@ -162,13 +181,17 @@ echo "crun run,  $N in parallel:   ${crun_ms} ms wall (median of $ROUNDS: $(tr '
 echo "bwrap,     $N in parallel:   ${bwrap_ms} ms wall (median of $ROUNDS: $(tr '\n' ' ' <"$work/bwrap.ms"); no cgroup)"
 awk -v s="$sandbox_ms" -v c="$crun_ms" 'BEGIN { printf "ratio sandbox/crun:          %.2f (target <= 0.50)\n", s / c }'
 awk -v s="$sandbox_ms" -v b="$bwrap_ms" 'BEGIN { if (b > 0) printf "ratio sandbox/bwrap:         %.2f (target <= 1.00)\n", s / b }'
+awk -v f="$floor_ms" -v b="$bwrap_ms" -v c="$crun_ms" 'BEGIN { if (b > 0)
+	printf "floor of a Go child:         %d ms wall (bwrap running an empty Go program), %.2fx bwrap, %.2fx crun\n", f, f / b, f / c }'
 awk -v k="$hwm_kb" 'BEGIN { printf "supervisor peak RSS:         %.1f MB (VmHWM; target <= 25 MB)\n", k / 1024 }'
 awk -v k="$rss_kb" 'BEGIN { printf "largest RSS incl. children:  %.1f MB (time -v)\n", k / 1024 }'
 echo "left behind (cgroups, crun state): $left"
 # Rows of `make bench`'s table when BENCH_ROWS names its file.
 if [ -n "${BENCH_ROWS:-}" ]; then
-	awk -v n="$N" -v s="$sandbox_ms" -v c="$crun_ms" -v b="$bwrap_ms" 'BEGIN {
+	awk -v n="$N" -v s="$sandbox_ms" -v c="$crun_ms" -v b="$bwrap_ms" -v f="$floor_ms" 'BEGIN {
 		printf "batch of %d, wall\t%d ms\tcrun %d ms\t%.2fx\t<= 0.50x\t%s\n", n, s, c, s / c, (s / c <= 0.5 ? "holds" : "missed")
 		if (b > 0) printf "batch of %d, wall\t%d ms\tbwrap %d ms\t%.2fx\t<= 1.00x\t%s\n", n, s, b, s / b, (s / b <= 1 ? "holds" : "missed")
+		if (b > 0) printf "batch floor, Go child\t%d ms\tcrun %d ms\t%.2fx\t<= 0.50x\t%s\n", f, c, f / c, (f / c <= 0.5 ? "under the target" : "over the target")
+		if (b > 0) printf "batch floor, Go child\t%d ms\tbwrap %d ms\t%.2fx\t<= 1.00x\t%s\n", f, b, f / b, (f / b <= 1 ? "under the target" : "over the target")
 	}' >>"$BENCH_ROWS"
 fi

@@ -7,7 +7,8 @@
 #
 # Rows: cold start against crun (bench/startup.sh), a cold start by an
 # ordinary user against root's (bench/rootless.sh), a batch of 100 against
-# 100 parallel crun and bubblewrap runs (bench/batch.sh), the supervisor's
+# 100 parallel crun and bubblewrap runs (bench/batch.sh), each of the first
+# and third with the floor of a Go launcher and child beside it, the supervisor's
 # peak RSS with 500 sandboxes at once, a locked Debian rootfs's start over
 # the same start unlocked (when examples/rootfs/debian exists: make
 # rootfs-debian), validate and plan --json of 10,000 blocks, 1 GB of output
