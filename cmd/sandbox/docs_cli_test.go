@@ -152,7 +152,7 @@ type docTree struct {
 }
 
 func newDocTree() *docTree {
-	d := &docTree{root: newRootCmd(&env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}),
+	d := &docTree{root: newRootCmd(&env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}, nil),
 		long: map[string]bool{"help": true}, short: map[string]bool{"h": true}}
 	d.root.InitDefaultHelpCmd()     // cobra adds `sandbox help` when it runs
 	d.root.InitDefaultVersionFlag() // and `sandbox --version`
@@ -318,9 +318,6 @@ func lookupShort(c *cobra.Command, s string) *pflag.Flag {
 	}
 	return c.InheritedFlags().ShorthandLookup(s)
 }
-
-// takesValue reports whether the flag consumes the next word.
-func takesValue(f *pflag.Flag) bool { return f.NoOptDefVal == "" }
 
 // interspersed reports whether c takes flags after its arguments. pflag
 // keeps this to itself, so ask a parse: a flag after an argument is parsed

@@ -7,10 +7,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func imageCmds(e *env) []*cobra.Command {
-	return []*cobra.Command{newPullCmd(e), newImagesCmd(e), newPruneCmd(e)}
-}
-
 func newPullCmd(e *env) *cobra.Command {
 	var update bool
 	cmd := e.addVarFlags(&cobra.Command{

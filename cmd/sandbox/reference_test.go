@@ -16,7 +16,7 @@ import (
 // cobra's completion commands included (newRootCmd makes them).
 func commands(t *testing.T) []*cobra.Command {
 	t.Helper()
-	root := newRootCmd(&env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}})
+	root := newRootCmd(&env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}, nil)
 	out := []*cobra.Command{root}
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {

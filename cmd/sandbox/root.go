@@ -60,7 +60,7 @@ func newEnv() *env {
 
 // main runs one command line in e and returns the exit code.
 func (e *env) main(args []string) int {
-	root := newRootCmd(e)
+	root := newRootCmd(e, args)
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {
@@ -77,7 +77,9 @@ func (e *env) main(args []string) int {
 	return exitUsage
 }
 
-func newRootCmd(e *env) *cobra.Command {
+// newRootCmd makes the command tree for the command line args: only the
+// command args select, or every command (nil args: every command).
+func newRootCmd(e *env, args []string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "sandbox",
 		Short: "Run sandboxes declared in HCL files",
@@ -106,12 +108,12 @@ tree: its own namespaces and root filesystem.
 	root.SetVersionTemplate("sandbox {{.Version}}\n")
 	root.PersistentFlags().StringVar(&e.format, "format", "text", "diagnostics format: text, or json (one object per line)")
 	root.PersistentFlags().StringVar(&e.project, "project", "", "the project whose sandboxes to act on (default: $SANDBOX_PROJECT, the files' project, their directory's name)")
-	root.AddCommand(newUpCmd(e), newRunCmd(e), newValidateCmd(e), newPlanCmd(e), newFmtCmd(e), newLockCmd(e), newDoctorCmd(e), newExportCmd(e))
-	root.AddCommand(newTestCmd(e), newVerifyCmd(e))
-	root.AddCommand(lifecycleCmds(e)...)
-	root.AddCommand(imageCmds(e)...)
-	root.AddCommand(newExplainCmd(e))
-	addCompletionExamples(root)
+	if addCommands(e, root, args) {
+		addCompletionExamples(root)
+	} else {
+		// Only a command line that selects no command reaches these.
+		root.CompletionOptions.DisableDefaultCmd = true
+	}
 	e.addNameCompletion(root)
 	return root
 }
