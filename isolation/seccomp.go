@@ -3,7 +3,6 @@ package isolation
 import (
 	"encoding/base64"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 )
 
@@ -31,24 +30,22 @@ type SockFilter struct {
 // rather than thousands of lines.
 type Program []SockFilter
 
-// MarshalJSON encodes the program as base64.
-func (p Program) MarshalJSON() ([]byte, error) {
+// MarshalText encodes the program as base64, which JSON holds as a
+// string. (As a json.Marshaler it was scanned again by every encoder that
+// held it, a kilobyte per plan.)
+func (p Program) MarshalText() ([]byte, error) {
 	b := make([]byte, 8*len(p))
 	for i, f := range p {
 		binary.LittleEndian.PutUint16(b[8*i:], f.Code)
 		b[8*i+2], b[8*i+3] = f.Jt, f.Jf
 		binary.LittleEndian.PutUint32(b[8*i+4:], f.K)
 	}
-	return json.Marshal(base64.StdEncoding.EncodeToString(b))
+	return base64.StdEncoding.AppendEncode(nil, b), nil
 }
 
-// UnmarshalJSON decodes a program encoded by MarshalJSON.
-func (p *Program) UnmarshalJSON(data []byte) error {
-	var s string
-	if err := json.Unmarshal(data, &s); err != nil {
-		return err
-	}
-	b, err := base64.StdEncoding.DecodeString(s)
+// UnmarshalText decodes a program encoded by MarshalText.
+func (p *Program) UnmarshalText(text []byte) error {
+	b, err := base64.StdEncoding.AppendDecode(nil, text)
 	if err != nil || len(b)%8 != 0 {
 		return fmt.Errorf("seccomp program: not base64 of 8-byte instructions")
 	}

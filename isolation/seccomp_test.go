@@ -1,6 +1,7 @@
 package isolation
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"slices"
 	"testing"
@@ -20,6 +21,12 @@ func TestProgramJSONRoundTrip(t *testing.T) {
 	}
 	if !slices.Equal(out.Program, in.Program) || out.Profile != in.Profile {
 		t.Errorf("round trip = %+v, want %+v", out, in)
+	}
+	// The JSON is the base64 of the instructions, little-endian, as a string.
+	raw := []byte{0x20, 0, 0, 0, 4, 0, 0, 0, 0x15, 0, 1, 0, 0x3e, 0, 0, 0xc0, 0x06, 0, 0, 0, 0, 0, 0xff, 0x7f}
+	want, _ := json.Marshal(base64.StdEncoding.EncodeToString(raw))
+	if got, err := json.Marshal(in.Program); err != nil || string(got) != string(want) {
+		t.Errorf("program JSON = %s, %v; want %s", got, err, want)
 	}
 	if err := json.Unmarshal([]byte(`{"program":"AAA"}`), &out); err == nil {
 		t.Errorf("a truncated program decoded without error")
