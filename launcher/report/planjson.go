@@ -37,7 +37,7 @@ func WritePlansJSON(w io.Writer, n int, plan func(int) *launcher.Plan) error {
 			if start+k > 0 {
 				bw.WriteString(",\n  ")
 			}
-			bw.Write(bytes.TrimSuffix(window[k].buf.Bytes(), []byte("\n")))
+			bw.Write(window[k].out)
 		}
 	}
 	bw.WriteString("\n]\n")
@@ -46,18 +46,20 @@ func WritePlansJSON(w io.Writer, n int, plan func(int) *launcher.Plan) error {
 
 // planSlot encodes one plan of a window, reusing its buffers.
 type planSlot struct {
-	buf bytes.Buffer
-	enc *json.Encoder
-	err error
+	compact bytes.Buffer
+	enc     *json.Encoder
+	out     []byte // the plan indented, as an element of the array
+	err     error
 }
 
 func (s *planSlot) encode(p *launcher.Plan) {
 	if s.enc == nil {
-		s.enc = json.NewEncoder(&s.buf)
-		s.enc.SetIndent("  ", "  ")
+		s.enc = json.NewEncoder(&s.compact)
 	}
-	s.buf.Reset()
+	s.compact.Reset()
 	if s.err = s.enc.Encode(p); s.err != nil {
 		s.err = fmt.Errorf("encode plan of %s: %w", p.Name, s.err)
+		return
 	}
+	s.out = appendIndent(s.out[:0], bytes.TrimSuffix(s.compact.Bytes(), []byte("\n")), "  ", "  ")
 }
