@@ -11,7 +11,7 @@
 #
 # The floor of a child that is a Go program is timed in the same rounds: N
 # parallel bubblewrap runs of a Go program that does nothing (bench/empty,
-# bound over the rootfs's busybox) instead of /bin/true. A batch pays the
+# in a copy of the rootfs) instead of /bin/true. A batch pays the
 # launcher's start once, but every sandbox starts the child's runtime: no
 # such design runs N sandboxes sooner, cgroup and seccomp aside.
 #
@@ -121,18 +121,21 @@ run_crun() {
 run_crun # warm up
 
 # --- bwrap: N parallel runs, no cgroup ------------------------------------
-# bwrap_n ARGS...: N parallel bwrap runs of ARGS in the same isolation
+# The floor's root: the same rootfs with the empty Go program in it.
+cp -a "$rootfs" "$work/floor-root"
+cp "$empty" "$work/floor-root/empty"
+# bwrap_n ROOT CMD: N parallel bwrap runs of CMD in ROOT, the same isolation
 bwrap_n() {
 	i=0
 	while [ "$i" -lt "$N" ]; do
-		bwrap --unshare-all --die-with-parent --ro-bind "$rootfs" / "$@" \
+		bwrap --unshare-all --die-with-parent --ro-bind "$1" / --proc /proc --dev /dev "$2" \
 			>/dev/null 2>>"$work/bwrap.err" &
 		i=$((i + 1))
 	done
 	wait
 }
-run_bwrap() { bwrap_n --proc /proc --dev /dev /bin/true; }
-run_floor() { bwrap_n --ro-bind "$empty" /bin/busybox --proc /proc --dev /dev /bin/busybox; }
+run_bwrap() { bwrap_n "$rootfs" /bin/true; }
+run_floor() { bwrap_n "$work/floor-root" /empty; }
 if command -v bwrap >/dev/null; then
 	run_bwrap # warm up
 	run_floor

@@ -21,8 +21,8 @@
 #
 # The floor of this design is timed in the same run: a launcher and a child
 # that are both Go programs cannot start a sandbox sooner than bubblewrap's
-# isolation running a Go program that does nothing (bench/empty, bound over
-# the rootfs's busybox: the child's runtime) plus that program run alone
+# isolation running a Go program that does nothing (bench/empty, in a copy
+# of the rootfs: the child's runtime) plus that program run alone
 # (the launcher's runtime), with no cgroup and no seccomp. Its ratio to crun
 # says whether the target can be met by any Go launcher with a Go child.
 set -eu
@@ -57,6 +57,10 @@ cat >"$work/wrap" <<'SH'
 exec unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec "$@"' sh "$@"
 SH
 chmod +x "$work/wrap"
+
+# The floor's root: the same rootfs with the empty Go program in it.
+cp -a "$rootfs" "$work/floor-root"
+cp "$empty" "$work/floor-root/empty"
 
 # The root is read-only, as crun's and runc's (root.readonly) and
 # bubblewrap's (--ro-bind) are; a sandbox's default root is an overlay with
@@ -103,7 +107,7 @@ hyperfine -N --warmup 5 --runs "$RUNS" --export-json "$work/results.json" \
 	-n runc "$work/wrap runc run --bundle $work/runc startup-bench-runc" \
 	-n bwrap "$work/wrap bwrap --unshare-all --die-with-parent --ro-bind $rootfs / --proc /proc --dev /dev /bin/true" \
 	-n wrapper "$work/wrap /bin/true" \
-	-n go-child "$work/wrap bwrap --unshare-all --die-with-parent --ro-bind $rootfs / --ro-bind $empty /bin/busybox --proc /proc --dev /dev /bin/busybox" \
+	-n go-child "$work/wrap bwrap --unshare-all --die-with-parent --ro-bind $work/floor-root / --proc /proc --dev /dev /empty" \
 	-n go-launcher "$empty" \
 	>"$work/hyperfine.txt" 2>&1 || { cat "$work/hyperfine.txt" >&2; exit 1; }
 
