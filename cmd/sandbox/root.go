@@ -111,7 +111,8 @@ tree: its own namespaces and root filesystem.
 	if addCommands(e, root, args) {
 		addCompletionExamples(root)
 	} else {
-		// Only a command line that selects no command reaches these.
+		// cobra's completion command is selected by its own name, which
+		// builds every command: a line that runs one of ours never needs it.
 		root.CompletionOptions.DisableDefaultCmd = true
 	}
 	e.addNameCompletion(root)
